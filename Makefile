@@ -1,0 +1,48 @@
+# The two commands of the README, and the steps they are made of.
+#
+#   make demo   set up, build (Release) and run the shipped demo
+#   make test   set up, build (Debug + ASan/UBSan, warnings as errors), run all tests
+#
+# Build trees live under build/ (git-ignored); run output under out/.
+
+JOBS ?= $(shell nproc)
+CMAKE_FLAGS ?=
+RELEASE_DIR := build/release
+TEST_DIR := build/test
+
+.PHONY: all setup build demo test bench clean
+
+all: build
+
+setup:
+	@bash scripts/setup.sh
+
+$(RELEASE_DIR)/build.ninja:
+	cmake -S . -B $(RELEASE_DIR) -G Ninja -DCMAKE_BUILD_TYPE=Release $(CMAKE_FLAGS)
+
+$(TEST_DIR)/build.ninja:
+	cmake -S . -B $(TEST_DIR) -G Ninja -DCMAKE_BUILD_TYPE=Debug \
+	  -DRETAILSIM_SANITIZE=ON -DRETAILSIM_WERROR=ON -DRETAILSIM_BUILD_BENCH=OFF $(CMAKE_FLAGS)
+
+build: setup $(RELEASE_DIR)/build.ninja
+	cmake --build $(RELEASE_DIR) -j $(JOBS)
+
+demo: build
+	@echo
+	@$(RELEASE_DIR)/app/retailsim --version
+	@$(RELEASE_DIR)/app/retailsim --help
+	@echo
+	@echo "demo: the simulator's 'run' subcommand arrives with the actors (see docs/architecture.md)."
+	@echo "demo: binary at $(RELEASE_DIR)/app/retailsim"
+
+test: setup $(TEST_DIR)/build.ninja
+	cmake --build $(TEST_DIR) -j $(JOBS)
+	cd $(TEST_DIR) && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	  ctest --output-on-failure -j $(JOBS)
+
+bench: build
+	$(RELEASE_DIR)/bench/retailsim_bench
+
+clean:
+	rm -rf build

@@ -1,0 +1,186 @@
+#include "model/rules.hpp"
+
+#include <algorithm>
+
+#include "model/error.hpp"
+
+namespace retailsim {
+
+const char* to_string(creation_mode x) {
+  switch (x) {
+    case creation_mode::sync: return "sync";
+    case creation_mode::async: return "async";
+    case creation_mode::offline: return "offline";
+  }
+  return "?";
+}
+
+const char* to_string(warning_code x) {
+  switch (x) {
+    case warning_code::default_customer_receipt_email:
+      return "default_customer_receipt_email";
+    case warning_code::affiliations_not_inherited:
+      return "affiliations_not_inherited";
+  }
+  return "?";
+}
+
+const char* to_string(customer_operation x) {
+  switch (x) {
+    case customer_operation::edit_profile: return "edit_profile";
+    case customer_operation::add_address: return "add_address";
+    case customer_operation::add_affiliation: return "add_affiliation";
+    case customer_operation::add_secondary_contact:
+      return "add_secondary_contact";
+    case customer_operation::issue_loyalty_card: return "issue_loyalty_card";
+  }
+  return "?";
+}
+
+address_purpose default_address_purpose(customer_type type) {
+  return type == customer_type::organization ? address_purpose::business
+                                             : address_purpose::home;
+}
+
+postal_address apply_address_defaults(postal_address address,
+                                      customer_type type,
+                                      const std::string& store_country) {
+  if (address.purpose == address_purpose::unspecified)
+    address.purpose = default_address_purpose(type);
+  if (address.country.empty())
+    address.country = store_country;
+  return address;
+}
+
+size_t secondary_contact_count(const customer_profile& profile) {
+  auto secondary = [](const auto& xs) {
+    return static_cast<size_t>(std::count_if(
+      xs.begin(), xs.end(), [](const auto& x) { return !x.primary; }));
+  };
+  return secondary(profile.emails) + secondary(profile.phones);
+}
+
+std::vector<rule_warning> check_store_settings(const store_settings& store) {
+  std::vector<rule_warning> out;
+  const auto& email = store.default_customer.profile.receipt_email;
+  if (!email.empty())
+    out.push_back({warning_code::default_customer_receipt_email,
+                   "store " + store.store_id + ": default customer has receipt "
+                     "email '" + email + "'; every new customer without one "
+                     "will receive it"});
+  return out;
+}
+
+caf::expected<new_customer>
+make_new_customer(const customer_draft& draft, const store_settings& store,
+                  const std::vector<customer_group>& groups,
+                  const hq_feature_flags& flags, creation_mode mode) {
+  const auto& defaults = store.default_customer;
+  const auto& given = draft.profile;
+  bool pending = creates_pending(mode);
+  // Limitations first: a refused draft builds nothing.
+  auto secondaries = secondary_contact_count(given);
+  if (secondaries > 0 && !flags.multiple_contacts_with_consent)
+    return make_error(ec::multiple_contacts_disabled, "emails",
+                      "secondary emails and phones need the feature "
+                      "'multiple emails and phone numbers with consent'");
+  if (pending) {
+    if (!given.addresses.empty() && !flags.async_customer_addresses)
+      return make_error(ec::async_address_disabled, "addresses",
+                        "addresses of Async customers need the feature "
+                        "'asynchronous creation for customer addresses'");
+    if (!given.affiliations.empty() && !flags.enhanced_async_customer)
+      return make_error(ec::async_affiliations_disabled, "affiliations",
+                        "affiliations of Async customers need the feature "
+                        "'enhanced async customer creation'");
+    if (secondaries > 0 && !flags.enhanced_async_customer)
+      return make_error(ec::async_secondary_contacts_disabled, "emails",
+                        "secondary contacts of Async customers need the "
+                        "feature 'enhanced async customer creation'");
+  }
+  const auto& group_id = defaults.profile.customer_group;
+  auto group = std::find_if(groups.begin(), groups.end(),
+                            [&](const auto& g) { return g.id == group_id; });
+  if (group == groups.end())
+    return make_error(ec::unknown_customer_group, "customer_group",
+                      "default customer of store " + store.store_id
+                        + " is in group '" + group_id
+                        + "', which HQ does not define");
+  new_customer out;
+  out.warnings = check_store_settings(store);
+  auto& rec = out.record;
+  rec.status = customer_status::active;
+  rec.type = draft.type ? *draft.type : defaults.type;
+  rec.profile = given;
+  auto& p = rec.profile;
+  auto inherit = [](std::string& field, const std::string& fallback) {
+    if (field.empty())
+      field = fallback;
+  };
+  inherit(p.customer_group, defaults.profile.customer_group);
+  if (p.receipt == receipt_option::unspecified)
+    p.receipt = defaults.profile.receipt;
+  inherit(p.receipt_email, defaults.profile.receipt_email);
+  inherit(p.currency, defaults.profile.currency);
+  inherit(p.language, defaults.profile.language);
+  if (pending && !flags.enhanced_async_customer) {
+    if (!defaults.profile.affiliations.empty())
+      out.warnings.push_back({warning_code::affiliations_not_inherited,
+                              "pending customer: default customer's "
+                              "affiliations not inherited"});
+  } else {
+    for (const auto& a : defaults.profile.affiliations)
+      if (std::find(p.affiliations.begin(), p.affiliations.end(), a)
+          == p.affiliations.end())
+        p.affiliations.push_back(a);
+  }
+  p.financial_dimensions = group->financial_dimensions;
+  for (auto& address : p.addresses)
+    address = apply_address_defaults(std::move(address), rec.type,
+                                     store.operating_unit_country);
+  return out;
+}
+
+caf::error check_operation(const customer& target, customer_operation op,
+                           const hq_feature_flags& flags) {
+  if (op == customer_operation::add_secondary_contact
+      && !flags.multiple_contacts_with_consent)
+    return make_error(ec::multiple_contacts_disabled, "emails",
+                      "secondary emails and phones need the feature "
+                      "'multiple emails and phone numbers with consent'");
+  if (!is_pending(target.id))
+    return {};
+  const auto who = display_name(target) + " (" + pending_sync_label + ")";
+  switch (op) {
+    case customer_operation::edit_profile:
+      if (!flags.edit_async_customers)
+        return make_error(ec::pending_customer_not_editable, "customer",
+                          who + " cannot be edited until HQ has synced it");
+      return {};
+    case customer_operation::add_address:
+      if (!flags.async_customer_addresses && !flags.edit_async_customers)
+        return make_error(ec::async_address_disabled, "addresses",
+                          who + ": addresses need the feature 'asynchronous "
+                                "creation for customer addresses'");
+      return {};
+    case customer_operation::add_affiliation:
+      if (!flags.enhanced_async_customer)
+        return make_error(ec::async_affiliations_disabled, "affiliations",
+                          who + ": affiliations need the feature 'enhanced "
+                                "async customer creation'");
+      return {};
+    case customer_operation::add_secondary_contact:
+      if (!flags.enhanced_async_customer)
+        return make_error(ec::async_secondary_contacts_disabled, "emails",
+                          who + ": secondary contacts need the feature "
+                                "'enhanced async customer creation'");
+      return {};
+    case customer_operation::issue_loyalty_card:
+      return make_error(ec::loyalty_card_requires_account, "loyalty",
+                        who + ": loyalty cards are issued only after HQ has "
+                              "assigned an account number");
+  }
+  return {};
+}
+
+} // namespace retailsim

@@ -1,0 +1,123 @@
+#pragma once
+
+// Business rules of customer creation and of what a pending (Async) customer
+// may do, as pure functions over the model (seeds 000, 001, 003).
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "caf/error.hpp"
+#include "caf/expected.hpp"
+
+#include "model/customer.hpp"
+#include "model/store.hpp"
+
+namespace retailsim {
+
+/// How a new customer comes into being.
+///
+/// | mode    | when                                | account id       |
+/// |---------|-------------------------------------|------------------|
+/// | sync    | profile async = off, terminal online | HQ account number |
+/// | async   | profile async = on                   | GUID, Pending sync |
+/// | offline | terminal offline, whatever the profile | GUID, Pending sync |
+enum class creation_mode : uint8_t { sync, async, offline };
+
+const char* to_string(creation_mode x);
+
+/// True for the modes whose customers start pending (async and offline).
+constexpr bool creates_pending(creation_mode mode) {
+  return mode != creation_mode::sync;
+}
+
+/// Something worth telling the operator that does not stop the operation.
+enum class warning_code : uint8_t {
+  /// The default customer carries a receipt email: every customer created
+  /// without one (e.g. from e-commerce) gets that same address (seed 000).
+  default_customer_receipt_email,
+  /// The default customer's affiliations were not inherited because the new
+  /// customer is pending and enhanced async creation is off (seed 001).
+  affiliations_not_inherited,
+};
+
+const char* to_string(warning_code x);
+
+struct rule_warning {
+  warning_code code;
+  std::string detail;
+};
+
+/// A new customer record (identity still empty: HQ or the store assigns it)
+/// and the warnings raised while building it.
+struct new_customer {
+  customer record;
+  std::vector<rule_warning> warnings;
+};
+
+/// The address purpose a new address gets when none is chosen.
+address_purpose default_address_purpose(customer_type type);
+
+/// Fills an address's unspecified purpose (Home for a person, Business for an
+/// organization) and empty country (the store's operating-unit country).
+postal_address apply_address_defaults(postal_address address,
+                                      customer_type type,
+                                      const std::string& store_country);
+
+/// Warnings about a store's configuration (a default customer with a receipt
+/// email).
+std::vector<rule_warning> check_store_settings(const store_settings& store);
+
+/// Builds a new customer from a validated draft (see validate_draft):
+/// - type, customer group, receipt option, currency and language come from
+///   the draft where given, else from the store's default customer;
+/// - the receipt email is copied from the default customer only when the
+///   draft has none (and the pitfall is reported as a warning);
+/// - affiliations of the default customer are added, except for pending
+///   customers without enhanced async creation;
+/// - financial dimensions come from the customer group of the default
+///   customer, not from the default customer itself;
+/// - addresses get their default purpose and country;
+/// - the draft's own addresses, affiliations and secondary contacts are
+///   checked against the feature flags for its mode.
+/// Fails with unknown_customer_group or one of the flag errors; nothing is
+/// half-built on failure.
+caf::expected<new_customer>
+make_new_customer(const customer_draft& draft, const store_settings& store,
+                  const std::vector<customer_group>& groups,
+                  const hq_feature_flags& flags, creation_mode mode);
+
+/// Operations on an existing customer that the Async limitations restrict.
+enum class customer_operation : uint8_t {
+  /// Any change of the profile (names, contacts, preferences, ...).
+  edit_profile,
+  /// Adding or changing an address (internally an edit in Commerce).
+  add_address,
+  /// Associating an affiliation.
+  add_affiliation,
+  /// Capturing a secondary email or phone.
+  add_secondary_contact,
+  /// Issuing a loyalty card.
+  issue_loyalty_card,
+};
+
+const char* to_string(customer_operation x);
+
+/// Whether `op` is allowed on `target` under `flags`:
+///
+/// | operation             | Sync customer          | pending customer needs          |
+/// |-----------------------|------------------------|---------------------------------|
+/// | edit_profile          | allowed                | edit_async_customers            |
+/// | add_address           | allowed                | async_customer_addresses or edit_async_customers |
+/// | add_affiliation       | allowed                | enhanced_async_customer         |
+/// | add_secondary_contact | multiple_contacts...   | that and enhanced_async_customer |
+/// | issue_loyalty_card    | allowed                | never (needs an account number) |
+///
+/// Returns an empty error when allowed.
+caf::error check_operation(const customer& target, customer_operation op,
+                           const hq_feature_flags& flags);
+
+/// The number of emails and phones that are not primary.
+size_t secondary_contact_count(const customer_profile& profile);
+
+} // namespace retailsim

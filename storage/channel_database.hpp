@@ -1,0 +1,94 @@
+#pragma once
+
+// A store's channel database: its customers (Sync ones from HQ and its own
+// pending Async ones), its sales, and the watermarks of what the P-job has
+// uploaded.
+//
+// A channel customer row moves through these states:
+//
+// | state     | account_number | async_guid | entered by                        |
+// |-----------|----------------|------------|-----------------------------------|
+// | pending   | NULL           | set        | Async or offline creation          |
+// | uploaded  | NULL           | set        | P-job: change_seq <= watermark     |
+// | synced    | set            | NULL / set | Sync creation, 1010 distribution or mapping |
+//
+// "uploaded" is not stored: it is a pending row whose change_seq is at or
+// below the `customers` upload watermark.
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "caf/expected.hpp"
+#include "caf/optional.hpp"
+#include "caf/timestamp.hpp"
+
+#include "model/customer.hpp"
+#include "model/sale.hpp"
+#include "storage/database.hpp"
+
+namespace retailsim::storage {
+
+/// A row the P-job still has to upload, with its position in upload order.
+template <class T>
+struct sequenced {
+  int64_t seq = 0;
+  T value;
+};
+
+class channel_database {
+public:
+  static const std::vector<std::string>& migrations();
+
+  static caf::expected<std::unique_ptr<channel_database>>
+  open(const std::string& path);
+
+  int schema_version() {
+    return db_->schema_version();
+  }
+
+  /// Stores a new customer: synced if it has an account number, else pending.
+  caf::error add_customer(const customer& record, caf::timestamp now);
+
+  /// Applies a customer distributed by HQ (1010): updates the row with its
+  /// account number, converts the pending row with its GUID, or inserts it.
+  caf::error apply_distributed(const customer& record, caf::timestamp now);
+
+  /// Applies one GUID -> account mapping (1010): the pending row gets its
+  /// account number and its sales are relinked. Returns false if no row had
+  /// that GUID still pending (already applied, or created elsewhere).
+  caf::expected<bool> apply_mapping(const std::string& async_guid,
+                                    const std::string& account_number,
+                                    caf::timestamp now);
+
+  /// Pending customers changed after `watermark`, in change order.
+  caf::expected<std::vector<sequenced<customer>>>
+  pending_after(int64_t watermark, size_t limit);
+
+  /// Sales recorded after `watermark`, in order.
+  caf::expected<std::vector<sequenced<sale_transaction>>>
+  sales_after(int64_t watermark, size_t limit);
+
+  /// Upload watermarks ("customers", "sales"); never move backwards.
+  caf::expected<int64_t> watermark(const std::string& name);
+  caf::error advance_watermark(const std::string& name, int64_t value);
+
+  caf::expected<caf::optional<customer>> find(const std::string& account_number);
+  caf::expected<caf::optional<customer>> find_by_guid(const std::string& guid);
+  caf::expected<size_t> pending_count();
+  caf::expected<size_t> customer_count();
+
+  /// Records a sale; a transaction id seen before is ignored.
+  caf::expected<bool> record_sale(const sale_transaction& sale);
+  caf::expected<std::vector<sale_transaction>>
+  sales_for(const std::string& customer_ref);
+
+private:
+  explicit channel_database(std::unique_ptr<database> db)
+    : db_(std::move(db)) {
+  }
+
+  std::unique_ptr<database> db_;
+};
+
+} // namespace retailsim::storage

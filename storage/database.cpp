@@ -1,0 +1,108 @@
+#include "storage/database.hpp"
+
+#include <sqlite3.h>
+
+#include "model/error.hpp"
+
+namespace retailsim::storage {
+
+database::database(const std::string& path, int flags)
+  : path_(path), db_(path, flags) {
+  // Concurrent writers (P-job and terminals on one channel) wait, not fail.
+  db_.setBusyTimeout(5000);
+}
+
+caf::expected<std::unique_ptr<database>>
+database::open(const std::string& path,
+               const std::vector<std::string>& migrations, durability mode) {
+  std::unique_ptr<database> db;
+  try {
+    db.reset(new database(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE));
+  } catch (const SQLite::Exception& e) {
+    return make_error(ec::storage_failure, path,
+                      std::string{"cannot open: "} + e.what());
+  }
+  auto err = db->read("configure", [&]() -> caf::error {
+    auto& h = db->handle();
+    if (path != ":memory:" && !path.empty())
+      h.exec("PRAGMA journal_mode = WAL");
+    h.exec(mode == durability::full ? "PRAGMA synchronous = FULL"
+                                    : "PRAGMA synchronous = NORMAL");
+    h.exec("PRAGMA foreign_keys = ON");
+    return {};
+  });
+  if (err)
+    return err;
+  int version = db->schema_version();
+  if (version < 0)
+    return make_error(ec::storage_failure, path, "cannot read user_version");
+  if (static_cast<size_t>(version) > migrations.size())
+    return make_error(ec::schema_too_new, path,
+                      "schema version " + std::to_string(version)
+                        + ", this retailsim knows up to "
+                        + std::to_string(migrations.size()));
+  for (auto i = static_cast<size_t>(version); i < migrations.size(); ++i) {
+    auto step = db->write("migrate", [&]() -> caf::error {
+      db->handle().exec(migrations[i]);
+      db->handle().exec("PRAGMA user_version = " + std::to_string(i + 1));
+      return {};
+    });
+    if (step)
+      return step;
+  }
+  return db;
+}
+
+int database::schema_version() {
+  try {
+    return db_.execAndGet("PRAGMA user_version").getInt();
+  } catch (const SQLite::Exception&) {
+    return -1;
+  }
+}
+
+void database::begin_immediate() {
+  db_.exec("BEGIN IMMEDIATE");
+  in_transaction_ = true;
+}
+
+void database::commit() {
+  db_.exec("COMMIT");
+  in_transaction_ = false;
+}
+
+void database::rollback() noexcept {
+  if (!in_transaction_)
+    return;
+  in_transaction_ = false;
+  try {
+    db_.exec("ROLLBACK");
+  } catch (...) {
+    // The transaction is gone already (SQLite rolled it back itself).
+  }
+}
+
+caf::error database::failure(const char* what,
+                             const std::string& detail) const {
+  return make_error(ec::storage_failure, path_,
+                    std::string{what} + ": " + detail);
+}
+
+caf::error database::translate(const SQLite::Exception& e,
+                               const char* what) const {
+  auto code = e.getExtendedErrorCode();
+  if (code == SQLITE_CONSTRAINT_UNIQUE || code == SQLITE_CONSTRAINT_PRIMARYKEY)
+    return make_error(ec::uniqueness_violation, path_,
+                      std::string{what} + ": " + e.what());
+  return failure(what, e.what());
+}
+
+int64_t to_db_time(caf::timestamp t) {
+  return t.time_since_epoch().count();
+}
+
+caf::timestamp from_db_time(int64_t ns) {
+  return caf::timestamp{caf::timestamp::duration{ns}};
+}
+
+} // namespace retailsim::storage

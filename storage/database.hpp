@@ -1,0 +1,107 @@
+#pragma once
+
+// The SQLite plumbing shared by the HQ, channel and offline databases: open
+// with explicit durability, migrate by `PRAGMA user_version`, run writes in
+// `BEGIN IMMEDIATE` transactions, and turn SQLite failures into retailsim
+// errors that name the database file.
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <SQLiteCpp/Database.h>
+#include <SQLiteCpp/Statement.h>
+
+#include "caf/error.hpp"
+#include "caf/expected.hpp"
+#include "caf/timestamp.hpp"
+
+namespace retailsim::storage {
+
+/// How hard a commit must hit the disk before it returns.
+///
+/// | setting | PRAGMA synchronous | use where                                  |
+/// |---------|--------------------|--------------------------------------------|
+/// | full    | FULL               | an acknowledgement depends on the write    |
+/// | normal  | NORMAL             | data that can be rebuilt (never used for customers) |
+enum class durability : uint8_t { full, normal };
+
+/// One database file (or ":memory:") with its schema at the newest version.
+class database {
+public:
+  /// Opens or creates `path`, applies the missing `migrations` (migration i
+  /// brings the schema to version i + 1) each in its own transaction, and
+  /// sets WAL, foreign keys and `durability`. Fails with schema_too_new when
+  /// the file was written by a newer schema, storage_failure otherwise.
+  static caf::expected<std::unique_ptr<database>>
+  open(const std::string& path, const std::vector<std::string>& migrations,
+       durability mode);
+
+  /// The schema version stored in the file (`PRAGMA user_version`).
+  int schema_version();
+
+  const std::string& path() const {
+    return path_;
+  }
+
+  SQLite::Database& handle() {
+    return db_;
+  }
+
+  /// Runs `f()` inside BEGIN IMMEDIATE ... COMMIT; rolls back if `f` throws
+  /// or returns an error. SQLite failures become storage_failure, constraint
+  /// violations of a UNIQUE or PRIMARY KEY uniqueness_violation.
+  template <class F>
+  caf::error write(const char* what, F&& f) {
+    try {
+      begin_immediate();
+      caf::error err = f();
+      if (err) {
+        rollback();
+        return err;
+      }
+      commit();
+      return {};
+    } catch (const SQLite::Exception& e) {
+      rollback();
+      return translate(e, what);
+    } catch (const std::exception& e) {
+      rollback();
+      return failure(what, e.what());
+    }
+  }
+
+  /// Runs a read-only `f()` (one statement or a deferred transaction),
+  /// translating SQLite failures like `write`.
+  template <class F>
+  caf::error read(const char* what, F&& f) {
+    try {
+      return f();
+    } catch (const SQLite::Exception& e) {
+      return translate(e, what);
+    } catch (const std::exception& e) {
+      return failure(what, e.what());
+    }
+  }
+
+  /// A storage_failure about this file and operation.
+  caf::error failure(const char* what, const std::string& detail) const;
+
+private:
+  database(const std::string& path, int flags);
+
+  void begin_immediate();
+  void commit();
+  void rollback() noexcept;
+  caf::error translate(const SQLite::Exception& e, const char* what) const;
+
+  std::string path_;
+  SQLite::Database db_;
+  bool in_transaction_ = false;
+};
+
+/// Timestamps are stored as nanoseconds since the epoch (INTEGER).
+int64_t to_db_time(caf::timestamp t);
+caf::timestamp from_db_time(int64_t ns);
+
+} // namespace retailsim::storage

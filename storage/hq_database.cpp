@@ -1,0 +1,403 @@
+#include "storage/hq_database.hpp"
+
+#include <cstdio>
+
+#include <SQLiteCpp/Statement.h>
+
+#include "model/error.hpp"
+#include "storage/record_codec.hpp"
+#include "storage/rows.hpp"
+
+namespace retailsim::storage {
+
+const std::vector<std::string>& hq_database::migrations() {
+  static const std::vector<std::string> steps = {
+    // Version 1.
+    "CREATE TABLE number_sequence ("
+    "  name TEXT PRIMARY KEY,"
+    "  next_value INTEGER NOT NULL CHECK (next_value > 0),"
+    "  prefix TEXT NOT NULL,"
+    "  width INTEGER NOT NULL CHECK (width BETWEEN 1 AND 18));"
+    "INSERT INTO number_sequence VALUES ('customer_account', 1, 'C', 9);"
+    "CREATE TABLE customers ("
+    "  account_number TEXT PRIMARY KEY NOT NULL,"
+    "  async_guid TEXT UNIQUE,"  // origin GUID of a converted Async customer
+    "  origin_store TEXT NOT NULL,"
+    "  status TEXT NOT NULL,"
+    "  display_name TEXT NOT NULL,"
+    "  primary_email TEXT NOT NULL,"
+    "  primary_phone TEXT NOT NULL,"
+    "  company_name TEXT NOT NULL,"
+    "  record TEXT NOT NULL,"
+    "  created_at INTEGER NOT NULL,"
+    "  updated_at INTEGER NOT NULL);"
+    "CREATE INDEX customers_by_email ON customers (primary_email);"
+    "CREATE INDEX customers_by_phone ON customers (primary_phone);"
+    "CREATE INDEX customers_by_name ON customers (display_name);"
+    "CREATE TABLE async_staging ("
+    "  async_guid TEXT PRIMARY KEY NOT NULL,"
+    "  store_id TEXT NOT NULL,"
+    "  record TEXT NOT NULL,"
+    "  staged_at INTEGER NOT NULL);"
+    "CREATE TABLE guid_account_map ("
+    "  seq INTEGER PRIMARY KEY AUTOINCREMENT,"
+    "  async_guid TEXT NOT NULL UNIQUE,"
+    "  account_number TEXT NOT NULL UNIQUE"
+    "    REFERENCES customers (account_number),"
+    "  mapped_at INTEGER NOT NULL);"
+    "CREATE TABLE audit_log ("
+    "  seq INTEGER PRIMARY KEY AUTOINCREMENT,"
+    "  account_number TEXT NOT NULL REFERENCES customers (account_number),"
+    "  changed_by TEXT NOT NULL,"
+    "  changed_at INTEGER NOT NULL,"
+    "  field TEXT NOT NULL,"
+    "  old_value TEXT NOT NULL,"
+    "  new_value TEXT NOT NULL);"
+    "CREATE INDEX audit_by_account ON audit_log (account_number, seq);"
+    "CREATE TABLE sales ("
+    "  seq INTEGER PRIMARY KEY AUTOINCREMENT, " RETAILSIM_SALES_COLUMNS ");"
+    "CREATE INDEX sales_by_customer ON sales (customer_ref);",
+  };
+  return steps;
+}
+
+caf::expected<std::unique_ptr<hq_database>>
+hq_database::open(const std::string& path) {
+  auto db = database::open(path, migrations(), durability::full);
+  if (!db)
+    return db.error();
+  return std::unique_ptr<hq_database>{new hq_database(std::move(*db))};
+}
+
+namespace {
+
+/// Takes the next account number; must run inside a write transaction.
+std::string next_account_number(SQLite::Database& db) {
+  SQLite::Statement query{db, "SELECT next_value, prefix, width FROM "
+                              "number_sequence WHERE name = 'customer_account'"};
+  if (!query.executeStep())
+    throw std::runtime_error("number sequence 'customer_account' missing");
+  auto value = query.getColumn(0).getInt64();
+  auto prefix = query.getColumn(1).getString();
+  auto width = query.getColumn(2).getInt();
+  SQLite::Statement bump{db, "UPDATE number_sequence SET next_value = ? WHERE "
+                             "name = 'customer_account'"};
+  bump.bind(1, value + 1);
+  bump.exec();
+  char digits[32];
+  snprintf(digits, sizeof(digits), "%0*lld", width,
+           static_cast<long long>(value));
+  return prefix + digits;
+}
+
+void insert_customer_row(SQLite::Database& db, const customer& c,
+                         const std::string& store_id, caf::timestamp now) {
+  auto keys = search_columns_of(c);
+  SQLite::Statement insert{db, "INSERT INTO customers (account_number, "
+                               "async_guid, origin_store, status, "
+                               "display_name, primary_email, primary_phone, "
+                               "company_name, record, created_at, updated_at) "
+                               "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"};
+  insert.bind(1, c.id.account_number);
+  if (c.id.async_guid.empty())
+    insert.bind(2);  // NULL: UNIQUE allows any number of Sync customers
+  else
+    insert.bind(2, c.id.async_guid);
+  insert.bind(3, store_id);
+  insert.bind(4, to_string(c.status));
+  insert.bind(5, keys.display_name);
+  insert.bind(6, keys.primary_email);
+  insert.bind(7, keys.primary_phone);
+  insert.bind(8, keys.company_name);
+  insert.bind(9, encode(c));
+  insert.bind(10, to_db_time(now));
+  insert.bind(11, to_db_time(now));
+  insert.exec();
+}
+
+} // namespace
+
+caf::expected<customer> hq_database::create_customer(customer record,
+                                                     const std::string& store_id,
+                                                     const std::string& created_by,
+                                                     caf::timestamp now) {
+  auto err = db_->write("create customer", [&]() -> caf::error {
+    auto& db = db_->handle();
+    record.id.account_number = next_account_number(db);
+    insert_customer_row(db, record, store_id, now);
+    SQLite::Statement audit{db, "INSERT INTO audit_log (account_number, "
+                                "changed_by, changed_at, field, old_value, "
+                                "new_value) VALUES (?, ?, ?, 'created', '', ?)"};
+    audit.bind(1, record.id.account_number);
+    audit.bind(2, created_by);
+    audit.bind(3, to_db_time(now));
+    audit.bind(4, store_id);
+    audit.exec();
+    return {};
+  });
+  if (err)
+    return err;
+  return record;
+}
+
+caf::expected<size_t> hq_database::stage(const std::vector<staged_customer>& batch,
+                                         caf::timestamp now) {
+  size_t added = 0;
+  auto err = db_->write("stage async customers", [&]() -> caf::error {
+    auto& db = db_->handle();
+    // A GUID that was converted already is not staged again: a P-job that
+    // reruns after the async-sync job must not resurrect it. A GUID staged
+    // already gets the newer record (an allowed edit while pending).
+    SQLite::Statement converted{db, "SELECT 1 FROM guid_account_map WHERE "
+                                    "async_guid = ?"};
+    SQLite::Statement staged{db, "SELECT 1 FROM async_staging WHERE "
+                                 "async_guid = ?"};
+    SQLite::Statement upsert{db, "INSERT INTO async_staging (async_guid, "
+                                 "store_id, record, staged_at) VALUES (?, ?, "
+                                 "?, ?) ON CONFLICT (async_guid) DO UPDATE "
+                                 "SET record = excluded.record"};
+    for (const auto& item : batch) {
+      const auto& guid = item.record.id.async_guid;
+      if (!is_pending(item.record.id))
+        return make_error(ec::invalid_guid, "async_guid",
+                          "staged customer '" + display_name(item.record)
+                            + "' has no GUID or already an account number");
+      converted.reset();
+      converted.bind(1, guid);
+      if (converted.executeStep())
+        continue;
+      staged.reset();
+      staged.bind(1, guid);
+      bool is_new = !staged.executeStep();
+      upsert.reset();
+      upsert.bind(1, guid);
+      upsert.bind(2, item.store_id);
+      upsert.bind(3, encode(item.record));
+      upsert.bind(4, to_db_time(now));
+      upsert.exec();
+      added += is_new ? 1 : 0;
+    }
+    return {};
+  });
+  if (err)
+    return err;
+  return added;
+}
+
+caf::expected<std::vector<guid_mapping>>
+hq_database::convert_staged(size_t max_count, caf::timestamp now) {
+  // Read the work list first; each conversion is its own transaction so a
+  // crash loses at most the one in flight, and that one rolls back whole.
+  std::vector<std::pair<std::string, std::string>> work;  // guid, store
+  auto err = db_->read("list staged customers", [&]() -> caf::error {
+    SQLite::Statement query{db_->handle(),
+                            "SELECT async_guid, store_id FROM async_staging "
+                            "ORDER BY staged_at, async_guid LIMIT ?"};
+    query.bind(1, static_cast<int64_t>(max_count));
+    while (query.executeStep())
+      work.emplace_back(query.getColumn(0).getString(),
+                        query.getColumn(1).getString());
+    return {};
+  });
+  if (err)
+    return err;
+  std::vector<guid_mapping> out;
+  for (const auto& [guid, store] : work) {
+    guid_mapping mapping;
+    auto step = db_->write("convert async customer", [&]() -> caf::error {
+      auto& db = db_->handle();
+      SQLite::Statement query{db, "SELECT record FROM async_staging WHERE "
+                                  "async_guid = ?"};
+      query.bind(1, guid);
+      if (!query.executeStep())
+        return {};  // converted by a concurrent run meanwhile
+      auto record = decode_customer(query.getColumn(0).getString(),
+                                    "async_staging " + guid);
+      if (!record)
+        return record.error();
+      SQLite::Statement drop{db, "DELETE FROM async_staging WHERE "
+                                 "async_guid = ?"};
+      drop.bind(1, guid);
+      drop.exec();
+      SQLite::Statement mapped{db, "SELECT 1 FROM guid_account_map WHERE "
+                                   "async_guid = ?"};
+      mapped.bind(1, guid);
+      if (mapped.executeStep())
+        return {};  // already converted: staging row was a leftover
+      record->id.account_number = next_account_number(db);
+      insert_customer_row(db, *record, store, now);
+      SQLite::Statement map{db, "INSERT INTO guid_account_map (async_guid, "
+                                "account_number, mapped_at) VALUES (?, ?, ?)"};
+      map.bind(1, guid);
+      map.bind(2, record->id.account_number);
+      map.bind(3, to_db_time(now));
+      map.exec();
+      mapping = guid_mapping{db.getLastInsertRowid(), guid,
+                             record->id.account_number};
+      relink_sales(db, "sales", guid, record->id.account_number);
+      return {};
+    });
+    if (step)
+      return step;
+    if (!mapping.async_guid.empty())
+      out.push_back(std::move(mapping));
+  }
+  return out;
+}
+
+caf::expected<std::vector<guid_mapping>>
+hq_database::mappings_after(int64_t after_seq) {
+  std::vector<guid_mapping> out;
+  auto err = db_->read("read guid map", [&]() -> caf::error {
+    SQLite::Statement query{db_->handle(),
+                            "SELECT seq, async_guid, account_number FROM "
+                            "guid_account_map WHERE seq > ? ORDER BY seq"};
+    query.bind(1, after_seq);
+    while (query.executeStep())
+      out.push_back({query.getColumn(0).getInt64(),
+                     query.getColumn(1).getString(),
+                     query.getColumn(2).getString()});
+    return {};
+  });
+  if (err)
+    return err;
+  return out;
+}
+
+caf::expected<caf::optional<customer>>
+hq_database::find(const std::string& account_number) {
+  return find_customer(*db_, "customers", "account_number", account_number);
+}
+
+caf::expected<caf::optional<customer>>
+hq_database::find_by_guid(const std::string& guid) {
+  return find_customer(*db_, "customers", "async_guid", guid);
+}
+
+caf::expected<size_t> hq_database::customer_count() {
+  auto n = query_int(*db_, "SELECT COUNT(*) FROM customers");
+  if (!n)
+    return n.error();
+  return static_cast<size_t>(*n);
+}
+
+caf::expected<size_t> hq_database::staged_count() {
+  auto n = query_int(*db_, "SELECT COUNT(*) FROM async_staging");
+  if (!n)
+    return n.error();
+  return static_cast<size_t>(*n);
+}
+
+caf::error hq_database::update_customer(const customer& record,
+                                        const std::string& changed_by,
+                                        caf::timestamp now) {
+  const auto& account = record.id.account_number;
+  return db_->write("update customer", [&]() -> caf::error {
+    auto& db = db_->handle();
+    SQLite::Statement query{db, "SELECT record FROM customers WHERE "
+                                "account_number = ?"};
+    query.bind(1, account);
+    if (!query.executeStep())
+      return make_error(ec::not_found, "account_number",
+                        "no customer '" + account + "' at HQ");
+    auto before = decode_customer(query.getColumn(0).getString(),
+                                  "customers " + account);
+    if (!before)
+      return before.error();
+    if (!(before->id == record.id))
+      return make_error(ec::uniqueness_violation, "async_guid",
+                        "an edit cannot change the identity of '" + account
+                          + "'");
+    auto changes = diff(*before, record);
+    if (changes.empty())
+      return {};
+    auto keys = search_columns_of(record);
+    SQLite::Statement update{db, "UPDATE customers SET status = ?, "
+                                 "display_name = ?, primary_email = ?, "
+                                 "primary_phone = ?, company_name = ?, "
+                                 "record = ?, updated_at = ? WHERE "
+                                 "account_number = ?"};
+    update.bind(1, to_string(record.status));
+    update.bind(2, keys.display_name);
+    update.bind(3, keys.primary_email);
+    update.bind(4, keys.primary_phone);
+    update.bind(5, keys.company_name);
+    update.bind(6, encode(record));
+    update.bind(7, to_db_time(now));
+    update.bind(8, account);
+    update.exec();
+    SQLite::Statement audit{db, "INSERT INTO audit_log (account_number, "
+                                "changed_by, changed_at, field, old_value, "
+                                "new_value) VALUES (?, ?, ?, ?, ?, ?)"};
+    for (const auto& change : changes) {
+      audit.reset();
+      audit.bind(1, account);
+      audit.bind(2, changed_by);
+      audit.bind(3, to_db_time(now));
+      audit.bind(4, change.field);
+      audit.bind(5, change.old_value);
+      audit.bind(6, change.new_value);
+      audit.exec();
+    }
+    return {};
+  });
+}
+
+caf::expected<std::vector<change_record>>
+hq_database::history(const std::string& account_number) {
+  std::vector<change_record> out;
+  auto err = db_->read("read history", [&]() -> caf::error {
+    SQLite::Statement query{db_->handle(),
+                            "SELECT changed_by, changed_at, field, old_value, "
+                            "new_value FROM audit_log WHERE account_number = ? "
+                            "ORDER BY seq"};
+    query.bind(1, account_number);
+    while (query.executeStep())
+      out.push_back({account_number, query.getColumn(0).getString(),
+                     from_db_time(query.getColumn(1).getInt64()),
+                     query.getColumn(2).getString(),
+                     query.getColumn(3).getString(),
+                     query.getColumn(4).getString()});
+    return {};
+  });
+  if (err)
+    return err;
+  return out;
+}
+
+caf::expected<bool> hq_database::record_sale(const sale_transaction& sale) {
+  // A sale uploaded after its customer was converted still names the GUID:
+  // link it to the account number on the way in.
+  auto mapped = query_mapping(sale.customer_ref);
+  if (!mapped)
+    return mapped.error();
+  if (mapped->empty())
+    return storage::record_sale(*db_, sale);
+  auto relinked = sale;
+  relinked.customer_ref = *mapped;
+  return storage::record_sale(*db_, relinked);
+}
+
+caf::expected<std::string>
+hq_database::query_mapping(const std::string& async_guid) {
+  std::string out;
+  auto err = db_->read("read guid map", [&]() -> caf::error {
+    SQLite::Statement query{db_->handle(), "SELECT account_number FROM "
+                                           "guid_account_map WHERE "
+                                           "async_guid = ?"};
+    query.bind(1, async_guid);
+    if (query.executeStep())
+      out = query.getColumn(0).getString();
+    return {};
+  });
+  if (err)
+    return err;
+  return out;
+}
+
+caf::expected<std::vector<sale_transaction>>
+hq_database::sales_for(const std::string& customer_ref) {
+  return storage::sales_for(*db_, customer_ref);
+}
+
+} // namespace retailsim::storage

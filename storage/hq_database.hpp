@@ -1,0 +1,110 @@
+#pragma once
+
+// The HQ database: customer master, account-number sequence, Async staging,
+// GUID -> account map, audit log of changes, and sales transactions.
+//
+// Exactly-once conversion is a property of the schema, not of the jobs:
+// `customers.async_guid` and `guid_account_map.async_guid` are UNIQUE, and so
+// are `customers.account_number` and `guid_account_map.account_number`; a
+// second account for one GUID, or one account number twice, cannot be written.
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "caf/expected.hpp"
+#include "caf/optional.hpp"
+#include "caf/timestamp.hpp"
+
+#include "model/customer.hpp"
+#include "model/sale.hpp"
+#include "storage/database.hpp"
+
+namespace retailsim::storage {
+
+/// An Async customer uploaded by a P-job, waiting for an account number.
+struct staged_customer {
+  std::string store_id;
+  customer record;
+};
+
+/// One row of the GUID -> account map, in the order HQ wrote them (`seq`),
+/// which is what the 1010 job distributes.
+struct guid_mapping {
+  int64_t seq = 0;
+  std::string async_guid;
+  std::string account_number;
+};
+
+class hq_database {
+public:
+  /// The schema, one migration per version.
+  static const std::vector<std::string>& migrations();
+
+  /// Opens or creates the HQ database at `path` (":memory:" for tests).
+  static caf::expected<std::unique_ptr<hq_database>>
+  open(const std::string& path);
+
+  int schema_version() {
+    return db_->schema_version();
+  }
+
+  /// Sync creation: takes the next account number and inserts the customer in
+  /// one transaction. Returns the stored record (with its account number).
+  caf::expected<customer> create_customer(customer record,
+                                          const std::string& store_id,
+                                          const std::string& created_by,
+                                          caf::timestamp now);
+
+  /// P-job upload: stages Async customers; a GUID already staged or already
+  /// converted is skipped. Returns how many were new.
+  caf::expected<size_t> stage(const std::vector<staged_customer>& batch,
+                              caf::timestamp now);
+
+  /// The "Synchronize customers and business partners from async mode" job:
+  /// converts up to `max_count` staged customers that have no account yet,
+  /// each in its own transaction (account number, customer row, map row), and
+  /// removes them from staging. Safe to interrupt and rerun.
+  caf::expected<std::vector<guid_mapping>> convert_staged(size_t max_count,
+                                                          caf::timestamp now);
+
+  /// The account number HQ gave `async_guid`, or "" if not converted.
+  caf::expected<std::string> account_for_guid(const std::string& async_guid) {
+    return query_mapping(async_guid);
+  }
+
+  /// Map rows with seq > `after_seq`, oldest first (what 1010 distributes).
+  caf::expected<std::vector<guid_mapping>> mappings_after(int64_t after_seq);
+
+  caf::expected<caf::optional<customer>> find(const std::string& account_number);
+  caf::expected<caf::optional<customer>> find_by_guid(const std::string& guid);
+  caf::expected<size_t> customer_count();
+  caf::expected<size_t> staged_count();
+
+  /// Edits a customer and appends one audit row per changed field.
+  caf::error update_customer(const customer& record,
+                             const std::string& changed_by, caf::timestamp now);
+
+  /// The change history of one customer, oldest first.
+  caf::expected<std::vector<change_record>>
+  history(const std::string& account_number);
+
+  /// Records a sale; a transaction id seen before is ignored (uploads retry).
+  /// Returns true if it was new.
+  caf::expected<bool> record_sale(const sale_transaction& sale);
+
+  /// Sales whose customer reference is `customer_ref`, oldest first.
+  caf::expected<std::vector<sale_transaction>>
+  sales_for(const std::string& customer_ref);
+
+private:
+  explicit hq_database(std::unique_ptr<database> db) : db_(std::move(db)) {
+  }
+
+  /// The account number mapped to `async_guid`, or "" if none.
+  caf::expected<std::string> query_mapping(const std::string& async_guid);
+
+  std::unique_ptr<database> db_;
+};
+
+} // namespace retailsim::storage

@@ -1,0 +1,125 @@
+#include "storage/offline_database.hpp"
+
+#include <SQLiteCpp/Statement.h>
+
+#include "model/error.hpp"
+#include "storage/record_codec.hpp"
+#include "storage/rows.hpp"
+
+namespace retailsim::storage {
+
+const std::vector<std::string>& offline_database::migrations() {
+  static const std::vector<std::string> steps = {
+    // Version 1.
+    "CREATE TABLE offline_customers ("
+    "  seq INTEGER PRIMARY KEY AUTOINCREMENT,"
+    "  async_guid TEXT NOT NULL UNIQUE,"
+    "  record TEXT NOT NULL,"
+    "  created_at INTEGER NOT NULL,"
+    "  uploaded INTEGER NOT NULL DEFAULT 0 CHECK (uploaded IN (0, 1)));"
+    "CREATE TABLE sales ("
+    "  seq INTEGER PRIMARY KEY AUTOINCREMENT, " RETAILSIM_SALES_COLUMNS ","
+    "  uploaded INTEGER NOT NULL DEFAULT 0 CHECK (uploaded IN (0, 1)));",
+  };
+  return steps;
+}
+
+caf::expected<std::unique_ptr<offline_database>>
+offline_database::open(const std::string& path) {
+  auto db = database::open(path, migrations(), durability::full);
+  if (!db)
+    return db.error();
+  return std::unique_ptr<offline_database>{new offline_database(std::move(*db))};
+}
+
+caf::error offline_database::add_customer(const customer& record,
+                                          caf::timestamp now) {
+  if (!is_pending(record.id))
+    return make_error(ec::invalid_guid, "async_guid",
+                      "an offline customer needs a GUID and no account "
+                      "number");
+  return db_->write("add offline customer", [&]() -> caf::error {
+    SQLite::Statement insert{db_->handle(),
+                             "INSERT INTO offline_customers (async_guid, "
+                             "record, created_at) VALUES (?, ?, ?)"};
+    insert.bind(1, record.id.async_guid);
+    insert.bind(2, encode(record));
+    insert.bind(3, to_db_time(now));
+    insert.exec();
+    return {};
+  });
+}
+
+caf::error offline_database::add_sale(const sale_transaction& sale) {
+  auto added = record_sale(*db_, sale);
+  return added ? caf::error{} : added.error();
+}
+
+caf::expected<std::vector<customer>> offline_database::customers_to_upload() {
+  std::vector<customer> out;
+  auto err = db_->read("read offline customers", [&]() -> caf::error {
+    SQLite::Statement query{db_->handle(),
+                            "SELECT async_guid, record FROM offline_customers "
+                            "WHERE uploaded = 0 ORDER BY seq"};
+    while (query.executeStep()) {
+      auto record = decode_customer(query.getColumn(1).getString(),
+                                    "offline_customers "
+                                      + query.getColumn(0).getString());
+      if (!record)
+        return record.error();
+      out.push_back(std::move(*record));
+    }
+    return {};
+  });
+  if (err)
+    return err;
+  return out;
+}
+
+caf::expected<std::vector<sale_transaction>>
+offline_database::sales_to_upload() {
+  std::vector<sale_transaction> out;
+  auto err = db_->read("read offline sales", [&]() -> caf::error {
+    auto rows = select_sales(db_->handle(), "sales", "uploaded = ?", "0");
+    if (!rows)
+      return rows.error();
+    out = std::move(*rows);
+    return {};
+  });
+  if (err)
+    return err;
+  return out;
+}
+
+caf::error
+offline_database::mark_uploaded(const std::vector<std::string>& async_guids,
+                                const std::vector<std::string>& transaction_ids) {
+  return db_->write("mark uploaded", [&]() -> caf::error {
+    SQLite::Statement customers{db_->handle(),
+                                "UPDATE offline_customers SET uploaded = 1 "
+                                "WHERE async_guid = ?"};
+    for (const auto& guid : async_guids) {
+      customers.reset();
+      customers.bind(1, guid);
+      customers.exec();
+    }
+    SQLite::Statement sales{db_->handle(), "UPDATE sales SET uploaded = 1 "
+                                           "WHERE transaction_id = ?"};
+    for (const auto& id : transaction_ids) {
+      sales.reset();
+      sales.bind(1, id);
+      sales.exec();
+    }
+    return {};
+  });
+}
+
+caf::expected<size_t> offline_database::customers_to_upload_count() {
+  auto n = query_int(*db_, "SELECT COUNT(*) FROM offline_customers WHERE "
+                           "uploaded = 0");
+  if (!n)
+    return n.error();
+  return static_cast<size_t>(*n);
+}
+
+} // namespace retailsim::storage

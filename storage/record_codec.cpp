@@ -1,0 +1,280 @@
+#include "storage/record_codec.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include "model/error.hpp"
+
+namespace retailsim {
+
+// nlohmann's ADL hooks for the model types, kept out of the model's headers.
+using nlohmann::json;
+
+namespace {
+
+int64_t ns(caf::timestamp t) {
+  return t.time_since_epoch().count();
+}
+
+caf::timestamp ts(int64_t ns) {
+  return caf::timestamp{caf::timestamp::duration{ns}};
+}
+
+template <class Enum>
+Enum enum_from(const json& j, const char* key) {
+  Enum out{};
+  auto text = j.at(key).get<std::string>();
+  if (!from_string(text, out))
+    throw std::invalid_argument(std::string{"unknown "} + key + " '" + text
+                                + "'");
+  return out;
+}
+
+} // namespace
+
+void to_json(json& j, const marketing_consent& x) {
+  j = json{{"opted_in", x.opted_in},
+           {"recorded_by", x.recorded_by},
+           {"recorded_at", ns(x.recorded_at)},
+           {"source", x.source}};
+}
+
+void from_json(const json& j, marketing_consent& x) {
+  j.at("opted_in").get_to(x.opted_in);
+  j.at("recorded_by").get_to(x.recorded_by);
+  x.recorded_at = ts(j.at("recorded_at").get<int64_t>());
+  j.at("source").get_to(x.source);
+}
+
+void to_json(json& j, const email_contact& x) {
+  j = json{{"address", x.address}, {"primary", x.primary},
+           {"consent", x.consent}};
+}
+
+void from_json(const json& j, email_contact& x) {
+  j.at("address").get_to(x.address);
+  j.at("primary").get_to(x.primary);
+  j.at("consent").get_to(x.consent);
+}
+
+void to_json(json& j, const phone_contact& x) {
+  j = json{{"number", x.number}, {"primary", x.primary},
+           {"consent", x.consent}};
+}
+
+void from_json(const json& j, phone_contact& x) {
+  j.at("number").get_to(x.number);
+  j.at("primary").get_to(x.primary);
+  j.at("consent").get_to(x.consent);
+}
+
+void to_json(json& j, const postal_address& x) {
+  j = json{{"purpose", to_string(x.purpose)}, {"street", x.street},
+           {"city", x.city},       {"state", x.state},
+           {"zip", x.zip},         {"country", x.country},
+           {"primary", x.primary}};
+}
+
+void from_json(const json& j, postal_address& x) {
+  x.purpose = enum_from<address_purpose>(j, "purpose");
+  j.at("street").get_to(x.street);
+  j.at("city").get_to(x.city);
+  j.at("state").get_to(x.state);
+  j.at("zip").get_to(x.zip);
+  j.at("country").get_to(x.country);
+  j.at("primary").get_to(x.primary);
+}
+
+void to_json(json& j, const financial_dimension& x) {
+  j = json{{"name", x.name}, {"value", x.value}};
+}
+
+void from_json(const json& j, financial_dimension& x) {
+  j.at("name").get_to(x.name);
+  j.at("value").get_to(x.value);
+}
+
+void to_json(json& j, const customer_attribute& x) {
+  j = json{{"name", x.name}, {"type", to_string(x.type)}, {"value", x.value}};
+}
+
+void from_json(const json& j, customer_attribute& x) {
+  j.at("name").get_to(x.name);
+  x.type = enum_from<attribute_type>(j, "type");
+  j.at("value").get_to(x.value);
+}
+
+void to_json(json& j, const business_profile& x) {
+  j = json{{"company_name", x.company_name},
+           {"tax_id", x.tax_id},
+           {"registration_number", x.registration_number},
+           {"business_type", x.business_type},
+           {"industry", x.industry},
+           {"payment_terms", x.payment_terms}};
+}
+
+void from_json(const json& j, business_profile& x) {
+  j.at("company_name").get_to(x.company_name);
+  j.at("tax_id").get_to(x.tax_id);
+  j.at("registration_number").get_to(x.registration_number);
+  j.at("business_type").get_to(x.business_type);
+  j.at("industry").get_to(x.industry);
+  j.at("payment_terms").get_to(x.payment_terms);
+}
+
+void to_json(json& j, const club_membership& x) {
+  j = json{{"club", x.club}, {"tier", x.tier}, {"since", ns(x.since)}};
+}
+
+void from_json(const json& j, club_membership& x) {
+  j.at("club").get_to(x.club);
+  j.at("tier").get_to(x.tier);
+  x.since = ts(j.at("since").get<int64_t>());
+}
+
+void to_json(json& j, const customer_profile& x) {
+  j = json{{"first_name", x.first_name},
+           {"middle_name", x.middle_name},
+           {"last_name", x.last_name},
+           {"name", x.name},
+           {"emails", x.emails},
+           {"phones", x.phones},
+           {"addresses", x.addresses},
+           {"customer_group", x.customer_group},
+           {"receipt", to_string(x.receipt)},
+           {"receipt_email", x.receipt_email},
+           {"currency", x.currency},
+           {"language", x.language},
+           {"affiliations", x.affiliations},
+           {"financial_dimensions", x.financial_dimensions},
+           {"attributes", x.attributes},
+           {"business", x.business},
+           {"date_of_birth", x.date_of_birth},
+           {"segment", x.segment},
+           {"clubs", x.clubs},
+           {"notes", x.notes}};
+}
+
+void from_json(const json& j, customer_profile& x) {
+  j.at("first_name").get_to(x.first_name);
+  j.at("middle_name").get_to(x.middle_name);
+  j.at("last_name").get_to(x.last_name);
+  j.at("name").get_to(x.name);
+  j.at("emails").get_to(x.emails);
+  j.at("phones").get_to(x.phones);
+  j.at("addresses").get_to(x.addresses);
+  j.at("customer_group").get_to(x.customer_group);
+  x.receipt = enum_from<receipt_option>(j, "receipt");
+  j.at("receipt_email").get_to(x.receipt_email);
+  j.at("currency").get_to(x.currency);
+  j.at("language").get_to(x.language);
+  j.at("affiliations").get_to(x.affiliations);
+  j.at("financial_dimensions").get_to(x.financial_dimensions);
+  j.at("attributes").get_to(x.attributes);
+  j.at("business").get_to(x.business);
+  j.at("date_of_birth").get_to(x.date_of_birth);
+  j.at("segment").get_to(x.segment);
+  j.at("clubs").get_to(x.clubs);
+  j.at("notes").get_to(x.notes);
+}
+
+void to_json(json& j, const customer& x) {
+  j = json{{"account_number", x.id.account_number},
+           {"async_guid", x.id.async_guid},
+           {"type", to_string(x.type)},
+           {"status", to_string(x.status)},
+           {"profile", x.profile}};
+  if (x.loyalty)
+    j["loyalty"] = json{{"card_number", x.loyalty->card_number},
+                        {"points", x.loyalty->points}};
+}
+
+void from_json(const json& j, customer& x) {
+  j.at("account_number").get_to(x.id.account_number);
+  j.at("async_guid").get_to(x.id.async_guid);
+  x.type = enum_from<customer_type>(j, "type");
+  x.status = enum_from<customer_status>(j, "status");
+  j.at("profile").get_to(x.profile);
+  if (auto i = j.find("loyalty"); i != j.end())
+    x.loyalty = loyalty_card{i->at("card_number").get<std::string>(),
+                             i->at("points").get<int64_t>()};
+  else
+    x.loyalty = caf::none;
+}
+
+void to_json(json& j, const sale_line& x) {
+  j = json{{"product_id", x.product_id},
+           {"quantity", x.quantity},
+           {"amount_cents", x.amount_cents}};
+}
+
+void from_json(const json& j, sale_line& x) {
+  j.at("product_id").get_to(x.product_id);
+  j.at("quantity").get_to(x.quantity);
+  j.at("amount_cents").get_to(x.amount_cents);
+}
+
+namespace storage {
+
+std::string encode(const customer& x) {
+  return json(x).dump();
+}
+
+std::string encode(const std::vector<sale_line>& x) {
+  return json(x).dump();
+}
+
+caf::expected<customer> decode_customer(std::string_view text,
+                                        const std::string& where) {
+  try {
+    return json::parse(text).get<customer>();
+  } catch (const std::exception& e) {
+    return make_error(ec::storage_failure, where,
+                      std::string{"corrupt customer record: "} + e.what());
+  }
+}
+
+caf::expected<std::vector<sale_line>> decode_sale_lines(std::string_view text,
+                                                        const std::string& where) {
+  try {
+    return json::parse(text).get<std::vector<sale_line>>();
+  } catch (const std::exception& e) {
+    return make_error(ec::storage_failure, where,
+                      std::string{"corrupt sale lines: "} + e.what());
+  }
+}
+
+search_columns search_columns_of(const customer& x) {
+  search_columns out;
+  out.display_name = display_name(x);
+  for (const auto& e : x.profile.emails)
+    if (e.primary)
+      out.primary_email = e.address;
+  for (const auto& p : x.profile.phones)
+    if (p.primary)
+      out.primary_phone = p.number;
+  out.company_name = x.profile.business.company_name;
+  return out;
+}
+
+std::vector<field_diff> diff(const customer& before, const customer& after) {
+  std::vector<field_diff> out;
+  auto add = [&](const std::string& field, const json& old_value,
+                 const json& new_value) {
+    if (old_value != new_value)
+      out.push_back({field, old_value.dump(), new_value.dump()});
+  };
+  add("type", to_string(before.type), to_string(after.type));
+  add("status", to_string(before.status), to_string(after.status));
+  json old_profile = before.profile;
+  json new_profile = after.profile;
+  for (auto& [key, value] : old_profile.items())
+    add(key, value, new_profile.at(key));
+  json old_loyalty = json(before)["loyalty"];
+  json new_loyalty = json(after)["loyalty"];
+  add("loyalty", old_loyalty, new_loyalty);
+  return out;
+}
+
+} // namespace storage
+
+} // namespace retailsim

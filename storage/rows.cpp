@@ -1,0 +1,125 @@
+#include "storage/rows.hpp"
+
+#include <SQLiteCpp/Statement.h>
+
+#include "storage/record_codec.hpp"
+
+namespace retailsim::storage {
+
+bool insert_sale(SQLite::Database& db, const char* table,
+                 const sale_transaction& sale) {
+  SQLite::Statement insert{db, std::string{"INSERT OR IGNORE INTO "} + table
+                                 + " (transaction_id, store_id, terminal_id, "
+                                   "customer_ref, amount_cents, occurred_at, "
+                                   "lines) VALUES (?, ?, ?, ?, ?, ?, ?)"};
+  insert.bind(1, sale.transaction_id);
+  insert.bind(2, sale.store_id);
+  insert.bind(3, sale.terminal_id);
+  insert.bind(4, sale.customer_ref);
+  insert.bind(5, static_cast<int64_t>(sale.amount_cents));
+  insert.bind(6, to_db_time(sale.occurred_at));
+  insert.bind(7, encode(sale.lines));
+  return insert.exec() == 1;
+}
+
+caf::expected<std::vector<sale_transaction>>
+select_sales(SQLite::Database& db, const char* table, const char* where,
+             const std::string& value) {
+  SQLite::Statement query{db, std::string{"SELECT transaction_id, store_id, "
+                                          "terminal_id, customer_ref, "
+                                          "amount_cents, occurred_at, lines "
+                                          "FROM "}
+                                + table + " WHERE " + where + " ORDER BY seq"};
+  query.bind(1, value);
+  std::vector<sale_transaction> out;
+  while (query.executeStep()) {
+    sale_transaction s;
+    s.transaction_id = query.getColumn(0).getString();
+    s.store_id = query.getColumn(1).getString();
+    s.terminal_id = query.getColumn(2).getString();
+    s.customer_ref = query.getColumn(3).getString();
+    s.amount_cents = query.getColumn(4).getInt64();
+    s.occurred_at = from_db_time(query.getColumn(5).getInt64());
+    auto lines = decode_sale_lines(query.getColumn(6).getString(),
+                                   std::string{table} + " "
+                                     + s.transaction_id);
+    if (!lines)
+      return lines.error();
+    s.lines = std::move(*lines);
+    out.push_back(std::move(s));
+  }
+  return out;
+}
+
+int relink_sales(SQLite::Database& db, const char* table,
+                 const std::string& from_ref, const std::string& to_ref) {
+  SQLite::Statement update{db, std::string{"UPDATE "} + table
+                                 + " SET customer_ref = ? WHERE "
+                                   "customer_ref = ?"};
+  update.bind(1, to_ref);
+  update.bind(2, from_ref);
+  return update.exec();
+}
+
+caf::expected<bool> record_sale(database& db, const sale_transaction& sale) {
+  bool added = false;
+  auto err = db.write("record sale", [&]() -> caf::error {
+    added = insert_sale(db.handle(), "sales", sale);
+    return {};
+  });
+  if (err)
+    return err;
+  return added;
+}
+
+caf::expected<std::vector<sale_transaction>>
+sales_for(database& db, const std::string& customer_ref) {
+  std::vector<sale_transaction> out;
+  auto err = db.read("read sales", [&]() -> caf::error {
+    auto rows = select_sales(db.handle(), "sales", "customer_ref = ?",
+                             customer_ref);
+    if (!rows)
+      return rows.error();
+    out = std::move(*rows);
+    return {};
+  });
+  if (err)
+    return err;
+  return out;
+}
+
+caf::expected<caf::optional<customer>>
+find_customer(database& db, const char* table, const char* column,
+              const std::string& value) {
+  caf::optional<customer> out;
+  auto err = db.read("find customer", [&]() -> caf::error {
+    SQLite::Statement query{db.handle(), std::string{"SELECT record FROM "}
+                                           + table + " WHERE " + column
+                                           + " = ?"};
+    query.bind(1, value);
+    if (!query.executeStep())
+      return {};
+    auto record = decode_customer(query.getColumn(0).getString(),
+                                  std::string{table} + " " + value);
+    if (!record)
+      return record.error();
+    out = std::move(*record);
+    return {};
+  });
+  if (err)
+    return err;
+  return out;
+}
+
+caf::expected<int64_t> query_int(database& db, const char* sql) {
+  int64_t out = 0;
+  auto err = db.read("query", [&]() -> caf::error {
+    out = db.handle().execAndGet(sql).getInt64();
+    return {};
+  });
+  if (err)
+    return err;
+  return out;
+}
+
+} // namespace retailsim::storage

@@ -1,0 +1,56 @@
+#pragma once
+
+// Row helpers shared by the HQ and channel databases (internal to storage/):
+// one sales-table shape, one way to read a customer record or count rows.
+
+#include <string>
+#include <vector>
+
+#include <SQLiteCpp/Database.h>
+
+#include "caf/expected.hpp"
+#include "caf/optional.hpp"
+
+#include "model/customer.hpp"
+#include "model/sale.hpp"
+#include "storage/database.hpp"
+
+namespace retailsim::storage {
+
+/// The column list of a sales table, for CREATE TABLE statements.
+#define RETAILSIM_SALES_COLUMNS                                                \
+  "transaction_id TEXT NOT NULL UNIQUE, store_id TEXT NOT NULL, "              \
+  "terminal_id TEXT NOT NULL, customer_ref TEXT NOT NULL, "                    \
+  "amount_cents INTEGER NOT NULL, occurred_at INTEGER NOT NULL, "              \
+  "lines TEXT NOT NULL"
+
+/// Inserts unless the transaction id exists; returns true if inserted.
+bool insert_sale(SQLite::Database& db, const char* table,
+                 const sale_transaction& sale);
+
+/// Reads the sales matching `where` (an SQL condition with one `?` bound to
+/// `value`), in insertion order.
+caf::expected<std::vector<sale_transaction>>
+select_sales(SQLite::Database& db, const char* table, const char* where,
+             const std::string& value);
+
+/// Points every sale of `from_ref` at `to_ref`; returns how many moved.
+int relink_sales(SQLite::Database& db, const char* table,
+                 const std::string& from_ref, const std::string& to_ref);
+
+/// Records a sale in its own write transaction; returns true if it was new.
+caf::expected<bool> record_sale(database& db, const sale_transaction& sale);
+
+/// All sales of one customer reference, oldest first.
+caf::expected<std::vector<sale_transaction>>
+sales_for(database& db, const std::string& customer_ref);
+
+/// The customer of `table` whose `column` equals `value`, if any.
+caf::expected<caf::optional<customer>>
+find_customer(database& db, const char* table, const char* column,
+              const std::string& value);
+
+/// The single integer an aggregate query returns.
+caf::expected<int64_t> query_int(database& db, const char* sql);
+
+} // namespace retailsim::storage

@@ -1,0 +1,157 @@
+// A store's channel database: pending customers, P-job watermarks, 1010
+// distribution and mapping, sales relinking.
+
+#include "storage/channel_database.hpp"
+
+#include <gtest/gtest.h>
+
+#include "model/error.hpp"
+#include "model/identity.hpp"
+#include "tests/fixtures.hpp"
+
+using namespace retailsim;
+using namespace retailsim::storage;
+using test::at;
+
+namespace {
+
+customer pending(const std::string& first, uint64_t bits) {
+  auto c = test::sample_customer(first, "Async");
+  c.id.async_guid = make_async_guid(bits, bits * 7);
+  return c;
+}
+
+std::unique_ptr<channel_database> open_channel(const std::string& path) {
+  auto db = channel_database::open(path);
+  if (!db)
+    ADD_FAILURE() << describe(db.error());
+  return db ? std::move(*db) : nullptr;
+}
+
+} // namespace
+
+TEST(Channel, PendingCustomersRoundTripAcrossReopen) {
+  test::temp_dir dir;
+  auto ann = pending("Ann", 1);
+  {
+    auto ch = open_channel(dir.file("S001.db"));
+    ASSERT_FALSE(ch->add_customer(ann, at(1)));
+  }
+  auto ch = open_channel(dir.file("S001.db"));
+  auto found = ch->find_by_guid(ann.id.async_guid);
+  ASSERT_TRUE(found && *found);
+  EXPECT_EQ(**found, ann);
+  EXPECT_EQ(*ch->pending_count(), 1u);
+}
+
+TEST(Channel, ACustomerNeedsAnIdentity) {
+  auto ch = open_channel(":memory:");
+  auto err = ch->add_customer(test::sample_customer("No", "Id"), at(1));
+  ASSERT_TRUE(err);
+  EXPECT_EQ(static_cast<ec>(err.code()), ec::field_required);
+  EXPECT_EQ(*ch->customer_count(), 0u);
+}
+
+TEST(Channel, OneGuidAndOneAccountNumberOnlyOnce) {
+  auto ch = open_channel(":memory:");
+  auto ann = pending("Ann", 1);
+  ASSERT_FALSE(ch->add_customer(ann, at(1)));
+  auto dup = ch->add_customer(ann, at(2));
+  ASSERT_TRUE(dup);
+  EXPECT_EQ(static_cast<ec>(dup.code()), ec::uniqueness_violation);
+  auto sync = test::sample_customer("Bob", "Sync");
+  sync.id.account_number = "C000000001";
+  ASSERT_FALSE(ch->add_customer(sync, at(3)));
+  auto dup_account = ch->add_customer(sync, at(4));
+  ASSERT_TRUE(dup_account);
+  EXPECT_EQ(static_cast<ec>(dup_account.code()), ec::uniqueness_violation);
+  EXPECT_EQ(*ch->customer_count(), 2u);
+}
+
+TEST(Channel, PJobWatermarkSelectsOnlyNewPendingRows) {
+  auto ch = open_channel(":memory:");
+  ASSERT_FALSE(ch->add_customer(pending("Ann", 1), at(1)));
+  ASSERT_FALSE(ch->add_customer(pending("Bob", 2), at(2)));
+  auto sync = test::sample_customer("Cy", "Sync");
+  sync.id.account_number = "C000000001";
+  ASSERT_FALSE(ch->add_customer(sync, at(3)));
+  EXPECT_EQ(*ch->watermark("customers"), 0);
+  auto batch = ch->pending_after(0, 100);
+  ASSERT_TRUE(batch);
+  ASSERT_EQ(batch->size(), 2u);
+  EXPECT_EQ((*batch)[0].value.profile.first_name, "Ann");
+  ASSERT_FALSE(ch->advance_watermark("customers", (*batch)[1].seq));
+  EXPECT_TRUE(ch->pending_after(*ch->watermark("customers"), 100)->empty());
+  // Watermarks never move backwards.
+  ASSERT_FALSE(ch->advance_watermark("customers", 0));
+  EXPECT_EQ(*ch->watermark("customers"), (*batch)[1].seq);
+  ASSERT_FALSE(ch->add_customer(pending("Dee", 3), at(4)));
+  auto next = ch->pending_after(*ch->watermark("customers"), 100);
+  ASSERT_EQ(next->size(), 1u);
+  EXPECT_EQ((*next)[0].value.profile.first_name, "Dee");
+  auto unknown = ch->advance_watermark("nope", 1);
+  ASSERT_TRUE(unknown);
+  EXPECT_EQ(static_cast<ec>(unknown.code()), ec::not_found);
+}
+
+TEST(Channel, MappingConvertsThePendingRowAndRelinksItsSales) {
+  auto ch = open_channel(":memory:");
+  auto ann = pending("Ann", 1);
+  const auto& guid = ann.id.async_guid;
+  ASSERT_FALSE(ch->add_customer(ann, at(1)));
+  ASSERT_TRUE(*ch->record_sale({"T-1", "S001", "S001-T1", guid, 999, at(2),
+                                {{"SKU", 1, 999}}}));
+  auto applied = ch->apply_mapping(guid, "C000000042", at(3));
+  ASSERT_TRUE(applied);
+  EXPECT_TRUE(*applied);
+  auto again = ch->apply_mapping(guid, "C000000042", at(4));
+  ASSERT_TRUE(again);
+  EXPECT_FALSE(*again);  // idempotent: 1010 may run twice
+  auto found = ch->find("C000000042");
+  ASSERT_TRUE(found && *found);
+  EXPECT_EQ((*found)->id.async_guid, guid);
+  EXPECT_EQ(*ch->pending_count(), 0u);
+  EXPECT_EQ(ch->sales_for("C000000042")->size(), 1u);
+  EXPECT_TRUE(ch->sales_for(guid)->empty());
+}
+
+TEST(Channel, DistributionInsertsUpdatesOrConverts) {
+  auto ch = open_channel(":memory:");
+  // A customer created at another store arrives.
+  auto other = test::sample_customer("Eve", "Elsewhere");
+  other.id.account_number = "C000000007";
+  ASSERT_FALSE(ch->apply_distributed(other, at(1)));
+  EXPECT_EQ(*ch->customer_count(), 1u);
+  // It arrives again, edited at HQ.
+  other.profile.segment = "VIP";
+  ASSERT_FALSE(ch->apply_distributed(other, at(2)));
+  EXPECT_EQ(*ch->customer_count(), 1u);
+  EXPECT_EQ((*ch->find("C000000007"))->profile.segment, "VIP");
+  // This store's own pending customer arrives converted.
+  auto ann = pending("Ann", 1);
+  ASSERT_FALSE(ch->add_customer(ann, at(3)));
+  ASSERT_TRUE(*ch->record_sale({"T-9", "S001", "S001-T2", ann.id.async_guid,
+                                100, at(3), {}}));
+  auto converted = ann;
+  converted.id.account_number = "C000000008";
+  ASSERT_FALSE(ch->apply_distributed(converted, at(4)));
+  EXPECT_EQ(*ch->customer_count(), 2u);
+  EXPECT_EQ(*ch->pending_count(), 0u);
+  EXPECT_EQ(ch->sales_for("C000000008")->size(), 1u);
+  auto no_account = ch->apply_distributed(pending("Zed", 9), at(5));
+  ASSERT_TRUE(no_account);
+  EXPECT_EQ(static_cast<ec>(no_account.code()), ec::field_required);
+}
+
+TEST(Channel, SalesWatermarkAndRetries) {
+  auto ch = open_channel(":memory:");
+  ASSERT_TRUE(*ch->record_sale({"T-1", "S001", "S001-T1", "C1", 1, at(1), {}}));
+  ASSERT_FALSE(*ch->record_sale({"T-1", "S001", "S001-T1", "C1", 1, at(1), {}}));
+  ASSERT_TRUE(*ch->record_sale({"T-2", "S001", "S001-T1", "C1", 2, at(2), {}}));
+  auto all = ch->sales_after(0, 10);
+  ASSERT_TRUE(all);
+  ASSERT_EQ(all->size(), 2u);
+  auto rest = ch->sales_after((*all)[0].seq, 10);
+  ASSERT_EQ(rest->size(), 1u);
+  EXPECT_EQ((*rest)[0].value.transaction_id, "T-2");
+}

@@ -1,0 +1,125 @@
+// Opening, migrating and refusing databases: what every store shares.
+
+#include "storage/database.hpp"
+
+#include <fstream>
+
+#include <gtest/gtest.h>
+#include <SQLiteCpp/Database.h>
+
+#include "model/error.hpp"
+#include "storage/channel_database.hpp"
+#include "storage/hq_database.hpp"
+#include "storage/offline_database.hpp"
+#include "tests/fixtures.hpp"
+
+using namespace retailsim;
+using namespace retailsim::storage;
+
+namespace {
+
+const std::vector<std::string> two_steps = {
+  "CREATE TABLE a (x INTEGER);",
+  "CREATE TABLE b (y INTEGER); INSERT INTO b VALUES (1);",
+};
+
+std::string pragma(const std::string& path, const char* name) {
+  SQLite::Database db{path};
+  return db.execAndGet(std::string{"PRAGMA "} + name).getString();
+}
+
+} // namespace
+
+TEST(Database, MigratesAnEmptyFileToTheNewestVersion) {
+  test::temp_dir dir;
+  auto path = dir.file("empty.db");
+  std::ofstream{path}.close();  // a zero-byte file, as a crash may leave one
+  auto db = database::open(path, two_steps, durability::full);
+  ASSERT_TRUE(db) << describe(db.error());
+  EXPECT_EQ((*db)->schema_version(), 2);
+  EXPECT_EQ((*db)->handle().execAndGet("SELECT y FROM b").getInt(), 1);
+}
+
+TEST(Database, AppliesOnlyTheMissingMigrations) {
+  test::temp_dir dir;
+  auto path = dir.file("old.db");
+  {
+    auto v1 = database::open(path, {two_steps[0]}, durability::full);
+    ASSERT_TRUE(v1);
+    EXPECT_EQ((*v1)->schema_version(), 1);
+    (*v1)->handle().exec("INSERT INTO a VALUES (7)");
+  }
+  auto v2 = database::open(path, two_steps, durability::full);
+  ASSERT_TRUE(v2) << describe(v2.error());
+  EXPECT_EQ((*v2)->schema_version(), 2);
+  EXPECT_EQ((*v2)->handle().execAndGet("SELECT x FROM a").getInt(), 7);
+}
+
+TEST(Database, RefusesASchemaFromTheFutureAndLeavesItAlone) {
+  test::temp_dir dir;
+  auto path = dir.file("future.db");
+  {
+    SQLite::Database raw{path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE};
+    raw.exec("CREATE TABLE z (q INTEGER); PRAGMA user_version = 9;");
+  }
+  auto db = database::open(path, two_steps, durability::full);
+  ASSERT_FALSE(db);
+  EXPECT_EQ(static_cast<ec>(db.error().code()), ec::schema_too_new);
+  EXPECT_EQ(error_field(db.error()), path);
+  EXPECT_EQ(pragma(path, "user_version"), "9");
+}
+
+TEST(Database, AFailingMigrationChangesNothing) {
+  test::temp_dir dir;
+  auto path = dir.file("broken.db");
+  auto db = database::open(path, {two_steps[0], "CREATE TABLE a (dup);"},
+                           durability::full);
+  ASSERT_FALSE(db);
+  EXPECT_EQ(static_cast<ec>(db.error().code()), ec::storage_failure);
+  EXPECT_EQ(pragma(path, "user_version"), "1");
+}
+
+TEST(Database, NamesTheFileItCannotOpen) {
+  auto db = database::open("/nonexistent-dir/x.db", two_steps,
+                           durability::full);
+  ASSERT_FALSE(db);
+  EXPECT_EQ(static_cast<ec>(db.error().code()), ec::storage_failure);
+  EXPECT_EQ(error_field(db.error()), "/nonexistent-dir/x.db");
+}
+
+TEST(Database, StoresUseWalAndFullDurability) {
+  test::temp_dir dir;
+  auto hq = hq_database::open(dir.file("hq.db"));
+  ASSERT_TRUE(hq);
+  auto channel = channel_database::open(dir.file("store.db"));
+  ASSERT_TRUE(channel);
+  auto offline = offline_database::open(dir.file("terminal.db"));
+  ASSERT_TRUE(offline);
+  for (auto name : {"hq.db", "store.db", "terminal.db"})
+    EXPECT_EQ(pragma(dir.file(name), "journal_mode"), "wal") << name;
+  // synchronous is per connection: check it on the stores' own connections.
+  auto full = database::open(dir.file("x.db"), two_steps, durability::full);
+  ASSERT_TRUE(full);
+  EXPECT_EQ((*full)->handle().execAndGet("PRAGMA synchronous").getInt(), 2);
+  EXPECT_EQ((*hq)->schema_version(), 1);
+  EXPECT_EQ((*channel)->schema_version(), 1);
+  EXPECT_EQ((*offline)->schema_version(), 1);
+}
+
+TEST(Database, WriteRollsBackWhenTheBodyFails) {
+  auto db = database::open(":memory:", two_steps, durability::full);
+  ASSERT_TRUE(db);
+  auto err = (*db)->write("test", [&]() -> caf::error {
+    (*db)->handle().exec("INSERT INTO a VALUES (1)");
+    return make_error(ec::not_found, "x", "abort");
+  });
+  EXPECT_EQ(static_cast<ec>(err.code()), ec::not_found);
+  EXPECT_EQ((*db)->handle().execAndGet("SELECT COUNT(*) FROM a").getInt(), 0);
+  err = (*db)->write("test", [&]() -> caf::error {
+    (*db)->handle().exec("INSERT INTO a VALUES (1)");
+    (*db)->handle().exec("INSERT INTO no_such_table VALUES (1)");
+    return {};
+  });
+  EXPECT_EQ(static_cast<ec>(err.code()), ec::storage_failure);
+  EXPECT_EQ((*db)->handle().execAndGet("SELECT COUNT(*) FROM a").getInt(), 0);
+}

@@ -1,0 +1,273 @@
+// The HQ database: Sync creation, staging, exactly-once conversion, the
+// uniqueness guarantees of the schema, audit history and sales relinking.
+
+#include "storage/hq_database.hpp"
+
+#include <gtest/gtest.h>
+#include <SQLiteCpp/Database.h>
+
+#include "model/error.hpp"
+#include "model/identity.hpp"
+#include "tests/fixtures.hpp"
+
+using namespace retailsim;
+using namespace retailsim::storage;
+using test::at;
+
+namespace {
+
+customer pending(const std::string& first, uint64_t bits) {
+  auto c = test::sample_customer(first, "Async");
+  c.id.async_guid = make_async_guid(bits, ~bits);
+  return c;
+}
+
+std::unique_ptr<hq_database> open_hq(const std::string& path) {
+  auto hq = hq_database::open(path);
+  if (!hq)
+    ADD_FAILURE() << describe(hq.error());
+  return hq ? std::move(*hq) : nullptr;
+}
+
+} // namespace
+
+TEST(Hq, SyncCreationAssignsSequentialAccountNumbers) {
+  auto hq = open_hq(":memory:");
+  auto a = hq->create_customer(test::sample_customer("Ann", "Lee"), "S001",
+                               "cashier-1", at(10));
+  auto b = hq->create_customer(test::sample_customer("Bob", "Ray"), "S002",
+                               "cashier-2", at(11));
+  ASSERT_TRUE(a && b);
+  EXPECT_EQ(a->id.account_number, "C000000001");
+  EXPECT_EQ(b->id.account_number, "C000000002");
+  auto found = hq->find("C000000002");
+  ASSERT_TRUE(found && *found);
+  EXPECT_EQ(**found, *b);
+  EXPECT_EQ(*hq->customer_count(), 2u);
+}
+
+TEST(Hq, RoundTripSurvivesReopen) {
+  test::temp_dir dir;
+  customer created;
+  {
+    auto hq = open_hq(dir.file("hq.db"));
+    auto c = test::sample_customer("Ann", "Lee");
+    c.profile.notes = "Line one\nLine two";
+    c.loyalty = loyalty_card{"LC-9", 40};
+    auto r = hq->create_customer(c, "S001", "cashier-1", at(10));
+    ASSERT_TRUE(r);
+    created = *r;
+  }
+  auto hq = open_hq(dir.file("hq.db"));
+  auto found = hq->find(created.id.account_number);
+  ASSERT_TRUE(found && *found);
+  EXPECT_EQ(**found, created);
+  // The sequence continues after the reopen.
+  auto next = hq->create_customer(test::sample_customer("Cy", "Doe"), "S001",
+                                  "cashier-1", at(11));
+  ASSERT_TRUE(next);
+  EXPECT_EQ(next->id.account_number, "C000000002");
+}
+
+TEST(Hq, SqlInjectionTextIsStoredVerbatim) {
+  test::temp_dir dir;
+  const std::string hostile = "Robert'); DROP TABLE customers;--";
+  std::string account;
+  {
+    auto hq = open_hq(dir.file("hq.db"));
+    auto c = test::sample_customer("Bobby", "Tables");
+    c.profile.last_name = hostile;
+    c.profile.notes = "' OR '1'='1";
+    auto r = hq->create_customer(c, "S001'; --", hostile, at(1));
+    ASSERT_TRUE(r);
+    account = r->id.account_number;
+  }
+  auto hq = open_hq(dir.file("hq.db"));
+  auto found = hq->find(account);
+  ASSERT_TRUE(found && *found);
+  EXPECT_EQ((*found)->profile.last_name, hostile);
+  EXPECT_EQ((*found)->profile.notes, "' OR '1'='1");
+  EXPECT_EQ(*hq->customer_count(), 1u);
+  auto by_injection = hq->find("' OR '1'='1");
+  ASSERT_TRUE(by_injection);
+  EXPECT_FALSE(*by_injection);
+  auto history = hq->history(account);
+  ASSERT_TRUE(history);
+  ASSERT_EQ(history->size(), 1u);
+  EXPECT_EQ((*history)[0].changed_by, hostile);
+}
+
+TEST(Hq, StagingTwiceStagesOnce) {
+  auto hq = open_hq(":memory:");
+  std::vector<staged_customer> batch = {{"S001", pending("Ann", 1)},
+                                        {"S001", pending("Bob", 2)}};
+  auto first = hq->stage(batch, at(1));
+  ASSERT_TRUE(first);
+  EXPECT_EQ(*first, 2u);
+  auto second = hq->stage(batch, at(2));
+  ASSERT_TRUE(second);
+  EXPECT_EQ(*second, 0u);
+  EXPECT_EQ(*hq->staged_count(), 2u);
+}
+
+TEST(Hq, StagingRefusesCustomersThatAreNotPending) {
+  auto hq = open_hq(":memory:");
+  auto c = pending("Ann", 1);
+  c.id.account_number = "C1";
+  auto r = hq->stage({{"S001", c}, {"S001", pending("Bob", 2)}}, at(1));
+  ASSERT_FALSE(r);
+  EXPECT_EQ(static_cast<ec>(r.error().code()), ec::invalid_guid);
+  EXPECT_EQ(*hq->staged_count(), 0u);  // the whole batch rolled back
+}
+
+TEST(Hq, ConversionGivesEachGuidExactlyOneAccount) {
+  auto hq = open_hq(":memory:");
+  auto ann = pending("Ann", 1);
+  auto bob = pending("Bob", 2);
+  ASSERT_TRUE(hq->stage({{"S001", ann}, {"S002", bob}}, at(1)));
+  // A job killed after one conversion ...
+  auto partial = hq->convert_staged(1, at(2));
+  ASSERT_TRUE(partial);
+  ASSERT_EQ(partial->size(), 1u);
+  // ... then the P-job uploads the same records again, and the job reruns.
+  ASSERT_TRUE(hq->stage({{"S001", ann}, {"S002", bob}}, at(3)));
+  auto rest = hq->convert_staged(100, at(4));
+  ASSERT_TRUE(rest);
+  ASSERT_EQ(rest->size(), 1u);
+  auto again = hq->convert_staged(100, at(5));
+  ASSERT_TRUE(again);
+  EXPECT_TRUE(again->empty());
+  EXPECT_EQ(*hq->customer_count(), 2u);
+  EXPECT_EQ(*hq->staged_count(), 0u);
+  auto map = hq->mappings_after(0);
+  ASSERT_TRUE(map);
+  ASSERT_EQ(map->size(), 2u);
+  EXPECT_NE((*map)[0].account_number, (*map)[1].account_number);
+  auto converted = hq->find_by_guid(ann.id.async_guid);
+  ASSERT_TRUE(converted && *converted);
+  EXPECT_EQ((*converted)->id.async_guid, ann.id.async_guid);
+  EXPECT_FALSE((*converted)->id.account_number.empty());
+  auto later = hq->mappings_after((*map)[0].seq);
+  ASSERT_TRUE(later);
+  ASSERT_EQ(later->size(), 1u);
+  EXPECT_EQ((*later)[0].async_guid, (*map)[1].async_guid);
+}
+
+TEST(Hq, SchemaMakesASecondAccountForOneGuidImpossible) {
+  test::temp_dir dir;
+  auto path = dir.file("hq.db");
+  auto ann = pending("Ann", 1);
+  {
+    auto hq = open_hq(path);
+    ASSERT_TRUE(hq->stage({{"S001", ann}}, at(1)));
+    ASSERT_TRUE(hq->convert_staged(10, at(2)));
+    ASSERT_TRUE(hq->create_customer(test::sample_customer("Bob", "Ray"), "S1",
+                                    "c", at(3)));
+  }
+  // Go around the API, as a buggy job would.
+  SQLite::Database raw{path, SQLite::OPEN_READWRITE};
+  raw.exec("PRAGMA foreign_keys = ON");
+  auto fails = [&](const std::string& sql) {
+    try {
+      raw.exec(sql);
+    } catch (const SQLite::Exception& e) {
+      return e.getErrorCode() == 19;  // SQLITE_CONSTRAINT
+    }
+    return false;
+  };
+  const auto& guid = ann.id.async_guid;
+  // A second customer row carrying the same origin GUID.
+  EXPECT_TRUE(fails("INSERT INTO customers (account_number, async_guid, "
+                    "origin_store, status, display_name, primary_email, "
+                    "primary_phone, company_name, record, created_at, "
+                    "updated_at) VALUES ('C999', '" + guid + "', 'S1', "
+                    "'active', '', '', '', '', '{}', 0, 0)"));
+  // A second map row for the same GUID.
+  EXPECT_TRUE(fails("INSERT INTO guid_account_map (async_guid, "
+                    "account_number, mapped_at) VALUES ('" + guid + "', "
+                    "'C000000002', 0)"));
+  // One account number twice, in the master or in the map.
+  EXPECT_TRUE(fails("INSERT INTO customers (account_number, origin_store, "
+                    "status, display_name, primary_email, primary_phone, "
+                    "company_name, record, created_at, updated_at) VALUES "
+                    "('C000000001', 'S1', 'active', '', '', '', '', '{}', 0, "
+                    "0)"));
+  EXPECT_TRUE(fails("INSERT INTO guid_account_map (async_guid, "
+                    "account_number, mapped_at) VALUES ('other-guid', "
+                    "'C000000001', 0)"));
+  // A map row pointing at no customer.
+  EXPECT_TRUE(fails("INSERT INTO guid_account_map (async_guid, "
+                    "account_number, mapped_at) VALUES ('other-guid', "
+                    "'C404', 0)"));
+}
+
+TEST(Hq, AConvertedGuidIsNeverStagedAgain) {
+  auto hq = open_hq(":memory:");
+  auto ann = pending("Ann", 1);
+  ASSERT_TRUE(hq->stage({{"S001", ann}}, at(1)));
+  ASSERT_TRUE(hq->convert_staged(10, at(2)));
+  auto restaged = hq->stage({{"S001", ann}}, at(3));
+  ASSERT_TRUE(restaged);
+  EXPECT_EQ(*restaged, 0u);
+  EXPECT_EQ(*hq->staged_count(), 0u);
+  EXPECT_EQ(*hq->customer_count(), 1u);
+}
+
+TEST(Hq, SalesAgainstAGuidAreRelinkedOnConversionAndAfter) {
+  auto hq = open_hq(":memory:");
+  auto ann = pending("Ann", 1);
+  const auto& guid = ann.id.async_guid;
+  sale_transaction before{"T-1", "S001", "S001-T1", guid, 1500, at(1),
+                          {{"SKU-1", 1, 1500}}};
+  ASSERT_TRUE(*hq->record_sale(before));
+  EXPECT_FALSE(*hq->record_sale(before));  // an upload retry adds nothing
+  ASSERT_TRUE(hq->stage({{"S001", ann}}, at(2)));
+  auto map = hq->convert_staged(10, at(3));
+  ASSERT_TRUE(map);
+  ASSERT_EQ(map->size(), 1u);
+  const auto& account = (*map)[0].account_number;
+  EXPECT_EQ(*hq->account_for_guid(guid), account);
+  sale_transaction after{"T-2", "S001", "S001-T1", guid, 2500, at(4), {}};
+  ASSERT_TRUE(*hq->record_sale(after));
+  auto sales = hq->sales_for(account);
+  ASSERT_TRUE(sales);
+  ASSERT_EQ(sales->size(), 2u);
+  EXPECT_EQ((*sales)[0].transaction_id, "T-1");
+  EXPECT_EQ((*sales)[0].lines, before.lines);
+  EXPECT_EQ((*sales)[1].transaction_id, "T-2");
+  EXPECT_TRUE(hq->sales_for(guid)->empty());
+}
+
+TEST(Hq, EditsAreAuditedFieldByField) {
+  auto hq = open_hq(":memory:");
+  auto c = hq->create_customer(test::sample_customer("Ann", "Lee"), "S001",
+                               "cashier-1", at(10));
+  ASSERT_TRUE(c);
+  auto edited = *c;
+  edited.profile.last_name = "Lee-Smith";
+  edited.profile.segment = "VIP";
+  ASSERT_FALSE(hq->update_customer(edited, "manager-7", at(20)));
+  // An edit that changes nothing writes no history.
+  ASSERT_FALSE(hq->update_customer(edited, "manager-7", at(21)));
+  auto history = hq->history(c->id.account_number);
+  ASSERT_TRUE(history);
+  ASSERT_EQ(history->size(), 3u);
+  EXPECT_EQ((*history)[0].field, "created");
+  EXPECT_EQ((*history)[1].field, "last_name");
+  EXPECT_EQ((*history)[1].old_value, "\"Lee\"");
+  EXPECT_EQ((*history)[1].new_value, "\"Lee-Smith\"");
+  EXPECT_EQ((*history)[1].changed_by, "manager-7");
+  EXPECT_EQ((*history)[1].changed_at, at(20));
+  EXPECT_EQ((*history)[2].field, "segment");
+  auto found = hq->find(c->id.account_number);
+  EXPECT_EQ((*found)->profile.last_name, "Lee-Smith");
+}
+
+TEST(Hq, EditOfAnUnknownCustomerIsRefused) {
+  auto hq = open_hq(":memory:");
+  auto ghost = test::sample_customer("No", "Body");
+  ghost.id.account_number = "C404";
+  auto err = hq->update_customer(ghost, "manager", at(1));
+  ASSERT_TRUE(err);
+  EXPECT_EQ(static_cast<ec>(err.code()), ec::not_found);
+}
