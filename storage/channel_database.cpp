@@ -62,7 +62,6 @@ void bind_optional(SQLite::Statement& stmt, int index,
 }
 
 void insert_row(SQLite::Database& db, const customer& c, caf::timestamp now) {
-  auto keys = search_columns_of(c);
   SQLite::Statement insert{db, "INSERT INTO customers (account_number, "
                                "async_guid, change_seq, status, display_name, "
                                "primary_email, primary_phone, company_name, "
@@ -71,12 +70,7 @@ void insert_row(SQLite::Database& db, const customer& c, caf::timestamp now) {
   bind_optional(insert, 1, c.id.account_number);
   bind_optional(insert, 2, c.id.async_guid);
   insert.bind(3, next_change_seq(db));
-  insert.bind(4, to_string(c.status));
-  insert.bind(5, keys.display_name);
-  insert.bind(6, keys.primary_email);
-  insert.bind(7, keys.primary_phone);
-  insert.bind(8, keys.company_name);
-  insert.bind(9, encode(c));
+  bind_customer_columns(insert, 4, c);
   insert.bind(10, to_db_time(now));
   insert.exec();
 }
@@ -84,7 +78,6 @@ void insert_row(SQLite::Database& db, const customer& c, caf::timestamp now) {
 /// Rewrites the row with id `row_id` to hold `c` (identity included).
 void update_row(SQLite::Database& db, int64_t row_id, const customer& c,
                 caf::timestamp now) {
-  auto keys = search_columns_of(c);
   SQLite::Statement update{db, "UPDATE customers SET account_number = ?, "
                                "async_guid = ?, change_seq = ?, status = ?, "
                                "display_name = ?, primary_email = ?, "
@@ -93,12 +86,7 @@ void update_row(SQLite::Database& db, int64_t row_id, const customer& c,
   bind_optional(update, 1, c.id.account_number);
   bind_optional(update, 2, c.id.async_guid);
   update.bind(3, next_change_seq(db));
-  update.bind(4, to_string(c.status));
-  update.bind(5, keys.display_name);
-  update.bind(6, keys.primary_email);
-  update.bind(7, keys.primary_phone);
-  update.bind(8, keys.company_name);
-  update.bind(9, encode(c));
+  bind_customer_columns(update, 4, c);
   update.bind(10, to_db_time(now));
   update.bind(11, row_id);
   update.exec();
@@ -262,18 +250,12 @@ channel_database::find_by_guid(const std::string& guid) {
 }
 
 caf::expected<size_t> channel_database::pending_count() {
-  auto n = query_int(*db_, "SELECT COUNT(*) FROM customers WHERE "
+  return count_rows(*db_, "SELECT COUNT(*) FROM customers WHERE "
                            "account_number IS NULL");
-  if (!n)
-    return n.error();
-  return static_cast<size_t>(*n);
 }
 
 caf::expected<size_t> channel_database::customer_count() {
-  auto n = query_int(*db_, "SELECT COUNT(*) FROM customers");
-  if (!n)
-    return n.error();
-  return static_cast<size_t>(*n);
+  return count_rows(*db_, "SELECT COUNT(*) FROM customers");
 }
 
 caf::expected<bool> channel_database::record_sale(const sale_transaction& sale) {

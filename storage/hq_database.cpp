@@ -92,7 +92,6 @@ std::string next_account_number(SQLite::Database& db) {
 
 void insert_customer_row(SQLite::Database& db, const customer& c,
                          const std::string& store_id, caf::timestamp now) {
-  auto keys = search_columns_of(c);
   SQLite::Statement insert{db, "INSERT INTO customers (account_number, "
                                "async_guid, origin_store, status, "
                                "display_name, primary_email, primary_phone, "
@@ -104,12 +103,7 @@ void insert_customer_row(SQLite::Database& db, const customer& c,
   else
     insert.bind(2, c.id.async_guid);
   insert.bind(3, store_id);
-  insert.bind(4, to_string(c.status));
-  insert.bind(5, keys.display_name);
-  insert.bind(6, keys.primary_email);
-  insert.bind(7, keys.primary_phone);
-  insert.bind(8, keys.company_name);
-  insert.bind(9, encode(c));
+  bind_customer_columns(insert, 4, c);
   insert.bind(10, to_db_time(now));
   insert.bind(11, to_db_time(now));
   insert.exec();
@@ -275,17 +269,11 @@ hq_database::find_by_guid(const std::string& guid) {
 }
 
 caf::expected<size_t> hq_database::customer_count() {
-  auto n = query_int(*db_, "SELECT COUNT(*) FROM customers");
-  if (!n)
-    return n.error();
-  return static_cast<size_t>(*n);
+  return count_rows(*db_, "SELECT COUNT(*) FROM customers");
 }
 
 caf::expected<size_t> hq_database::staged_count() {
-  auto n = query_int(*db_, "SELECT COUNT(*) FROM async_staging");
-  if (!n)
-    return n.error();
-  return static_cast<size_t>(*n);
+  return count_rows(*db_, "SELECT COUNT(*) FROM async_staging");
 }
 
 caf::error hq_database::update_customer(const customer& record,
@@ -311,18 +299,12 @@ caf::error hq_database::update_customer(const customer& record,
     auto changes = diff(*before, record);
     if (changes.empty())
       return {};
-    auto keys = search_columns_of(record);
     SQLite::Statement update{db, "UPDATE customers SET status = ?, "
                                  "display_name = ?, primary_email = ?, "
                                  "primary_phone = ?, company_name = ?, "
                                  "record = ?, updated_at = ? WHERE "
                                  "account_number = ?"};
-    update.bind(1, to_string(record.status));
-    update.bind(2, keys.display_name);
-    update.bind(3, keys.primary_email);
-    update.bind(4, keys.primary_phone);
-    update.bind(5, keys.company_name);
-    update.bind(6, encode(record));
+    bind_customer_columns(update, 1, record);
     update.bind(7, to_db_time(now));
     update.bind(8, account);
     update.exec();

@@ -115,11 +115,8 @@ offline_database::mark_uploaded(const std::vector<std::string>& async_guids,
 }
 
 caf::expected<size_t> offline_database::customers_to_upload_count() {
-  auto n = query_int(*db_, "SELECT COUNT(*) FROM offline_customers WHERE "
+  return count_rows(*db_, "SELECT COUNT(*) FROM offline_customers WHERE "
                            "uploaded = 0");
-  if (!n)
-    return n.error();
-  return static_cast<size_t>(*n);
 }
 
 } // namespace retailsim::storage

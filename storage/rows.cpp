@@ -111,15 +111,26 @@ find_customer(database& db, const char* table, const char* column,
   return out;
 }
 
-caf::expected<int64_t> query_int(database& db, const char* sql) {
-  int64_t out = 0;
-  auto err = db.read("query", [&]() -> caf::error {
-    out = db.handle().execAndGet(sql).getInt64();
+caf::expected<size_t> count_rows(database& db, const char* sql) {
+  size_t out = 0;
+  auto err = db.read("count", [&]() -> caf::error {
+    out = static_cast<size_t>(db.handle().execAndGet(sql).getInt64());
     return {};
   });
   if (err)
     return err;
   return out;
+}
+
+void bind_customer_columns(SQLite::Statement& stmt, int first,
+                           const customer& c) {
+  auto keys = search_columns_of(c);
+  stmt.bind(first, to_string(c.status));
+  stmt.bind(first + 1, keys.display_name);
+  stmt.bind(first + 2, keys.primary_email);
+  stmt.bind(first + 3, keys.primary_phone);
+  stmt.bind(first + 4, keys.company_name);
+  stmt.bind(first + 5, encode(c));
 }
 
 } // namespace retailsim::storage

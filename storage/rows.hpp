@@ -7,6 +7,7 @@
 #include <vector>
 
 #include <SQLiteCpp/Database.h>
+#include <SQLiteCpp/Statement.h>
 
 #include "caf/expected.hpp"
 #include "caf/optional.hpp"
@@ -50,7 +51,13 @@ caf::expected<caf::optional<customer>>
 find_customer(database& db, const char* table, const char* column,
               const std::string& value);
 
-/// The single integer an aggregate query returns.
-caf::expected<int64_t> query_int(database& db, const char* sql);
+/// The count a `SELECT COUNT(*) ...` query returns.
+caf::expected<size_t> count_rows(database& db, const char* sql);
+
+/// Binds the six columns stored beside every customer record, starting at
+/// parameter `first`: status, display_name, primary_email, primary_phone,
+/// company_name, record (the JSON).
+void bind_customer_columns(SQLite::Statement& stmt, int first,
+                           const customer& c);
 
 } // namespace retailsim::storage

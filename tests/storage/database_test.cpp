@@ -123,3 +123,38 @@ TEST(Database, WriteRollsBackWhenTheBodyFails) {
   EXPECT_EQ(static_cast<ec>(err.code()), ec::storage_failure);
   EXPECT_EQ((*db)->handle().execAndGet("SELECT COUNT(*) FROM a").getInt(), 0);
 }
+
+TEST(Database, EveryStoreMigratesFromAnEmptyFile) {
+  test::temp_dir dir;
+  for (auto name : {"hq.db", "store.db", "terminal.db"})
+    std::ofstream{dir.file(name)}.close();
+  auto hq = hq_database::open(dir.file("hq.db"));
+  ASSERT_TRUE(hq) << describe(hq.error());
+  EXPECT_EQ((*hq)->schema_version(),
+            static_cast<int>(hq_database::migrations().size()));
+  EXPECT_EQ(*(*hq)->customer_count(), 0u);
+  auto channel = channel_database::open(dir.file("store.db"));
+  ASSERT_TRUE(channel) << describe(channel.error());
+  EXPECT_EQ((*channel)->schema_version(),
+            static_cast<int>(channel_database::migrations().size()));
+  EXPECT_EQ(*(*channel)->watermark("customers"), 0);
+  auto offline = offline_database::open(dir.file("terminal.db"));
+  ASSERT_TRUE(offline) << describe(offline.error());
+  EXPECT_EQ((*offline)->schema_version(),
+            static_cast<int>(offline_database::migrations().size()));
+  EXPECT_EQ(*(*offline)->customers_to_upload_count(), 0u);
+}
+
+TEST(Database, AStoreRefusesAnotherStoresFile) {
+  // Opening an offline database as HQ must not half-migrate it: the file's
+  // version 1 is already "current" for HQ, so the HQ tables are missing and
+  // the first query fails cleanly instead of writing anything.
+  test::temp_dir dir;
+  ASSERT_TRUE(offline_database::open(dir.file("terminal.db")));
+  auto hq = hq_database::open(dir.file("terminal.db"));
+  ASSERT_TRUE(hq);
+  auto count = (*hq)->customer_count();
+  ASSERT_FALSE(count);
+  EXPECT_EQ(static_cast<ec>(count.error().code()), ec::storage_failure);
+  EXPECT_EQ(error_field(count.error()), dir.file("terminal.db"));
+}
