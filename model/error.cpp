@@ -40,6 +40,11 @@ const char* to_string(ec code) {
       return "async_secondary_contacts_disabled";
     case ec::loyalty_card_requires_account:
       return "loyalty_card_requires_account";
+    case ec::rts_unavailable: return "rts_unavailable";
+    case ec::rts_timeout: return "rts_timeout";
+    case ec::hq_overloaded: return "hq_overloaded";
+    case ec::store_unreachable: return "store_unreachable";
+    case ec::unavailable_offline: return "unavailable_offline";
     case ec::storage_failure: return "storage_failure";
     case ec::schema_too_new: return "schema_too_new";
     case ec::uniqueness_violation: return "uniqueness_violation";

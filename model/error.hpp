@@ -80,6 +80,17 @@ enum class ec : uint8_t {
   async_secondary_contacts_disabled,
   /// Loyalty cards are issued only to customers with an HQ account number.
   loyalty_card_requires_account,
+  // -- links and capacity --------------------------------------------------------
+  /// The store cannot reach HQ's Real-time Service (link down).
+  rts_unavailable,
+  /// A Real-time Service call got no answer within its time-out.
+  rts_timeout,
+  /// HQ's Real-time Service queue is full, or a call waited past its limit.
+  hq_overloaded,
+  /// The terminal cannot reach its store (network down or call timed out).
+  store_unreachable,
+  /// The operation is not available while the terminal is offline.
+  unavailable_offline,
   // -- storage ------------------------------------------------------------------
   /// A database file cannot be opened, read or written.
   storage_failure,

@@ -48,12 +48,12 @@ channel_database::open(const std::string& path) {
 
 namespace {
 
-int64_t next_change_seq(SQLite::Database& db) {
-  return db.execAndGet("SELECT COALESCE(MAX(change_seq), 0) + 1 FROM customers")
+int64_t next_change_seq(database& db) {
+  return db.handle().execAndGet("SELECT COALESCE(MAX(change_seq), 0) + 1 FROM customers")
            .getInt64();
 }
 
-void bind_optional(SQLite::Statement& stmt, int index,
+void bind_optional(database::statement_ref& stmt, int index,
                    const std::string& value) {
   if (value.empty())
     stmt.bind(index);
@@ -61,12 +61,12 @@ void bind_optional(SQLite::Statement& stmt, int index,
     stmt.bind(index, value);
 }
 
-void insert_row(SQLite::Database& db, const customer& c, caf::timestamp now) {
-  SQLite::Statement insert{db, "INSERT INTO customers (account_number, "
+void insert_row(database& db, const customer& c, caf::timestamp now) {
+  auto insert = db.statement("INSERT INTO customers (account_number, "
                                "async_guid, change_seq, status, display_name, "
                                "primary_email, primary_phone, company_name, "
                                "record, updated_at) VALUES (?, ?, ?, ?, ?, ?, "
-                               "?, ?, ?, ?)"};
+                               "?, ?, ?, ?)");
   bind_optional(insert, 1, c.id.account_number);
   bind_optional(insert, 2, c.id.async_guid);
   insert.bind(3, next_change_seq(db));
@@ -76,13 +76,13 @@ void insert_row(SQLite::Database& db, const customer& c, caf::timestamp now) {
 }
 
 /// Rewrites the row with id `row_id` to hold `c` (identity included).
-void update_row(SQLite::Database& db, int64_t row_id, const customer& c,
+void update_row(database& db, int64_t row_id, const customer& c,
                 caf::timestamp now) {
-  SQLite::Statement update{db, "UPDATE customers SET account_number = ?, "
+  auto update = db.statement("UPDATE customers SET account_number = ?, "
                                "async_guid = ?, change_seq = ?, status = ?, "
                                "display_name = ?, primary_email = ?, "
                                "primary_phone = ?, company_name = ?, "
-                               "record = ?, updated_at = ? WHERE id = ?"};
+                               "record = ?, updated_at = ? WHERE id = ?");
   bind_optional(update, 1, c.id.account_number);
   bind_optional(update, 2, c.id.async_guid);
   update.bind(3, next_change_seq(db));
@@ -100,7 +100,7 @@ caf::error channel_database::add_customer(const customer& record,
     return make_error(ec::field_required, "account_number",
                       "a channel customer needs an account number or a GUID");
   return db_->write("add customer", [&]() -> caf::error {
-    insert_row(db_->handle(), record, now);
+    insert_row(*db_, record, now);
     return {};
   });
 }
@@ -111,10 +111,10 @@ caf::error channel_database::apply_distributed(const customer& record,
     return make_error(ec::field_required, "account_number",
                       "HQ distributes only customers with an account number");
   return db_->write("apply distributed customer", [&]() -> caf::error {
-    auto& db = db_->handle();
-    SQLite::Statement query{db, "SELECT id FROM customers WHERE "
+    auto& db = *db_;
+    auto query = db.statement("SELECT id FROM customers WHERE "
                                 "account_number = ? OR (async_guid = ? AND "
-                                "account_number IS NULL)"};
+                                "account_number IS NULL)");
     query.bind(1, record.id.account_number);
     bind_optional(query, 2, record.id.async_guid);
     if (!query.executeStep()) {
@@ -134,9 +134,9 @@ caf::expected<bool> channel_database::apply_mapping(
   caf::timestamp now) {
   bool applied = false;
   auto err = db_->write("apply guid mapping", [&]() -> caf::error {
-    auto& db = db_->handle();
-    SQLite::Statement query{db, "SELECT id, record FROM customers WHERE "
-                                "async_guid = ? AND account_number IS NULL"};
+    auto& db = *db_;
+    auto query = db.statement("SELECT id, record FROM customers WHERE "
+                                "async_guid = ? AND account_number IS NULL");
     query.bind(1, async_guid);
     if (!query.executeStep())
       return {};
@@ -160,10 +160,9 @@ caf::expected<std::vector<sequenced<customer>>>
 channel_database::pending_after(int64_t watermark, size_t limit) {
   std::vector<sequenced<customer>> out;
   auto err = db_->read("read pending customers", [&]() -> caf::error {
-    SQLite::Statement query{db_->handle(),
-                            "SELECT change_seq, record FROM customers WHERE "
+    auto query = db_->statement("SELECT change_seq, record FROM customers WHERE "
                             "account_number IS NULL AND change_seq > ? "
-                            "ORDER BY change_seq LIMIT ?"};
+                            "ORDER BY change_seq LIMIT ?");
     query.bind(1, watermark);
     query.bind(2, static_cast<int64_t>(limit));
     while (query.executeStep()) {
@@ -186,14 +185,14 @@ caf::expected<std::vector<sequenced<sale_transaction>>>
 channel_database::sales_after(int64_t watermark, size_t limit) {
   std::vector<sequenced<sale_transaction>> out;
   auto err = db_->read("read sales", [&]() -> caf::error {
-    SQLite::Statement seqs{db_->handle(), "SELECT seq, transaction_id FROM "
+    auto seqs = db_->statement("SELECT seq, transaction_id FROM "
                                           "sales WHERE seq > ? ORDER BY seq "
-                                          "LIMIT ?"};
+                                          "LIMIT ?");
     seqs.bind(1, watermark);
     seqs.bind(2, static_cast<int64_t>(limit));
     while (seqs.executeStep()) {
       auto seq = seqs.getColumn(0).getInt64();
-      auto rows = select_sales(db_->handle(), "sales", "transaction_id = ?",
+      auto rows = select_sales(*db_, "sales", "transaction_id = ?",
                                seqs.getColumn(1).getString());
       if (!rows)
         return rows.error();
@@ -210,8 +209,8 @@ channel_database::sales_after(int64_t watermark, size_t limit) {
 caf::expected<int64_t> channel_database::watermark(const std::string& name) {
   int64_t value = 0;
   auto err = db_->read("read watermark", [&]() -> caf::error {
-    SQLite::Statement query{db_->handle(), "SELECT value FROM "
-                                           "upload_watermark WHERE name = ?"};
+    auto query = db_->statement("SELECT value FROM "
+                                           "upload_watermark WHERE name = ?");
     query.bind(1, name);
     if (!query.executeStep())
       return make_error(ec::not_found, "upload_watermark",
@@ -227,9 +226,8 @@ caf::expected<int64_t> channel_database::watermark(const std::string& name) {
 caf::error channel_database::advance_watermark(const std::string& name,
                                                int64_t value) {
   return db_->write("advance watermark", [&]() -> caf::error {
-    SQLite::Statement update{db_->handle(),
-                             "UPDATE upload_watermark SET value = MAX(value, "
-                             "?) WHERE name = ?"};
+    auto update = db_->statement("UPDATE upload_watermark SET value = MAX(value, "
+                             "?) WHERE name = ?");
     update.bind(1, value);
     update.bind(2, name);
     if (update.exec() != 1)

@@ -27,7 +27,7 @@ database::open(const std::string& path,
     if (path != ":memory:" && !path.empty())
       h.exec("PRAGMA journal_mode = WAL");
     h.exec(mode == durability::full ? "PRAGMA synchronous = FULL"
-                                    : "PRAGMA synchronous = NORMAL");
+                                    : "PRAGMA synchronous = OFF");
     h.exec("PRAGMA foreign_keys = ON");
     return {};
   });
@@ -51,6 +51,16 @@ database::open(const std::string& path,
       return step;
   }
   return db;
+}
+
+database::statement_ref database::statement(const std::string& sql) {
+  auto& slot = statements_[sql];
+  if (!slot) {
+    slot = std::make_unique<SQLite::Statement>(db_, sql);
+  } else {
+    slot->clearBindings();
+  }
+  return statement_ref{*slot};
 }
 
 int database::schema_version() {

@@ -7,6 +7,7 @@
 
 #include <memory>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include <SQLiteCpp/Database.h>
@@ -20,11 +21,11 @@ namespace retailsim::storage {
 
 /// How hard a commit must hit the disk before it returns.
 ///
-/// | setting | PRAGMA synchronous | use where                                  |
-/// |---------|--------------------|--------------------------------------------|
-/// | full    | FULL               | an acknowledgement depends on the write    |
-/// | normal  | NORMAL             | data that can be rebuilt (never used for customers) |
-enum class durability : uint8_t { full, normal };
+/// | setting   | PRAGMA synchronous | use where                                 |
+/// |-----------|--------------------|-------------------------------------------|
+/// | full      | FULL               | an acknowledgement depends on the write (realtime runs, the default) |
+/// | simulated | OFF                | virtual-time runs: no machine crash is modelled; a killed process still loses nothing, since every commit is in the OS before SQLite returns |
+enum class durability : uint8_t { full, simulated };
 
 /// One database file (or ":memory:") with its schema at the newest version.
 class database {
@@ -47,6 +48,47 @@ public:
   SQLite::Database& handle() {
     return db_;
   }
+
+  /// A prepared statement for `sql`, compiled once per connection. The handle
+  /// resets it (ending its read) when it goes out of scope; bindings are
+  /// cleared on every call. Do not hold two uses of one SQL text at once.
+  class statement_ref {
+  public:
+    explicit statement_ref(SQLite::Statement& stmt) : stmt_(&stmt) {
+    }
+    statement_ref(const statement_ref&) = delete;
+    statement_ref& operator=(const statement_ref&) = delete;
+    ~statement_ref() {
+      try {
+        stmt_->reset();
+      } catch (...) {
+        // reset() reports the last step's error again; it was handled then.
+      }
+    }
+    template <class... Ts>
+    void bind(Ts&&... xs) {
+      stmt_->bind(std::forward<Ts>(xs)...);
+    }
+    int exec() {
+      return stmt_->exec();
+    }
+    bool executeStep() {
+      return stmt_->executeStep();
+    }
+    SQLite::Column getColumn(int index) {
+      return stmt_->getColumn(index);
+    }
+    /// Readies the statement for another execution with new bindings.
+    void reset() {
+      stmt_->reset();
+      stmt_->clearBindings();
+    }
+
+  private:
+    SQLite::Statement* stmt_;
+  };
+
+  statement_ref statement(const std::string& sql);
 
   /// Runs `f()` inside BEGIN IMMEDIATE ... COMMIT; rolls back if `f` throws
   /// or returns an error. SQLite failures become storage_failure, constraint
@@ -97,6 +139,9 @@ private:
 
   std::string path_;
   SQLite::Database db_;
+  // Declared after db_: statements must be finalised before the connection.
+  std::unordered_map<std::string, std::unique_ptr<SQLite::Statement>>
+    statements_;
   bool in_transaction_ = false;
 };
 

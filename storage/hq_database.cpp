@@ -72,16 +72,16 @@ hq_database::open(const std::string& path) {
 namespace {
 
 /// Takes the next account number; must run inside a write transaction.
-std::string next_account_number(SQLite::Database& db) {
-  SQLite::Statement query{db, "SELECT next_value, prefix, width FROM "
-                              "number_sequence WHERE name = 'customer_account'"};
+std::string next_account_number(database& db) {
+  auto query = db.statement("SELECT next_value, prefix, width FROM "
+                              "number_sequence WHERE name = 'customer_account'");
   if (!query.executeStep())
     throw std::runtime_error("number sequence 'customer_account' missing");
   auto value = query.getColumn(0).getInt64();
   auto prefix = query.getColumn(1).getString();
   auto width = query.getColumn(2).getInt();
-  SQLite::Statement bump{db, "UPDATE number_sequence SET next_value = ? WHERE "
-                             "name = 'customer_account'"};
+  auto bump = db.statement("UPDATE number_sequence SET next_value = ? WHERE "
+                             "name = 'customer_account'");
   bump.bind(1, value + 1);
   bump.exec();
   char digits[32];
@@ -90,13 +90,13 @@ std::string next_account_number(SQLite::Database& db) {
   return prefix + digits;
 }
 
-void insert_customer_row(SQLite::Database& db, const customer& c,
+void insert_customer_row(database& db, const customer& c,
                          const std::string& store_id, caf::timestamp now) {
-  SQLite::Statement insert{db, "INSERT INTO customers (account_number, "
+  auto insert = db.statement("INSERT INTO customers (account_number, "
                                "async_guid, origin_store, status, "
                                "display_name, primary_email, primary_phone, "
                                "company_name, record, created_at, updated_at) "
-                               "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"};
+                               "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
   insert.bind(1, c.id.account_number);
   if (c.id.async_guid.empty())
     insert.bind(2);  // NULL: UNIQUE allows any number of Sync customers
@@ -116,12 +116,12 @@ caf::expected<customer> hq_database::create_customer(customer record,
                                                      const std::string& created_by,
                                                      caf::timestamp now) {
   auto err = db_->write("create customer", [&]() -> caf::error {
-    auto& db = db_->handle();
+    auto& db = *db_;
     record.id.account_number = next_account_number(db);
     insert_customer_row(db, record, store_id, now);
-    SQLite::Statement audit{db, "INSERT INTO audit_log (account_number, "
+    auto audit = db.statement("INSERT INTO audit_log (account_number, "
                                 "changed_by, changed_at, field, old_value, "
-                                "new_value) VALUES (?, ?, ?, 'created', '', ?)"};
+                                "new_value) VALUES (?, ?, ?, 'created', '', ?)");
     audit.bind(1, record.id.account_number);
     audit.bind(2, created_by);
     audit.bind(3, to_db_time(now));
@@ -138,18 +138,18 @@ caf::expected<size_t> hq_database::stage(const std::vector<staged_customer>& bat
                                          caf::timestamp now) {
   size_t added = 0;
   auto err = db_->write("stage async customers", [&]() -> caf::error {
-    auto& db = db_->handle();
+    auto& db = *db_;
     // A GUID that was converted already is not staged again: a P-job that
     // reruns after the async-sync job must not resurrect it. A GUID staged
     // already gets the newer record (an allowed edit while pending).
-    SQLite::Statement converted{db, "SELECT 1 FROM guid_account_map WHERE "
-                                    "async_guid = ?"};
-    SQLite::Statement staged{db, "SELECT 1 FROM async_staging WHERE "
-                                 "async_guid = ?"};
-    SQLite::Statement upsert{db, "INSERT INTO async_staging (async_guid, "
+    auto converted = db.statement("SELECT 1 FROM guid_account_map WHERE "
+                                    "async_guid = ?");
+    auto staged = db.statement("SELECT 1 FROM async_staging WHERE "
+                                 "async_guid = ?");
+    auto upsert = db.statement("INSERT INTO async_staging (async_guid, "
                                  "store_id, record, staged_at) VALUES (?, ?, "
                                  "?, ?) ON CONFLICT (async_guid) DO UPDATE "
-                                 "SET record = excluded.record"};
+                                 "SET record = excluded.record");
     for (const auto& item : batch) {
       const auto& guid = item.record.id.async_guid;
       if (!is_pending(item.record.id))
@@ -184,9 +184,8 @@ hq_database::convert_staged(size_t max_count, caf::timestamp now) {
   // crash loses at most the one in flight, and that one rolls back whole.
   std::vector<std::pair<std::string, std::string>> work;  // guid, store
   auto err = db_->read("list staged customers", [&]() -> caf::error {
-    SQLite::Statement query{db_->handle(),
-                            "SELECT async_guid, store_id FROM async_staging "
-                            "ORDER BY staged_at, async_guid LIMIT ?"};
+    auto query = db_->statement("SELECT async_guid, store_id FROM async_staging "
+                            "ORDER BY staged_at, async_guid LIMIT ?");
     query.bind(1, static_cast<int64_t>(max_count));
     while (query.executeStep())
       work.emplace_back(query.getColumn(0).getString(),
@@ -199,9 +198,9 @@ hq_database::convert_staged(size_t max_count, caf::timestamp now) {
   for (const auto& [guid, store] : work) {
     guid_mapping mapping;
     auto step = db_->write("convert async customer", [&]() -> caf::error {
-      auto& db = db_->handle();
-      SQLite::Statement query{db, "SELECT record FROM async_staging WHERE "
-                                  "async_guid = ?"};
+      auto& db = *db_;
+      auto query = db.statement("SELECT record FROM async_staging WHERE "
+                                  "async_guid = ?");
       query.bind(1, guid);
       if (!query.executeStep())
         return {};  // converted by a concurrent run meanwhile
@@ -209,24 +208,24 @@ hq_database::convert_staged(size_t max_count, caf::timestamp now) {
                                     "async_staging " + guid);
       if (!record)
         return record.error();
-      SQLite::Statement drop{db, "DELETE FROM async_staging WHERE "
-                                 "async_guid = ?"};
+      auto drop = db.statement("DELETE FROM async_staging WHERE "
+                                 "async_guid = ?");
       drop.bind(1, guid);
       drop.exec();
-      SQLite::Statement mapped{db, "SELECT 1 FROM guid_account_map WHERE "
-                                   "async_guid = ?"};
+      auto mapped = db.statement("SELECT 1 FROM guid_account_map WHERE "
+                                   "async_guid = ?");
       mapped.bind(1, guid);
       if (mapped.executeStep())
         return {};  // already converted: staging row was a leftover
       record->id.account_number = next_account_number(db);
       insert_customer_row(db, *record, store, now);
-      SQLite::Statement map{db, "INSERT INTO guid_account_map (async_guid, "
-                                "account_number, mapped_at) VALUES (?, ?, ?)"};
+      auto map = db.statement("INSERT INTO guid_account_map (async_guid, "
+                                "account_number, mapped_at) VALUES (?, ?, ?)");
       map.bind(1, guid);
       map.bind(2, record->id.account_number);
       map.bind(3, to_db_time(now));
       map.exec();
-      mapping = guid_mapping{db.getLastInsertRowid(), guid,
+      mapping = guid_mapping{db.handle().getLastInsertRowid(), guid,
                              record->id.account_number};
       relink_sales(db, "sales", guid, record->id.account_number);
       return {};
@@ -243,9 +242,8 @@ caf::expected<std::vector<guid_mapping>>
 hq_database::mappings_after(int64_t after_seq) {
   std::vector<guid_mapping> out;
   auto err = db_->read("read guid map", [&]() -> caf::error {
-    SQLite::Statement query{db_->handle(),
-                            "SELECT seq, async_guid, account_number FROM "
-                            "guid_account_map WHERE seq > ? ORDER BY seq"};
+    auto query = db_->statement("SELECT seq, async_guid, account_number FROM "
+                            "guid_account_map WHERE seq > ? ORDER BY seq");
     query.bind(1, after_seq);
     while (query.executeStep())
       out.push_back({query.getColumn(0).getInt64(),
@@ -281,9 +279,9 @@ caf::error hq_database::update_customer(const customer& record,
                                         caf::timestamp now) {
   const auto& account = record.id.account_number;
   return db_->write("update customer", [&]() -> caf::error {
-    auto& db = db_->handle();
-    SQLite::Statement query{db, "SELECT record FROM customers WHERE "
-                                "account_number = ?"};
+    auto& db = *db_;
+    auto query = db.statement("SELECT record FROM customers WHERE "
+                                "account_number = ?");
     query.bind(1, account);
     if (!query.executeStep())
       return make_error(ec::not_found, "account_number",
@@ -299,18 +297,18 @@ caf::error hq_database::update_customer(const customer& record,
     auto changes = diff(*before, record);
     if (changes.empty())
       return {};
-    SQLite::Statement update{db, "UPDATE customers SET status = ?, "
+    auto update = db.statement("UPDATE customers SET status = ?, "
                                  "display_name = ?, primary_email = ?, "
                                  "primary_phone = ?, company_name = ?, "
                                  "record = ?, updated_at = ? WHERE "
-                                 "account_number = ?"};
+                                 "account_number = ?");
     bind_customer_columns(update, 1, record);
     update.bind(7, to_db_time(now));
     update.bind(8, account);
     update.exec();
-    SQLite::Statement audit{db, "INSERT INTO audit_log (account_number, "
+    auto audit = db.statement("INSERT INTO audit_log (account_number, "
                                 "changed_by, changed_at, field, old_value, "
-                                "new_value) VALUES (?, ?, ?, ?, ?, ?)"};
+                                "new_value) VALUES (?, ?, ?, ?, ?, ?)");
     for (const auto& change : changes) {
       audit.reset();
       audit.bind(1, account);
@@ -329,10 +327,9 @@ caf::expected<std::vector<change_record>>
 hq_database::history(const std::string& account_number) {
   std::vector<change_record> out;
   auto err = db_->read("read history", [&]() -> caf::error {
-    SQLite::Statement query{db_->handle(),
-                            "SELECT changed_by, changed_at, field, old_value, "
+    auto query = db_->statement("SELECT changed_by, changed_at, field, old_value, "
                             "new_value FROM audit_log WHERE account_number = ? "
-                            "ORDER BY seq"};
+                            "ORDER BY seq");
     query.bind(1, account_number);
     while (query.executeStep())
       out.push_back({account_number, query.getColumn(0).getString(),
@@ -364,9 +361,9 @@ caf::expected<std::string>
 hq_database::query_mapping(const std::string& async_guid) {
   std::string out;
   auto err = db_->read("read guid map", [&]() -> caf::error {
-    SQLite::Statement query{db_->handle(), "SELECT account_number FROM "
+    auto query = db_->statement("SELECT account_number FROM "
                                            "guid_account_map WHERE "
-                                           "async_guid = ?"};
+                                           "async_guid = ?");
     query.bind(1, async_guid);
     if (query.executeStep())
       out = query.getColumn(0).getString();

@@ -39,9 +39,8 @@ caf::error offline_database::add_customer(const customer& record,
                       "an offline customer needs a GUID and no account "
                       "number");
   return db_->write("add offline customer", [&]() -> caf::error {
-    SQLite::Statement insert{db_->handle(),
-                             "INSERT INTO offline_customers (async_guid, "
-                             "record, created_at) VALUES (?, ?, ?)"};
+    auto insert = db_->statement("INSERT INTO offline_customers (async_guid, "
+                             "record, created_at) VALUES (?, ?, ?)");
     insert.bind(1, record.id.async_guid);
     insert.bind(2, encode(record));
     insert.bind(3, to_db_time(now));
@@ -58,9 +57,8 @@ caf::error offline_database::add_sale(const sale_transaction& sale) {
 caf::expected<std::vector<customer>> offline_database::customers_to_upload() {
   std::vector<customer> out;
   auto err = db_->read("read offline customers", [&]() -> caf::error {
-    SQLite::Statement query{db_->handle(),
-                            "SELECT async_guid, record FROM offline_customers "
-                            "WHERE uploaded = 0 ORDER BY seq"};
+    auto query = db_->statement("SELECT async_guid, record FROM offline_customers "
+                            "WHERE uploaded = 0 ORDER BY seq");
     while (query.executeStep()) {
       auto record = decode_customer(query.getColumn(1).getString(),
                                     "offline_customers "
@@ -80,7 +78,7 @@ caf::expected<std::vector<sale_transaction>>
 offline_database::sales_to_upload() {
   std::vector<sale_transaction> out;
   auto err = db_->read("read offline sales", [&]() -> caf::error {
-    auto rows = select_sales(db_->handle(), "sales", "uploaded = ?", "0");
+    auto rows = select_sales(*db_, "sales", "uploaded = ?", "0");
     if (!rows)
       return rows.error();
     out = std::move(*rows);
@@ -95,16 +93,15 @@ caf::error
 offline_database::mark_uploaded(const std::vector<std::string>& async_guids,
                                 const std::vector<std::string>& transaction_ids) {
   return db_->write("mark uploaded", [&]() -> caf::error {
-    SQLite::Statement customers{db_->handle(),
-                                "UPDATE offline_customers SET uploaded = 1 "
-                                "WHERE async_guid = ?"};
+    auto customers = db_->statement("UPDATE offline_customers SET uploaded = 1 "
+                                "WHERE async_guid = ?");
     for (const auto& guid : async_guids) {
       customers.reset();
       customers.bind(1, guid);
       customers.exec();
     }
-    SQLite::Statement sales{db_->handle(), "UPDATE sales SET uploaded = 1 "
-                                           "WHERE transaction_id = ?"};
+    auto sales = db_->statement("UPDATE sales SET uploaded = 1 "
+                                           "WHERE transaction_id = ?");
     for (const auto& id : transaction_ids) {
       sales.reset();
       sales.bind(1, id);

@@ -6,12 +6,12 @@
 
 namespace retailsim::storage {
 
-bool insert_sale(SQLite::Database& db, const char* table,
+bool insert_sale(database& db, const char* table,
                  const sale_transaction& sale) {
-  SQLite::Statement insert{db, std::string{"INSERT OR IGNORE INTO "} + table
-                                 + " (transaction_id, store_id, terminal_id, "
-                                   "customer_ref, amount_cents, occurred_at, "
-                                   "lines) VALUES (?, ?, ?, ?, ?, ?, ?)"};
+  auto insert = db.statement(std::string{"INSERT OR IGNORE INTO "} + table
+                             + " (transaction_id, store_id, terminal_id, "
+                               "customer_ref, amount_cents, occurred_at, "
+                               "lines) VALUES (?, ?, ?, ?, ?, ?, ?)");
   insert.bind(1, sale.transaction_id);
   insert.bind(2, sale.store_id);
   insert.bind(3, sale.terminal_id);
@@ -23,13 +23,13 @@ bool insert_sale(SQLite::Database& db, const char* table,
 }
 
 caf::expected<std::vector<sale_transaction>>
-select_sales(SQLite::Database& db, const char* table, const char* where,
+select_sales(database& db, const char* table, const char* where,
              const std::string& value) {
-  SQLite::Statement query{db, std::string{"SELECT transaction_id, store_id, "
-                                          "terminal_id, customer_ref, "
-                                          "amount_cents, occurred_at, lines "
-                                          "FROM "}
-                                + table + " WHERE " + where + " ORDER BY seq"};
+  auto query = db.statement(std::string{"SELECT transaction_id, store_id, "
+                                        "terminal_id, customer_ref, "
+                                        "amount_cents, occurred_at, lines "
+                                        "FROM "}
+                            + table + " WHERE " + where + " ORDER BY seq");
   query.bind(1, value);
   std::vector<sale_transaction> out;
   while (query.executeStep()) {
@@ -51,11 +51,10 @@ select_sales(SQLite::Database& db, const char* table, const char* where,
   return out;
 }
 
-int relink_sales(SQLite::Database& db, const char* table,
+int relink_sales(database& db, const char* table,
                  const std::string& from_ref, const std::string& to_ref) {
-  SQLite::Statement update{db, std::string{"UPDATE "} + table
-                                 + " SET customer_ref = ? WHERE "
-                                   "customer_ref = ?"};
+  auto update = db.statement(std::string{"UPDATE "} + table
+                             + " SET customer_ref = ? WHERE customer_ref = ?");
   update.bind(1, to_ref);
   update.bind(2, from_ref);
   return update.exec();
@@ -64,7 +63,7 @@ int relink_sales(SQLite::Database& db, const char* table,
 caf::expected<bool> record_sale(database& db, const sale_transaction& sale) {
   bool added = false;
   auto err = db.write("record sale", [&]() -> caf::error {
-    added = insert_sale(db.handle(), "sales", sale);
+    added = insert_sale(db, "sales", sale);
     return {};
   });
   if (err)
@@ -76,7 +75,7 @@ caf::expected<std::vector<sale_transaction>>
 sales_for(database& db, const std::string& customer_ref) {
   std::vector<sale_transaction> out;
   auto err = db.read("read sales", [&]() -> caf::error {
-    auto rows = select_sales(db.handle(), "sales", "customer_ref = ?",
+    auto rows = select_sales(db, "sales", "customer_ref = ?",
                              customer_ref);
     if (!rows)
       return rows.error();
@@ -93,9 +92,8 @@ find_customer(database& db, const char* table, const char* column,
               const std::string& value) {
   caf::optional<customer> out;
   auto err = db.read("find customer", [&]() -> caf::error {
-    SQLite::Statement query{db.handle(), std::string{"SELECT record FROM "}
-                                           + table + " WHERE " + column
-                                           + " = ?"};
+    auto query = db.statement(std::string{"SELECT record FROM "} + table
+                              + " WHERE " + column + " = ?");
     query.bind(1, value);
     if (!query.executeStep())
       return {};
@@ -122,7 +120,7 @@ caf::expected<size_t> count_rows(database& db, const char* sql) {
   return out;
 }
 
-void bind_customer_columns(SQLite::Statement& stmt, int first,
+void bind_customer_columns(database::statement_ref& stmt, int first,
                            const customer& c) {
   auto keys = search_columns_of(c);
   stmt.bind(first, to_string(c.status));

@@ -26,17 +26,17 @@ namespace retailsim::storage {
   "lines TEXT NOT NULL"
 
 /// Inserts unless the transaction id exists; returns true if inserted.
-bool insert_sale(SQLite::Database& db, const char* table,
+bool insert_sale(database& db, const char* table,
                  const sale_transaction& sale);
 
 /// Reads the sales matching `where` (an SQL condition with one `?` bound to
 /// `value`), in insertion order.
 caf::expected<std::vector<sale_transaction>>
-select_sales(SQLite::Database& db, const char* table, const char* where,
+select_sales(database& db, const char* table, const char* where,
              const std::string& value);
 
 /// Points every sale of `from_ref` at `to_ref`; returns how many moved.
-int relink_sales(SQLite::Database& db, const char* table,
+int relink_sales(database& db, const char* table,
                  const std::string& from_ref, const std::string& to_ref);
 
 /// Records a sale in its own write transaction; returns true if it was new.
@@ -57,7 +57,7 @@ caf::expected<size_t> count_rows(database& db, const char* sql);
 /// Binds the six columns stored beside every customer record, starting at
 /// parameter `first`: status, display_name, primary_email, primary_phone,
 /// company_name, record (the JSON).
-void bind_customer_columns(SQLite::Statement& stmt, int first,
+void bind_customer_columns(database::statement_ref& stmt, int first,
                            const customer& c);
 
 } // namespace retailsim::storage

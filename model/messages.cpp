@@ -1,0 +1,65 @@
+#include "model/messages.hpp"
+
+#include <tuple>
+
+namespace retailsim {
+
+const char* to_string(search_field x) {
+  switch (x) {
+    case search_field::any: return "any";
+    case search_field::name: return "name";
+    case search_field::email: return "email";
+    case search_field::phone: return "phone";
+    case search_field::account: return "account";
+  }
+  return "?";
+}
+
+const char* to_string(job_kind x) {
+  switch (x) {
+    case job_kind::p_job: return "p_job";
+    case job_kind::async_sync: return "async_sync";
+    case job_kind::dist_1010: return "dist_1010";
+  }
+  return "?";
+}
+
+const char* to_string(link_availability x) {
+  switch (x) {
+    case link_availability::up: return "up";
+    case link_availability::down: return "down";
+    case link_availability::slow: return "slow";
+  }
+  return "?";
+}
+
+bool operator==(const search_query& x, const search_query& y) {
+  return std::tie(x.text, x.field, x.include_inactive)
+         == std::tie(y.text, y.field, y.include_inactive);
+}
+
+bool operator==(const create_request& x, const create_request& y) {
+  return x.draft == y.draft && x.cashier == y.cashier;
+}
+
+bool operator==(const created_customer& x, const created_customer& y) {
+  return x.record == y.record && x.mode == y.mode && x.fell_back == y.fell_back;
+}
+
+bool operator==(const offline_upload& x, const offline_upload& y) {
+  return std::tie(x.terminal_id, x.customers, x.sales)
+         == std::tie(y.terminal_id, y.customers, y.sales);
+}
+
+bool operator==(const pjob_batch& x, const pjob_batch& y) {
+  return std::tie(x.store_id, x.customers, x.sales, x.customers_seq,
+                  x.sales_seq)
+         == std::tie(y.store_id, y.customers, y.sales, y.customers_seq,
+                     y.sales_seq);
+}
+
+bool operator==(const dist_batch& x, const dist_batch& y) {
+  return x.customers == y.customers && x.last_seq == y.last_seq;
+}
+
+} // namespace retailsim

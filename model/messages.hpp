@@ -1,0 +1,128 @@
+#pragma once
+
+// The data that travels between HQ, stores, terminals and jobs. Plain structs
+// with operator== and a CAF 0.17 `inspect`, never pointers into an actor's
+// state, so HQ and stores can move to separate processes unchanged.
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "caf/meta/type_name.hpp"
+
+#include "model/customer.hpp"
+#include "model/rules.hpp"
+#include "model/sale.hpp"
+
+namespace retailsim {
+
+/// Which field a search looks at; `any` tries name, email, phone and account.
+enum class search_field : uint8_t { any, name, email, phone, account };
+
+const char* to_string(search_field x);
+
+struct search_query {
+  std::string text;
+  search_field field = search_field::any;
+  /// Inactive customers are found only when asked for.
+  bool include_inactive = false;
+};
+
+/// What a cashier submits to create a customer.
+struct create_request {
+  customer_draft draft;
+  /// Who is creating it (operator id), for the audit log.
+  std::string cashier;
+};
+
+/// A created customer and how it was created.
+struct created_customer {
+  customer record;
+  creation_mode mode = creation_mode::sync;
+  /// True when a Sync creation failed at the RTS and fell back to Async.
+  bool fell_back = false;
+};
+
+/// What a reconnecting terminal uploads from its offline database.
+struct offline_upload {
+  std::string terminal_id;
+  std::vector<customer> customers;
+  std::vector<sale_transaction> sales;
+};
+
+/// What a P-job run takes from one channel: new pending customers and new
+/// sales, with the channel watermarks to acknowledge once HQ has them.
+struct pjob_batch {
+  std::string store_id;
+  std::vector<customer> customers;
+  std::vector<sale_transaction> sales;
+  int64_t customers_seq = 0;
+  int64_t sales_seq = 0;
+};
+
+/// What a 1010 run brings to one channel: customers of its address book
+/// created or converted at HQ after `after_seq`, up to `last_seq`.
+struct dist_batch {
+  std::vector<customer> customers;
+  int64_t last_seq = 0;
+};
+
+/// The three conversion jobs of Commerce.
+enum class job_kind : uint8_t {
+  /// Uploads new channel records to HQ staging.
+  p_job,
+  /// "Synchronize customers and business partners from async mode".
+  async_sync,
+  /// Distributes customers (and so the GUID -> account mapping) to channels.
+  dist_1010,
+};
+
+const char* to_string(job_kind x);
+
+/// Availability of a store <-> HQ Real-time Service link.
+enum class link_availability : uint8_t { up, down, slow };
+
+const char* to_string(link_availability x);
+
+bool operator==(const search_query& x, const search_query& y);
+bool operator==(const create_request& x, const create_request& y);
+bool operator==(const created_customer& x, const created_customer& y);
+bool operator==(const offline_upload& x, const offline_upload& y);
+bool operator==(const pjob_batch& x, const pjob_batch& y);
+bool operator==(const dist_batch& x, const dist_batch& y);
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, search_query& x) {
+  return f(caf::meta::type_name("search_query"), x.text, x.field,
+           x.include_inactive);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, create_request& x) {
+  return f(caf::meta::type_name("create_request"), x.draft, x.cashier);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, created_customer& x) {
+  return f(caf::meta::type_name("created_customer"), x.record, x.mode,
+           x.fell_back);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, offline_upload& x) {
+  return f(caf::meta::type_name("offline_upload"), x.terminal_id, x.customers,
+           x.sales);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, pjob_batch& x) {
+  return f(caf::meta::type_name("pjob_batch"), x.store_id, x.customers,
+           x.sales, x.customers_seq, x.sales_seq);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, dist_batch& x) {
+  return f(caf::meta::type_name("dist_batch"), x.customers, x.last_seq);
+}
+
+} // namespace retailsim
