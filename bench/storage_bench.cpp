@@ -45,7 +45,7 @@ void hq_sync_create(benchmark::State& state, bool on_disk) {
   int64_t n = 0;
   for (auto _ : state) {
     auto created = (*hq)->create_customer(
-      record, "S001", "bench", caf::timestamp{caf::timespan{++n}});
+      record, "S001", "B1", "bench", caf::timestamp{caf::timespan{++n}});
     if (!created) {
       state.SkipWithError(describe(created.error()).c_str());
       break;

@@ -46,6 +46,7 @@ const char* to_string(ec code) {
     case ec::store_unreachable: return "store_unreachable";
     case ec::unavailable_offline: return "unavailable_offline";
     case ec::storage_failure: return "storage_failure";
+    case ec::wrong_database_kind: return "wrong_database_kind";
     case ec::schema_too_new: return "schema_too_new";
     case ec::uniqueness_violation: return "uniqueness_violation";
     case ec::not_found: return "not_found";

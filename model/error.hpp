@@ -94,6 +94,8 @@ enum class ec : uint8_t {
   // -- storage ------------------------------------------------------------------
   /// A database file cannot be opened, read or written.
   storage_failure,
+  /// A file is not the kind of database expected (HQ, channel, offline).
+  wrong_database_kind,
   /// A database was written by a newer retailsim (schema version too high).
   schema_too_new,
   /// A uniqueness guarantee refused the write (second account for a GUID, ...).

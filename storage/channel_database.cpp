@@ -34,13 +34,21 @@ const std::vector<std::string>& channel_database::migrations() {
     "  name TEXT PRIMARY KEY,"
     "  value INTEGER NOT NULL CHECK (value >= 0));"
     "INSERT INTO upload_watermark VALUES ('customers', 0), ('sales', 0);",
+    // Version 2: 1010 watermark; case-insensitive name and email search.
+    "INSERT INTO upload_watermark VALUES ('dist_1010', 0);"
+    "DROP INDEX customers_by_name;"
+    "CREATE INDEX customers_by_name ON customers (display_name COLLATE "
+    "  NOCASE);"
+    "DROP INDEX customers_by_email;"
+    "CREATE INDEX customers_by_email ON customers (primary_email COLLATE "
+    "  NOCASE);",
   };
   return steps;
 }
 
 caf::expected<std::unique_ptr<channel_database>>
-channel_database::open(const std::string& path) {
-  auto db = database::open(path, migrations(), durability::full);
+channel_database::open(const std::string& path, durability mode) {
+  auto db = database::open(path, database_kind::channel, migrations(), mode);
   if (!db)
     return db.error();
   return std::unique_ptr<channel_database>{new channel_database(std::move(*db))};
@@ -105,28 +113,144 @@ caf::error channel_database::add_customer(const customer& record,
   });
 }
 
+bool channel_database::apply_distributed_row(const customer& record,
+                                             caf::timestamp now) {
+  auto& db = *db_;
+  int64_t row_id = 0;
+  bool converts = false;
+  {
+    auto query = db.statement("SELECT id, account_number IS NULL FROM "
+                              "customers WHERE account_number = ? OR "
+                              "(async_guid = ? AND account_number IS NULL)");
+    query.bind(1, record.id.account_number);
+    bind_optional(query, 2, record.id.async_guid);
+    if (query.executeStep()) {
+      row_id = query.getColumn(0).getInt64();
+      converts = query.getColumn(1).getInt() != 0;
+    }
+  }
+  if (row_id == 0) {
+    insert_row(db, record, now);
+    return false;
+  }
+  update_row(db, row_id, record, now);
+  if (converts)
+    relink_sales(db, "sales", record.id.async_guid, record.id.account_number);
+  return converts;
+}
+
 caf::error channel_database::apply_distributed(const customer& record,
                                                caf::timestamp now) {
   if (record.id.account_number.empty())
     return make_error(ec::field_required, "account_number",
                       "HQ distributes only customers with an account number");
   return db_->write("apply distributed customer", [&]() -> caf::error {
-    auto& db = *db_;
-    auto query = db.statement("SELECT id FROM customers WHERE "
-                                "account_number = ? OR (async_guid = ? AND "
-                                "account_number IS NULL)");
-    query.bind(1, record.id.account_number);
-    bind_optional(query, 2, record.id.async_guid);
-    if (!query.executeStep()) {
-      insert_row(db, record, now);
-      return {};
-    }
-    update_row(db, query.getColumn(0).getInt64(), record, now);
-    if (!record.id.async_guid.empty())
-      relink_sales(db, "sales", record.id.async_guid,
-                   record.id.account_number);
+    apply_distributed_row(record, now);
     return {};
   });
+}
+
+caf::expected<size_t> channel_database::apply_distribution(
+  const dist_batch& batch, caf::timestamp now) {
+  for (const auto& record : batch.customers)
+    if (record.id.account_number.empty())
+      return make_error(ec::field_required, "account_number",
+                        "HQ distributes only customers with an account "
+                        "number");
+  size_t converted = 0;
+  auto err = db_->write("apply 1010 distribution", [&]() -> caf::error {
+    for (const auto& record : batch.customers)
+      converted += apply_distributed_row(record, now) ? 1 : 0;
+    auto mark = db_->statement("UPDATE upload_watermark SET value = "
+                               "MAX(value, ?) WHERE name = 'dist_1010'");
+    mark.bind(1, batch.last_seq);
+    mark.exec();
+    return {};
+  });
+  if (err)
+    return err;
+  return converted;
+}
+
+caf::expected<size_t> channel_database::upload_offline(
+  const offline_upload& batch, caf::timestamp now) {
+  for (const auto& c : batch.customers)
+    if (!is_pending(c.id))
+      return make_error(ec::invalid_guid, "async_guid",
+                        "offline customer '" + display_name(c)
+                          + "' from " + batch.terminal_id
+                          + " has no GUID or already an account number");
+  size_t added = 0;
+  auto err = db_->write("upload offline records", [&]() -> caf::error {
+    for (const auto& c : batch.customers) {
+      {
+        auto known = db_->statement("SELECT 1 FROM customers WHERE "
+                                    "async_guid = ?");
+        known.bind(1, c.id.async_guid);
+        if (known.executeStep())
+          continue;
+      }
+      insert_row(*db_, c, now);
+      ++added;
+    }
+    for (const auto& sale : batch.sales)
+      insert_sale(*db_, "sales", sale);
+    return {};
+  });
+  if (err)
+    return err;
+  return added;
+}
+
+caf::expected<pjob_batch>
+channel_database::collect_for_pjob(const std::string& store_id, size_t limit) {
+  pjob_batch out;
+  out.store_id = store_id;
+  auto customers_mark = watermark("customers");
+  if (!customers_mark)
+    return customers_mark.error();
+  auto sales_mark = watermark("sales");
+  if (!sales_mark)
+    return sales_mark.error();
+  out.customers_seq = *customers_mark;
+  out.sales_seq = *sales_mark;
+  auto customers = pending_after(*customers_mark, limit);
+  if (!customers)
+    return customers.error();
+  for (auto& row : *customers) {
+    out.customers_seq = row.seq;
+    out.customers.push_back(std::move(row.value));
+  }
+  auto sales = sales_after(*sales_mark, limit);
+  if (!sales)
+    return sales.error();
+  for (auto& row : *sales) {
+    out.sales_seq = row.seq;
+    out.sales.push_back(std::move(row.value));
+  }
+  return out;
+}
+
+caf::error channel_database::acknowledge_pjob(int64_t customers_seq,
+                                              int64_t sales_seq) {
+  return db_->write("acknowledge P-job", [&]() -> caf::error {
+    auto mark = db_->statement("UPDATE upload_watermark SET value = MAX(value, "
+                               "?) WHERE name = ?");
+    mark.bind(1, customers_seq);
+    mark.bind(2, std::string{"customers"});
+    mark.exec();
+    mark.reset();
+    mark.bind(1, sales_seq);
+    mark.bind(2, std::string{"sales"});
+    mark.exec();
+    return {};
+  });
+}
+
+caf::expected<std::vector<customer>>
+channel_database::search(const search_query& query, const std::string& region,
+                         size_t limit) {
+  return search_customers(*db_, "customers", query, region, limit);
 }
 
 caf::expected<bool> channel_database::apply_mapping(

@@ -24,6 +24,7 @@
 #include "caf/timestamp.hpp"
 
 #include "model/customer.hpp"
+#include "model/messages.hpp"
 #include "model/sale.hpp"
 #include "storage/database.hpp"
 
@@ -41,7 +42,7 @@ public:
   static const std::vector<std::string>& migrations();
 
   static caf::expected<std::unique_ptr<channel_database>>
-  open(const std::string& path);
+  open(const std::string& path, durability mode = durability::full);
 
   int schema_version() {
     return db_->schema_version();
@@ -60,6 +61,31 @@ public:
   caf::expected<bool> apply_mapping(const std::string& async_guid,
                                     const std::string& account_number,
                                     caf::timestamp now);
+
+  /// 1010: applies a distribution batch (apply_distributed for each
+  /// customer) and advances the `dist_1010` watermark to its last_seq, all in
+  /// one transaction. Returns how many pending customers it converted.
+  caf::expected<size_t> apply_distribution(const dist_batch& batch,
+                                           caf::timestamp now);
+
+  /// A reconnecting terminal's offline records, in one transaction: customers
+  /// whose GUID is already here and sales already recorded are skipped (an
+  /// upload retried after a lost acknowledgement). Returns how many customers
+  /// were new.
+  caf::expected<size_t> upload_offline(const offline_upload& batch,
+                                       caf::timestamp now);
+
+  /// P-job: pending customers and sales after their upload watermarks, at most
+  /// `limit` of each, with the sequence numbers to acknowledge.
+  caf::expected<pjob_batch> collect_for_pjob(const std::string& store_id,
+                                             size_t limit);
+
+  /// P-job: HQ has everything up to these sequence numbers.
+  caf::error acknowledge_pjob(int64_t customers_seq, int64_t sales_seq);
+
+  /// Local customer search in this channel.
+  caf::expected<std::vector<customer>>
+  search(const search_query& query, const std::string& region, size_t limit);
 
   /// Pending customers changed after `watermark`, in change order.
   caf::expected<std::vector<sequenced<customer>>>
@@ -84,6 +110,10 @@ public:
   sales_for(const std::string& customer_ref);
 
 private:
+  /// apply_distributed without its own transaction; true if it converted a
+  /// pending row.
+  bool apply_distributed_row(const customer& record, caf::timestamp now);
+
   explicit channel_database(std::unique_ptr<database> db)
     : db_(std::move(db)) {
   }

@@ -12,8 +12,18 @@ database::database(const std::string& path, int flags)
   db_.setBusyTimeout(5000);
 }
 
+const char* to_string(database_kind kind) {
+  switch (kind) {
+    case database_kind::hq: return "HQ";
+    case database_kind::channel: return "channel";
+    case database_kind::offline: return "offline";
+    case database_kind::test: return "test";
+  }
+  return "unknown";
+}
+
 caf::expected<std::unique_ptr<database>>
-database::open(const std::string& path,
+database::open(const std::string& path, database_kind kind,
                const std::vector<std::string>& migrations, durability mode) {
   std::unique_ptr<database> db;
   try {
@@ -36,6 +46,24 @@ database::open(const std::string& path,
   int version = db->schema_version();
   if (version < 0)
     return make_error(ec::storage_failure, path, "cannot read user_version");
+  int32_t app_id = 0;
+  err = db->read("read application_id", [&]() -> caf::error {
+    app_id = db->handle().execAndGet("PRAGMA application_id").getInt();
+    return {};
+  });
+  if (err)
+    return err;
+  auto expected_id = static_cast<int32_t>(kind);
+  if (app_id != expected_id && !(app_id == 0 && version == 0)) {
+    std::string found = "another kind of file";
+    for (auto k : {database_kind::hq, database_kind::channel,
+                   database_kind::offline, database_kind::test})
+      if (app_id == static_cast<int32_t>(k))
+        found = std::string{"a retailsim "} + to_string(k) + " database";
+    return make_error(ec::wrong_database_kind, path,
+                      std::string{"expected a retailsim "} + to_string(kind)
+                        + " database, found " + found);
+  }
   if (static_cast<size_t>(version) > migrations.size())
     return make_error(ec::schema_too_new, path,
                       "schema version " + std::to_string(version)
@@ -45,6 +73,9 @@ database::open(const std::string& path,
     auto step = db->write("migrate", [&]() -> caf::error {
       db->handle().exec(migrations[i]);
       db->handle().exec("PRAGMA user_version = " + std::to_string(i + 1));
+      if (i == 0)
+        db->handle().exec("PRAGMA application_id = "
+                          + std::to_string(expected_id));
       return {};
     });
     if (step)

@@ -27,16 +27,28 @@ namespace retailsim::storage {
 /// | simulated | OFF                | virtual-time runs: no machine crash is modelled; a killed process still loses nothing, since every commit is in the OS before SQLite returns |
 enum class durability : uint8_t { full, simulated };
 
+/// Which retailsim database a file is, stored as its SQLite application_id.
+enum class database_kind : int32_t {
+  hq = 0x52534851,       // "RSHQ"
+  channel = 0x52534348,  // "RSCH"
+  offline = 0x52534F46,  // "RSOF"
+  test = 0x52535454,     // "RSTT"
+};
+
+const char* to_string(database_kind kind);
+
 /// One database file (or ":memory:") with its schema at the newest version.
 class database {
 public:
-  /// Opens or creates `path`, applies the missing `migrations` (migration i
-  /// brings the schema to version i + 1) each in its own transaction, and
-  /// sets WAL, foreign keys and `durability`. Fails with schema_too_new when
-  /// the file was written by a newer schema, storage_failure otherwise.
+  /// Opens or creates `path`, checks that it is a database of `kind` (its
+  /// `PRAGMA application_id`; a new file gets it), applies the missing
+  /// `migrations` (migration i brings the schema to version i + 1) each in
+  /// its own transaction, and sets WAL, foreign keys and `durability`. Fails
+  /// with wrong_database_kind, schema_too_new, or storage_failure; a refused
+  /// file is left as it was.
   static caf::expected<std::unique_ptr<database>>
-  open(const std::string& path, const std::vector<std::string>& migrations,
-       durability mode);
+  open(const std::string& path, database_kind kind,
+       const std::vector<std::string>& migrations, durability mode);
 
   /// The schema version stored in the file (`PRAGMA user_version`).
   int schema_version();

@@ -57,13 +57,29 @@ const std::vector<std::string>& hq_database::migrations() {
     "CREATE TABLE sales ("
     "  seq INTEGER PRIMARY KEY AUTOINCREMENT, " RETAILSIM_SALES_COLUMNS ");"
     "CREATE INDEX sales_by_customer ON sales (customer_ref);",
+    // Version 2: address books and change sequence for 1010; case-insensitive
+    // name and email search.
+    "ALTER TABLE customers ADD COLUMN address_book TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE customers ADD COLUMN change_seq INTEGER NOT NULL DEFAULT 0;"
+    "UPDATE customers SET change_seq = rowid;"
+    "CREATE UNIQUE INDEX customers_by_change ON customers (change_seq);"
+    "CREATE INDEX customers_by_book_change ON customers (address_book, "
+    "  change_seq);"
+    "ALTER TABLE async_staging ADD COLUMN address_book TEXT NOT NULL "
+    "  DEFAULT '';"
+    "DROP INDEX customers_by_name;"
+    "CREATE INDEX customers_by_name ON customers (display_name COLLATE "
+    "  NOCASE);"
+    "DROP INDEX customers_by_email;"
+    "CREATE INDEX customers_by_email ON customers (primary_email COLLATE "
+    "  NOCASE);",
   };
   return steps;
 }
 
 caf::expected<std::unique_ptr<hq_database>>
-hq_database::open(const std::string& path) {
-  auto db = database::open(path, migrations(), durability::full);
+hq_database::open(const std::string& path, durability mode) {
+  auto db = database::open(path, database_kind::hq, migrations(), mode);
   if (!db)
     return db.error();
   return std::unique_ptr<hq_database>{new hq_database(std::move(*db))};
@@ -90,13 +106,19 @@ std::string next_account_number(database& db) {
   return prefix + digits;
 }
 
+constexpr const char* next_change_seq
+  = "(SELECT COALESCE(MAX(change_seq), 0) + 1 FROM customers)";
+
 void insert_customer_row(database& db, const customer& c,
-                         const std::string& store_id, caf::timestamp now) {
-  auto insert = db.statement("INSERT INTO customers (account_number, "
-                               "async_guid, origin_store, status, "
-                               "display_name, primary_email, primary_phone, "
-                               "company_name, record, created_at, updated_at) "
-                               "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                         const std::string& store_id,
+                         const std::string& address_book, caf::timestamp now) {
+  auto insert = db.statement(
+    std::string{"INSERT INTO customers (account_number, async_guid, "
+                "origin_store, status, display_name, primary_email, "
+                "primary_phone, company_name, record, created_at, updated_at, "
+                "address_book, change_seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, "
+                "?, ?, ?, "}
+    + next_change_seq + ")");
   insert.bind(1, c.id.account_number);
   if (c.id.async_guid.empty())
     insert.bind(2);  // NULL: UNIQUE allows any number of Sync customers
@@ -106,6 +128,7 @@ void insert_customer_row(database& db, const customer& c,
   bind_customer_columns(insert, 4, c);
   insert.bind(10, to_db_time(now));
   insert.bind(11, to_db_time(now));
+  insert.bind(12, address_book);
   insert.exec();
 }
 
@@ -113,12 +136,13 @@ void insert_customer_row(database& db, const customer& c,
 
 caf::expected<customer> hq_database::create_customer(customer record,
                                                      const std::string& store_id,
+                                                     const std::string& address_book,
                                                      const std::string& created_by,
                                                      caf::timestamp now) {
   auto err = db_->write("create customer", [&]() -> caf::error {
     auto& db = *db_;
     record.id.account_number = next_account_number(db);
-    insert_customer_row(db, record, store_id, now);
+    insert_customer_row(db, record, store_id, address_book, now);
     auto audit = db.statement("INSERT INTO audit_log (account_number, "
                                 "changed_by, changed_at, field, old_value, "
                                 "new_value) VALUES (?, ?, ?, 'created', '', ?)");
@@ -147,9 +171,10 @@ caf::expected<size_t> hq_database::stage(const std::vector<staged_customer>& bat
     auto staged = db.statement("SELECT 1 FROM async_staging WHERE "
                                  "async_guid = ?");
     auto upsert = db.statement("INSERT INTO async_staging (async_guid, "
-                                 "store_id, record, staged_at) VALUES (?, ?, "
-                                 "?, ?) ON CONFLICT (async_guid) DO UPDATE "
-                                 "SET record = excluded.record");
+                               "store_id, record, staged_at, address_book) "
+                               "VALUES (?, ?, ?, ?, ?) ON CONFLICT "
+                               "(async_guid) DO UPDATE SET record = "
+                               "excluded.record");
     for (const auto& item : batch) {
       const auto& guid = item.record.id.async_guid;
       if (!is_pending(item.record.id))
@@ -168,6 +193,7 @@ caf::expected<size_t> hq_database::stage(const std::vector<staged_customer>& bat
       upsert.bind(2, item.store_id);
       upsert.bind(3, encode(item.record));
       upsert.bind(4, to_db_time(now));
+      upsert.bind(5, item.address_book);
       upsert.exec();
       added += is_new ? 1 : 0;
     }
@@ -182,20 +208,27 @@ caf::expected<std::vector<guid_mapping>>
 hq_database::convert_staged(size_t max_count, caf::timestamp now) {
   // Read the work list first; each conversion is its own transaction so a
   // crash loses at most the one in flight, and that one rolls back whole.
-  std::vector<std::pair<std::string, std::string>> work;  // guid, store
+  struct item {
+    std::string guid;
+    std::string store;
+    std::string book;
+  };
+  std::vector<item> work;
   auto err = db_->read("list staged customers", [&]() -> caf::error {
-    auto query = db_->statement("SELECT async_guid, store_id FROM async_staging "
-                            "ORDER BY staged_at, async_guid LIMIT ?");
+    auto query = db_->statement("SELECT async_guid, store_id, address_book "
+                                "FROM async_staging ORDER BY staged_at, "
+                                "async_guid LIMIT ?");
     query.bind(1, static_cast<int64_t>(max_count));
     while (query.executeStep())
-      work.emplace_back(query.getColumn(0).getString(),
-                        query.getColumn(1).getString());
+      work.push_back({query.getColumn(0).getString(),
+                      query.getColumn(1).getString(),
+                      query.getColumn(2).getString()});
     return {};
   });
   if (err)
     return err;
   std::vector<guid_mapping> out;
-  for (const auto& [guid, store] : work) {
+  for (const auto& [guid, store, book] : work) {
     guid_mapping mapping;
     auto step = db_->write("convert async customer", [&]() -> caf::error {
       auto& db = *db_;
@@ -218,7 +251,7 @@ hq_database::convert_staged(size_t max_count, caf::timestamp now) {
       if (mapped.executeStep())
         return {};  // already converted: staging row was a leftover
       record->id.account_number = next_account_number(db);
-      insert_customer_row(db, *record, store, now);
+      insert_customer_row(db, *record, store, book, now);
       auto map = db.statement("INSERT INTO guid_account_map (async_guid, "
                                 "account_number, mapped_at) VALUES (?, ?, ?)");
       map.bind(1, guid);
@@ -254,6 +287,40 @@ hq_database::mappings_after(int64_t after_seq) {
   if (err)
     return err;
   return out;
+}
+
+caf::expected<dist_batch>
+hq_database::distribution_after(const std::string& address_book,
+                                int64_t after_seq, size_t limit) {
+  dist_batch out;
+  out.last_seq = after_seq;
+  auto err = db_->read("read distribution", [&]() -> caf::error {
+    auto query = db_->statement("SELECT change_seq, record FROM customers "
+                                "WHERE address_book = ? AND change_seq > ? "
+                                "ORDER BY change_seq LIMIT ?");
+    query.bind(1, address_book);
+    query.bind(2, after_seq);
+    query.bind(3, static_cast<int64_t>(limit));
+    while (query.executeStep()) {
+      out.last_seq = query.getColumn(0).getInt64();
+      auto record = decode_customer(query.getColumn(1).getString(),
+                                    "customers change "
+                                      + std::to_string(out.last_seq));
+      if (!record)
+        return record.error();
+      out.customers.push_back(std::move(*record));
+    }
+    return {};
+  });
+  if (err)
+    return err;
+  return out;
+}
+
+caf::expected<std::vector<customer>>
+hq_database::search(const search_query& query, const std::string& region,
+                    size_t limit) {
+  return search_customers(*db_, "customers", query, region, limit);
 }
 
 caf::expected<caf::optional<customer>>
@@ -297,11 +364,11 @@ caf::error hq_database::update_customer(const customer& record,
     auto changes = diff(*before, record);
     if (changes.empty())
       return {};
-    auto update = db.statement("UPDATE customers SET status = ?, "
-                                 "display_name = ?, primary_email = ?, "
-                                 "primary_phone = ?, company_name = ?, "
-                                 "record = ?, updated_at = ? WHERE "
-                                 "account_number = ?");
+    auto update = db.statement(
+      std::string{"UPDATE customers SET status = ?, display_name = ?, "
+                  "primary_email = ?, primary_phone = ?, company_name = ?, "
+                  "record = ?, updated_at = ?, change_seq = "}
+      + next_change_seq + " WHERE account_number = ?");
     bind_customer_columns(update, 1, record);
     update.bind(7, to_db_time(now));
     update.bind(8, account);

@@ -7,6 +7,9 @@
 // `customers.async_guid` and `guid_account_map.async_guid` are UNIQUE, and so
 // are `customers.account_number` and `guid_account_map.account_number`; a
 // second account for one GUID, or one account number twice, cannot be written.
+//
+// Every insert or edit of a customer takes the next `change_seq`; 1010 reads
+// an address book's changes after the watermark each channel keeps.
 
 #include <memory>
 #include <string>
@@ -17,6 +20,7 @@
 #include "caf/timestamp.hpp"
 
 #include "model/customer.hpp"
+#include "model/messages.hpp"
 #include "model/sale.hpp"
 #include "storage/database.hpp"
 
@@ -25,6 +29,9 @@ namespace retailsim::storage {
 /// An Async customer uploaded by a P-job, waiting for an account number.
 struct staged_customer {
   std::string store_id;
+  /// The customer address book of the store: 1010 distributes the converted
+  /// customer to every channel of that book.
+  std::string address_book;
   customer record;
 };
 
@@ -43,7 +50,7 @@ public:
 
   /// Opens or creates the HQ database at `path` (":memory:" for tests).
   static caf::expected<std::unique_ptr<hq_database>>
-  open(const std::string& path);
+  open(const std::string& path, durability mode = durability::full);
 
   int schema_version() {
     return db_->schema_version();
@@ -53,6 +60,7 @@ public:
   /// one transaction. Returns the stored record (with its account number).
   caf::expected<customer> create_customer(customer record,
                                           const std::string& store_id,
+                                          const std::string& address_book,
                                           const std::string& created_by,
                                           caf::timestamp now);
 
@@ -75,6 +83,15 @@ public:
 
   /// Map rows with seq > `after_seq`, oldest first (what 1010 distributes).
   caf::expected<std::vector<guid_mapping>> mappings_after(int64_t after_seq);
+
+  /// 1010: customers of `address_book` created, converted or edited after
+  /// change sequence `after_seq`, oldest change first, at most `limit`.
+  caf::expected<dist_batch> distribution_after(const std::string& address_book,
+                                               int64_t after_seq, size_t limit);
+
+  /// "Search all stores" through the Real-time Service.
+  caf::expected<std::vector<customer>>
+  search(const search_query& query, const std::string& region, size_t limit);
 
   caf::expected<caf::optional<customer>> find(const std::string& account_number);
   caf::expected<caf::optional<customer>> find_by_guid(const std::string& guid);

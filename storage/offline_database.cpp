@@ -25,8 +25,8 @@ const std::vector<std::string>& offline_database::migrations() {
 }
 
 caf::expected<std::unique_ptr<offline_database>>
-offline_database::open(const std::string& path) {
-  auto db = database::open(path, migrations(), durability::full);
+offline_database::open(const std::string& path, durability mode) {
+  auto db = database::open(path, database_kind::offline, migrations(), mode);
   if (!db)
     return db.error();
   return std::unique_ptr<offline_database>{new offline_database(std::move(*db))};

@@ -28,7 +28,7 @@ public:
   static const std::vector<std::string>& migrations();
 
   static caf::expected<std::unique_ptr<offline_database>>
-  open(const std::string& path);
+  open(const std::string& path, durability mode = durability::full);
 
   int schema_version() {
     return db_->schema_version();

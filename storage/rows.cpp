@@ -1,7 +1,12 @@
 #include "storage/rows.hpp"
 
+#include <algorithm>
+#include <cctype>
+#include <string_view>
+
 #include <SQLiteCpp/Statement.h>
 
+#include "model/validation.hpp"
 #include "storage/record_codec.hpp"
 
 namespace retailsim::storage {
@@ -129,6 +134,99 @@ void bind_customer_columns(database::statement_ref& stmt, int first,
   stmt.bind(first + 3, keys.primary_phone);
   stmt.bind(first + 4, keys.company_name);
   stmt.bind(first + 5, encode(c));
+}
+
+namespace {
+
+/// What kind of text a free search is, by its shape.
+search_field classify(const std::string& text) {
+  if (text.find('@') != std::string::npos)
+    return search_field::email;
+  size_t digits = 0;
+  bool phone_chars = true;
+  for (char c : text) {
+    if (std::isdigit(static_cast<unsigned char>(c)))
+      ++digits;
+    else if (std::string_view{" +-().x"}.find(c) == std::string_view::npos)
+      phone_chars = false;
+  }
+  if (phone_chars && digits >= 7)
+    return search_field::phone;
+  if (text.size() > 1 && text[0] == 'C'
+      && std::all_of(text.begin() + 1, text.end(),
+                     [](char c) { return std::isdigit(c); }))
+    return search_field::account;
+  return search_field::name;
+}
+
+std::string like_prefix(const std::string& text) {
+  std::string out;
+  for (char c : text) {
+    if (c == '%' || c == '_' || c == '\\')
+      out += '\\';
+    out += c;
+  }
+  return out + '%';
+}
+
+} // namespace
+
+caf::expected<std::vector<customer>>
+search_customers(database& db, const char* table, const search_query& query,
+                 const std::string& region, size_t limit) {
+  std::vector<customer> out;
+  auto text = normalize_text(query.text, "query", 254);
+  if (!text || text->empty())
+    return out;
+  auto field = query.field == search_field::any ? classify(*text)
+                                                : query.field;
+  std::string condition;
+  std::string value;
+  switch (field) {
+    case search_field::email: {
+      auto email = normalize_email(*text, "query");
+      if (!email)
+        return out;
+      condition = "primary_email = ? COLLATE NOCASE";
+      value = *email;
+      break;
+    }
+    case search_field::phone: {
+      auto phone = normalize_phone(*text, region, "query");
+      if (!phone)
+        return out;
+      condition = "primary_phone = ?";
+      value = *phone;
+      break;
+    }
+    case search_field::account:
+      condition = "account_number = ?";
+      value = *text;
+      break;
+    default:
+      condition = "display_name LIKE ? ESCAPE '\\'";
+      value = like_prefix(*text);
+  }
+  std::string sql = std::string{"SELECT record FROM "} + table + " WHERE "
+                    + condition
+                    + (query.include_inactive ? "" : " AND status = 'active'")
+                    + " ORDER BY display_name LIMIT ?";
+  auto err = db.read("search customers", [&]() -> caf::error {
+    auto stmt = db.statement(sql);
+    stmt.bind(1, value);
+    stmt.bind(2, static_cast<int64_t>(limit));
+    while (stmt.executeStep()) {
+      auto record = decode_customer(stmt.getColumn(0).getString(),
+                                    std::string{table} + " search");
+      if (!record)
+        return record.error();
+      out.push_back(std::move(*record));
+    }
+    return {};
+  });
+  if (err)
+    return err;
+  return out;
 }
 
 } // namespace retailsim::storage

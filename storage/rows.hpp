@@ -13,6 +13,7 @@
 #include "caf/optional.hpp"
 
 #include "model/customer.hpp"
+#include "model/messages.hpp"
 #include "model/sale.hpp"
 #include "storage/database.hpp"
 
@@ -59,5 +60,14 @@ caf::expected<size_t> count_rows(database& db, const char* sql);
 /// company_name, record (the JSON).
 void bind_customer_columns(database::statement_ref& stmt, int first,
                            const customer& c);
+
+/// Customers of `table` matching `query` (see search_query), active ones
+/// only unless asked, at most `limit`, by display name. Emails and phones are
+/// normalised first (phones with `region` as default); text that is neither
+/// matches names by prefix, case-insensitively. The table needs the columns
+/// bound by bind_customer_columns plus account_number.
+caf::expected<std::vector<customer>>
+search_customers(database& db, const char* table, const search_query& query,
+                 const std::string& region, size_t limit);
 
 } // namespace retailsim::storage

@@ -6,7 +6,10 @@
 #include <filesystem>
 #include <string>
 
+#include <ostream>
+
 #include "model/customer.hpp"
+#include "model/error.hpp"
 #include "model/store.hpp"
 
 namespace retailsim::test {
@@ -83,3 +86,12 @@ inline std::string escaped(const std::string& in) {
 }
 
 } // namespace retailsim::test
+
+namespace retailsim {
+
+/// gtest prints error codes by name.
+inline void PrintTo(ec code, std::ostream* os) {
+  *os << to_string(code);
+}
+
+} // namespace retailsim

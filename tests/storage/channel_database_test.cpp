@@ -155,3 +155,68 @@ TEST(Channel, SalesWatermarkAndRetries) {
   ASSERT_EQ(rest->size(), 1u);
   EXPECT_EQ((*rest)[0].value.transaction_id, "T-2");
 }
+
+TEST(Channel, PJobCollectAndAcknowledge) {
+  auto ch = open_channel(":memory:");
+  auto ann = pending("Ann", 1);
+  ASSERT_FALSE(ch->add_customer(ann, at(1)));
+  ASSERT_TRUE(*ch->record_sale({"T-1", "S001", "S001-T1", ann.id.async_guid,
+                                10, at(2), {}}));
+  auto batch = ch->collect_for_pjob("S001", 100);
+  ASSERT_TRUE(batch);
+  EXPECT_EQ(batch->store_id, "S001");
+  ASSERT_EQ(batch->customers.size(), 1u);
+  ASSERT_EQ(batch->sales.size(), 1u);
+  // Not acknowledged (HQ unreachable): the next run sends the same again.
+  EXPECT_EQ(*ch->collect_for_pjob("S001", 100), *batch);
+  ASSERT_FALSE(ch->acknowledge_pjob(batch->customers_seq, batch->sales_seq));
+  auto next = ch->collect_for_pjob("S001", 100);
+  EXPECT_TRUE(next->customers.empty());
+  EXPECT_TRUE(next->sales.empty());
+}
+
+TEST(Channel, OfflineUploadIsAllOrNothingAndIdempotent) {
+  auto ch = open_channel(":memory:");
+  auto ann = pending("Ann", 1);
+  offline_upload upload{"S001-T1", {ann}, {{"T-1", "S001", "S001-T1",
+                                            ann.id.async_guid, 5, at(1), {}}}};
+  auto first = ch->upload_offline(upload, at(2));
+  ASSERT_TRUE(first);
+  EXPECT_EQ(*first, 1u);
+  auto retry = ch->upload_offline(upload, at(3));
+  ASSERT_TRUE(retry);
+  EXPECT_EQ(*retry, 0u);
+  EXPECT_EQ(*ch->customer_count(), 1u);
+  EXPECT_EQ(ch->sales_for(ann.id.async_guid)->size(), 1u);
+  auto bad = upload;
+  bad.customers.push_back(test::sample_customer("No", "Guid"));
+  bad.customers.front() = pending("Bob", 2);
+  auto refused = ch->upload_offline(bad, at(4));
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(static_cast<ec>(refused.error().code()), ec::invalid_guid);
+  EXPECT_EQ(*ch->customer_count(), 1u);  // Bob was not written either
+}
+
+TEST(Channel, DistributionBatchConvertsAndAdvancesItsWatermark) {
+  auto ch = open_channel(":memory:");
+  auto ann = pending("Ann", 1);
+  ASSERT_FALSE(ch->add_customer(ann, at(1)));
+  auto converted = ann;
+  converted.id.account_number = "C000000005";
+  auto other = test::sample_customer("Eve", "Other");
+  other.id.account_number = "C000000006";
+  auto applied = ch->apply_distribution({{converted, other}, 42}, at(2));
+  ASSERT_TRUE(applied);
+  EXPECT_EQ(*applied, 1u);
+  EXPECT_EQ(*ch->watermark("dist_1010"), 42);
+  EXPECT_EQ(*ch->pending_count(), 0u);
+  EXPECT_EQ(*ch->customer_count(), 2u);
+  auto found = ch->search({"Eve", search_field::any, false}, "US", 10);
+  ASSERT_TRUE(found);
+  ASSERT_EQ(found->size(), 1u);
+  EXPECT_EQ((*found)[0].id.account_number, "C000000006");
+  // Reapplying an old batch changes nothing and never moves the mark back.
+  ASSERT_TRUE(ch->apply_distribution({{converted}, 7}, at(3)));
+  EXPECT_EQ(*ch->watermark("dist_1010"), 42);
+  EXPECT_EQ(*ch->customer_count(), 2u);
+}

@@ -34,7 +34,7 @@ TEST(Database, MigratesAnEmptyFileToTheNewestVersion) {
   test::temp_dir dir;
   auto path = dir.file("empty.db");
   std::ofstream{path}.close();  // a zero-byte file, as a crash may leave one
-  auto db = database::open(path, two_steps, durability::full);
+  auto db = database::open(path, database_kind::test, two_steps, durability::full);
   ASSERT_TRUE(db) << describe(db.error());
   EXPECT_EQ((*db)->schema_version(), 2);
   EXPECT_EQ((*db)->handle().execAndGet("SELECT y FROM b").getInt(), 1);
@@ -44,12 +44,12 @@ TEST(Database, AppliesOnlyTheMissingMigrations) {
   test::temp_dir dir;
   auto path = dir.file("old.db");
   {
-    auto v1 = database::open(path, {two_steps[0]}, durability::full);
+    auto v1 = database::open(path, database_kind::test, {two_steps[0]}, durability::full);
     ASSERT_TRUE(v1);
     EXPECT_EQ((*v1)->schema_version(), 1);
     (*v1)->handle().exec("INSERT INTO a VALUES (7)");
   }
-  auto v2 = database::open(path, two_steps, durability::full);
+  auto v2 = database::open(path, database_kind::test, two_steps, durability::full);
   ASSERT_TRUE(v2) << describe(v2.error());
   EXPECT_EQ((*v2)->schema_version(), 2);
   EXPECT_EQ((*v2)->handle().execAndGet("SELECT x FROM a").getInt(), 7);
@@ -60,9 +60,11 @@ TEST(Database, RefusesASchemaFromTheFutureAndLeavesItAlone) {
   auto path = dir.file("future.db");
   {
     SQLite::Database raw{path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE};
-    raw.exec("CREATE TABLE z (q INTEGER); PRAGMA user_version = 9;");
+    raw.exec("CREATE TABLE z (q INTEGER); PRAGMA user_version = 9; "
+             "PRAGMA application_id = "
+             + std::to_string(static_cast<int32_t>(database_kind::test)));
   }
-  auto db = database::open(path, two_steps, durability::full);
+  auto db = database::open(path, database_kind::test, two_steps, durability::full);
   ASSERT_FALSE(db);
   EXPECT_EQ(static_cast<ec>(db.error().code()), ec::schema_too_new);
   EXPECT_EQ(error_field(db.error()), path);
@@ -72,7 +74,7 @@ TEST(Database, RefusesASchemaFromTheFutureAndLeavesItAlone) {
 TEST(Database, AFailingMigrationChangesNothing) {
   test::temp_dir dir;
   auto path = dir.file("broken.db");
-  auto db = database::open(path, {two_steps[0], "CREATE TABLE a (dup);"},
+  auto db = database::open(path, database_kind::test, {two_steps[0], "CREATE TABLE a (dup);"},
                            durability::full);
   ASSERT_FALSE(db);
   EXPECT_EQ(static_cast<ec>(db.error().code()), ec::storage_failure);
@@ -80,7 +82,7 @@ TEST(Database, AFailingMigrationChangesNothing) {
 }
 
 TEST(Database, NamesTheFileItCannotOpen) {
-  auto db = database::open("/nonexistent-dir/x.db", two_steps,
+  auto db = database::open("/nonexistent-dir/x.db", database_kind::test, two_steps,
                            durability::full);
   ASSERT_FALSE(db);
   EXPECT_EQ(static_cast<ec>(db.error().code()), ec::storage_failure);
@@ -98,16 +100,15 @@ TEST(Database, StoresUseWalAndFullDurability) {
   for (auto name : {"hq.db", "store.db", "terminal.db"})
     EXPECT_EQ(pragma(dir.file(name), "journal_mode"), "wal") << name;
   // synchronous is per connection: check it on the stores' own connections.
-  auto full = database::open(dir.file("x.db"), two_steps, durability::full);
+  auto full = database::open(dir.file("x.db"), database_kind::test, two_steps, durability::full);
   ASSERT_TRUE(full);
   EXPECT_EQ((*full)->handle().execAndGet("PRAGMA synchronous").getInt(), 2);
-  EXPECT_EQ((*hq)->schema_version(), 1);
-  EXPECT_EQ((*channel)->schema_version(), 1);
-  EXPECT_EQ((*offline)->schema_version(), 1);
+  EXPECT_EQ((*hq)->schema_version(),
+            static_cast<int>(hq_database::migrations().size()));
 }
 
 TEST(Database, WriteRollsBackWhenTheBodyFails) {
-  auto db = database::open(":memory:", two_steps, durability::full);
+  auto db = database::open(":memory:", database_kind::test, two_steps, durability::full);
   ASSERT_TRUE(db);
   auto err = (*db)->write("test", [&]() -> caf::error {
     (*db)->handle().exec("INSERT INTO a VALUES (1)");
@@ -145,16 +146,27 @@ TEST(Database, EveryStoreMigratesFromAnEmptyFile) {
   EXPECT_EQ(*(*offline)->customers_to_upload_count(), 0u);
 }
 
-TEST(Database, AStoreRefusesAnotherStoresFile) {
-  // Opening an offline database as HQ must not half-migrate it: the file's
-  // version 1 is already "current" for HQ, so the HQ tables are missing and
-  // the first query fails cleanly instead of writing anything.
+TEST(Database, AStoreRefusesAnotherStoresFileAndLeavesItAlone) {
   test::temp_dir dir;
-  ASSERT_TRUE(offline_database::open(dir.file("terminal.db")));
-  auto hq = hq_database::open(dir.file("terminal.db"));
-  ASSERT_TRUE(hq);
-  auto count = (*hq)->customer_count();
-  ASSERT_FALSE(count);
-  EXPECT_EQ(static_cast<ec>(count.error().code()), ec::storage_failure);
-  EXPECT_EQ(error_field(count.error()), dir.file("terminal.db"));
+  auto path = dir.file("terminal.db");
+  ASSERT_TRUE(offline_database::open(path));
+  auto before = pragma(path, "user_version");
+  auto hq = hq_database::open(path);
+  ASSERT_FALSE(hq);
+  EXPECT_EQ(static_cast<ec>(hq.error().code()), ec::wrong_database_kind);
+  EXPECT_EQ(error_field(hq.error()), path);
+  EXPECT_NE(describe(hq.error()).find("found a retailsim offline database"),
+            std::string::npos)
+    << describe(hq.error());
+  EXPECT_EQ(pragma(path, "user_version"), before);
+  EXPECT_TRUE(offline_database::open(path));
+  // A foreign SQLite file is refused the same way.
+  auto other = dir.file("other.db");
+  {
+    SQLite::Database raw{other, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE};
+    raw.exec("CREATE TABLE t (x); PRAGMA user_version = 1;");
+  }
+  auto channel = channel_database::open(other);
+  ASSERT_FALSE(channel);
+  EXPECT_EQ(static_cast<ec>(channel.error().code()), ec::wrong_database_kind);
 }

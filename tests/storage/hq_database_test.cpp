@@ -33,9 +33,9 @@ std::unique_ptr<hq_database> open_hq(const std::string& path) {
 
 TEST(Hq, SyncCreationAssignsSequentialAccountNumbers) {
   auto hq = open_hq(":memory:");
-  auto a = hq->create_customer(test::sample_customer("Ann", "Lee"), "S001",
+  auto a = hq->create_customer(test::sample_customer("Ann", "Lee"), "S001", "B1",
                                "cashier-1", at(10));
-  auto b = hq->create_customer(test::sample_customer("Bob", "Ray"), "S002",
+  auto b = hq->create_customer(test::sample_customer("Bob", "Ray"), "S002", "B1",
                                "cashier-2", at(11));
   ASSERT_TRUE(a && b);
   EXPECT_EQ(a->id.account_number, "C000000001");
@@ -54,7 +54,7 @@ TEST(Hq, RoundTripSurvivesReopen) {
     auto c = test::sample_customer("Ann", "Lee");
     c.profile.notes = "Line one\nLine two";
     c.loyalty = loyalty_card{"LC-9", 40};
-    auto r = hq->create_customer(c, "S001", "cashier-1", at(10));
+    auto r = hq->create_customer(c, "S001", "B1", "cashier-1", at(10));
     ASSERT_TRUE(r);
     created = *r;
   }
@@ -63,7 +63,7 @@ TEST(Hq, RoundTripSurvivesReopen) {
   ASSERT_TRUE(found && *found);
   EXPECT_EQ(**found, created);
   // The sequence continues after the reopen.
-  auto next = hq->create_customer(test::sample_customer("Cy", "Doe"), "S001",
+  auto next = hq->create_customer(test::sample_customer("Cy", "Doe"), "S001", "B1",
                                   "cashier-1", at(11));
   ASSERT_TRUE(next);
   EXPECT_EQ(next->id.account_number, "C000000002");
@@ -78,7 +78,7 @@ TEST(Hq, SqlInjectionTextIsStoredVerbatim) {
     auto c = test::sample_customer("Bobby", "Tables");
     c.profile.last_name = hostile;
     c.profile.notes = "' OR '1'='1";
-    auto r = hq->create_customer(c, "S001'; --", hostile, at(1));
+    auto r = hq->create_customer(c, "S001'; --", "B1", hostile, at(1));
     ASSERT_TRUE(r);
     account = r->id.account_number;
   }
@@ -99,8 +99,8 @@ TEST(Hq, SqlInjectionTextIsStoredVerbatim) {
 
 TEST(Hq, StagingTwiceStagesOnce) {
   auto hq = open_hq(":memory:");
-  std::vector<staged_customer> batch = {{"S001", pending("Ann", 1)},
-                                        {"S001", pending("Bob", 2)}};
+  std::vector<staged_customer> batch = {{"S001", "B1", pending("Ann", 1)},
+                                        {"S001", "B1", pending("Bob", 2)}};
   auto first = hq->stage(batch, at(1));
   ASSERT_TRUE(first);
   EXPECT_EQ(*first, 2u);
@@ -114,7 +114,7 @@ TEST(Hq, StagingRefusesCustomersThatAreNotPending) {
   auto hq = open_hq(":memory:");
   auto c = pending("Ann", 1);
   c.id.account_number = "C1";
-  auto r = hq->stage({{"S001", c}, {"S001", pending("Bob", 2)}}, at(1));
+  auto r = hq->stage({{"S001", "B1", c}, {"S001", "B1", pending("Bob", 2)}}, at(1));
   ASSERT_FALSE(r);
   EXPECT_EQ(static_cast<ec>(r.error().code()), ec::invalid_guid);
   EXPECT_EQ(*hq->staged_count(), 0u);  // the whole batch rolled back
@@ -124,13 +124,13 @@ TEST(Hq, ConversionGivesEachGuidExactlyOneAccount) {
   auto hq = open_hq(":memory:");
   auto ann = pending("Ann", 1);
   auto bob = pending("Bob", 2);
-  ASSERT_TRUE(hq->stage({{"S001", ann}, {"S002", bob}}, at(1)));
+  ASSERT_TRUE(hq->stage({{"S001", "B1", ann}, {"S002", "B1", bob}}, at(1)));
   // A job killed after one conversion ...
   auto partial = hq->convert_staged(1, at(2));
   ASSERT_TRUE(partial);
   ASSERT_EQ(partial->size(), 1u);
   // ... then the P-job uploads the same records again, and the job reruns.
-  ASSERT_TRUE(hq->stage({{"S001", ann}, {"S002", bob}}, at(3)));
+  ASSERT_TRUE(hq->stage({{"S001", "B1", ann}, {"S002", "B1", bob}}, at(3)));
   auto rest = hq->convert_staged(100, at(4));
   ASSERT_TRUE(rest);
   ASSERT_EQ(rest->size(), 1u);
@@ -159,9 +159,9 @@ TEST(Hq, SchemaMakesASecondAccountForOneGuidImpossible) {
   auto ann = pending("Ann", 1);
   {
     auto hq = open_hq(path);
-    ASSERT_TRUE(hq->stage({{"S001", ann}}, at(1)));
+    ASSERT_TRUE(hq->stage({{"S001", "B1", ann}}, at(1)));
     ASSERT_TRUE(hq->convert_staged(10, at(2)));
-    ASSERT_TRUE(hq->create_customer(test::sample_customer("Bob", "Ray"), "S1",
+    ASSERT_TRUE(hq->create_customer(test::sample_customer("Bob", "Ray"), "S1", "B1",
                                     "c", at(3)));
   }
   // Go around the API, as a buggy job would.
@@ -204,9 +204,9 @@ TEST(Hq, SchemaMakesASecondAccountForOneGuidImpossible) {
 TEST(Hq, AConvertedGuidIsNeverStagedAgain) {
   auto hq = open_hq(":memory:");
   auto ann = pending("Ann", 1);
-  ASSERT_TRUE(hq->stage({{"S001", ann}}, at(1)));
+  ASSERT_TRUE(hq->stage({{"S001", "B1", ann}}, at(1)));
   ASSERT_TRUE(hq->convert_staged(10, at(2)));
-  auto restaged = hq->stage({{"S001", ann}}, at(3));
+  auto restaged = hq->stage({{"S001", "B1", ann}}, at(3));
   ASSERT_TRUE(restaged);
   EXPECT_EQ(*restaged, 0u);
   EXPECT_EQ(*hq->staged_count(), 0u);
@@ -221,7 +221,7 @@ TEST(Hq, SalesAgainstAGuidAreRelinkedOnConversionAndAfter) {
                           {{"SKU-1", 1, 1500}}};
   ASSERT_TRUE(*hq->record_sale(before));
   EXPECT_FALSE(*hq->record_sale(before));  // an upload retry adds nothing
-  ASSERT_TRUE(hq->stage({{"S001", ann}}, at(2)));
+  ASSERT_TRUE(hq->stage({{"S001", "B1", ann}}, at(2)));
   auto map = hq->convert_staged(10, at(3));
   ASSERT_TRUE(map);
   ASSERT_EQ(map->size(), 1u);
@@ -240,7 +240,7 @@ TEST(Hq, SalesAgainstAGuidAreRelinkedOnConversionAndAfter) {
 
 TEST(Hq, EditsAreAuditedFieldByField) {
   auto hq = open_hq(":memory:");
-  auto c = hq->create_customer(test::sample_customer("Ann", "Lee"), "S001",
+  auto c = hq->create_customer(test::sample_customer("Ann", "Lee"), "S001", "B1",
                                "cashier-1", at(10));
   ASSERT_TRUE(c);
   auto edited = *c;
@@ -270,4 +270,59 @@ TEST(Hq, EditOfAnUnknownCustomerIsRefused) {
   auto err = hq->update_customer(ghost, "manager", at(1));
   ASSERT_TRUE(err);
   EXPECT_EQ(static_cast<ec>(err.code()), ec::not_found);
+}
+
+TEST(Hq, DistributionFollowsTheAddressBookAndChangeOrder) {
+  auto hq = open_hq(":memory:");
+  auto ann = hq->create_customer(test::sample_customer("Ann", "North"), "S001",
+                                 "NORTH", "c", at(1));
+  auto bob = hq->create_customer(test::sample_customer("Bob", "South"), "S009",
+                                 "SOUTH", "c", at(2));
+  auto pending_cy = pending("Cy", 3);
+  ASSERT_TRUE(ann && bob);
+  ASSERT_TRUE(hq->stage({{"S002", "NORTH", pending_cy}}, at(3)));
+  ASSERT_TRUE(hq->convert_staged(10, at(4)));
+  auto north = hq->distribution_after("NORTH", 0, 100);
+  ASSERT_TRUE(north);
+  ASSERT_EQ(north->customers.size(), 2u);
+  EXPECT_EQ(north->customers[0].id.account_number, ann->id.account_number);
+  EXPECT_EQ(north->customers[1].id.async_guid, pending_cy.id.async_guid);
+  auto rest = hq->distribution_after("NORTH", north->last_seq, 100);
+  ASSERT_TRUE(rest);
+  EXPECT_TRUE(rest->customers.empty());
+  EXPECT_EQ(rest->last_seq, north->last_seq);
+  // An edit makes the customer due again.
+  auto edited = *ann;
+  edited.profile.segment = "VIP";
+  ASSERT_FALSE(hq->update_customer(edited, "m", at(5)));
+  auto again = hq->distribution_after("NORTH", north->last_seq, 100);
+  ASSERT_EQ(again->customers.size(), 1u);
+  EXPECT_EQ(again->customers[0].profile.segment, "VIP");
+  EXPECT_EQ(hq->distribution_after("SOUTH", 0, 100)->customers.size(), 1u);
+}
+
+TEST(Hq, SearchAllStoresByEmailPhoneNameAndAccount) {
+  auto hq = open_hq(":memory:");
+  auto ann = hq->create_customer(test::sample_customer("Ann", "Lee"), "S001",
+                                 "B1", "c", at(1));
+  ASSERT_TRUE(ann);
+  auto hits = [&](const std::string& text) {
+    auto r = hq->search({text, search_field::any, false}, "US", 10);
+    EXPECT_TRUE(r) << describe(r.error());
+    return r ? r->size() : 0u;
+  };
+  EXPECT_EQ(hits("ANN.LEE@example.com"), 1u);
+  EXPECT_EQ(hits("(707) 320-2478"), 1u);
+  EXPECT_EQ(hits("ann l"), 1u);
+  EXPECT_EQ(hits(ann->id.account_number), 1u);
+  EXPECT_EQ(hits("Bob"), 0u);
+  EXPECT_EQ(hits("%"), 0u);  // LIKE wildcards are literal
+  EXPECT_EQ(hits("' OR 1=1 --"), 0u);
+  auto inactive = *ann;
+  inactive.status = customer_status::inactive;
+  ASSERT_FALSE(hq->update_customer(inactive, "m", at(2)));
+  EXPECT_EQ(hits("Ann"), 0u);
+  auto with_inactive = hq->search({"Ann", search_field::name, true}, "US", 10);
+  ASSERT_TRUE(with_inactive);
+  EXPECT_EQ(with_inactive->size(), 1u);
 }
