@@ -1,12 +1,13 @@
-// The `retailsim` command line. Subcommands (run, import, ...) are added here
-// as the layers below them land; each one validates its flags before it
-// touches anything.
+// The `retailsim` command line: subcommands validate their flags before they
+// touch anything, and say what is wrong and where.
 
 #include <iostream>
 #include <string>
 
 #include <CLI/CLI.hpp>
 #include <sqlite3.h>
+
+#include "app/run_command.hpp"
 
 namespace {
 
@@ -23,15 +24,16 @@ int main(int argc, char** argv) {
                "management.",
                "retailsim"};
   app.set_version_flag("--version", version_text());
-  app.footer("Documentation: docs/architecture.md. Subcommands arrive with "
-             "the simulator (see README.md).");
+  app.footer("Documentation: README.md, docs/architecture.md, docs/actors.md.");
+  app.require_subcommand(0, 1);
+  int exit_code = 0;
+  retailsim::add_run_command(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     return app.exit(e);
   }
-  if (argc == 1) {
+  if (app.get_subcommands().empty())
     std::cout << app.help();
-  }
-  return 0;
+  return exit_code;
 }

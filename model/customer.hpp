@@ -68,7 +68,8 @@ constexpr const char* pending_sync_label = "Pending sync";
 /// |----------------|------------|---------------------------------------|
 /// | set            | empty      | Sync customer, created at HQ at once  |
 /// | empty          | set        | Async customer, `Pending sync`        |
-/// | set            | set        | Async customer converted by HQ        |
+/// | set            | set        | converted by HQ, or Sync with the GUID |
+/// |                |            | its terminal chose as idempotency key |
 struct customer_identity {
   std::string account_number;
   std::string async_guid;

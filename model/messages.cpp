@@ -39,7 +39,13 @@ bool operator==(const search_query& x, const search_query& y) {
 }
 
 bool operator==(const create_request& x, const create_request& y) {
-  return x.draft == y.draft && x.cashier == y.cashier;
+  return x.draft == y.draft && x.cashier == y.cashier
+         && x.request_guid == y.request_guid;
+}
+
+bool operator==(const hq_create_request& x, const hq_create_request& y) {
+  return std::tie(x.store_id, x.address_book, x.cashier, x.record)
+         == std::tie(y.store_id, y.address_book, y.cashier, y.record);
 }
 
 bool operator==(const created_customer& x, const created_customer& y) {

@@ -33,6 +33,21 @@ struct create_request {
   customer_draft draft;
   /// Who is creating it (operator id), for the audit log.
   std::string cashier;
+  /// The GUID the terminal chose for this creation. It is the account id
+  /// while the customer is pending, and the idempotency key everywhere: a
+  /// retry, a fallback or an offline copy of the same creation never makes a
+  /// second customer. Empty: the store chooses one.
+  std::string request_guid;
+};
+
+/// A Sync creation as the store sends it through the Real-time Service.
+struct hq_create_request {
+  std::string store_id;
+  std::string address_book;
+  std::string cashier;
+  /// The customer with its GUID (the creation's idempotency key) set and no
+  /// account number yet.
+  customer record;
 };
 
 /// A created customer and how it was created.
@@ -86,6 +101,7 @@ const char* to_string(link_availability x);
 
 bool operator==(const search_query& x, const search_query& y);
 bool operator==(const create_request& x, const create_request& y);
+bool operator==(const hq_create_request& x, const hq_create_request& y);
 bool operator==(const created_customer& x, const created_customer& y);
 bool operator==(const offline_upload& x, const offline_upload& y);
 bool operator==(const pjob_batch& x, const pjob_batch& y);
@@ -99,7 +115,14 @@ typename Inspector::result_type inspect(Inspector& f, search_query& x) {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, create_request& x) {
-  return f(caf::meta::type_name("create_request"), x.draft, x.cashier);
+  return f(caf::meta::type_name("create_request"), x.draft, x.cashier,
+           x.request_guid);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, hq_create_request& x) {
+  return f(caf::meta::type_name("hq_create_request"), x.store_id,
+           x.address_book, x.cashier, x.record);
 }
 
 template <class Inspector>

@@ -150,17 +150,19 @@ caf::error channel_database::apply_distributed(const customer& record,
   });
 }
 
-caf::expected<size_t> channel_database::apply_distribution(
-  const dist_batch& batch, caf::timestamp now) {
+caf::expected<std::vector<std::string>>
+channel_database::apply_distribution(const dist_batch& batch,
+                                     caf::timestamp now) {
   for (const auto& record : batch.customers)
     if (record.id.account_number.empty())
       return make_error(ec::field_required, "account_number",
                         "HQ distributes only customers with an account "
                         "number");
-  size_t converted = 0;
+  std::vector<std::string> converted;
   auto err = db_->write("apply 1010 distribution", [&]() -> caf::error {
     for (const auto& record : batch.customers)
-      converted += apply_distributed_row(record, now) ? 1 : 0;
+      if (apply_distributed_row(record, now))
+        converted.push_back(record.id.async_guid);
     auto mark = db_->statement("UPDATE upload_watermark SET value = "
                                "MAX(value, ?) WHERE name = 'dist_1010'");
     mark.bind(1, batch.last_seq);

@@ -64,9 +64,9 @@ public:
 
   /// 1010: applies a distribution batch (apply_distributed for each
   /// customer) and advances the `dist_1010` watermark to its last_seq, all in
-  /// one transaction. Returns how many pending customers it converted.
-  caf::expected<size_t> apply_distribution(const dist_batch& batch,
-                                           caf::timestamp now);
+  /// one transaction. Returns the GUIDs of the pending customers it converted.
+  caf::expected<std::vector<std::string>>
+  apply_distribution(const dist_batch& batch, caf::timestamp now);
 
   /// A reconnecting terminal's offline records, in one transaction: customers
   /// whose GUID is already here and sales already recorded are skipped (an

@@ -141,8 +141,31 @@ caf::expected<customer> hq_database::create_customer(customer record,
                                                      caf::timestamp now) {
   auto err = db_->write("create customer", [&]() -> caf::error {
     auto& db = *db_;
+    const auto& guid = record.id.async_guid;
+    if (!guid.empty()) {
+      auto mapped = db.statement("SELECT c.record FROM guid_account_map m "
+                                 "JOIN customers c USING (account_number) "
+                                 "WHERE m.async_guid = ?");
+      mapped.bind(1, guid);
+      if (mapped.executeStep()) {
+        auto existing = decode_customer(mapped.getColumn(0).getString(),
+                                        "customers " + guid);
+        if (!existing)
+          return existing.error();
+        record = std::move(*existing);
+        return {};
+      }
+    }
     record.id.account_number = next_account_number(db);
     insert_customer_row(db, record, store_id, address_book, now);
+    if (!guid.empty()) {
+      auto map = db.statement("INSERT INTO guid_account_map (async_guid, "
+                              "account_number, mapped_at) VALUES (?, ?, ?)");
+      map.bind(1, guid);
+      map.bind(2, record.id.account_number);
+      map.bind(3, to_db_time(now));
+      map.exec();
+    }
     auto audit = db.statement("INSERT INTO audit_log (account_number, "
                                 "changed_by, changed_at, field, old_value, "
                                 "new_value) VALUES (?, ?, ?, 'created', '', ?)");

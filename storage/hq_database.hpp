@@ -58,6 +58,9 @@ public:
 
   /// Sync creation: takes the next account number and inserts the customer in
   /// one transaction. Returns the stored record (with its account number).
+  /// A record carrying a GUID (the creation's idempotency key) is also mapped
+  /// GUID -> account; a retry with a GUID already mapped returns the customer
+  /// created the first time, and a later Async upload of that GUID is skipped.
   caf::expected<customer> create_customer(customer record,
                                           const std::string& store_id,
                                           const std::string& address_book,

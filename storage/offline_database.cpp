@@ -20,6 +20,19 @@ const std::vector<std::string>& offline_database::migrations() {
     "CREATE TABLE sales ("
     "  seq INTEGER PRIMARY KEY AUTOINCREMENT, " RETAILSIM_SALES_COLUMNS ","
     "  uploaded INTEGER NOT NULL DEFAULT 0 CHECK (uploaded IN (0, 1)));",
+    // Version 2: search columns, so an offline terminal searches its own
+    // customers the way a channel does.
+    "ALTER TABLE offline_customers ADD COLUMN account_number TEXT;"
+    "ALTER TABLE offline_customers ADD COLUMN status TEXT NOT NULL DEFAULT "
+    "  'active';"
+    "ALTER TABLE offline_customers ADD COLUMN display_name TEXT NOT NULL "
+    "  DEFAULT '';"
+    "ALTER TABLE offline_customers ADD COLUMN primary_email TEXT NOT NULL "
+    "  DEFAULT '';"
+    "ALTER TABLE offline_customers ADD COLUMN primary_phone TEXT NOT NULL "
+    "  DEFAULT '';"
+    "ALTER TABLE offline_customers ADD COLUMN company_name TEXT NOT NULL "
+    "  DEFAULT '';",
   };
   return steps;
 }
@@ -40,10 +53,13 @@ caf::error offline_database::add_customer(const customer& record,
                       "number");
   return db_->write("add offline customer", [&]() -> caf::error {
     auto insert = db_->statement("INSERT INTO offline_customers (async_guid, "
-                             "record, created_at) VALUES (?, ?, ?)");
+                                 "created_at, status, display_name, "
+                                 "primary_email, primary_phone, "
+                                 "company_name, record) VALUES (?, ?, ?, ?, "
+                                 "?, ?, ?, ?)");
     insert.bind(1, record.id.async_guid);
-    insert.bind(2, encode(record));
-    insert.bind(3, to_db_time(now));
+    insert.bind(2, to_db_time(now));
+    bind_customer_columns(insert, 3, record);
     insert.exec();
     return {};
   });
@@ -109,6 +125,16 @@ offline_database::mark_uploaded(const std::vector<std::string>& async_guids,
     }
     return {};
   });
+}
+
+caf::expected<std::vector<customer>>
+offline_database::search(const search_query& query, const std::string& region,
+                         size_t limit) {
+  return search_customers(*db_, "offline_customers", query, region, limit);
+}
+
+caf::expected<size_t> offline_database::sales_to_upload_count() {
+  return count_rows(*db_, "SELECT COUNT(*) FROM sales WHERE uploaded = 0");
 }
 
 caf::expected<size_t> offline_database::customers_to_upload_count() {

@@ -18,6 +18,7 @@
 #include "caf/timestamp.hpp"
 
 #include "model/customer.hpp"
+#include "model/messages.hpp"
 #include "model/sale.hpp"
 #include "storage/database.hpp"
 
@@ -50,6 +51,11 @@ public:
                            const std::vector<std::string>& transaction_ids);
 
   caf::expected<size_t> customers_to_upload_count();
+  caf::expected<size_t> sales_to_upload_count();
+
+  /// Offline search: the customers this terminal created offline.
+  caf::expected<std::vector<customer>>
+  search(const search_query& query, const std::string& region, size_t limit);
 
 private:
   explicit offline_database(std::unique_ptr<database> db)

@@ -207,7 +207,7 @@ TEST(Channel, DistributionBatchConvertsAndAdvancesItsWatermark) {
   other.id.account_number = "C000000006";
   auto applied = ch->apply_distribution({{converted, other}, 42}, at(2));
   ASSERT_TRUE(applied);
-  EXPECT_EQ(*applied, 1u);
+  EXPECT_EQ(*applied, std::vector<std::string>{ann.id.async_guid});
   EXPECT_EQ(*ch->watermark("dist_1010"), 42);
   EXPECT_EQ(*ch->pending_count(), 0u);
   EXPECT_EQ(*ch->customer_count(), 2u);

@@ -272,6 +272,26 @@ TEST(Hq, EditOfAnUnknownCustomerIsRefused) {
   EXPECT_EQ(static_cast<ec>(err.code()), ec::not_found);
 }
 
+TEST(Hq, SyncCreationWithAGuidIsIdempotentAndBlocksAsyncDuplicates) {
+  auto hq = open_hq(":memory:");
+  auto ann = pending("Ann", 1);  // the terminal's GUID for this creation
+  auto first = hq->create_customer(ann, "S001", "B1", "c", at(1));
+  auto retry = hq->create_customer(ann, "S001", "B1", "c", at(2));
+  ASSERT_TRUE(first && retry);
+  EXPECT_EQ(retry->id.account_number, first->id.account_number);
+  EXPECT_EQ(*hq->customer_count(), 1u);
+  // The store had timed out and fell back to Async: its upload is skipped.
+  auto staged = hq->stage({{"S001", "B1", ann}}, at(3));
+  ASSERT_TRUE(staged);
+  EXPECT_EQ(*staged, 0u);
+  EXPECT_TRUE(hq->convert_staged(10, at(4))->empty());
+  EXPECT_EQ(*hq->customer_count(), 1u);
+  // 1010 brings the account to the store's pending row with that GUID.
+  auto dist = hq->distribution_after("B1", 0, 10);
+  ASSERT_EQ(dist->customers.size(), 1u);
+  EXPECT_EQ(dist->customers[0].id.async_guid, ann.id.async_guid);
+}
+
 TEST(Hq, DistributionFollowsTheAddressBookAndChangeOrder) {
   auto hq = open_hq(":memory:");
   auto ann = hq->create_customer(test::sample_customer("Ann", "North"), "S001",

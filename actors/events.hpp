@@ -1,0 +1,95 @@
+#pragma once
+
+// What actors report. Actors only emit events; what is recorded, and where,
+// is decided by the event_sink the run plugs in (metrics/run_recorder for
+// `retailsim run`, a plain vector in tests).
+
+#include <cstdint>
+#include <memory>
+#include <string_view>
+
+#include "caf/actor_clock.hpp"
+#include "caf/timestamp.hpp"
+
+namespace retailsim {
+
+enum class event_kind : uint8_t {
+  /// A terminal got a customer acknowledged. detail: creation_mode; value:
+  /// latency seen by the terminal (ns); key: hash of its GUID.
+  customer_created,
+  /// A creation failed. detail: ec.
+  create_failed,
+  /// A store's Sync creation failed at the RTS and fell back to Async.
+  /// detail: ec of the RTS failure.
+  rts_fallback,
+  /// A terminal search. detail: 1 if something was found; value: latency.
+  search,
+  /// A sale linked to a customer. detail: 1 if recorded offline; value: cents.
+  sale_recorded,
+  /// A transaction without a customer.
+  anonymous_sale,
+  /// A terminal went offline. detail: ec of the cause.
+  terminal_offline,
+  /// A terminal reconnected. value: offline customers it uploaded.
+  terminal_online,
+  /// HQ served a Sync creation. value: time from arrival to commit (ns).
+  hq_served,
+  /// HQ refused a Sync creation. detail: ec.
+  hq_refused,
+  /// A P-job cycle ended. value: customers newly staged.
+  pjob_cycle,
+  /// An async-sync job cycle ended. value: customers converted.
+  async_sync_cycle,
+  /// A 1010 cycle ended. value: pending customers converted at channels.
+  dist_1010_cycle,
+  /// A channel replaced a GUID by its account number. key: hash of the GUID.
+  customer_converted,
+  /// An operation failed for another reason. detail: ec.
+  operation_error,
+};
+
+const char* to_string(event_kind x);
+
+/// One event. `at` is simulated time since the start of the run.
+struct event {
+  caf::timespan at;
+  event_kind kind;
+  uint8_t detail = 0;
+  uint32_t store = 0;
+  uint32_t terminal = 0;
+  int64_t value = 0;
+  uint64_t key = 0;
+};
+
+/// Where events go. Must be safe to call from several threads when the run
+/// uses the realtime scheduler.
+class event_sink {
+public:
+  virtual ~event_sink();
+  virtual void record(const event& e) = 0;
+};
+
+using event_sink_ptr = std::shared_ptr<event_sink>;
+
+/// A stable 64-bit key for a GUID or account number (FNV-1a).
+uint64_t event_key(std::string_view text);
+
+/// Simulated time: what `now` is for the model (timestamps in databases) and
+/// for events (offsets from the start of the run). Virtual runs start the
+/// test clock at `origin`; realtime runs take the wall clock at start.
+struct sim_clock {
+  /// The wall-clock time the run represents at its start.
+  caf::timestamp epoch;
+  /// The actor clock's reading at the start of the run.
+  caf::actor_clock::time_point origin;
+
+  caf::timespan elapsed(const caf::actor_clock& clock) const {
+    return clock.now() - origin;
+  }
+
+  caf::timestamp now(const caf::actor_clock& clock) const {
+    return epoch + elapsed(clock);
+  }
+};
+
+} // namespace retailsim

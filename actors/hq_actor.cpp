@@ -1,0 +1,149 @@
+#include "actors/hq_actor.hpp"
+
+#include "model/error.hpp"
+
+namespace retailsim {
+
+namespace {
+
+using self_ptr = hq_actor::stateful_pointer<hq_state>;
+
+void emit(self_ptr self, event_kind kind, uint8_t detail, int64_t value) {
+  auto& st = self->state;
+  st.cfg.events->record(
+    {st.cfg.clock.elapsed(self->clock()), kind, detail, 0, 0, value, 0});
+}
+
+/// Commits one Sync creation and answers the caller.
+void finish(self_ptr self, hq_state::sync_call& call) {
+  auto& st = self->state;
+  const auto& req = call.request;
+  auto created = st.db->create_customer(req.record, req.store_id,
+                                        req.address_book, req.cashier,
+                                        st.cfg.clock.now(self->clock()));
+  if (!created) {
+    emit(self, event_kind::hq_refused, static_cast<uint8_t>(ec::storage_failure),
+         0);
+    call.promise.deliver(created.error());
+    return;
+  }
+  emit(self, event_kind::hq_served, 0,
+       (self->clock().now() - call.arrived).count());
+  call.promise.deliver(std::move(*created));
+}
+
+/// Gives the call a worker: the service time elapses, then it commits.
+void serve(self_ptr self, hq_state::sync_call call) {
+  auto& st = self->state;
+  auto service = st.cfg.service_time.sample(st.rng);
+  if (service.count() == 0) {
+    finish(self, call);
+    return;
+  }
+  auto id = st.next_call++;
+  st.in_service.emplace(id, std::move(call));
+  self->delayed_send(self, service, atom::done_v, id);
+}
+
+void serve_queue(self_ptr self) {
+  auto& st = self->state;
+  while (st.in_service.size() < st.cfg.workers && !st.queue.empty()) {
+    auto call = std::move(st.queue.front());
+    st.queue.pop_front();
+    if (self->clock().now() - call.arrived > st.cfg.queue_timeout) {
+      emit(self, event_kind::hq_refused,
+           static_cast<uint8_t>(ec::hq_overloaded), 0);
+      call.promise.deliver(make_error(ec::hq_overloaded, "hq",
+                                      "waited longer than the queue time-out"));
+      continue;
+    }
+    serve(self, std::move(call));
+  }
+}
+
+} // namespace
+
+hq_actor::behavior_type hq(hq_actor::stateful_pointer<hq_state> self,
+                           hq_config cfg,
+                           std::shared_ptr<storage::hq_database> db) {
+  auto& st = self->state;
+  st.rng = actor_rng{cfg.seed, "hq"};
+  st.cfg = std::move(cfg);
+  st.db = std::move(db);
+  return {
+    [=](atom::create, hq_create_request& req) -> caf::result<customer> {
+      auto& st = self->state;
+      hq_state::sync_call call{self->make_response_promise<customer>(),
+                               std::move(req), self->clock().now()};
+      auto promise = call.promise;
+      if (st.in_service.size() < st.cfg.workers && st.queue.empty()) {
+        serve(self, std::move(call));
+      } else if (st.queue.size() < st.cfg.queue_limit) {
+        st.queue.push_back(std::move(call));
+      } else {
+        emit(self, event_kind::hq_refused,
+             static_cast<uint8_t>(ec::hq_overloaded), 0);
+        return make_error(ec::hq_overloaded, "hq",
+                          "Real-time Service queue is full ("
+                            + std::to_string(st.cfg.queue_limit) + ")");
+      }
+      return promise;
+    },
+    [=](atom::done, uint64_t id) {
+      auto& st = self->state;
+      auto i = st.in_service.find(id);
+      if (i == st.in_service.end())
+        return;
+      auto call = std::move(i->second);
+      st.in_service.erase(i);
+      finish(self, call);
+      serve_queue(self);
+    },
+    [=](atom::search, const search_query& query,
+        const std::string& region) -> caf::result<std::vector<customer>> {
+      auto found = self->state.db->search(query, region, 20);
+      if (!found)
+        return found.error();
+      return std::move(*found);
+    },
+    [=](atom::stage, pjob_batch& batch,
+        const std::string& address_book) -> caf::result<uint64_t> {
+      auto& st = self->state;
+      auto now = st.cfg.clock.now(self->clock());
+      // Sales first: a sale of a customer converted meanwhile is relinked on
+      // the way in; one staged now is relinked at conversion.
+      for (const auto& sale : batch.sales) {
+        auto recorded = st.db->record_sale(sale);
+        if (!recorded)
+          return recorded.error();
+      }
+      std::vector<storage::staged_customer> staged;
+      staged.reserve(batch.customers.size());
+      for (auto& c : batch.customers)
+        staged.push_back({batch.store_id, address_book, std::move(c)});
+      auto added = st.db->stage(staged, now);
+      if (!added)
+        return added.error();
+      return static_cast<uint64_t>(*added);
+    },
+    [=](atom::convert, uint64_t max_count) -> caf::result<uint64_t> {
+      auto& st = self->state;
+      auto mapped = st.db->convert_staged(max_count,
+                                          st.cfg.clock.now(self->clock()));
+      if (!mapped)
+        return mapped.error();
+      return static_cast<uint64_t>(mapped->size());
+    },
+    [=](atom::distribute, const std::string& address_book,
+        int64_t after_seq) -> caf::result<dist_batch> {
+      auto& st = self->state;
+      auto batch = st.db->distribution_after(address_book, after_seq,
+                                             st.cfg.distribution_batch);
+      if (!batch)
+        return batch.error();
+      return std::move(*batch);
+    },
+  };
+}
+
+} // namespace retailsim

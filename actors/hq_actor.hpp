@@ -1,0 +1,85 @@
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "caf/typed_actor.hpp"
+#include "caf/typed_event_based_actor.hpp"
+#include "caf/typed_response_promise.hpp"
+
+#include "actors/events.hpp"
+#include "actors/random.hpp"
+#include "model/fwd.hpp"
+#include "storage/hq_database.hpp"
+
+namespace retailsim {
+
+/// The HQ: customer master over the HQ database, account-number sequence,
+/// and the Real-time Service endpoint with a capacity model.
+using hq_actor = caf::typed_actor<
+  // Sync creation (RTS): waits for one of `workers`, takes the service time,
+  // commits, then replies with the customer and its account number. Fails
+  // with hq_overloaded when the queue is full or a call waited too long.
+  caf::replies_to<atom::create, hq_create_request>::with<customer>,
+  // "Search all stores" (RTS): active customers matching the query; the
+  // string is the caller's country for phone numbers.
+  caf::replies_to<atom::search, search_query, std::string>::with<
+    std::vector<customer>>,
+  // P-job upload: stages the batch's Async customers (under the address book
+  // given) and records its sales; replies with how many customers were new.
+  caf::replies_to<atom::stage, pjob_batch, std::string>::with<uint64_t>,
+  // "Synchronize customers and business partners from async mode": converts
+  // up to n staged customers; replies with how many it converted.
+  caf::replies_to<atom::convert, uint64_t>::with<uint64_t>,
+  // 1010: customers of an address book changed after a sequence number.
+  caf::replies_to<atom::distribute, std::string, int64_t>::with<dist_batch>,
+  // INTERNAL: the worker serving call n finished its service time.
+  caf::reacts_to<atom::done, uint64_t>>;
+
+/// How HQ is modelled.
+struct hq_config {
+  /// Concurrent Sync creations HQ serves (c of an M/G/c queue).
+  size_t workers = 4;
+  /// Sync creations that may wait for a worker; more are refused.
+  size_t queue_limit = 1000;
+  /// A call that waited longer than this for a worker is refused.
+  caf::timespan queue_timeout = std::chrono::seconds(30);
+  /// Time a worker is busy per creation, on top of the real commit (zero:
+  /// only the real commit, as in realtime runs).
+  distribution service_time = distribution::constant(0);
+  /// Customers per 1010 answer.
+  size_t distribution_batch = 100000;
+  uint64_t seed = 0;
+  sim_clock clock;
+  event_sink_ptr events;
+};
+
+struct hq_state {
+  struct sync_call {
+    caf::typed_response_promise<customer> promise;
+    hq_create_request request;
+    caf::actor_clock::time_point arrived;
+  };
+
+  /// Copied from the spawn arguments.
+  hq_config cfg;
+  std::shared_ptr<storage::hq_database> db;
+  actor_rng rng;
+  /// Calls waiting for a worker, oldest first.
+  std::deque<sync_call> queue;
+  /// Calls a worker is serving, by call number.
+  std::unordered_map<uint64_t, sync_call> in_service;
+  uint64_t next_call = 0;
+
+  static inline const char* name = "hq";
+};
+
+hq_actor::behavior_type hq(hq_actor::stateful_pointer<hq_state> self,
+                           hq_config cfg,
+                           std::shared_ptr<storage::hq_database> db);
+
+} // namespace retailsim

@@ -1,0 +1,83 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "caf/typed_actor.hpp"
+#include "caf/typed_event_based_actor.hpp"
+#include "caf/typed_response_promise.hpp"
+
+#include "actors/events.hpp"
+#include "actors/hq_actor.hpp"
+#include "actors/store_actor.hpp"
+#include "model/fwd.hpp"
+
+namespace retailsim {
+
+/// The JOBS: the P-job, "Synchronize customers and business partners from
+/// async mode" and 1010, each on its own schedule, with a manual trigger.
+///
+/// A cycle of one job never overlaps another cycle of the same job: a tick
+/// that comes while a cycle runs is skipped, and a manual trigger waits for
+/// a whole cycle that starts after it.
+using jobs_actor = caf::typed_actor<
+  // Runs one complete cycle of a job; replies with the items it moved
+  // (customers staged, converted, or converted at channels).
+  caf::replies_to<atom::run_job, job_kind>::with<uint64_t>,
+  // Stops the schedules (end of the run); manual triggers still work.
+  caf::reacts_to<atom::stop>,
+  // INTERNAL: a job's scheduled time has come.
+  caf::reacts_to<atom::tick, job_kind>>;
+
+/// When a job runs: every `interval` starting at `offset`; a zero interval
+/// means manual triggers only.
+struct job_schedule {
+  caf::timespan interval{0};
+  caf::timespan offset{0};
+};
+
+struct jobs_config {
+  job_schedule p_job;
+  job_schedule async_sync;
+  job_schedule dist_1010;
+  /// Staged customers converted per async-sync cycle.
+  uint64_t convert_batch = 1000000;
+  /// Time-out of each call a job makes.
+  caf::timespan call_timeout = std::chrono::minutes(10);
+  sim_clock clock;
+  event_sink_ptr events;
+};
+
+/// A store as the jobs see it.
+struct store_entry {
+  store_actor handle;
+  std::string store_id;
+  std::string address_book;
+};
+
+struct jobs_state {
+  struct cycle {
+    bool running = false;
+    size_t remaining = 0;
+    uint64_t items = 0;
+    /// Manual triggers answered when the running cycle ends.
+    std::vector<caf::typed_response_promise<uint64_t>> current;
+    /// Manual triggers that came while a cycle ran: they get the next one.
+    std::vector<caf::typed_response_promise<uint64_t>> next;
+  };
+
+  jobs_config cfg;
+  hq_actor hq;
+  std::vector<store_entry> stores;
+  bool stopped = false;
+  cycle cycles[3];
+
+  static inline const char* name = "jobs";
+};
+
+jobs_actor::behavior_type jobs(jobs_actor::stateful_pointer<jobs_state> self,
+                               jobs_config cfg, hq_actor hq,
+                               std::vector<store_entry> stores);
+
+} // namespace retailsim

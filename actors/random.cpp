@@ -1,0 +1,165 @@
+#include "actors/random.hpp"
+
+#include <cmath>
+#include <cstdlib>
+
+namespace retailsim {
+
+namespace {
+
+// FNV-1a, then splitmix64 to spread the bits.
+uint64_t mix(uint64_t run_seed, std::string_view identity) {
+  uint64_t h = 1469598103934665603ull;
+  for (unsigned char c : identity) {
+    h ^= c;
+    h *= 1099511628211ull;
+  }
+  uint64_t z = h ^ (run_seed + 0x9E3779B97F4A7C15ull);
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+  return z ^ (z >> 31);
+}
+
+} // namespace
+
+actor_rng::actor_rng(uint64_t run_seed, std::string_view identity)
+  : engine_(mix(run_seed, identity)) {
+}
+
+double actor_rng::uniform() {
+  return static_cast<double>(next() >> 11) * 0x1.0p-53;
+}
+
+uint64_t actor_rng::below(uint64_t n) {
+  return n == 0 ? 0 : next() % n;
+}
+
+double distribution::draw(actor_rng& rng) const {
+  double value = 0;
+  switch (shape) {
+    case kind::constant:
+      value = a;
+      break;
+    case kind::uniform:
+      value = a + (b - a) * rng.uniform();
+      break;
+    case kind::exponential:
+      value = -a * std::log1p(-rng.uniform());
+      break;
+    case kind::lognormal: {
+      // Box-Muller from two uniform draws.
+      double u1 = 1.0 - rng.uniform();
+      double u2 = rng.uniform();
+      double n = std::sqrt(-2.0 * std::log(u1)) * std::cos(2 * M_PI * u2);
+      value = a * std::exp(b * n);
+      break;
+    }
+  }
+  return value < 0 ? 0 : value;
+}
+
+caf::timespan distribution::sample(actor_rng& rng) const {
+  auto s = draw(rng);
+  auto out = seconds(s);
+  if (s > 0 && out.count() == 0)
+    out = caf::timespan{1};
+  return out;
+}
+
+double distribution::mean_seconds() const {
+  switch (shape) {
+    case kind::constant: return a;
+    case kind::uniform: return (a + b) / 2;
+    case kind::exponential: return a;
+    case kind::lognormal: return a * std::exp(b * b / 2);
+  }
+  return 0;
+}
+
+std::string to_string(const distribution& x) {
+  auto num = [](double v) {
+    char buf[32];
+    snprintf(buf, sizeof(buf), "%g", v);
+    return std::string{buf};
+  };
+  switch (x.shape) {
+    case distribution::kind::constant: return "constant:" + num(x.a);
+    case distribution::kind::uniform:
+      return "uniform:" + num(x.a) + "," + num(x.b);
+    case distribution::kind::exponential: return "exp:" + num(x.a);
+    case distribution::kind::lognormal:
+      return "lognormal:" + num(x.a) + "," + num(x.b);
+  }
+  return "?";
+}
+
+bool parse_distribution(const std::string& text, distribution& out,
+                        std::string& problem) {
+  auto colon = text.find(':');
+  if (colon == std::string::npos) {
+    problem = "expected KIND:PARAMS (constant:2, uniform:1,3, exp:30, "
+              "lognormal:0.05,0.5), got '" + text + "'";
+    return false;
+  }
+  auto name = text.substr(0, colon);
+  auto params = text.substr(colon + 1);
+  std::vector<double> values;
+  size_t start = 0;
+  while (start <= params.size()) {
+    auto comma = params.find(',', start);
+    auto part = params.substr(start, comma == std::string::npos
+                                       ? std::string::npos
+                                       : comma - start);
+    char* end = nullptr;
+    double v = std::strtod(part.c_str(), &end);
+    if (part.empty() || *end != '\0' || !std::isfinite(v) || v < 0) {
+      problem = "'" + part + "' in '" + text
+                + "' is not a non-negative number";
+      return false;
+    }
+    values.push_back(v);
+    if (comma == std::string::npos)
+      break;
+    start = comma + 1;
+  }
+  auto need = [&](size_t n) {
+    if (values.size() != n) {
+      problem = "'" + name + "' takes " + std::to_string(n)
+                + " parameter(s), got " + std::to_string(values.size());
+      return false;
+    }
+    return true;
+  };
+  if (name == "constant") {
+    if (!need(1))
+      return false;
+    out = distribution::constant(values[0]);
+  } else if (name == "uniform") {
+    if (!need(2))
+      return false;
+    if (values[1] < values[0]) {
+      problem = "uniform:LOW,HIGH needs LOW <= HIGH in '" + text + "'";
+      return false;
+    }
+    out = distribution::uniform(values[0], values[1]);
+  } else if (name == "exp") {
+    if (!need(1))
+      return false;
+    out = distribution::exponential(values[0]);
+  } else if (name == "lognormal") {
+    if (!need(2))
+      return false;
+    out = distribution::lognormal(values[0], values[1]);
+  } else {
+    problem = "unknown distribution '" + name
+              + "' (constant, uniform, exp, lognormal)";
+    return false;
+  }
+  return true;
+}
+
+caf::timespan seconds(double s) {
+  return caf::timespan{static_cast<int64_t>(std::llround(s * 1e9))};
+}
+
+} // namespace retailsim

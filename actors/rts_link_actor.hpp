@@ -1,0 +1,74 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "caf/typed_actor.hpp"
+#include "caf/typed_event_based_actor.hpp"
+#include "caf/typed_response_promise.hpp"
+
+#include "actors/events.hpp"
+#include "actors/hq_actor.hpp"
+#include "actors/random.hpp"
+#include "model/fwd.hpp"
+
+namespace retailsim {
+
+/// The Real-time Service link between one store and HQ: a network latency
+/// and an availability (up, down, slow) that faults switch at run time.
+using rts_link_actor = caf::typed_actor<
+  // Forwards a Sync creation to HQ after the network latency. Fails with
+  // rts_unavailable while the link is down and rts_timeout when HQ does not
+  // answer within the call time-out.
+  caf::replies_to<atom::create, hq_create_request>::with<customer>,
+  // Forwards "search all stores" the same way.
+  caf::replies_to<atom::search, search_query, std::string>::with<
+    std::vector<customer>>,
+  // Switches the link's availability.
+  caf::reacts_to<atom::link, link_availability>,
+  // INTERNAL: call n has crossed the network.
+  caf::reacts_to<atom::done, uint64_t>>;
+
+struct rts_link_config {
+  /// Round-trip network latency per call.
+  distribution latency = distribution::constant(0.02);
+  /// Latency multiplier while the link is `slow`.
+  double slow_factor = 20;
+  /// How long the link waits for HQ before failing the call.
+  caf::timespan call_timeout = std::chrono::seconds(30);
+  uint32_t store_index = 0;
+  std::string store_id;
+  uint64_t seed = 0;
+  sim_clock clock;
+  event_sink_ptr events;
+};
+
+struct rts_link_state {
+  struct create_call {
+    caf::typed_response_promise<customer> promise;
+    hq_create_request request;
+  };
+  struct search_call {
+    caf::typed_response_promise<std::vector<customer>> promise;
+    search_query query;
+    std::string region;
+  };
+
+  rts_link_config cfg;
+  hq_actor hq;
+  actor_rng rng;
+  link_availability availability = link_availability::up;
+  std::unordered_map<uint64_t, create_call> creates;
+  std::unordered_map<uint64_t, search_call> searches;
+  uint64_t next_call = 0;
+
+  static inline const char* name = "rts_link";
+};
+
+rts_link_actor::behavior_type
+rts_link(rts_link_actor::stateful_pointer<rts_link_state> self,
+         rts_link_config cfg, hq_actor hq);
+
+} // namespace retailsim

@@ -1,0 +1,205 @@
+#include "actors/runtime.hpp"
+
+#include <atomic>
+#include <chrono>
+#include <thread>
+
+#include "caf/actor_system.hpp"
+#include "caf/actor_system_config.hpp"
+#include "caf/event_based_actor.hpp"
+#include "caf/scheduler/test_coordinator.hpp"
+#include "caf/scoped_actor.hpp"
+#include "caf/send.hpp"
+
+#include "model/error.hpp"
+
+namespace retailsim {
+
+namespace {
+
+/// What the closing actor found.
+struct closing_report {
+  std::atomic<bool> done{false};
+  std::atomic<uint64_t> offline_left{0};
+};
+
+void schedule_faults(const run_config& cfg, const world& w) {
+  for (const auto& win : cfg.offline_windows) {
+    for (size_t t = 0; t < cfg.terminals_per_store; ++t) {
+      if (win.terminal != offline_window::all_terminals && win.terminal != t)
+        continue;
+      auto& term = w.terminals[win.store * cfg.terminals_per_store + t];
+      caf::delayed_anon_send(term, win.start, atom::link_v, false);
+      caf::delayed_anon_send(term, win.end, atom::link_v, true);
+    }
+  }
+  for (const auto& f : cfg.link_faults) {
+    auto& link = w.links[f.store];
+    caf::delayed_anon_send(link, f.start, atom::link_v, f.state);
+    caf::delayed_anon_send(link, f.end, atom::link_v, link_availability::up);
+  }
+}
+
+/// The closing sequence as an actor, so it runs the same under both
+/// schedulers.
+void closer(caf::event_based_actor* self, world w,
+            std::shared_ptr<closing_report> report, caf::timespan timeout) {
+  self->send(w.jobs, atom::stop_v);
+  for (auto& link : w.links)
+    self->send(link, atom::link_v, link_availability::up);
+  for (auto& term : w.terminals)
+    self->send(term, atom::link_v, true);
+  auto remaining = std::make_shared<size_t>(w.terminals.size());
+  auto run_jobs = [self, w, report, timeout] {
+    auto fail = [report](caf::error&) { report->done = true; };
+    self->request(w.jobs, timeout, atom::run_job_v, job_kind::p_job)
+      .then(
+        [=](uint64_t) {
+          self->request(w.jobs, timeout, atom::run_job_v, job_kind::async_sync)
+            .then(
+              [=](uint64_t) {
+                self
+                  ->request(w.jobs, timeout, atom::run_job_v,
+                            job_kind::dist_1010)
+                  .then([=](uint64_t) { report->done = true; }, fail);
+              },
+              fail);
+        },
+        fail);
+  };
+  if (w.terminals.empty()) {
+    run_jobs();
+    return;
+  }
+  for (auto& term : w.terminals)
+    self->request(term, timeout, atom::flush_v)
+      .then(
+        [=](uint64_t left) {
+          report->offline_left += left;
+          if (--*remaining == 0)
+            run_jobs();
+        },
+        [=](caf::error&) {
+          report->offline_left += 1;
+          if (--*remaining == 0)
+            run_jobs();
+        });
+}
+
+void configure(caf::actor_system_config& sys_cfg, const run_config& cfg) {
+  sys_cfg.add_message_types<caf::id_block::retailsim>();
+  if (cfg.runtime == runtime_kind::virtual_time) {
+    sys_cfg.set("scheduler.policy", caf::atom("testing"));
+  } else {
+    sys_cfg.set("scheduler.policy", cfg.scheduler_policy == "sharing"
+                                      ? caf::atom("sharing")
+                                      : caf::atom("stealing"));
+    sys_cfg.set("scheduler.max-threads", cfg.scheduler_threads);
+  }
+  // No logger output, no console noise.
+  sys_cfg.set("logger.verbosity", caf::atom("quiet"));
+}
+
+run_outcome run_virtual(const run_config& cfg, caf::actor_system& sys,
+                        const world_databases& dbs,
+                        const event_sink_ptr& events) {
+  using wall = std::chrono::steady_clock;
+  auto started = wall::now();
+  auto& sched = dynamic_cast<caf::scheduler::test_coordinator&>(
+    sys.scheduler());
+  auto& clock = sched.clock();
+  sim_clock sim{cfg.virtual_epoch, clock.now()};
+  auto w = spawn_world(sys, cfg, dbs, sim, events);
+  schedule_faults(cfg, w);
+  run_outcome out;
+  auto end = sim.origin + cfg.duration;
+  for (;;) {
+    while (sched.try_run_once())
+      ++out.actor_messages;
+    if (!sched.has_pending_timeout())
+      break;
+    if (clock.schedule().begin()->first > end)
+      break;
+    sched.trigger_timeout();
+  }
+  clock.current_time = std::max(clock.current_time, end);
+  auto report = std::make_shared<closing_report>();
+  sys.spawn(closer, w, report, caf::timespan{std::chrono::hours(24)});
+  while (!report->done) {
+    while (sched.try_run_once())
+      ++out.actor_messages;
+    if (report->done || !sched.trigger_timeout())
+      break;
+  }
+  out.simulated = cfg.duration;
+  out.closed = report->done;
+  out.offline_left = report->offline_left;
+  // Stop the actors: the coordinator is single-threaded, so run until idle.
+  for (auto& t : w.terminals)
+    caf::anon_send_exit(t, caf::exit_reason::user_shutdown);
+  for (auto& s : w.stores)
+    caf::anon_send_exit(s, caf::exit_reason::user_shutdown);
+  for (auto& l : w.links)
+    caf::anon_send_exit(l, caf::exit_reason::user_shutdown);
+  caf::anon_send_exit(w.jobs, caf::exit_reason::user_shutdown);
+  caf::anon_send_exit(w.hq, caf::exit_reason::user_shutdown);
+  while (sched.try_run_once())
+    ++out.actor_messages;
+  out.wall_seconds
+    = std::chrono::duration<double>(wall::now() - started).count();
+  return out;
+}
+
+run_outcome run_realtime(const run_config& cfg, caf::actor_system& sys,
+                         const world_databases& dbs,
+                         const event_sink_ptr& events) {
+  using wall = std::chrono::steady_clock;
+  auto started = wall::now();
+  sim_clock sim{caf::make_timestamp(), sys.clock().now()};
+  auto w = spawn_world(sys, cfg, dbs, sim, events);
+  schedule_faults(cfg, w);
+  std::this_thread::sleep_for(cfg.duration);
+  auto report = std::make_shared<closing_report>();
+  auto timeout = caf::timespan{std::chrono::minutes(10)};
+  sys.spawn(closer, w, report, timeout);
+  auto deadline = wall::now() + timeout;
+  while (!report->done && wall::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  run_outcome out;
+  out.simulated = cfg.duration;
+  out.closed = report->done;
+  out.offline_left = report->offline_left;
+  for (auto& t : w.terminals)
+    caf::anon_send_exit(t, caf::exit_reason::user_shutdown);
+  for (auto& s : w.stores)
+    caf::anon_send_exit(s, caf::exit_reason::user_shutdown);
+  for (auto& l : w.links)
+    caf::anon_send_exit(l, caf::exit_reason::user_shutdown);
+  caf::anon_send_exit(w.jobs, caf::exit_reason::user_shutdown);
+  caf::anon_send_exit(w.hq, caf::exit_reason::user_shutdown);
+  out.wall_seconds
+    = std::chrono::duration<double>(wall::now() - started).count();
+  return out;
+}
+
+} // namespace
+
+caf::expected<run_outcome> run_simulation(const run_config& given,
+                                          const event_sink_ptr& events) {
+  if (auto err = validate(given))
+    return err;
+  auto cfg = given.runtime == runtime_kind::realtime
+               ? scaled(given, given.time_scale)
+               : given;
+  auto dbs = open_databases(cfg);
+  if (!dbs)
+    return dbs.error();
+  caf::actor_system_config sys_cfg;
+  configure(sys_cfg, cfg);
+  caf::actor_system sys{sys_cfg};
+  if (cfg.runtime == runtime_kind::virtual_time)
+    return run_virtual(cfg, sys, *dbs, events);
+  return run_realtime(cfg, sys, *dbs, events);
+}
+
+} // namespace retailsim

@@ -1,0 +1,43 @@
+#pragma once
+
+// Runs a world under one of two runtimes; the actors do not know which.
+//
+// virtual:  CAF's test_coordinator. The driver runs every ready actor, then
+//           jumps the test clock to the next pending timeout, until the
+//           business day is over. Same seed, same event trace.
+// realtime: CAF's normal scheduler and the wall clock; HQ does real SQLite
+//           work and the day lasts duration / time_scale of wall time.
+//
+// Both end the same way ("closing"): terminals stop their cashiers, faults
+// end, every terminal reconnects and uploads, then one P-job, async-sync and
+// 1010 cycle run in that order, so that nothing is left pending.
+
+#include <cstdint>
+
+#include "caf/expected.hpp"
+
+#include "actors/events.hpp"
+#include "actors/world.hpp"
+
+namespace retailsim {
+
+struct run_outcome {
+  /// Simulated time the day lasted (virtual) or wall time (realtime).
+  caf::timespan simulated{0};
+  /// Wall-clock seconds the whole run took, closing included.
+  double wall_seconds = 0;
+  /// Actor messages the test coordinator ran (virtual runs only).
+  uint64_t actor_messages = 0;
+  /// Offline customers terminals still held after closing.
+  uint64_t offline_left = 0;
+  /// Whether closing completed (all terminals answered, all jobs ran).
+  bool closed = false;
+};
+
+/// Opens the databases, spawns the world, runs the day and closes it.
+/// Events go to `events`. Fails before spawning anything when the
+/// configuration or a database is bad.
+caf::expected<run_outcome> run_simulation(const run_config& cfg,
+                                          const event_sink_ptr& events);
+
+} // namespace retailsim

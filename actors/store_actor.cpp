@@ -1,0 +1,197 @@
+#include "actors/store_actor.hpp"
+
+#include "model/error.hpp"
+#include "model/identity.hpp"
+#include "model/validation.hpp"
+
+namespace retailsim {
+
+const char* to_string(rts_failure_policy x) {
+  switch (x) {
+    case rts_failure_policy::fallback_async: return "fallback";
+    case rts_failure_policy::error: return "error";
+  }
+  return "?";
+}
+
+namespace {
+
+using self_ptr = store_actor::stateful_pointer<store_state>;
+
+void emit(self_ptr self, event_kind kind, uint8_t detail) {
+  auto& st = self->state;
+  st.cfg.events->record({st.cfg.clock.elapsed(self->clock()), kind, detail,
+                         st.cfg.index, 0, 0, 0});
+}
+
+uint8_t code_of(const caf::error& err) {
+  return err.category() == caf::atom("retailsim") ? err.code()
+                                                  : static_cast<uint8_t>(0);
+}
+
+/// Failures of the link or of HQ's capacity, as opposed to refusals of the
+/// customer itself (validation, uniqueness), which no fallback can fix.
+bool is_rts_failure(const caf::error& err) {
+  if (err.category() != caf::atom("retailsim"))
+    return true;  // CAF-level failures: the call did not complete
+  auto code = static_cast<ec>(err.code());
+  return code == ec::rts_unavailable || code == ec::rts_timeout
+         || code == ec::hq_overloaded;
+}
+
+/// Async creation: the record becomes a pending row with its GUID.
+caf::expected<created_customer> create_async(self_ptr self, customer record,
+                                             creation_mode mode,
+                                             bool fell_back) {
+  auto& st = self->state;
+  record.id.account_number.clear();
+  if (auto err = st.db->add_customer(record, st.cfg.clock.now(self->clock())))
+    return err;
+  return created_customer{std::move(record), mode, fell_back};
+}
+
+} // namespace
+
+store_actor::behavior_type
+store(store_actor::stateful_pointer<store_state> self, store_config cfg,
+      std::shared_ptr<storage::channel_database> db, rts_link_actor link) {
+  auto& st = self->state;
+  st.rng = actor_rng{cfg.seed, "store:" + cfg.settings.store_id};
+  st.cfg = std::move(cfg);
+  st.db = std::move(db);
+  st.link = std::move(link);
+  return {
+    [=](atom::search,
+        const search_query& query) -> caf::result<std::vector<customer>> {
+      auto& st = self->state;
+      auto found = st.db->search(query, st.cfg.settings.operating_unit_country,
+                                 20);
+      if (!found)
+        return found.error();
+      return std::move(*found);
+    },
+    [=](atom::search_hq,
+        search_query& query) -> caf::result<std::vector<customer>> {
+      auto& st = self->state;
+      auto promise = self->make_response_promise<std::vector<customer>>();
+      self
+        ->request(st.link, st.cfg.rts_timeout, atom::search_v, std::move(query),
+                  st.cfg.settings.operating_unit_country)
+        .then(
+          [self, promise](std::vector<customer>& found) mutable {
+            auto& st = self->state;
+            auto now = st.cfg.clock.now(self->clock());
+            for (const auto& c : found)
+              if (auto err = st.db->apply_distributed(c, now))
+                emit(self, event_kind::operation_error, code_of(err));
+            promise.deliver(std::move(found));
+          },
+          [promise](caf::error& err) mutable { promise.deliver(err); });
+      return promise;
+    },
+    [=](atom::create, create_request& req) -> caf::result<created_customer> {
+      auto& st = self->state;
+      const auto& settings = st.cfg.settings;
+      auto draft = validate_draft(req.draft, settings.operating_unit_country,
+                                  settings.attributes);
+      if (!draft)
+        return draft.error();
+      auto mode = settings.profile.create_customer_async ? creation_mode::async
+                                                         : creation_mode::sync;
+      auto built = make_new_customer(*draft, settings, st.cfg.groups,
+                                     st.cfg.flags, mode);
+      if (!built)
+        return built.error();
+      auto record = std::move(built->record);
+      record.id.async_guid = req.request_guid.empty()
+                               ? make_async_guid(st.rng.next(), st.rng.next())
+                               : req.request_guid;
+      if (mode == creation_mode::async) {
+        auto created = create_async(self, std::move(record),
+                                    creation_mode::async, false);
+        if (!created)
+          return created.error();
+        return std::move(*created);
+      }
+      auto promise = self->make_response_promise<created_customer>();
+      hq_create_request call{settings.store_id, st.cfg.address_book,
+                             req.cashier, record};
+      self->request(st.link, st.cfg.rts_timeout, atom::create_v, std::move(call))
+        .then(
+          [self, promise](customer& c) mutable {
+            auto& st = self->state;
+            // Upsert: a pending row of this GUID (an earlier fallback or
+            // offline copy) becomes this synced customer.
+            if (auto err = st.db->apply_distributed(
+                  c, st.cfg.clock.now(self->clock())))
+              emit(self, event_kind::operation_error, code_of(err));
+            promise.deliver(
+              created_customer{std::move(c), creation_mode::sync, false});
+          },
+          [self, promise, record](caf::error& err) mutable {
+            auto& st = self->state;
+            if (st.cfg.policy == rts_failure_policy::error
+                || !is_rts_failure(err)) {
+              promise.deliver(err);
+              return;
+            }
+            emit(self, event_kind::rts_fallback, code_of(err));
+            auto created = create_async(self, std::move(record),
+                                        creation_mode::async, true);
+            if (created)
+              promise.deliver(std::move(*created));
+            else
+              promise.deliver(created.error());
+          });
+      return promise;
+    },
+    [=](atom::sale, const sale_transaction& sale) -> caf::result<bool> {
+      auto added = self->state.db->record_sale(sale);
+      if (!added)
+        return added.error();
+      return *added;
+    },
+    [=](atom::upload, const offline_upload& batch) -> caf::result<uint64_t> {
+      auto& st = self->state;
+      auto added = st.db->upload_offline(batch,
+                                         st.cfg.clock.now(self->clock()));
+      if (!added)
+        return added.error();
+      return static_cast<uint64_t>(*added);
+    },
+    [=](atom::collect) -> caf::result<pjob_batch> {
+      auto& st = self->state;
+      auto batch = st.db->collect_for_pjob(st.cfg.settings.store_id,
+                                           st.cfg.pjob_batch);
+      if (!batch)
+        return batch.error();
+      return std::move(*batch);
+    },
+    [=](atom::ack, int64_t customers_seq,
+        int64_t sales_seq) -> caf::result<bool> {
+      if (auto err = self->state.db->acknowledge_pjob(customers_seq, sales_seq))
+        return err;
+      return true;
+    },
+    [=](atom::dist_seq) -> caf::result<int64_t> {
+      auto seq = self->state.db->watermark("dist_1010");
+      if (!seq)
+        return seq.error();
+      return *seq;
+    },
+    [=](atom::apply, const dist_batch& batch) -> caf::result<uint64_t> {
+      auto& st = self->state;
+      auto converted = st.db->apply_distribution(
+        batch, st.cfg.clock.now(self->clock()));
+      if (!converted)
+        return converted.error();
+      auto at = st.cfg.clock.elapsed(self->clock());
+      for (const auto& guid : *converted)
+        st.cfg.events->record({at, event_kind::customer_converted, 0,
+                               st.cfg.index, 0, 0, event_key(guid)});
+      return static_cast<uint64_t>(converted->size());
+    },
+  };
+}
+
+} // namespace retailsim

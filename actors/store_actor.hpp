@@ -1,0 +1,85 @@
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "caf/typed_actor.hpp"
+#include "caf/typed_event_based_actor.hpp"
+
+#include "actors/events.hpp"
+#include "actors/random.hpp"
+#include "actors/rts_link_actor.hpp"
+#include "model/fwd.hpp"
+#include "storage/channel_database.hpp"
+
+namespace retailsim {
+
+/// A STORE: its channel database, functionality profile and default
+/// customer; local search, Sync creation through the RTS link, Async
+/// creation, offline uploads from terminals, and its side of the P-job and
+/// of 1010.
+using store_actor = caf::typed_actor<
+  // Local search in the channel database.
+  caf::replies_to<atom::search, search_query>::with<std::vector<customer>>,
+  // "Search all stores" through HQ; customers found are added to this store.
+  caf::replies_to<atom::search_hq, search_query>::with<std::vector<customer>>,
+  // Creates a customer: Sync through the RTS (profile async off) or Async
+  // with its GUID. Fails with the validation or limitation error naming the
+  // field, or, under the `error` RTS policy, with the RTS failure.
+  caf::replies_to<atom::create, create_request>::with<created_customer>,
+  // Records a sale; false if its transaction id was recorded before.
+  caf::replies_to<atom::sale, sale_transaction>::with<bool>,
+  // A reconnecting terminal's offline records; replies with new customers.
+  caf::replies_to<atom::upload, offline_upload>::with<uint64_t>,
+  // P-job: what is new since the last acknowledged upload.
+  caf::replies_to<atom::collect>::with<pjob_batch>,
+  // P-job: HQ has customers and sales up to these sequence numbers.
+  caf::replies_to<atom::ack, int64_t, int64_t>::with<bool>,
+  // 1010: the last HQ change this channel has applied.
+  caf::replies_to<atom::dist_seq>::with<int64_t>,
+  // 1010: applies a batch; replies with how many pending customers converted.
+  caf::replies_to<atom::apply, dist_batch>::with<uint64_t>>;
+
+/// What a store does when a Sync creation fails at the Real-time Service.
+enum class rts_failure_policy : uint8_t {
+  /// Create the customer Async instead, as Commerce does.
+  fallback_async,
+  /// Report the failure to the terminal.
+  error,
+};
+
+const char* to_string(rts_failure_policy x);
+
+struct store_config {
+  uint32_t index = 0;
+  store_settings settings;
+  /// Customer address book: 1010 brings this store the customers of it.
+  std::string address_book;
+  std::vector<customer_group> groups;
+  hq_feature_flags flags;
+  rts_failure_policy policy = rts_failure_policy::fallback_async;
+  /// How long the store waits for the RTS link.
+  caf::timespan rts_timeout = std::chrono::seconds(60);
+  /// Rows per P-job collect.
+  size_t pjob_batch = 100000;
+  uint64_t seed = 0;
+  sim_clock clock;
+  event_sink_ptr events;
+};
+
+struct store_state {
+  store_config cfg;
+  std::shared_ptr<storage::channel_database> db;
+  rts_link_actor link;
+  actor_rng rng;
+
+  static inline const char* name = "store";
+};
+
+store_actor::behavior_type
+store(store_actor::stateful_pointer<store_state> self, store_config cfg,
+      std::shared_ptr<storage::channel_database> db, rts_link_actor link);
+
+} // namespace retailsim

@@ -1,0 +1,120 @@
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "caf/typed_actor.hpp"
+#include "caf/typed_event_based_actor.hpp"
+
+#include "actors/events.hpp"
+#include "actors/random.hpp"
+#include "actors/store_actor.hpp"
+#include "model/fwd.hpp"
+#include "storage/offline_database.hpp"
+
+namespace retailsim {
+
+/// A POS TERMINAL. Its input arrives as events (search, create, sale) from a
+/// cashier, a device or the built-in cashier model; it works online through
+/// its store or offline on its own database.
+///
+/// Online/offline state machine (Commerce's rules):
+///
+/// | state   | event                                         | next    | action                        |
+/// |---------|-----------------------------------------------|---------|-------------------------------|
+/// | online  | call answered                                 | online  |                               |
+/// | online  | store unreachable, or call exceeds offline time-out | offline | the operation runs offline |
+/// | offline | search/create/sale                            | offline | offline database               |
+/// | offline | transaction starts, reconnect interval passed, upload succeeds | online | offline records uploaded |
+/// | offline | transaction starts, reconnect interval passed, upload fails | offline | interval restarts |
+///
+/// A terminal that starts with records in its offline database (after a
+/// restart) begins offline with its reconnect due.
+using terminal_actor = caf::typed_actor<
+  // Cashier input. A search starts a transaction (and so may reconnect).
+  caf::replies_to<atom::search, search_query>::with<std::vector<customer>>,
+  // Cashier input: creates a customer (online through the store, else
+  // offline); replies with the customer and how it was created.
+  caf::replies_to<atom::create, customer_draft>::with<created_customer>,
+  // Cashier input: records a sale linked to sale.customer_ref.
+  caf::replies_to<atom::sale, sale_transaction>::with<bool>,
+  // Fault schedule: the network between this terminal and its store.
+  caf::reacts_to<atom::link, bool>,
+  // End of day: no new cashier sessions; reconnect and upload now. Replies
+  // with the offline customers still not uploaded.
+  caf::replies_to<atom::flush>::with<uint64_t>,
+  // Whether the terminal is online, and its offline customers not uploaded.
+  caf::replies_to<atom::status>::with<bool, uint64_t>,
+  // INTERNAL: the cashier model's next step.
+  caf::reacts_to<atom::tick>>;
+
+/// The cashier model: what a built-in cashier does all day.
+struct cashier_model {
+  /// Whether the built-in cashier runs (off: input events only).
+  bool enabled = true;
+  /// Time between two transactions at one terminal.
+  distribution session_gap = distribution::exponential(240);
+  /// Time between two steps of one transaction.
+  distribution think = distribution::lognormal(8, 0.5);
+  /// Share of transactions with a customer (the others are anonymous).
+  double identified = 0.35;
+  /// Share of identified transactions with a new customer.
+  double new_customer = 0.25;
+  /// Sale amount in currency units.
+  distribution amount = distribution::lognormal(40, 0.6);
+};
+
+struct terminal_config {
+  uint32_t store_index = 0;
+  uint32_t terminal_index = 0;
+  std::string terminal_id;
+  store_settings settings;
+  std::vector<customer_group> groups;
+  hq_feature_flags flags;
+  /// The offline database file; opened when first needed.
+  std::string offline_db_path;
+  storage::durability durability = storage::durability::full;
+  /// A call to the store that takes longer makes the terminal go offline.
+  caf::timespan offline_timeout = std::chrono::seconds(10);
+  /// An offline terminal tries to reconnect at most this often.
+  caf::timespan reconnect_interval = std::chrono::minutes(5);
+  cashier_model cashier;
+  uint64_t seed = 0;
+  sim_clock clock;
+  event_sink_ptr events;
+};
+
+/// The steps of one transaction of the cashier model.
+enum class session_step : uint8_t { begin, create, sale };
+
+struct terminal_state {
+  terminal_config cfg;
+  store_actor store;
+  actor_rng rng;
+  /// Open while the terminal works offline or has records to upload.
+  std::unique_ptr<storage::offline_database> offline_db;
+  bool online = true;
+  /// The offline database holds records not uploaded yet.
+  bool backlog = false;
+  bool link_up = true;
+  bool stopping = false;
+  caf::actor_clock::time_point offline_since;
+  // The cashier model's transaction in progress.
+  session_step step = session_step::begin;
+  std::string phone;
+  std::string customer_ref;
+  /// Phones of customers this terminal created: returning customers.
+  std::vector<std::string> known_phones;
+  uint64_t sales = 0;
+  uint64_t creations = 0;
+
+  static inline const char* name = "terminal";
+};
+
+terminal_actor::behavior_type
+terminal(terminal_actor::stateful_pointer<terminal_state> self,
+         terminal_config cfg, store_actor store);
+
+} // namespace retailsim

@@ -1,0 +1,283 @@
+#include "actors/world.hpp"
+
+#include <algorithm>
+#include <cstdio>
+#include <filesystem>
+
+#include "model/error.hpp"
+#include "model/validation.hpp"
+
+namespace retailsim {
+
+const char* to_string(runtime_kind x) {
+  switch (x) {
+    case runtime_kind::virtual_time: return "virtual";
+    case runtime_kind::realtime: return "realtime";
+  }
+  return "?";
+}
+
+run_config default_run_config() {
+  run_config cfg;
+  cfg.hq.workers = 8;
+  cfg.hq.queue_limit = 2000;
+  cfg.hq.queue_timeout = std::chrono::seconds(30);
+  // A Sync creation keeps an HQ worker ~120 ms (median), with a long tail.
+  cfg.hq.service_time = distribution::lognormal(0.12, 0.5);
+  cfg.link.latency = distribution::lognormal(0.03, 0.4);
+  cfg.link.call_timeout = std::chrono::seconds(30);
+  cfg.jobs.p_job = {std::chrono::minutes(15), std::chrono::minutes(5)};
+  cfg.jobs.async_sync = {std::chrono::minutes(15), std::chrono::minutes(10)};
+  cfg.jobs.dist_1010 = {std::chrono::minutes(15), std::chrono::minutes(15)};
+  // Black Friday, 08:00 UTC: a fixed epoch keeps virtual runs reproducible.
+  cfg.virtual_epoch = caf::timestamp{std::chrono::seconds{1795766400}};
+  return cfg;
+}
+
+namespace {
+
+caf::timespan div(caf::timespan x, double factor) {
+  return caf::timespan{
+    static_cast<int64_t>(static_cast<double>(x.count()) / factor)};
+}
+
+distribution div(distribution d, double factor) {
+  d.a /= factor;
+  if (d.shape == distribution::kind::uniform)
+    d.b /= factor;
+  return d;
+}
+
+} // namespace
+
+run_config scaled(run_config cfg, double factor) {
+  if (factor == 1)
+    return cfg;
+  cfg.duration = div(cfg.duration, factor);
+  for (auto& w : cfg.offline_windows) {
+    w.start = div(w.start, factor);
+    w.end = div(w.end, factor);
+  }
+  for (auto& f : cfg.link_faults) {
+    f.start = div(f.start, factor);
+    f.end = div(f.end, factor);
+  }
+  cfg.hq.queue_timeout = div(cfg.hq.queue_timeout, factor);
+  cfg.hq.service_time = div(cfg.hq.service_time, factor);
+  cfg.link.latency = div(cfg.link.latency, factor);
+  cfg.link.call_timeout = div(cfg.link.call_timeout, factor);
+  cfg.store_rts_timeout = div(cfg.store_rts_timeout, factor);
+  cfg.offline_timeout = div(cfg.offline_timeout, factor);
+  cfg.reconnect_interval = div(cfg.reconnect_interval, factor);
+  cfg.cashier.session_gap = div(cfg.cashier.session_gap, factor);
+  cfg.cashier.think = div(cfg.cashier.think, factor);
+  for (auto* s : {&cfg.jobs.p_job, &cfg.jobs.async_sync, &cfg.jobs.dist_1010}) {
+    s->interval = div(s->interval, factor);
+    s->offset = div(s->offset, factor);
+  }
+  cfg.jobs.call_timeout = div(cfg.jobs.call_timeout, factor);
+  return cfg;
+}
+
+caf::error validate(const run_config& cfg) {
+  auto bad = [](const char* field, std::string why) {
+    return make_error(ec::value_out_of_range, field, std::move(why));
+  };
+  if (cfg.stores == 0 || cfg.stores > 100000)
+    return bad("stores", "must be between 1 and 100000");
+  if (cfg.terminals_per_store == 0 || cfg.terminals_per_store > 1000)
+    return bad("terminals", "must be between 1 and 1000");
+  if (cfg.duration.count() <= 0)
+    return bad("hours", "must be positive");
+  if (cfg.address_book_size == 0)
+    return bad("address-book-size", "must be at least 1");
+  if (cfg.output_dir.empty())
+    return bad("output", "an output folder is required");
+  if (cfg.time_scale <= 0)
+    return bad("time-scale", "must be positive");
+  if (cfg.hq.workers == 0)
+    return bad("hq-workers", "must be at least 1");
+  if (cfg.scheduler_threads == 0)
+    return bad("threads", "must be at least 1");
+  if (cfg.scheduler_policy != "sharing" && cfg.scheduler_policy != "stealing")
+    return bad("scheduler", "must be 'sharing' or 'stealing'");
+  for (auto s : cfg.async_stores)
+    if (s >= cfg.stores)
+      return bad("async-stores", "store " + std::to_string(s + 1)
+                                   + " does not exist (there are "
+                                   + std::to_string(cfg.stores) + ")");
+  for (const auto& w : cfg.offline_windows) {
+    if (w.store >= cfg.stores)
+      return bad("offline", "store " + std::to_string(w.store + 1)
+                              + " does not exist");
+    if (w.terminal != offline_window::all_terminals
+        && w.terminal >= cfg.terminals_per_store)
+      return bad("offline", "terminal " + std::to_string(w.terminal + 1)
+                              + " does not exist");
+    if (w.end <= w.start)
+      return bad("offline", "a window must end after it starts");
+  }
+  for (const auto& f : cfg.link_faults) {
+    if (f.store >= cfg.stores)
+      return bad("rts-fault", "store " + std::to_string(f.store + 1)
+                                + " does not exist");
+    if (f.end <= f.start)
+      return bad("rts-fault", "a fault must end after it starts");
+  }
+  auto country = normalize_country(cfg.country, "country");
+  if (!country)
+    return country.error();
+  return {};
+}
+
+std::string store_id(size_t index) {
+  char buf[16];
+  snprintf(buf, sizeof(buf), "S%04zu", index + 1);
+  return buf;
+}
+
+std::string terminal_id(size_t store_index, size_t terminal_index) {
+  char buf[16];
+  snprintf(buf, sizeof(buf), "-T%02zu", terminal_index + 1);
+  return store_id(store_index) + buf;
+}
+
+std::string address_book_of(const run_config& cfg, size_t store_index) {
+  char buf[16];
+  snprintf(buf, sizeof(buf), "AB%03zu", store_index / cfg.address_book_size + 1);
+  return buf;
+}
+
+std::vector<customer_group> customer_groups() {
+  return {{"RETAIL", {{"CostCenter", "CC-100"}, {"Department", "Stores"}}},
+          {"WHOLESALE", {{"CostCenter", "CC-900"}, {"Department", "B2B"}}}};
+}
+
+store_settings settings_for(const run_config& cfg, size_t index) {
+  store_settings s;
+  s.store_id = store_id(index);
+  s.operating_unit_country = cfg.country;
+  s.profile.id = "FP-" + s.store_id;
+  s.profile.create_customer_async
+    = std::find(cfg.async_stores.begin(), cfg.async_stores.end(), index)
+      != cfg.async_stores.end();
+  s.profile.generic_email = "noemail@store.example";
+  auto& d = s.default_customer;
+  d.id.account_number = "DEFAULT-" + s.store_id;
+  d.type = customer_type::person;
+  d.profile.name = "Walk-in customer " + s.store_id;
+  d.profile.customer_group = "RETAIL";
+  d.profile.receipt = receipt_option::email;
+  d.profile.currency = "USD";
+  d.profile.language = "en-US";
+  d.profile.affiliations = {"Retail customers"};
+  return s;
+}
+
+namespace {
+
+std::string stores_dir(const run_config& cfg) {
+  return (std::filesystem::path{cfg.output_dir} / "stores").string();
+}
+
+std::string terminals_dir(const run_config& cfg) {
+  return (std::filesystem::path{cfg.output_dir} / "terminals").string();
+}
+
+storage::durability durability_of(const run_config& cfg) {
+  return cfg.runtime == runtime_kind::virtual_time
+           ? storage::durability::simulated
+           : storage::durability::full;
+}
+
+} // namespace
+
+caf::expected<world_databases> open_databases(const run_config& cfg) {
+  std::error_code err;
+  for (const auto& dir : {stores_dir(cfg), terminals_dir(cfg)}) {
+    std::filesystem::create_directories(dir, err);
+    if (err)
+      return make_error(ec::storage_failure, dir,
+                        "cannot create folder: " + err.message());
+  }
+  world_databases out;
+  auto hq = storage::hq_database::open(
+    (std::filesystem::path{cfg.output_dir} / "hq.db").string(),
+    durability_of(cfg));
+  if (!hq)
+    return hq.error();
+  out.hq = std::move(*hq);
+  for (size_t i = 0; i < cfg.stores; ++i) {
+    auto path = (std::filesystem::path{stores_dir(cfg)} / (store_id(i) + ".db"))
+                  .string();
+    auto ch = storage::channel_database::open(path, durability_of(cfg));
+    if (!ch)
+      return ch.error();
+    out.channels.push_back(std::move(*ch));
+  }
+  return out;
+}
+
+world spawn_world(caf::actor_system& sys, const run_config& cfg,
+                  const world_databases& dbs, const sim_clock& clock,
+                  const event_sink_ptr& events) {
+  world w;
+  auto hq_cfg = cfg.hq;
+  hq_cfg.seed = cfg.seed;
+  hq_cfg.clock = clock;
+  hq_cfg.events = events;
+  w.hq = sys.spawn(hq, hq_cfg, dbs.hq);
+  auto groups = customer_groups();
+  std::vector<store_entry> entries;
+  for (size_t s = 0; s < cfg.stores; ++s) {
+    auto link_cfg = cfg.link;
+    link_cfg.store_index = static_cast<uint32_t>(s);
+    link_cfg.store_id = store_id(s);
+    link_cfg.seed = cfg.seed;
+    link_cfg.clock = clock;
+    link_cfg.events = events;
+    auto link = sys.spawn(rts_link, link_cfg, w.hq);
+    w.links.push_back(link);
+    store_config store_cfg;
+    store_cfg.index = static_cast<uint32_t>(s);
+    store_cfg.settings = settings_for(cfg, s);
+    store_cfg.address_book = address_book_of(cfg, s);
+    store_cfg.groups = groups;
+    store_cfg.flags = cfg.flags;
+    store_cfg.policy = cfg.rts_policy;
+    store_cfg.rts_timeout = cfg.store_rts_timeout;
+    store_cfg.seed = cfg.seed;
+    store_cfg.clock = clock;
+    store_cfg.events = events;
+    auto st = sys.spawn(store, store_cfg, dbs.channels[s], link);
+    w.stores.push_back(st);
+    entries.push_back({st, store_cfg.settings.store_id, store_cfg.address_book});
+    for (size_t t = 0; t < cfg.terminals_per_store; ++t) {
+      terminal_config tc;
+      tc.store_index = static_cast<uint32_t>(s);
+      tc.terminal_index = static_cast<uint32_t>(t);
+      tc.terminal_id = terminal_id(s, t);
+      tc.settings = store_cfg.settings;
+      tc.groups = groups;
+      tc.flags = cfg.flags;
+      tc.offline_db_path = (std::filesystem::path{terminals_dir(cfg)}
+                            / (tc.terminal_id + ".db"))
+                             .string();
+      tc.durability = durability_of(cfg);
+      tc.offline_timeout = cfg.offline_timeout;
+      tc.reconnect_interval = cfg.reconnect_interval;
+      tc.cashier = cfg.cashier;
+      tc.seed = cfg.seed;
+      tc.clock = clock;
+      tc.events = events;
+      w.terminals.push_back(sys.spawn(terminal, tc, st));
+    }
+  }
+  auto jobs_cfg = cfg.jobs;
+  jobs_cfg.clock = clock;
+  jobs_cfg.events = events;
+  w.jobs = sys.spawn(jobs, jobs_cfg, w.hq, entries);
+  return w;
+}
+
+} // namespace retailsim

@@ -1,0 +1,140 @@
+#pragma once
+
+// The whole simulated retail estate as one value (`run_config`), and the
+// function that opens its databases and spawns its actors. Scenario files
+// will fill a run_config; `retailsim run` fills it from flags today.
+
+#include <cstdint>
+#include <limits>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "caf/actor_system.hpp"
+#include "caf/expected.hpp"
+
+#include "actors/events.hpp"
+#include "actors/hq_actor.hpp"
+#include "actors/jobs_actor.hpp"
+#include "actors/rts_link_actor.hpp"
+#include "actors/store_actor.hpp"
+#include "actors/terminal_actor.hpp"
+
+namespace retailsim {
+
+enum class runtime_kind : uint8_t {
+  /// CAF's test_coordinator and its clock: deterministic, as fast as it goes.
+  virtual_time,
+  /// CAF's normal scheduler and the wall clock.
+  realtime,
+};
+
+const char* to_string(runtime_kind x);
+
+/// A terminal (or all terminals of a store) cut off from its store.
+struct offline_window {
+  uint32_t store = 0;
+  /// Terminal index within the store; all_terminals for every one.
+  uint32_t terminal = all_terminals;
+  caf::timespan start{0};
+  caf::timespan end{0};
+
+  static constexpr uint32_t all_terminals
+    = std::numeric_limits<uint32_t>::max();
+};
+
+/// A store's RTS link in another state for a while.
+struct link_fault {
+  uint32_t store = 0;
+  link_availability state = link_availability::down;
+  caf::timespan start{0};
+  caf::timespan end{0};
+};
+
+struct run_config {
+  /// Names the run in results (scenario name, or "flags").
+  std::string scenario = "flags";
+  uint64_t seed = 1;
+  runtime_kind runtime = runtime_kind::virtual_time;
+  size_t stores = 20;
+  size_t terminals_per_store = 4;
+  /// The business day, in simulated time.
+  caf::timespan duration = std::chrono::hours(8);
+  /// Stores (0-based) whose functionality profile creates customers Async.
+  std::vector<uint32_t> async_stores;
+  /// Consecutive stores per customer address book.
+  size_t address_book_size = 10;
+  std::vector<offline_window> offline_windows;
+  std::vector<link_fault> link_faults;
+  hq_feature_flags flags;
+  rts_failure_policy rts_policy = rts_failure_policy::fallback_async;
+  /// ISO 3166-1 alpha-2 country of every store's operating unit.
+  std::string country = "US";
+  // -- the parts of each actor's configuration the run decides -----------------
+  hq_config hq;
+  rts_link_config link;
+  caf::timespan store_rts_timeout = std::chrono::seconds(60);
+  caf::timespan offline_timeout = std::chrono::seconds(10);
+  caf::timespan reconnect_interval = std::chrono::minutes(5);
+  cashier_model cashier;
+  jobs_config jobs;
+  // -- where and how --------------------------------------------------------------
+  /// Databases and results go here.
+  std::string output_dir;
+  /// Realtime only: simulated seconds per wall-clock second. Every modelled
+  /// duration (think times, latencies, schedules, windows) is divided by it.
+  double time_scale = 1;
+  /// Realtime only: worker threads and CAF scheduler policy.
+  size_t scheduler_threads = 2;
+  std::string scheduler_policy = "sharing";
+  /// The wall-clock moment a virtual run represents at its start.
+  caf::timestamp virtual_epoch;
+};
+
+/// The defaults of `retailsim run`: a US chain with Sync stores, HQ with 8
+/// workers of lognormal service time, jobs every 15/15/15 minutes.
+run_config default_run_config();
+
+/// Every modelled duration divided by `factor` (for realtime runs).
+run_config scaled(run_config cfg, double factor);
+
+/// Checks a configuration before anything is opened or spawned; the error
+/// names the setting.
+caf::error validate(const run_config& cfg);
+
+/// Store ids, terminal ids, file names: one naming for everything.
+std::string store_id(size_t index);
+std::string terminal_id(size_t store_index, size_t terminal_index);
+std::string address_book_of(const run_config& cfg, size_t store_index);
+
+/// The databases of a run, opened before any actor exists so that a bad path
+/// fails with a clear error and nothing spawned.
+struct world_databases {
+  std::shared_ptr<storage::hq_database> hq;
+  std::vector<std::shared_ptr<storage::channel_database>> channels;
+};
+
+caf::expected<world_databases> open_databases(const run_config& cfg);
+
+/// The spawned actors.
+struct world {
+  hq_actor hq;
+  jobs_actor jobs;
+  std::vector<rts_link_actor> links;
+  std::vector<store_actor> stores;
+  /// Store-major: terminal t of store s is terminals[s * per_store + t].
+  std::vector<terminal_actor> terminals;
+};
+
+world spawn_world(caf::actor_system& sys, const run_config& cfg,
+                  const world_databases& dbs, const sim_clock& clock,
+                  const event_sink_ptr& events);
+
+/// The store settings every store of the run shares (default customer,
+/// profile), for store `index`.
+store_settings settings_for(const run_config& cfg, size_t index);
+
+/// The customer groups HQ defines.
+std::vector<customer_group> customer_groups();
+
+} // namespace retailsim

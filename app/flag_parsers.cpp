@@ -1,0 +1,211 @@
+#include "app/flag_parsers.hpp"
+
+#include <cctype>
+#include <cstdlib>
+
+namespace retailsim {
+
+namespace {
+
+bool parse_number(const std::string& text, uint64_t& out) {
+  if (text.empty() || text.size() > 9)
+    return false;
+  for (char c : text)
+    if (!std::isdigit(static_cast<unsigned char>(c)))
+      return false;
+  out = std::strtoull(text.c_str(), nullptr, 10);
+  return true;
+}
+
+bool parse_span(const std::string& text, caf::timespan& start,
+                caf::timespan& end, std::string& problem) {
+  auto dash = text.find('-');
+  if (dash == std::string::npos) {
+    problem = "expected START-END in '" + text + "'";
+    return false;
+  }
+  return parse_duration(text.substr(0, dash), start, problem)
+         && parse_duration(text.substr(dash + 1), end, problem);
+}
+
+} // namespace
+
+bool parse_duration(const std::string& text, caf::timespan& out,
+                    std::string& problem) {
+  if (text == "0") {
+    out = caf::timespan{0};
+    return true;
+  }
+  int64_t total = 0;
+  size_t i = 0;
+  bool any = false;
+  while (i < text.size()) {
+    size_t start = i;
+    while (i < text.size() && std::isdigit(static_cast<unsigned char>(text[i])))
+      ++i;
+    if (start == i || i - start > 9) {
+      problem = "'" + text + "' is not a duration (e.g. 90s, 15m, 1h30m)";
+      return false;
+    }
+    auto value = std::strtoll(text.substr(start, i - start).c_str(), nullptr,
+                              10);
+    size_t unit_start = i;
+    while (i < text.size() && std::isalpha(static_cast<unsigned char>(text[i])))
+      ++i;
+    auto unit = text.substr(unit_start, i - unit_start);
+    int64_t ns;
+    if (unit == "ms")
+      ns = 1000000;
+    else if (unit == "s")
+      ns = 1000000000;
+    else if (unit == "m")
+      ns = 60000000000;
+    else if (unit == "h")
+      ns = 3600000000000;
+    else {
+      problem = "'" + text + "': unit '" + unit
+                + "' unknown (use ms, s, m or h)";
+      return false;
+    }
+    total += value * ns;
+    any = true;
+  }
+  if (!any) {
+    problem = "empty duration";
+    return false;
+  }
+  out = caf::timespan{total};
+  return true;
+}
+
+bool parse_store_list(const std::string& text, size_t stores,
+                      std::vector<uint32_t>& out, std::string& problem) {
+  out.clear();
+  if (text.empty())
+    return true;
+  size_t start = 0;
+  while (start <= text.size()) {
+    auto comma = text.find(',', start);
+    auto part = text.substr(start, comma == std::string::npos
+                                     ? std::string::npos
+                                     : comma - start);
+    uint64_t first = 0;
+    uint64_t last = 0;
+    auto dash = part.find('-');
+    bool ok = dash == std::string::npos
+                ? parse_number(part, first) && (last = first, true)
+                : parse_number(part.substr(0, dash), first)
+                    && parse_number(part.substr(dash + 1), last);
+    if (!ok || first == 0 || last < first) {
+      problem = "'" + part + "' in '" + text
+                + "' is not a store number or range (1-based, e.g. 1,3,5-8)";
+      return false;
+    }
+    if (last > stores) {
+      problem = "store " + std::to_string(last) + " in '" + text
+                + "' does not exist (there are " + std::to_string(stores)
+                + ")";
+      return false;
+    }
+    for (auto s = first; s <= last; ++s)
+      out.push_back(static_cast<uint32_t>(s - 1));
+    if (comma == std::string::npos)
+      break;
+    start = comma + 1;
+  }
+  return true;
+}
+
+bool parse_offline_window(const std::string& text, offline_window& out,
+                          std::string& problem) {
+  auto at = text.find('@');
+  if (at == std::string::npos) {
+    problem = "expected STORE[/TERMINAL]@START-END in '" + text + "'";
+    return false;
+  }
+  auto who = text.substr(0, at);
+  auto slash = who.find('/');
+  uint64_t store = 0;
+  uint64_t term = 0;
+  if (!parse_number(who.substr(0, slash), store) || store == 0
+      || (slash != std::string::npos
+          && (!parse_number(who.substr(slash + 1), term) || term == 0))) {
+    problem = "'" + who + "' in '" + text
+              + "' is not STORE or STORE/TERMINAL (1-based)";
+    return false;
+  }
+  out.store = static_cast<uint32_t>(store - 1);
+  out.terminal = slash == std::string::npos ? offline_window::all_terminals
+                                            : static_cast<uint32_t>(term - 1);
+  if (!parse_span(text.substr(at + 1), out.start, out.end, problem))
+    return false;
+  if (out.end <= out.start) {
+    problem = "window '" + text + "' must end after it starts";
+    return false;
+  }
+  return true;
+}
+
+bool parse_link_fault(const std::string& text, link_fault& out,
+                      std::string& problem) {
+  auto at = text.find('@');
+  uint64_t store = 0;
+  if (at == std::string::npos || !parse_number(text.substr(0, at), store)
+      || store == 0) {
+    problem = "expected STORE@START-END[:down|slow] in '" + text + "'";
+    return false;
+  }
+  out.store = static_cast<uint32_t>(store - 1);
+  auto rest = text.substr(at + 1);
+  auto colon = rest.find(':');
+  out.state = link_availability::down;
+  if (colon != std::string::npos) {
+    auto state = rest.substr(colon + 1);
+    if (state == "slow")
+      out.state = link_availability::slow;
+    else if (state != "down") {
+      problem = "'" + state + "' in '" + text + "' is not down or slow";
+      return false;
+    }
+    rest = rest.substr(0, colon);
+  }
+  if (!parse_span(rest, out.start, out.end, problem))
+    return false;
+  if (out.end <= out.start) {
+    problem = "fault '" + text + "' must end after it starts";
+    return false;
+  }
+  return true;
+}
+
+bool parse_feature_flags(const std::string& text, hq_feature_flags& out,
+                         std::string& problem) {
+  out = {};
+  size_t start = 0;
+  while (!text.empty() && start <= text.size()) {
+    auto comma = text.find(',', start);
+    auto name = text.substr(start, comma == std::string::npos
+                                     ? std::string::npos
+                                     : comma - start);
+    if (name == "multiple_contacts")
+      out.multiple_contacts_with_consent = true;
+    else if (name == "async_addresses")
+      out.async_customer_addresses = true;
+    else if (name == "enhanced_async")
+      out.enhanced_async_customer = true;
+    else if (name == "edit_async")
+      out.edit_async_customers = true;
+    else {
+      problem = "unknown feature '" + name
+                + "' (multiple_contacts, async_addresses, enhanced_async, "
+                  "edit_async)";
+      return false;
+    }
+    if (comma == std::string::npos)
+      break;
+    start = comma + 1;
+  }
+  return true;
+}
+
+} // namespace retailsim

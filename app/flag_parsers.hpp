@@ -1,0 +1,38 @@
+#pragma once
+
+// Parsers for the command line's small languages: durations ("1h30m"),
+// store lists ("1,3,5-8"), offline windows ("3/2@2h-3h") and RTS faults
+// ("4@1h-2h:slow"). Each returns false with a message naming the problem.
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "caf/timespan.hpp"
+
+#include "actors/world.hpp"
+
+namespace retailsim {
+
+/// "90s", "15m", "2h", "1h30m", "250ms", "0".
+bool parse_duration(const std::string& text, caf::timespan& out,
+                    std::string& problem);
+
+/// 1-based store numbers "1,3,5-8" -> 0-based indexes; every one < stores.
+bool parse_store_list(const std::string& text, size_t stores,
+                      std::vector<uint32_t>& out, std::string& problem);
+
+/// "STORE[/TERMINAL]@START-END", 1-based numbers, e.g. "3/2@2h-3h".
+bool parse_offline_window(const std::string& text, offline_window& out,
+                          std::string& problem);
+
+/// "STORE@START-END[:down|slow]", e.g. "4@1h-1h30m:slow".
+bool parse_link_fault(const std::string& text, link_fault& out,
+                      std::string& problem);
+
+/// Comma-separated HQ feature names: multiple_contacts, async_addresses,
+/// enhanced_async, edit_async.
+bool parse_feature_flags(const std::string& text, hq_feature_flags& out,
+                         std::string& problem);
+
+} // namespace retailsim

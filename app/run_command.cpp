@@ -1,0 +1,275 @@
+#include "app/run_command.hpp"
+
+#include <chrono>
+#include <ctime>
+#include <filesystem>
+#include <iostream>
+#include <memory>
+#include <string>
+
+#include "actors/runtime.hpp"
+#include "app/flag_parsers.hpp"
+#include "metrics/run_recorder.hpp"
+#include "model/error.hpp"
+#include "reports/summary.hpp"
+
+namespace retailsim {
+
+namespace {
+
+/// Everything the flags say, as typed; turned into a run_config after parsing.
+struct run_flags {
+  size_t stores = 20;
+  size_t terminals = 4;
+  double hours = 8;
+  uint64_t seed = 1;
+  std::string runtime = "virtual";
+  std::string async_stores;
+  std::vector<std::string> offline;
+  std::vector<std::string> rts_faults;
+  std::string rts_policy = "fallback";
+  std::string features;
+  std::string output = "out/run";
+  bool force = false;
+  double time_scale = 60;
+  size_t hq_workers = 8;
+  std::string hq_service = "lognormal:0.12,0.5";
+  std::string rts_latency = "lognormal:0.03,0.4";
+  std::string session_gap = "exp:240";
+  std::string pjob_interval = "15m";
+  std::string async_sync_interval = "15m";
+  std::string dist_interval = "15m";
+  size_t address_book_size = 10;
+  size_t threads = 2;
+  std::string scheduler = "sharing";
+};
+
+[[noreturn]] void refuse(const std::string& flag, const std::string& problem) {
+  throw CLI::ValidationError(flag, problem);
+}
+
+caf::timespan duration_flag(const std::string& flag, const std::string& text) {
+  caf::timespan out;
+  std::string problem;
+  if (!parse_duration(text, out, problem))
+    refuse(flag, problem);
+  return out;
+}
+
+distribution distribution_flag(const std::string& flag,
+                               const std::string& text) {
+  distribution out;
+  std::string problem;
+  if (!parse_distribution(text, out, problem))
+    refuse(flag, problem);
+  return out;
+}
+
+run_config to_config(const run_flags& f, bool hq_service_given) {
+  auto cfg = default_run_config();
+  cfg.seed = f.seed;
+  cfg.stores = f.stores;
+  cfg.terminals_per_store = f.terminals;
+  if (!(f.hours > 0) || f.hours > 24 * 366)
+    refuse("--hours", "must be more than 0 and at most a year");
+  cfg.duration = caf::timespan{
+    static_cast<int64_t>(f.hours * 3600.0 * 1e9)};
+  cfg.runtime = f.runtime == "realtime" ? runtime_kind::realtime
+                                        : runtime_kind::virtual_time;
+  std::string problem;
+  if (!parse_store_list(f.async_stores, f.stores, cfg.async_stores, problem))
+    refuse("--async-stores", problem);
+  for (const auto& text : f.offline) {
+    offline_window w;
+    if (!parse_offline_window(text, w, problem))
+      refuse("--offline", problem);
+    cfg.offline_windows.push_back(w);
+  }
+  for (const auto& text : f.rts_faults) {
+    link_fault fault;
+    if (!parse_link_fault(text, fault, problem))
+      refuse("--rts-fault", problem);
+    cfg.link_faults.push_back(fault);
+  }
+  cfg.rts_policy = f.rts_policy == "error" ? rts_failure_policy::error
+                                           : rts_failure_policy::fallback_async;
+  if (!parse_feature_flags(f.features, cfg.flags, problem))
+    refuse("--features", problem);
+  cfg.output_dir = f.output;
+  cfg.time_scale = f.time_scale;
+  cfg.hq.workers = f.hq_workers;
+  cfg.hq.service_time = distribution_flag("--hq-service", f.hq_service);
+  // Realtime runs measure the real commit; a modelled service time applies
+  // only when asked for.
+  if (cfg.runtime == runtime_kind::realtime && !hq_service_given)
+    cfg.hq.service_time = distribution::constant(0);
+  cfg.link.latency = distribution_flag("--rts-latency", f.rts_latency);
+  cfg.cashier.session_gap = distribution_flag("--session-gap", f.session_gap);
+  cfg.jobs.p_job.interval = duration_flag("--pjob-every", f.pjob_interval);
+  cfg.jobs.async_sync.interval = duration_flag("--async-sync-every",
+                                               f.async_sync_interval);
+  cfg.jobs.dist_1010.interval = duration_flag("--dist-1010-every",
+                                              f.dist_interval);
+  cfg.address_book_size = f.address_book_size;
+  cfg.scheduler_threads = f.threads;
+  cfg.scheduler_policy = f.scheduler;
+  if (auto err = validate(cfg))
+    refuse("--" + error_field(err), describe(err));
+  return cfg;
+}
+
+/// The output folder must be new or empty; --force clears what an earlier
+/// run wrote there (and only that).
+void prepare_output(const std::string& dir, bool force) {
+  namespace fs = std::filesystem;
+  std::error_code err;
+  if (!fs::exists(dir, err))
+    return;
+  if (!fs::is_directory(dir, err))
+    refuse("--output", "'" + dir + "' exists and is not a folder");
+  if (fs::is_empty(dir, err))
+    return;
+  if (!force)
+    refuse("--output", "'" + dir
+                         + "' is not empty; choose another folder or add "
+                           "--force to replace an earlier run's results");
+  for (const auto& entry : fs::directory_iterator{dir, err}) {
+    auto name = entry.path().filename().string();
+    bool ours = name == "stores" || name == "terminals"
+                || name.rfind("hq.db", 0) == 0
+                || name.rfind("summary.json", 0) == 0;
+    if (!ours)
+      refuse("--output", "'" + dir + "' holds '" + name
+                           + "', which retailsim did not write; not touching "
+                             "it");
+  }
+  for (const auto& name : {"stores", "terminals", "hq.db", "hq.db-wal",
+                           "hq.db-shm", "summary.json"})
+    fs::remove_all(fs::path{dir} / name, err);
+}
+
+std::string make_run_id(const run_config& cfg) {
+  auto now = std::chrono::system_clock::to_time_t(
+    std::chrono::system_clock::now());
+  std::tm tm{};
+  gmtime_r(&now, &tm);
+  char buf[64];
+  strftime(buf, sizeof(buf), "%Y%m%dT%H%M%SZ", &tm);
+  return std::string{buf} + "-s" + std::to_string(cfg.seed);
+}
+
+} // namespace
+
+void add_run_command(CLI::App& app, int& exit_code) {
+  auto flags = std::make_shared<run_flags>();
+  auto* run = app.add_subcommand(
+    "run", "Simulate a business day of stores, terminals, HQ and the "
+           "conversion jobs; print a summary and write the databases and "
+           "summary.json to the output folder.");
+  auto& f = *flags;
+  run->add_option("--stores", f.stores, "Number of stores")
+    ->check(CLI::Range(1, 100000))
+    ->capture_default_str();
+  run->add_option("--terminals", f.terminals, "POS terminals per store")
+    ->check(CLI::Range(1, 1000))
+    ->capture_default_str();
+  run->add_option("--hours", f.hours, "Length of the business day (simulated)")
+    ->capture_default_str();
+  run->add_option("--seed", f.seed, "Run seed: same seed, same trace (virtual)")
+    ->capture_default_str();
+  run->add_option("--runtime", f.runtime, "virtual or realtime")
+    ->check(CLI::IsMember({"virtual", "realtime"}))
+    ->capture_default_str();
+  run->add_option("--async-stores", f.async_stores,
+                  "Stores whose profile creates customers Async, 1-based: "
+                  "1,3,5-8");
+  run->add_option("--offline", f.offline,
+                  "Terminal offline window STORE[/TERMINAL]@START-END, e.g. "
+                  "3/2@2h-3h (repeatable)");
+  run->add_option("--rts-fault", f.rts_faults,
+                  "Store<->HQ link fault STORE@START-END[:down|slow] "
+                  "(repeatable)");
+  run->add_option("--rts-policy", f.rts_policy,
+                  "On a failed Sync creation: fallback (to Async) or error")
+    ->check(CLI::IsMember({"fallback", "error"}))
+    ->capture_default_str();
+  run->add_option("--features", f.features,
+                  "HQ features on: multiple_contacts,async_addresses,"
+                  "enhanced_async,edit_async");
+  run->add_option("--output", f.output, "Folder for databases and summary.json")
+    ->capture_default_str();
+  run->add_flag("--force", f.force,
+                "Replace an earlier run's results in the output folder");
+  run->add_option("--time-scale", f.time_scale,
+                  "Realtime: simulated seconds per wall second")
+    ->capture_default_str();
+  run->add_option("--hq-workers", f.hq_workers,
+                  "Concurrent Sync creations HQ serves")
+    ->check(CLI::Range(1, 10000))
+    ->capture_default_str();
+  run->add_option("--hq-service", f.hq_service,
+                  "HQ service time per Sync creation (seconds): constant:X, "
+                  "uniform:A,B, exp:MEAN, lognormal:MEDIAN,SIGMA (realtime "
+                  "default: constant:0, only the real commit)")
+    ->capture_default_str();
+  run->add_option("--rts-latency", f.rts_latency,
+                  "Store<->HQ round trip (seconds), as --hq-service")
+    ->capture_default_str();
+  run->add_option("--session-gap", f.session_gap,
+                  "Time between transactions at a terminal (seconds)")
+    ->capture_default_str();
+  run->add_option("--pjob-every", f.pjob_interval, "P-job interval (0: off)")
+    ->capture_default_str();
+  run->add_option("--async-sync-every", f.async_sync_interval,
+                  "Async-sync job interval (0: off)")
+    ->capture_default_str();
+  run->add_option("--dist-1010-every", f.dist_interval,
+                  "1010 job interval (0: off)")
+    ->capture_default_str();
+  run->add_option("--address-book-size", f.address_book_size,
+                  "Consecutive stores per customer address book")
+    ->check(CLI::Range(1, 100000))
+    ->capture_default_str();
+  run->add_option("--threads", f.threads, "Realtime: scheduler threads")
+    ->check(CLI::Range(1, 256))
+    ->capture_default_str();
+  run->add_option("--scheduler", f.scheduler,
+                  "Realtime: CAF scheduler policy, sharing or stealing")
+    ->check(CLI::IsMember({"sharing", "stealing"}))
+    ->capture_default_str();
+  run->callback([run, flags, &exit_code] {
+    auto cfg = to_config(*flags, run->count("--hq-service") > 0);
+    prepare_output(cfg.output_dir, flags->force);
+    auto recorder = std::make_shared<run_recorder>();
+    auto outcome = run_simulation(cfg, recorder);
+    if (!outcome) {
+      std::cerr << "retailsim run: " << describe(outcome.error()) << "\n";
+      exit_code = 2;
+      return;
+    }
+    run_summary summary;
+    summary.run_id = make_run_id(cfg);
+    summary.config = cfg;
+    summary.outcome = *outcome;
+    summary.results = recorder->results();
+    auto checks = check_invariants(cfg, *outcome, summary.results);
+    if (!checks) {
+      std::cerr << "retailsim run: " << describe(checks.error()) << "\n";
+      exit_code = 2;
+      return;
+    }
+    summary.invariants = *checks;
+    print_summary(std::cout, summary);
+    auto json = write_summary_json(summary);
+    if (!json) {
+      std::cerr << "retailsim run: " << describe(json.error()) << "\n";
+      exit_code = 2;
+      return;
+    }
+    std::cout << "output: " << cfg.output_dir << "  (hq.db, stores/, "
+              << "terminals/, " << *json << ")\n";
+    exit_code = summary.invariants.ok() ? 0 : 1;
+  });
+}
+
+} // namespace retailsim

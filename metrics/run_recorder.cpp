@@ -1,0 +1,140 @@
+#include "metrics/run_recorder.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "model/error.hpp"
+#include "model/rules.hpp"
+
+namespace retailsim {
+
+latency_summary summarize(std::vector<int64_t> samples) {
+  latency_summary out;
+  out.count = samples.size();
+  if (samples.empty())
+    return out;
+  std::sort(samples.begin(), samples.end());
+  auto at = [&](double q) {
+    auto rank = static_cast<size_t>(std::ceil(q * samples.size()));
+    auto index = rank == 0 ? 0 : rank - 1;
+    return static_cast<double>(samples[std::min(index, samples.size() - 1)])
+           / 1e6;
+  };
+  out.p50 = at(0.50);
+  out.p95 = at(0.95);
+  out.p99 = at(0.99);
+  out.max = static_cast<double>(samples.back()) / 1e6;
+  return out;
+}
+
+namespace {
+
+template <class T>
+void hash_in(uint64_t& h, T value) {
+  const auto* bytes = reinterpret_cast<const unsigned char*>(&value);
+  for (size_t i = 0; i < sizeof(T); ++i) {
+    h ^= bytes[i];
+    h *= 1099511628211ull;
+  }
+}
+
+std::string error_name(const char* where, uint8_t code) {
+  return std::string{where} + ":"
+         + (code == 0 ? "other" : to_string(static_cast<ec>(code)));
+}
+
+} // namespace
+
+void run_recorder::record(const event& e) {
+  std::lock_guard<std::mutex> guard{mtx_};
+  auto& t = totals_;
+  ++t.events;
+  hash_in(hash_, e.at.count());
+  hash_in(hash_, static_cast<uint8_t>(e.kind));
+  hash_in(hash_, e.detail);
+  hash_in(hash_, e.store);
+  hash_in(hash_, e.terminal);
+  hash_in(hash_, e.value);
+  hash_in(hash_, e.key);
+  switch (e.kind) {
+    case event_kind::customer_created: {
+      auto mode = static_cast<creation_mode>(e.detail);
+      if (e.detail < t.created.size())
+        ++t.created[e.detail];
+      if (mode == creation_mode::sync) {
+        sync_create_.push_back(e.value);
+      } else {
+        (mode == creation_mode::async ? async_create_ : offline_create_)
+          .push_back(e.value);
+        pending_.emplace(e.key, e.at.count());
+      }
+      break;
+    }
+    case event_kind::create_failed:
+      ++t.errors[error_name("create", e.detail)];
+      break;
+    case event_kind::rts_fallback:
+      ++t.rts_fallbacks;
+      break;
+    case event_kind::search:
+      ++t.searches;
+      t.searches_found += e.detail;
+      search_.push_back(e.value);
+      break;
+    case event_kind::sale_recorded:
+      ++t.sales;
+      t.sales_offline += e.detail;
+      break;
+    case event_kind::anonymous_sale:
+      ++t.anonymous_sales;
+      break;
+    case event_kind::terminal_offline:
+      ++t.offline_spells;
+      break;
+    case event_kind::terminal_online:
+      ++t.reconnects;
+      break;
+    case event_kind::hq_served:
+      hq_service_.push_back(e.value);
+      break;
+    case event_kind::hq_refused:
+      ++t.errors[error_name("hq", e.detail)];
+      break;
+    case event_kind::pjob_cycle:
+      t.staged += static_cast<uint64_t>(e.value);
+      break;
+    case event_kind::async_sync_cycle:
+      t.converted_at_hq += static_cast<uint64_t>(e.value);
+      break;
+    case event_kind::dist_1010_cycle:
+      break;
+    case event_kind::customer_converted: {
+      ++t.converted_at_channels;
+      auto i = pending_.find(e.key);
+      if (i != pending_.end()) {
+        lag_.push_back(e.at.count() - i->second);
+        pending_.erase(i);
+      }
+      break;
+    }
+    case event_kind::operation_error:
+      ++t.errors[error_name("operation", e.detail)];
+      break;
+  }
+}
+
+run_results run_recorder::results() const {
+  std::lock_guard<std::mutex> guard{mtx_};
+  auto out = totals_;
+  out.fingerprint = hash_;
+  out.sync_create = summarize(sync_create_);
+  out.async_create = summarize(async_create_);
+  out.offline_create = summarize(offline_create_);
+  out.search = summarize(search_);
+  out.hq_service = summarize(hq_service_);
+  out.conversion_lag = summarize(lag_);
+  out.unconverted = pending_.size();
+  return out;
+}
+
+} // namespace retailsim

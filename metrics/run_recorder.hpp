@@ -1,0 +1,83 @@
+#pragma once
+
+// The one place a run's results flow through: an event_sink that counts,
+// keeps latency samples and hashes the ordered event trace into the run's
+// fingerprint. Reports read its results; Prometheus export will read the
+// same.
+
+#include <array>
+#include <cstdint>
+#include <map>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "actors/events.hpp"
+
+namespace retailsim {
+
+/// Percentiles of one latency (or lag) sample set, in milliseconds.
+struct latency_summary {
+  uint64_t count = 0;
+  double p50 = 0;
+  double p95 = 0;
+  double p99 = 0;
+  double max = 0;
+};
+
+/// Nearest-rank percentiles of `samples_ns` (nanoseconds), in milliseconds.
+latency_summary summarize(std::vector<int64_t> samples_ns);
+
+struct run_results {
+  uint64_t events = 0;
+  /// FNV-1a over every event in order: equal for equal traces.
+  uint64_t fingerprint = 0;
+  /// Customers acknowledged to terminals, by creation mode (sync, async,
+  /// offline).
+  std::array<uint64_t, 3> created{};
+  uint64_t rts_fallbacks = 0;
+  uint64_t searches = 0;
+  uint64_t searches_found = 0;
+  uint64_t sales = 0;
+  uint64_t sales_offline = 0;
+  uint64_t anonymous_sales = 0;
+  uint64_t offline_spells = 0;
+  uint64_t reconnects = 0;
+  uint64_t staged = 0;
+  uint64_t converted_at_hq = 0;
+  uint64_t converted_at_channels = 0;
+  /// Failures by "where:code", e.g. "create:rts_timeout".
+  std::map<std::string, uint64_t> errors;
+  latency_summary sync_create;
+  latency_summary async_create;
+  latency_summary offline_create;
+  latency_summary search;
+  latency_summary hq_service;
+  /// From a pending creation to the channel replacing its GUID.
+  latency_summary conversion_lag;
+  /// Pending creations no channel has converted (by the recorder's view).
+  uint64_t unconverted = 0;
+};
+
+class run_recorder : public event_sink {
+public:
+  void record(const event& e) override;
+
+  run_results results() const;
+
+private:
+  mutable std::mutex mtx_;
+  run_results totals_;
+  uint64_t hash_ = 1469598103934665603ull;
+  std::vector<int64_t> sync_create_;
+  std::vector<int64_t> async_create_;
+  std::vector<int64_t> offline_create_;
+  std::vector<int64_t> search_;
+  std::vector<int64_t> hq_service_;
+  std::vector<int64_t> lag_;
+  /// Pending creations not yet converted: GUID key -> creation time (ns).
+  std::unordered_map<uint64_t, int64_t> pending_;
+};
+
+} // namespace retailsim
