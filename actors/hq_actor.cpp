@@ -134,6 +134,14 @@ hq_actor::behavior_type hq(hq_actor::stateful_pointer<hq_state> self,
         return mapped.error();
       return static_cast<uint64_t>(mapped->size());
     },
+    [=](atom::edit, const customer& record,
+        const std::string& changed_by) -> caf::result<customer> {
+      auto& st = self->state;
+      if (auto err = st.db->update_customer(record, changed_by,
+                                            st.cfg.clock.now(self->clock())))
+        return err;
+      return record;
+    },
     [=](atom::distribute, const std::string& address_book,
         int64_t after_seq) -> caf::result<dist_batch> {
       auto& st = self->state;

@@ -35,6 +35,9 @@ using hq_actor = caf::typed_actor<
   // "Synchronize customers and business partners from async mode": converts
   // up to n staged customers; replies with how many it converted.
   caf::replies_to<atom::convert, uint64_t>::with<uint64_t>,
+  // Edits a Sync customer (the string names who); writes one audit row per
+  // changed field; replies with the stored customer. Fails with not_found.
+  caf::replies_to<atom::edit, customer, std::string>::with<customer>,
   // 1010: customers of an address book changed after a sequence number.
   caf::replies_to<atom::distribute, std::string, int64_t>::with<dist_batch>,
   // INTERNAL: the worker serving call n finished its service time.

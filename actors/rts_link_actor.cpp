@@ -24,16 +24,33 @@ caf::error translate(self_ptr self, const caf::error& err) {
   return err;
 }
 
-/// Books a call: it reaches HQ once the network latency has passed.
-uint64_t book(self_ptr self) {
+/// Sends `xs` to HQ once the network latency has passed and hands HQ's
+/// answer (or the link's failure) to `promise`.
+template <class T, class... Ts>
+caf::result<T> forward(self_ptr self, Ts... xs) {
   auto& st = self->state;
+  if (st.availability == link_availability::down)
+    return down_error(self);
+  auto promise = self->make_response_promise<T>();
   auto latency = st.cfg.latency.sample(st.rng);
   if (st.availability == link_availability::slow)
     latency = caf::timespan{static_cast<int64_t>(
       static_cast<double>(latency.count()) * st.cfg.slow_factor)};
   auto id = st.next_call++;
+  st.in_flight.emplace(id, [self, promise, xs...]() mutable {
+    auto& st = self->state;
+    if (st.availability == link_availability::down) {
+      promise.deliver(down_error(self));
+      return;
+    }
+    self->request(st.hq, st.cfg.call_timeout, xs...)
+      .then([promise](T& answer) mutable { promise.deliver(std::move(answer)); },
+            [self, promise](caf::error& err) mutable {
+              promise.deliver(translate(self, err));
+            });
+  });
   self->delayed_send(self, latency, atom::done_v, id);
-  return id;
+  return promise;
 }
 
 } // namespace
@@ -47,65 +64,30 @@ rts_link(rts_link_actor::stateful_pointer<rts_link_state> self,
   st.hq = std::move(hq);
   return {
     [=](atom::create, hq_create_request& req) -> caf::result<customer> {
-      if (self->state.availability == link_availability::down)
-        return down_error(self);
-      auto promise = self->make_response_promise<customer>();
-      self->state.creates.emplace(book(self),
-                                  rts_link_state::create_call{promise,
-                                                              std::move(req)});
-      return promise;
+      return forward<customer>(self, atom::create_v, std::move(req));
     },
     [=](atom::search, search_query& query,
         std::string& region) -> caf::result<std::vector<customer>> {
-      if (self->state.availability == link_availability::down)
-        return down_error(self);
-      auto promise = self->make_response_promise<std::vector<customer>>();
-      self->state.searches.emplace(
-        book(self),
-        rts_link_state::search_call{promise, std::move(query),
-                                    std::move(region)});
-      return promise;
+      return forward<std::vector<customer>>(self, atom::search_v,
+                                            std::move(query),
+                                            std::move(region));
+    },
+    [=](atom::edit, customer& record,
+        std::string& changed_by) -> caf::result<customer> {
+      return forward<customer>(self, atom::edit_v, std::move(record),
+                               std::move(changed_by));
     },
     [=](atom::link, link_availability availability) {
       self->state.availability = availability;
     },
     [=](atom::done, uint64_t id) {
       auto& st = self->state;
-      bool down = st.availability == link_availability::down;
-      if (auto i = st.creates.find(id); i != st.creates.end()) {
-        auto call = std::move(i->second);
-        st.creates.erase(i);
-        if (down) {
-          call.promise.deliver(down_error(self));
-          return;
-        }
-        auto promise = call.promise;
-        self->request(st.hq, st.cfg.call_timeout, atom::create_v,
-                      std::move(call.request))
-          .then([promise](customer& c) mutable { promise.deliver(std::move(c)); },
-                [self, promise](caf::error& err) mutable {
-                  promise.deliver(translate(self, err));
-                });
+      auto i = st.in_flight.find(id);
+      if (i == st.in_flight.end())
         return;
-      }
-      if (auto i = st.searches.find(id); i != st.searches.end()) {
-        auto call = std::move(i->second);
-        st.searches.erase(i);
-        if (down) {
-          call.promise.deliver(down_error(self));
-          return;
-        }
-        auto promise = call.promise;
-        self->request(st.hq, st.cfg.call_timeout, atom::search_v,
-                      std::move(call.query), std::move(call.region))
-          .then(
-            [promise](std::vector<customer>& found) mutable {
-              promise.deliver(std::move(found));
-            },
-            [self, promise](caf::error& err) mutable {
-              promise.deliver(translate(self, err));
-            });
-      }
+      auto call = std::move(i->second);
+      st.in_flight.erase(i);
+      call();
     },
   };
 }

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -26,6 +27,8 @@ using rts_link_actor = caf::typed_actor<
   // Forwards "search all stores" the same way.
   caf::replies_to<atom::search, search_query, std::string>::with<
     std::vector<customer>>,
+  // Forwards an edit of a Sync customer the same way.
+  caf::replies_to<atom::edit, customer, std::string>::with<customer>,
   // Switches the link's availability.
   caf::reacts_to<atom::link, link_availability>,
   // INTERNAL: call n has crossed the network.
@@ -46,22 +49,12 @@ struct rts_link_config {
 };
 
 struct rts_link_state {
-  struct create_call {
-    caf::typed_response_promise<customer> promise;
-    hq_create_request request;
-  };
-  struct search_call {
-    caf::typed_response_promise<std::vector<customer>> promise;
-    search_query query;
-    std::string region;
-  };
-
   rts_link_config cfg;
   hq_actor hq;
   actor_rng rng;
   link_availability availability = link_availability::up;
-  std::unordered_map<uint64_t, create_call> creates;
-  std::unordered_map<uint64_t, search_call> searches;
+  /// Calls crossing the network: what to do when each one arrives at HQ.
+  std::unordered_map<uint64_t, std::function<void()>> in_flight;
   uint64_t next_call = 0;
 
   static inline const char* name = "rts_link";

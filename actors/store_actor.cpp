@@ -145,6 +145,50 @@ store(store_actor::stateful_pointer<store_state> self, store_config cfg,
           });
       return promise;
     },
+    [=](atom::edit, const customer& given,
+        const std::string& cashier) -> caf::result<customer> {
+      auto& st = self->state;
+      const auto& settings = st.cfg.settings;
+      auto existing = given.id.account_number.empty()
+                        ? st.db->find_by_guid(given.id.async_guid)
+                        : st.db->find(given.id.account_number);
+      if (!existing)
+        return existing.error();
+      if (!*existing)
+        return make_error(ec::not_found, "customer",
+                          "no customer '" + display_account(given.id)
+                            + "' at store " + settings.store_id);
+      const auto& before = **existing;
+      if (!(before.id == given.id))
+        return make_error(ec::not_found, "customer",
+                          "an edit cannot change the account or GUID");
+      auto after = validate_customer(given, settings.operating_unit_country,
+                                     settings.attributes);
+      if (!after)
+        return after.error();
+      for (auto op : operations_in(before, *after))
+        if (auto err = check_operation(before, op, st.cfg.flags))
+          return err;
+      auto now = st.cfg.clock.now(self->clock());
+      if (is_pending(before.id)) {
+        if (auto err = st.db->update_pending(*after, now))
+          return err;
+        return std::move(*after);
+      }
+      auto promise = self->make_response_promise<customer>();
+      self
+        ->request(st.link, st.cfg.rts_timeout, atom::edit_v, *after, cashier)
+        .then(
+          [self, promise](customer& stored) mutable {
+            auto& st = self->state;
+            if (auto err = st.db->apply_distributed(
+                  stored, st.cfg.clock.now(self->clock())))
+              emit(self, event_kind::operation_error, code_of(err));
+            promise.deliver(std::move(stored));
+          },
+          [promise](caf::error& err) mutable { promise.deliver(err); });
+      return promise;
+    },
     [=](atom::sale, const sale_transaction& sale) -> caf::result<bool> {
       auto added = self->state.db->record_sale(sale);
       if (!added)

@@ -29,6 +29,10 @@ using store_actor = caf::typed_actor<
   // with its GUID. Fails with the validation or limitation error naming the
   // field, or, under the `error` RTS policy, with the RTS failure.
   caf::replies_to<atom::create, create_request>::with<created_customer>,
+  // Edits a customer (the string names who). Refused per the Async
+  // limitations for a pending customer; a pending one changes here and is
+  // uploaded again, a Sync one changes at HQ through the RTS first.
+  caf::replies_to<atom::edit, customer, std::string>::with<customer>,
   // Records a sale; false if its transaction id was recorded before.
   caf::replies_to<atom::sale, sale_transaction>::with<bool>,
   // A reconnecting terminal's offline records; replies with new customers.

@@ -60,12 +60,21 @@ void go_offline(self_ptr self, const caf::error& cause) {
   emit(self, event_kind::terminal_offline, code_of(cause));
 }
 
+void finish_flush(self_ptr self);
+
 /// Runs `online` when the terminal is online and its network is up; when the
 /// store turns out unreachable, goes offline and runs `offline` instead.
+/// Counts the operation in flight until `k` has run.
 template <class T, class Online, class Offline>
 void online_or_offline(self_ptr self, Online online, Offline offline,
-                       then_fn<T> k) {
+                       then_fn<T> user_k) {
   auto& st = self->state;
+  ++st.in_flight;
+  then_fn<T> k = [self, user_k](caf::expected<T> result) {
+    user_k(std::move(result));
+    if (--self->state.in_flight == 0 && !self->state.flushes.empty())
+      finish_flush(self);
+  };
   if (st.online && !st.link_up)
     go_offline(self, make_error(ec::store_unreachable, st.cfg.terminal_id,
                                 "network to the store is down"));
@@ -236,6 +245,23 @@ void maybe_reconnect(self_ptr self, bool force, std::function<void()> k) {
         st.offline_since = self->clock().now();
         k();
       });
+}
+
+/// The end-of-day flush, once nothing is in flight: reconnect regardless of
+/// the interval, upload, and tell each waiting caller what is left.
+void finish_flush(self_ptr self) {
+  maybe_reconnect(self, true, [self] {
+    auto& st = self->state;
+    uint64_t left = 0;
+    if (st.offline_db) {
+      auto n = st.offline_db->customers_to_upload_count();
+      left = n ? *n : 0;
+    }
+    auto waiting = std::move(st.flushes);
+    st.flushes.clear();
+    for (auto& promise : waiting)
+      promise.deliver(left);
+  });
 }
 
 // -- the cashier model ---------------------------------------------------------------
@@ -454,6 +480,30 @@ terminal(terminal_actor::stateful_pointer<terminal_state> self,
                 });
       return promise;
     },
+    [=](atom::edit, customer& record) -> caf::result<customer> {
+      auto& st = self->state;
+      if (st.online && !st.link_up)
+        go_offline(self, make_error(ec::store_unreachable, st.cfg.terminal_id,
+                                    "network to the store is down"));
+      if (!st.online)
+        return make_error(ec::unavailable_offline, "customer",
+                          "editing a customer is unavailable while the "
+                          "terminal is offline");
+      auto promise = self->make_response_promise<customer>();
+      ask_store<customer>(
+        self,
+        [self, promise](caf::expected<customer> r) mutable {
+          if (r) {
+            promise.deliver(std::move(*r));
+            return;
+          }
+          if (lost_connection(r.error()))
+            go_offline(self, r.error());
+          promise.deliver(r.error());
+        },
+        atom::edit_v, std::move(record), self->state.cfg.terminal_id);
+      return promise;
+    },
     [=](atom::sale, sale_transaction& sale) -> caf::result<bool> {
       auto promise = self->make_response_promise<bool>();
       op_sale(self, std::move(sale),
@@ -467,17 +517,12 @@ terminal(terminal_actor::stateful_pointer<terminal_state> self,
     },
     [=](atom::link, bool up) { self->state.link_up = up; },
     [=](atom::flush) -> caf::result<uint64_t> {
-      self->state.stopping = true;
+      auto& st = self->state;
+      st.stopping = true;
       auto promise = self->make_response_promise<uint64_t>();
-      maybe_reconnect(self, true, [self, promise]() mutable {
-        auto& st = self->state;
-        uint64_t left = 0;
-        if (st.offline_db) {
-          auto n = st.offline_db->customers_to_upload_count();
-          left = n ? *n : 0;
-        }
-        promise.deliver(left);
-      });
+      st.flushes.push_back(promise);
+      if (st.in_flight == 0 && st.flushes.size() == 1)
+        finish_flush(self);
       return promise;
     },
     [=](atom::status) -> caf::result<bool, uint64_t> {

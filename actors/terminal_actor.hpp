@@ -7,6 +7,7 @@
 
 #include "caf/typed_actor.hpp"
 #include "caf/typed_event_based_actor.hpp"
+#include "caf/typed_response_promise.hpp"
 
 #include "actors/events.hpp"
 #include "actors/random.hpp"
@@ -38,12 +39,15 @@ using terminal_actor = caf::typed_actor<
   // Cashier input: creates a customer (online through the store, else
   // offline); replies with the customer and how it was created.
   caf::replies_to<atom::create, customer_draft>::with<created_customer>,
+  // Cashier input: edits a customer through the store; unavailable offline.
+  caf::replies_to<atom::edit, customer>::with<customer>,
   // Cashier input: records a sale linked to sale.customer_ref.
   caf::replies_to<atom::sale, sale_transaction>::with<bool>,
   // Fault schedule: the network between this terminal and its store.
   caf::reacts_to<atom::link, bool>,
-  // End of day: no new cashier sessions; reconnect and upload now. Replies
-  // with the offline customers still not uploaded.
+  // End of day: no new cashier sessions; once the operations in flight have
+  // finished, reconnect and upload now. Replies with the offline customers
+  // still not uploaded.
   caf::replies_to<atom::flush>::with<uint64_t>,
   // Whether the terminal is online, and its offline customers not uploaded.
   caf::replies_to<atom::status>::with<bool, uint64_t>,
@@ -100,6 +104,10 @@ struct terminal_state {
   bool backlog = false;
   bool link_up = true;
   bool stopping = false;
+  /// Operations (search, create, sale) waiting for an answer.
+  size_t in_flight = 0;
+  /// End-of-day flush waiting for the operations in flight to finish.
+  std::vector<caf::typed_response_promise<uint64_t>> flushes;
   caf::actor_clock::time_point offline_since;
   // The cashier model's transaction in progress.
   session_step step = session_step::begin;

@@ -62,12 +62,10 @@ run_config scaled(run_config cfg, double factor) {
     f.start = div(f.start, factor);
     f.end = div(f.end, factor);
   }
-  cfg.hq.queue_timeout = div(cfg.hq.queue_timeout, factor);
+  // Time-outs stay as they are: they bound real work (commits, messaging),
+  // which no time scale speeds up.
   cfg.hq.service_time = div(cfg.hq.service_time, factor);
   cfg.link.latency = div(cfg.link.latency, factor);
-  cfg.link.call_timeout = div(cfg.link.call_timeout, factor);
-  cfg.store_rts_timeout = div(cfg.store_rts_timeout, factor);
-  cfg.offline_timeout = div(cfg.offline_timeout, factor);
   cfg.reconnect_interval = div(cfg.reconnect_interval, factor);
   cfg.cashier.session_gap = div(cfg.cashier.session_gap, factor);
   cfg.cashier.think = div(cfg.cashier.think, factor);
@@ -75,7 +73,6 @@ run_config scaled(run_config cfg, double factor) {
     s->interval = div(s->interval, factor);
     s->offset = div(s->offset, factor);
   }
-  cfg.jobs.call_timeout = div(cfg.jobs.call_timeout, factor);
   return cfg;
 }
 
@@ -218,6 +215,29 @@ caf::expected<world_databases> open_databases(const run_config& cfg) {
   return out;
 }
 
+terminal_config terminal_config_for(const run_config& cfg, size_t s, size_t t,
+                                    const sim_clock& clock,
+                                    const event_sink_ptr& events) {
+  terminal_config tc;
+  tc.store_index = static_cast<uint32_t>(s);
+  tc.terminal_index = static_cast<uint32_t>(t);
+  tc.terminal_id = terminal_id(s, t);
+  tc.settings = settings_for(cfg, s);
+  tc.groups = customer_groups();
+  tc.flags = cfg.flags;
+  tc.offline_db_path = (std::filesystem::path{terminals_dir(cfg)}
+                        / (tc.terminal_id + ".db"))
+                         .string();
+  tc.durability = durability_of(cfg);
+  tc.offline_timeout = cfg.offline_timeout;
+  tc.reconnect_interval = cfg.reconnect_interval;
+  tc.cashier = cfg.cashier;
+  tc.seed = cfg.seed;
+  tc.clock = clock;
+  tc.events = events;
+  return tc;
+}
+
 world spawn_world(caf::actor_system& sys, const run_config& cfg,
                   const world_databases& dbs, const sim_clock& clock,
                   const event_sink_ptr& events) {
@@ -252,26 +272,9 @@ world spawn_world(caf::actor_system& sys, const run_config& cfg,
     auto st = sys.spawn(store, store_cfg, dbs.channels[s], link);
     w.stores.push_back(st);
     entries.push_back({st, store_cfg.settings.store_id, store_cfg.address_book});
-    for (size_t t = 0; t < cfg.terminals_per_store; ++t) {
-      terminal_config tc;
-      tc.store_index = static_cast<uint32_t>(s);
-      tc.terminal_index = static_cast<uint32_t>(t);
-      tc.terminal_id = terminal_id(s, t);
-      tc.settings = store_cfg.settings;
-      tc.groups = groups;
-      tc.flags = cfg.flags;
-      tc.offline_db_path = (std::filesystem::path{terminals_dir(cfg)}
-                            / (tc.terminal_id + ".db"))
-                             .string();
-      tc.durability = durability_of(cfg);
-      tc.offline_timeout = cfg.offline_timeout;
-      tc.reconnect_interval = cfg.reconnect_interval;
-      tc.cashier = cfg.cashier;
-      tc.seed = cfg.seed;
-      tc.clock = clock;
-      tc.events = events;
-      w.terminals.push_back(sys.spawn(terminal, tc, st));
-    }
+    for (size_t t = 0; t < cfg.terminals_per_store; ++t)
+      w.terminals.push_back(
+        sys.spawn(terminal, terminal_config_for(cfg, s, t, clock, events), st));
   }
   auto jobs_cfg = cfg.jobs;
   jobs_cfg.clock = clock;

@@ -82,7 +82,9 @@ struct run_config {
   /// Databases and results go here.
   std::string output_dir;
   /// Realtime only: simulated seconds per wall-clock second. Every modelled
-  /// duration (think times, latencies, schedules, windows) is divided by it.
+  /// duration (think times, latencies, service times, schedules, windows,
+  /// reconnect interval) is divided by it; time-outs are not, since they
+  /// bound real work.
   double time_scale = 1;
   /// Realtime only: worker threads and CAF scheduler policy.
   size_t scheduler_threads = 2;
@@ -129,6 +131,11 @@ struct world {
 world spawn_world(caf::actor_system& sys, const run_config& cfg,
                   const world_databases& dbs, const sim_clock& clock,
                   const event_sink_ptr& events);
+
+/// The configuration of terminal t of store s (also to restart one).
+terminal_config terminal_config_for(const run_config& cfg, size_t s, size_t t,
+                                    const sim_clock& clock,
+                                    const event_sink_ptr& events);
 
 /// The store settings every store of the run shares (default customer,
 /// profile), for store `index`.

@@ -52,6 +52,43 @@ postal_address apply_address_defaults(postal_address address,
   return address;
 }
 
+std::vector<customer_operation> operations_in(const customer& before,
+                                              const customer& after) {
+  std::vector<customer_operation> out;
+  const auto& b = before.profile;
+  const auto& a = after.profile;
+  if (!(b.addresses == a.addresses))
+    out.push_back(customer_operation::add_address);
+  for (const auto& x : a.affiliations)
+    if (std::find(b.affiliations.begin(), b.affiliations.end(), x)
+        == b.affiliations.end()) {
+      out.push_back(customer_operation::add_affiliation);
+      break;
+    }
+  if (secondary_contact_count(a) > secondary_contact_count(b))
+    out.push_back(customer_operation::add_secondary_contact);
+  if (after.loyalty && !(before.loyalty == after.loyalty))
+    out.push_back(customer_operation::issue_loyalty_card);
+  // Everything else: compare with the restricted parts taken out.
+  auto strip = [](customer c) {
+    c.profile.addresses.clear();
+    c.profile.affiliations.clear();
+    c.profile.emails.erase(
+      std::remove_if(c.profile.emails.begin(), c.profile.emails.end(),
+                     [](const auto& e) { return !e.primary; }),
+      c.profile.emails.end());
+    c.profile.phones.erase(
+      std::remove_if(c.profile.phones.begin(), c.profile.phones.end(),
+                     [](const auto& p) { return !p.primary; }),
+      c.profile.phones.end());
+    c.loyalty = caf::none;
+    return c;
+  };
+  if (!(strip(before) == strip(after)))
+    out.push_back(customer_operation::edit_profile);
+  return out;
+}
+
 size_t secondary_contact_count(const customer_profile& profile) {
   auto secondary = [](const auto& xs) {
     return static_cast<size_t>(std::count_if(

@@ -117,6 +117,14 @@ const char* to_string(customer_operation x);
 caf::error check_operation(const customer& target, customer_operation op,
                            const hq_feature_flags& flags);
 
+/// The restricted operations that changing `before` into `after` performs:
+/// addresses changed -> add_address, affiliations added -> add_affiliation,
+/// secondary contacts added -> add_secondary_contact, loyalty card set ->
+/// issue_loyalty_card, anything else in the profile, type or status ->
+/// edit_profile. Each appears once, in that order.
+std::vector<customer_operation> operations_in(const customer& before,
+                                              const customer& after);
+
 /// The number of emails and phones that are not primary.
 size_t secondary_contact_count(const customer_profile& profile);
 

@@ -255,6 +255,25 @@ channel_database::search(const search_query& query, const std::string& region,
   return search_customers(*db_, "customers", query, region, limit);
 }
 
+caf::error channel_database::update_pending(const customer& record,
+                                            caf::timestamp now) {
+  return db_->write("update pending customer", [&]() -> caf::error {
+    int64_t row_id = 0;
+    {
+      auto query = db_->statement("SELECT id FROM customers WHERE async_guid "
+                                  "= ? AND account_number IS NULL");
+      query.bind(1, record.id.async_guid);
+      if (!query.executeStep())
+        return make_error(ec::not_found, "async_guid",
+                          "no pending customer '" + record.id.async_guid
+                            + "' in this channel");
+      row_id = query.getColumn(0).getInt64();
+    }
+    update_row(*db_, row_id, record, now);
+    return {};
+  });
+}
+
 caf::expected<bool> channel_database::apply_mapping(
   const std::string& async_guid, const std::string& account_number,
   caf::timestamp now) {

@@ -55,6 +55,11 @@ public:
   /// account number, converts the pending row with its GUID, or inserts it.
   caf::error apply_distributed(const customer& record, caf::timestamp now);
 
+  /// Rewrites a pending customer (an edit the Async limitations allowed); it
+  /// takes a new change sequence, so the next P-job uploads it again. Fails
+  /// with not_found when no pending row has its GUID.
+  caf::error update_pending(const customer& record, caf::timestamp now);
+
   /// Applies one GUID -> account mapping (1010): the pending row gets its
   /// account number and its sales are relinked. Returns false if no row had
   /// that GUID still pending (already applied, or created elsewhere).

@@ -1,0 +1,349 @@
+// The customer lifecycle on the actors, one edge case per test: what QA asks
+// about Sync, Async, offline creation, conversion and the Async limitations.
+
+#include <gtest/gtest.h>
+
+#include "caf/send.hpp"
+
+#include "actors/terminal_actor.hpp"
+#include "tests/actors/actor_fixture.hpp"
+
+using namespace retailsim;
+using test::actor_fixture;
+
+namespace {
+
+ec code_of(const caf::error& err) {
+  return static_cast<ec>(err.code());
+}
+
+} // namespace
+
+using Lifecycle = actor_fixture;
+
+TEST_F(Lifecycle, SyncCustomerIsVisibleAtAnotherStoreAtOnce) {
+  start();
+  auto created = create_at(0, draft("Ann", "(707) 320-2478"));
+  ASSERT_TRUE(created) << describe(created.error());
+  EXPECT_EQ(created->mode, creation_mode::sync);
+  ASSERT_FALSE(created->record.id.account_number.empty());
+  // Store 2 has never heard of her locally, but "search all stores" finds
+  // her at HQ at once, under her account number ...
+  EXPECT_TRUE(search_store(1, "707-320-2478").empty());
+  auto at_hq = ask<std::vector<customer>>(
+    w.stores[1], atom::search_hq_v,
+    search_query{"707-320-2478", search_field::any, false});
+  ASSERT_TRUE(at_hq) << describe(at_hq.error());
+  ASSERT_EQ(at_hq->size(), 1u);
+  EXPECT_EQ((*at_hq)[0].id.account_number, created->record.id.account_number);
+  // ... and she is now in store 2's channel database too.
+  auto local = search_store(1, "707-320-2478");
+  ASSERT_EQ(local.size(), 1u);
+  EXPECT_EQ(local[0].id.account_number, created->record.id.account_number);
+}
+
+TEST_F(Lifecycle, AsyncCustomerIsInvisibleElsewhereUntil1010) {
+  cfg.async_stores = {0};
+  start();
+  auto created = create_at(0, draft("Bo", "(415) 239-4001"));
+  ASSERT_TRUE(created) << describe(created.error());
+  EXPECT_EQ(created->mode, creation_mode::async);
+  EXPECT_TRUE(is_pending(created->record.id));
+  EXPECT_EQ(display_account(created->record.id), "Pending sync");
+  EXPECT_TRUE(search_store(1, "415-239-4001").empty());
+  EXPECT_EQ(run_job(job_kind::p_job), 1u);
+  EXPECT_TRUE(search_store(1, "415-239-4001").empty());
+  EXPECT_EQ(run_job(job_kind::async_sync), 1u);
+  EXPECT_TRUE(search_store(1, "415-239-4001").empty());
+  run_job(job_kind::dist_1010);
+  auto elsewhere = search_store(1, "415-239-4001");
+  ASSERT_EQ(elsewhere.size(), 1u);
+  ASSERT_FALSE(elsewhere[0].id.account_number.empty());
+  EXPECT_EQ(elsewhere[0].id.async_guid, created->record.id.async_guid);
+  auto home = search_store(0, "415-239-4001");
+  ASSERT_EQ(home.size(), 1u);
+  EXPECT_EQ(home[0].id.account_number, elsewhere[0].id.account_number);
+  EXPECT_EQ(events->count(event_kind::customer_converted), 1u);
+}
+
+TEST_F(Lifecycle, CustomerCreatedOfflineSurvivesATerminalRestartAndConverts) {
+  start();
+  caf::anon_send(w.terminals[0], atom::link_v, false);
+  run();
+  auto created = create_at(0, draft("Cy", "(212) 346-7788"));
+  ASSERT_TRUE(created) << describe(created.error());
+  EXPECT_EQ(created->mode, creation_mode::offline);
+  auto guid = created->record.id.async_guid;
+  // The terminal process dies with the customer only on its disk.
+  caf::anon_send_exit(w.terminals[0], caf::exit_reason::kill);
+  run();
+  auto restarted = sys().spawn(
+    terminal, terminal_config_for(cfg, 0, 0, clock, events), w.stores[0]);
+  run();
+  auto status = std::make_shared<std::pair<bool, uint64_t>>(true, 0);
+  sys().spawn(
+    [](caf::event_based_actor* self, terminal_actor dest,
+       std::shared_ptr<std::pair<bool, uint64_t>> status) {
+      self->request(dest, caf::timespan{std::chrono::hours(1)}, atom::status_v)
+        .then([=](bool online, uint64_t left) { *status = {online, left}; });
+    },
+    restarted, status);
+  run();
+  EXPECT_FALSE(status->first);
+  EXPECT_EQ(status->second, 1u);
+  // The next transaction reconnects and uploads; conversion follows.
+  auto found = ask<std::vector<customer>>(
+    restarted, atom::search_v,
+    search_query{"212-346-7788", search_field::any, false});
+  ASSERT_TRUE(found) << describe(found.error());
+  ASSERT_EQ(found->size(), 1u);
+  EXPECT_EQ(found->front().id.async_guid, guid);
+  conversion_cycle();
+  auto converted = dbs.hq->find_by_guid(guid);
+  ASSERT_TRUE(converted && *converted);
+  EXPECT_FALSE((*converted)->id.account_number.empty());
+  EXPECT_EQ(*dbs.hq->customer_count(), 1u);
+  caf::anon_send_exit(restarted, caf::exit_reason::user_shutdown);
+}
+
+TEST_F(Lifecycle, RtsFailureFallsBackToAsync) {
+  start();
+  caf::anon_send(w.links[0], atom::link_v, link_availability::down);
+  run();
+  auto created = create_at(0, draft("Di", "(312) 405-2211"));
+  ASSERT_TRUE(created) << describe(created.error());
+  EXPECT_EQ(created->mode, creation_mode::async);
+  EXPECT_TRUE(created->fell_back);
+  EXPECT_EQ(events->count(event_kind::rts_fallback), 1u);
+  conversion_cycle();
+  EXPECT_EQ(*dbs.hq->customer_count(), 1u);
+}
+
+TEST_F(Lifecycle, RtsFailureIsAnErrorUnderTheErrorPolicy) {
+  cfg.rts_policy = rts_failure_policy::error;
+  start();
+  caf::anon_send(w.links[0], atom::link_v, link_availability::down);
+  run();
+  auto created = create_at(0, draft("Di", "(312) 405-2211"));
+  ASSERT_FALSE(created);
+  EXPECT_EQ(code_of(created.error()), ec::rts_unavailable);
+  EXPECT_EQ(*dbs.channels[0]->customer_count(), 0u);
+  EXPECT_EQ(*dbs.hq->customer_count(), 0u);
+}
+
+TEST_F(Lifecycle, ASyncCallThatTimesOutAfterHqCommittedMakesNoDuplicate) {
+  // HQ is slower than the store is willing to wait: the store falls back to
+  // Async while HQ still commits the Sync creation under the same GUID.
+  cfg.hq.service_time = distribution::constant(120);
+  cfg.store_rts_timeout = std::chrono::seconds(60);
+  cfg.offline_timeout = std::chrono::seconds(600);
+  start();
+  auto created = create_at(0, draft("Ed", "(617) 250-3344"));
+  ASSERT_TRUE(created) << describe(created.error());
+  EXPECT_TRUE(created->fell_back);
+  conversion_cycle();
+  EXPECT_EQ(*dbs.hq->customer_count(), 1u);
+  EXPECT_EQ(*dbs.channels[0]->pending_count(), 0u);
+  auto at_store = dbs.channels[0]->find_by_guid(created->record.id.async_guid);
+  ASSERT_TRUE(at_store && *at_store);
+  EXPECT_FALSE((*at_store)->id.account_number.empty());
+}
+
+TEST_F(Lifecycle, PJobRunTwiceStagesNothingTwice) {
+  cfg.async_stores = {0};
+  start();
+  for (auto phone : {"(707) 320-1001", "(707) 320-1002", "(707) 320-1003"})
+    ASSERT_TRUE(create_at(0, draft("Fay", phone)));
+  EXPECT_EQ(run_job(job_kind::p_job), 3u);
+  EXPECT_EQ(run_job(job_kind::p_job), 0u);
+  EXPECT_EQ(*dbs.hq->staged_count(), 3u);
+}
+
+TEST_F(Lifecycle, AsyncSyncJobStoppedMidwayAndRerunGivesEachGuidOneAccount) {
+  cfg.async_stores = {0};
+  cfg.jobs.convert_batch = 2;  // each cycle stops after two conversions
+  start();
+  for (auto phone : {"(707) 320-2001", "(707) 320-2002", "(707) 320-2003",
+                     "(707) 320-2004", "(707) 320-2005"})
+    ASSERT_TRUE(create_at(0, draft("Gil", phone)));
+  run_job(job_kind::p_job);
+  EXPECT_EQ(run_job(job_kind::async_sync), 2u);
+  run_job(job_kind::p_job);  // an upload in between changes nothing
+  EXPECT_EQ(run_job(job_kind::async_sync), 2u);
+  EXPECT_EQ(run_job(job_kind::async_sync), 1u);
+  EXPECT_EQ(run_job(job_kind::async_sync), 0u);
+  EXPECT_EQ(*dbs.hq->customer_count(), 5u);
+  auto map = dbs.hq->mappings_after(0);
+  ASSERT_TRUE(map);
+  EXPECT_EQ(map->size(), 5u);
+  run_job(job_kind::dist_1010);
+  EXPECT_EQ(*dbs.channels[0]->pending_count(), 0u);
+}
+
+TEST_F(Lifecycle, DistributionBeforeTheAsyncSyncJobLosesNothing) {
+  cfg.async_stores = {0};
+  start();
+  auto created = create_at(0, draft("Hal", "(206) 310-4455"));
+  ASSERT_TRUE(created);
+  run_job(job_kind::p_job);
+  EXPECT_EQ(run_job(job_kind::dist_1010), 0u);  // nothing converted yet
+  EXPECT_EQ(*dbs.channels[0]->pending_count(), 1u);
+  run_job(job_kind::async_sync);
+  EXPECT_EQ(run_job(job_kind::dist_1010), 1u);
+  EXPECT_EQ(*dbs.channels[0]->pending_count(), 0u);
+}
+
+TEST_F(Lifecycle, ASaleRecordedAgainstAGuidIsRelinkedAfterConversion) {
+  cfg.async_stores = {0};
+  start();
+  auto created = create_at(0, draft("Ida", "(303) 222-1188"));
+  ASSERT_TRUE(created);
+  auto guid = created->record.id.async_guid;
+  sale_transaction sale{"S0001-T01-x1", "S0001", "S0001-T01", guid, 4200,
+                        clock.epoch, {{"SKU-0001", 1, 4200}}};
+  auto recorded = ask<bool>(w.terminals[0], atom::sale_v, sale);
+  ASSERT_TRUE(recorded && *recorded);
+  conversion_cycle();
+  auto account = *dbs.hq->account_for_guid(guid);
+  ASSERT_FALSE(account.empty());
+  EXPECT_EQ(dbs.hq->sales_for(account)->size(), 1u);
+  EXPECT_EQ(dbs.channels[0]->sales_for(account)->size(), 1u);
+  EXPECT_TRUE(dbs.channels[0]->sales_for(guid)->empty());
+}
+
+TEST_F(Lifecycle, EditOfAPendingCustomerIsRefusedAndChangesNothing) {
+  cfg.async_stores = {0};
+  start();
+  auto created = create_at(0, draft("Jo", "(512) 300-7788"));
+  ASSERT_TRUE(created);
+  auto edited = created->record;
+  edited.profile.last_name = "Changed";
+  auto refused = ask<customer>(w.terminals[0], atom::edit_v, edited);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(code_of(refused.error()), ec::pending_customer_not_editable);
+  EXPECT_NE(describe(refused.error()).find("Pending sync"), std::string::npos);
+  auto stored = dbs.channels[0]->find_by_guid(created->record.id.async_guid);
+  EXPECT_EQ((*stored)->profile.last_name, "Tester");
+}
+
+TEST_F(Lifecycle, AddressOfAPendingCustomerNeedsItsFlag) {
+  cfg.async_stores = {0};
+  start();
+  auto created = create_at(0, draft("Kai", "(512) 300-8899"));
+  ASSERT_TRUE(created);
+  auto with_address = created->record;
+  with_address.profile.addresses.push_back(
+    {address_purpose::home, "1 Main St", "Austin", "TX", "78701", "US", true});
+  auto refused = ask<customer>(w.terminals[0], atom::edit_v, with_address);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(code_of(refused.error()), ec::async_address_disabled);
+}
+
+TEST_F(Lifecycle, AddressOfAPendingCustomerIsSavedWithItsFlagAndReachesHq) {
+  cfg.async_stores = {0};
+  cfg.flags.async_customer_addresses = true;
+  start();
+  auto created = create_at(0, draft("Kai", "(512) 300-8899"));
+  ASSERT_TRUE(created);
+  auto with_address = created->record;
+  with_address.profile.addresses.push_back(
+    {address_purpose::unspecified, "1 Main St", "Austin", "TX", "78701", "",
+     true});
+  auto saved = ask<customer>(w.terminals[0], atom::edit_v, with_address);
+  ASSERT_TRUE(saved) << describe(saved.error());
+  conversion_cycle();
+  auto at_hq = dbs.hq->find_by_guid(created->record.id.async_guid);
+  ASSERT_TRUE(at_hq && *at_hq);
+  ASSERT_EQ((*at_hq)->profile.addresses.size(), 1u);
+  EXPECT_EQ((*at_hq)->profile.addresses[0].street, "1 Main St");
+}
+
+TEST_F(Lifecycle, LoyaltyCardForAPendingCustomerIsRefused) {
+  cfg.async_stores = {0};
+  cfg.flags = {true, true, true, true};
+  start();
+  auto created = create_at(0, draft("Lu", "(415) 239-5002"));
+  ASSERT_TRUE(created);
+  auto with_card = created->record;
+  with_card.loyalty = loyalty_card{"LC-1", 0};
+  auto refused = ask<customer>(w.terminals[0], atom::edit_v, with_card);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(code_of(refused.error()), ec::loyalty_card_requires_account);
+  // Once converted and distributed, the card is issued.
+  conversion_cycle();
+  auto converted = dbs.channels[0]->find_by_guid(created->record.id.async_guid);
+  ASSERT_TRUE(converted && *converted);
+  auto card = **converted;
+  card.loyalty = loyalty_card{"LC-1", 0};
+  auto issued = ask<customer>(w.terminals[0], atom::edit_v, card);
+  ASSERT_TRUE(issued) << describe(issued.error());
+  auto at_hq = dbs.hq->find(card.id.account_number);
+  ASSERT_TRUE((*at_hq)->loyalty);
+}
+
+TEST_F(Lifecycle, AffiliationsAndSecondaryContactsFollowEnhancedAsync) {
+  cfg.async_stores = {0};
+  cfg.flags.multiple_contacts_with_consent = true;
+  start();
+  auto d = draft("Mo", "(415) 239-6003");
+  d.profile.emails.push_back({"mo@example.com", true, {}});
+  d.profile.emails.push_back({"mo.work@example.com", false, {}});
+  auto refused = create_at(0, d);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(code_of(refused.error()), ec::async_secondary_contacts_disabled);
+  auto plain = create_at(0, draft("Mo", "(415) 239-6003"));
+  ASSERT_TRUE(plain);
+  // Without enhanced async: no inherited affiliations, none may be added.
+  EXPECT_TRUE(plain->record.profile.affiliations.empty());
+  auto affiliated = plain->record;
+  affiliated.profile.affiliations = {"Wine club"};
+  auto no = ask<customer>(w.terminals[0], atom::edit_v, affiliated);
+  ASSERT_FALSE(no);
+  EXPECT_EQ(code_of(no.error()), ec::async_affiliations_disabled);
+}
+
+TEST_F(Lifecycle, EnhancedAsyncAllowsAffiliationsAndSecondaryContacts) {
+  cfg.async_stores = {0};
+  cfg.flags.multiple_contacts_with_consent = true;
+  cfg.flags.enhanced_async_customer = true;
+  start();
+  auto d = draft("Mo", "(415) 239-6003");
+  d.profile.emails.push_back({"mo@example.com", true, {}});
+  d.profile.emails.push_back({"mo.work@example.com", false, {}});
+  auto created = create_at(0, d);
+  ASSERT_TRUE(created) << describe(created.error());
+  EXPECT_EQ(created->record.profile.affiliations,
+            std::vector<std::string>{"Retail customers"});
+  EXPECT_EQ(created->record.profile.emails.size(), 2u);
+}
+
+TEST_F(Lifecycle, NewCustomersInheritFromTheStoresDefaultCustomer) {
+  start();
+  auto created = create_at(0, draft("Ned", "(206) 310-9900"));
+  ASSERT_TRUE(created) << describe(created.error());
+  const auto& p = created->record.profile;
+  EXPECT_EQ(p.customer_group, "RETAIL");
+  EXPECT_EQ(p.currency, "USD");
+  EXPECT_EQ(p.language, "en-US");
+  EXPECT_EQ(p.receipt, receipt_option::email);
+  EXPECT_EQ(p.affiliations, std::vector<std::string>{"Retail customers"});
+  EXPECT_EQ(p.financial_dimensions,
+            (std::vector<financial_dimension>{{"CostCenter", "CC-100"},
+                                              {"Department", "Stores"}}));
+  EXPECT_EQ(p.phones[0].number, "+12063109900");
+  auto at_hq = dbs.hq->find(created->record.id.account_number);
+  ASSERT_TRUE(at_hq && *at_hq);
+  EXPECT_EQ((*at_hq)->profile.financial_dimensions, p.financial_dimensions);
+}
+
+TEST_F(Lifecycle, AnInvalidDraftIsRefusedNamingTheFieldAndChangesNothing) {
+  start();
+  auto d = draft("Oz", "(206) 310-9901");
+  d.profile.emails.push_back({"not-an-email", true, {}});
+  auto refused = create_at(0, d);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(code_of(refused.error()), ec::email_missing_at);
+  EXPECT_EQ(error_field(refused.error()), "emails[0].address");
+  EXPECT_EQ(*dbs.hq->customer_count(), 0u);
+  EXPECT_EQ(*dbs.channels[0]->customer_count(), 0u);
+}

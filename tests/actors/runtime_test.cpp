@@ -1,0 +1,97 @@
+// Whole runs: the virtual runtime is deterministic, the realtime runtime
+// completes, and both keep the lifecycle's guarantees.
+
+#include <gtest/gtest.h>
+
+#include "actors/runtime.hpp"
+#include "metrics/run_recorder.hpp"
+#include "tests/fixtures.hpp"
+
+using namespace retailsim;
+
+namespace {
+
+run_config small_run(const std::string& dir, uint64_t seed) {
+  auto cfg = default_run_config();
+  cfg.seed = seed;
+  cfg.stores = 4;
+  cfg.terminals_per_store = 2;
+  cfg.duration = std::chrono::hours(2);
+  cfg.async_stores = {1};
+  cfg.offline_windows.push_back({2, 0, std::chrono::minutes(30),
+                                 std::chrono::minutes(70)});
+  cfg.link_faults.push_back({3, link_availability::down,
+                             std::chrono::minutes(20),
+                             std::chrono::minutes(40)});
+  cfg.output_dir = dir;
+  return cfg;
+}
+
+run_results run(const run_config& cfg, run_outcome* outcome = nullptr) {
+  auto recorder = std::make_shared<run_recorder>();
+  auto result = run_simulation(cfg, recorder);
+  EXPECT_TRUE(result) << describe(result.error());
+  if (result && outcome)
+    *outcome = *result;
+  return recorder->results();
+}
+
+} // namespace
+
+TEST(VirtualRuntime, SameSeedSameFingerprintOtherSeedAnother) {
+  test::temp_dir dir;
+  auto a = run(small_run(dir.file("a"), 7));
+  auto b = run(small_run(dir.file("b"), 7));
+  auto c = run(small_run(dir.file("c"), 8));
+  EXPECT_GT(a.events, 100u);
+  EXPECT_EQ(a.fingerprint, b.fingerprint);
+  EXPECT_EQ(a.events, b.events);
+  EXPECT_EQ(a.created, b.created);
+  EXPECT_NE(a.fingerprint, c.fingerprint);
+}
+
+TEST(VirtualRuntime, ADayEndsWithEveryCustomerConvertedAndNothingPending) {
+  test::temp_dir dir;
+  run_outcome outcome;
+  auto r = run(small_run(dir.file("run"), 3), &outcome);
+  EXPECT_TRUE(outcome.closed);
+  EXPECT_EQ(outcome.offline_left, 0u);
+  EXPECT_GT(r.created[0], 0u);  // sync
+  EXPECT_GT(r.created[1], 0u);  // async
+  EXPECT_GT(r.created[2], 0u);  // offline (the window)
+  EXPECT_EQ(r.unconverted, 0u);
+  auto hq = storage::hq_database::open(dir.file("run") + "/hq.db");
+  ASSERT_TRUE(hq);
+  EXPECT_EQ(*(*hq)->customer_count(), r.created[0] + r.created[1] + r.created[2]);
+  EXPECT_EQ(*(*hq)->staged_count(), 0u);
+}
+
+TEST(VirtualRuntime, BadConfigurationFailsBeforeAnythingIsWritten) {
+  test::temp_dir dir;
+  auto cfg = small_run(dir.file("bad"), 1);
+  cfg.async_stores = {9};
+  auto recorder = std::make_shared<run_recorder>();
+  auto result = run_simulation(cfg, recorder);
+  ASSERT_FALSE(result);
+  EXPECT_EQ(error_field(result.error()), "async-stores");
+  EXPECT_FALSE(std::filesystem::exists(dir.file("bad")));
+}
+
+TEST(RealtimeRuntime, AShortRunCompletesWithRealLatencies) {
+  test::temp_dir dir;
+  auto cfg = small_run(dir.file("rt"), 5);
+  cfg.runtime = runtime_kind::realtime;
+  cfg.duration = std::chrono::hours(1);
+  cfg.time_scale = 3600;  // one simulated hour in one wall second
+  cfg.cashier.session_gap = distribution::exponential(60);
+  cfg.hq.service_time = distribution::constant(0);
+  run_outcome outcome;
+  auto r = run(cfg, &outcome);
+  EXPECT_TRUE(outcome.closed);
+  EXPECT_GT(r.sync_create.count, 0u);
+  EXPECT_GT(r.sync_create.max, 0.0);  // measured on the wall clock
+  EXPECT_EQ(r.unconverted, 0u);
+  auto hq = storage::hq_database::open(dir.file("rt") + "/hq.db");
+  ASSERT_TRUE(hq);
+  EXPECT_EQ(*(*hq)->customer_count(), r.created[0] + r.created[1] + r.created[2]);
+}
