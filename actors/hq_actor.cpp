@@ -110,18 +110,11 @@ hq_actor::behavior_type hq(hq_actor::stateful_pointer<hq_state> self,
         const std::string& address_book) -> caf::result<uint64_t> {
       auto& st = self->state;
       auto now = st.cfg.clock.now(self->clock());
-      // Sales first: a sale of a customer converted meanwhile is relinked on
-      // the way in; one staged now is relinked at conversion.
-      for (const auto& sale : batch.sales) {
-        auto recorded = st.db->record_sale(sale);
-        if (!recorded)
-          return recorded.error();
-      }
       std::vector<storage::staged_customer> staged;
       staged.reserve(batch.customers.size());
       for (auto& c : batch.customers)
         staged.push_back({batch.store_id, address_book, std::move(c)});
-      auto added = st.db->stage(staged, now);
+      auto added = st.db->stage(staged, now, batch.sales);
       if (!added)
         return added.error();
       return static_cast<uint64_t>(*added);

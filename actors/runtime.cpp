@@ -1,6 +1,7 @@
 #include "actors/runtime.hpp"
 
 #include <atomic>
+#include <functional>
 #include <chrono>
 #include <thread>
 
@@ -42,24 +43,26 @@ void schedule_faults(const run_config& cfg, const world& w) {
 
 /// The closing sequence as an actor, so it runs the same under both
 /// schedulers.
-void closer(caf::event_based_actor* self, world w,
+void closer(caf::event_based_actor* self, std::shared_ptr<const world> w,
             std::shared_ptr<closing_report> report, caf::timespan timeout) {
-  self->send(w.jobs, atom::stop_v);
-  for (auto& link : w.links)
+  // `w` is shared, never copied: the lambdas below are many and a world
+  // holds a handle per actor.
+  self->send(w->jobs, atom::stop_v);
+  for (auto& link : w->links)
     self->send(link, atom::link_v, link_availability::up);
-  for (auto& term : w.terminals)
+  for (auto& term : w->terminals)
     self->send(term, atom::link_v, true);
-  auto remaining = std::make_shared<size_t>(w.terminals.size());
   auto run_jobs = [self, w, report, timeout] {
     auto fail = [report](caf::error&) { report->done = true; };
-    self->request(w.jobs, timeout, atom::run_job_v, job_kind::p_job)
+    auto jobs = w->jobs;
+    self->request(jobs, timeout, atom::run_job_v, job_kind::p_job)
       .then(
         [=](uint64_t) {
-          self->request(w.jobs, timeout, atom::run_job_v, job_kind::async_sync)
+          self->request(jobs, timeout, atom::run_job_v, job_kind::async_sync)
             .then(
               [=](uint64_t) {
                 self
-                  ->request(w.jobs, timeout, atom::run_job_v,
+                  ->request(jobs, timeout, atom::run_job_v,
                             job_kind::dist_1010)
                   .then([=](uint64_t) { report->done = true; }, fail);
               },
@@ -67,23 +70,36 @@ void closer(caf::event_based_actor* self, world w,
         },
         fail);
   };
-  if (w.terminals.empty()) {
+  // Flush terminals a window at a time (see jobs_config::parallel_stores for
+  // why one actor should not have thousands of requests in flight).
+  struct progress {
+    size_t next = 0;
+    size_t remaining = 0;
+  };
+  auto p = std::make_shared<progress>();
+  p->remaining = w->terminals.size();
+  if (p->remaining == 0) {
     run_jobs();
     return;
   }
-  for (auto& term : w.terminals)
+  auto flush_next = std::make_shared<std::function<void()>>();
+  *flush_next = [=] {
+    const auto& term = w->terminals[p->next++];
+    auto done = [=](uint64_t left) {
+      report->offline_left += left;
+      if (p->next < w->terminals.size())
+        (*flush_next)();
+      if (--p->remaining == 0) {
+        run_jobs();
+        *flush_next = nullptr;  // break the self-reference
+      }
+    };
     self->request(term, timeout, atom::flush_v)
-      .then(
-        [=](uint64_t left) {
-          report->offline_left += left;
-          if (--*remaining == 0)
-            run_jobs();
-        },
-        [=](caf::error&) {
-          report->offline_left += 1;
-          if (--*remaining == 0)
-            run_jobs();
-        });
+      .then(done, [=](caf::error&) { done(1); });
+  };
+  auto window = std::min<size_t>(64, w->terminals.size());
+  for (size_t i = 0; i < window; ++i)
+    (*flush_next)();
 }
 
 void configure(caf::actor_system_config& sys_cfg, const run_config& cfg) {
@@ -124,7 +140,8 @@ run_outcome run_virtual(const run_config& cfg, caf::actor_system& sys,
   }
   clock.current_time = std::max(clock.current_time, end);
   auto report = std::make_shared<closing_report>();
-  sys.spawn(closer, w, report, caf::timespan{std::chrono::hours(24)});
+  sys.spawn(closer, std::make_shared<const world>(w), report,
+            caf::timespan{std::chrono::hours(24)});
   while (!report->done) {
     while (sched.try_run_once())
       ++out.actor_messages;
@@ -161,7 +178,7 @@ run_outcome run_realtime(const run_config& cfg, caf::actor_system& sys,
   std::this_thread::sleep_for(cfg.duration);
   auto report = std::make_shared<closing_report>();
   auto timeout = caf::timespan{std::chrono::minutes(10)};
-  sys.spawn(closer, w, report, timeout);
+  sys.spawn(closer, std::make_shared<const world>(w), report, timeout);
   auto deadline = wall::now() + timeout;
   while (!report->done && wall::now() < deadline)
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
@@ -196,10 +213,16 @@ caf::expected<run_outcome> run_simulation(const run_config& given,
     return dbs.error();
   caf::actor_system_config sys_cfg;
   configure(sys_cfg, cfg);
-  caf::actor_system sys{sys_cfg};
-  if (cfg.runtime == runtime_kind::virtual_time)
-    return run_virtual(cfg, sys, *dbs, events);
-  return run_realtime(cfg, sys, *dbs, events);
+  run_outcome out;
+  {
+    caf::actor_system sys{sys_cfg};
+    out = cfg.runtime == runtime_kind::virtual_time
+            ? run_virtual(cfg, sys, *dbs, events)
+            : run_realtime(cfg, sys, *dbs, events);
+  }  // every actor is gone: the databases are ours alone
+  if (auto err = dbs->persist())
+    return err;
+  return out;
 }
 
 } // namespace retailsim

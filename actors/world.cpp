@@ -189,6 +189,15 @@ storage::durability durability_of(const run_config& cfg) {
 
 } // namespace
 
+caf::error world_databases::persist() {
+  if (auto err = hq->persist())
+    return err;
+  for (auto& ch : channels)
+    if (auto err = ch->persist())
+      return err;
+  return {};
+}
+
 caf::expected<world_databases> open_databases(const run_config& cfg) {
   std::error_code err;
   for (const auto& dir : {stores_dir(cfg), terminals_dir(cfg)}) {
@@ -198,16 +207,21 @@ caf::expected<world_databases> open_databases(const run_config& cfg) {
                         "cannot create folder: " + err.message());
   }
   world_databases out;
+  // HQ and channels work in memory in virtual runs and are written out at
+  // the end; terminals' offline files stay files, since a terminal restart
+  // must find what it wrote.
+  auto shared_mode = cfg.runtime == runtime_kind::virtual_time
+                       ? storage::durability::in_memory
+                       : storage::durability::full;
   auto hq = storage::hq_database::open(
-    (std::filesystem::path{cfg.output_dir} / "hq.db").string(),
-    durability_of(cfg));
+    (std::filesystem::path{cfg.output_dir} / "hq.db").string(), shared_mode);
   if (!hq)
     return hq.error();
   out.hq = std::move(*hq);
   for (size_t i = 0; i < cfg.stores; ++i) {
     auto path = (std::filesystem::path{stores_dir(cfg)} / (store_id(i) + ".db"))
                   .string();
-    auto ch = storage::channel_database::open(path, durability_of(cfg));
+    auto ch = storage::channel_database::open(path, shared_mode);
     if (!ch)
       return ch.error();
     out.channels.push_back(std::move(*ch));

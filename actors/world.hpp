@@ -114,6 +114,9 @@ std::string address_book_of(const run_config& cfg, size_t store_index);
 struct world_databases {
   std::shared_ptr<storage::hq_database> hq;
   std::vector<std::shared_ptr<storage::channel_database>> channels;
+
+  /// Writes databases that worked in memory (virtual runs) to their files.
+  caf::error persist();
 };
 
 caf::expected<world_databases> open_databases(const run_config& cfg);

@@ -6,6 +6,7 @@
 #include <memory>
 #include <mutex>
 #include <set>
+#include <unordered_map>
 
 #include <phonenumbers/logger.h>
 #include <phonenumbers/phonenumberutil.h>
@@ -331,12 +332,52 @@ caf::expected<std::string> normalize_email(std::string_view input,
 
 // -- phone ---------------------------------------------------------------------------
 
+namespace {
+
+/// libphonenumber's parse costs ~14 us (ICU regular expressions); cashiers
+/// type the same numbers again and again (search, then create, then every
+/// return visit). The answer depends only on (region, text): remember it.
+class phone_cache {
+public:
+  bool find(const std::string& key, std::string& out) {
+    std::lock_guard<std::mutex> guard{mtx_};
+    auto i = map_.find(key);
+    if (i == map_.end())
+      return false;
+    out = i->second;
+    return true;
+  }
+
+  void add(std::string key, std::string value) {
+    std::lock_guard<std::mutex> guard{mtx_};
+    if (map_.size() >= capacity)
+      map_.clear();  // crude but bounded; refills with what is typed now
+    map_.emplace(std::move(key), std::move(value));
+  }
+
+private:
+  static constexpr size_t capacity = 1 << 18;
+  std::mutex mtx_;
+  std::unordered_map<std::string, std::string> map_;
+};
+
+phone_cache& known_phones() {
+  static phone_cache cache;
+  return cache;
+}
+
+} // namespace
+
 caf::expected<std::string> normalize_phone(std::string_view input,
                                            const std::string& default_region,
                                            const std::string& field) {
   auto text = normalize_text(input, field, field_limits::phone_input, true);
   if (!text)
     return text.error();
+  auto key = default_region + '\n' + *text;
+  std::string known;
+  if (known_phones().find(key, known))
+    return known;
   using util_t = i18n::phonenumbers::PhoneNumberUtil;
   auto& util = phone_util();
   i18n::phonenumbers::PhoneNumber number;
@@ -357,6 +398,7 @@ caf::expected<std::string> normalize_phone(std::string_view input,
                         + default_region + ")");
   std::string out;
   util.Format(number, util_t::E164, &out);
+  known_phones().add(std::move(key), out);
   return out;
 }
 

@@ -48,6 +48,11 @@ public:
     return db_->schema_version();
   }
 
+  /// See database::persist.
+  caf::error persist() {
+    return db_->persist();
+  }
+
   /// Stores a new customer: synced if it has an account number, else pending.
   caf::error add_customer(const customer& record, caf::timestamp now);
 

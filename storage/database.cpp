@@ -1,13 +1,16 @@
 #include "storage/database.hpp"
 
+#include <filesystem>
+
 #include <sqlite3.h>
 
 #include "model/error.hpp"
 
 namespace retailsim::storage {
 
-database::database(const std::string& path, int flags)
-  : path_(path), db_(path, flags) {
+database::database(const std::string& path, const std::string& open_path,
+                   int flags)
+  : path_(path), db_(open_path, flags) {
   // Concurrent writers (P-job and terminals on one channel) wait, not fail.
   db_.setBusyTimeout(5000);
 }
@@ -26,18 +29,33 @@ caf::expected<std::unique_ptr<database>>
 database::open(const std::string& path, database_kind kind,
                const std::vector<std::string>& migrations, durability mode) {
   std::unique_ptr<database> db;
+  bool in_memory = mode == durability::in_memory && path != ":memory:";
   try {
-    db.reset(new database(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE));
+    db.reset(new database(path, in_memory ? ":memory:" : path,
+                          SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE));
+    db->in_memory_ = in_memory;
+    std::error_code ignored;
+    if (in_memory && std::filesystem::exists(path, ignored))
+      db->handle().backup(path.c_str(), SQLite::Database::Load);
   } catch (const SQLite::Exception& e) {
     return make_error(ec::storage_failure, path,
                       std::string{"cannot open: "} + e.what());
   }
   auto err = db->read("configure", [&]() -> caf::error {
     auto& h = db->handle();
-    if (path != ":memory:" && !path.empty())
+    if (mode == durability::in_memory) {
+      h.exec("PRAGMA synchronous = OFF");
+    } else if (mode == durability::simulated) {
+      // One process owns a simulated run's files: take the file locks once
+      // instead of at every transaction (set before WAL, so no shared
+      // memory file is used either).
+      h.exec("PRAGMA locking_mode = EXCLUSIVE");
+      h.exec("PRAGMA synchronous = OFF");
+    } else {
+      h.exec("PRAGMA synchronous = FULL");
+    }
+    if (path != ":memory:" && !path.empty() && !in_memory)
       h.exec("PRAGMA journal_mode = WAL");
-    h.exec(mode == durability::full ? "PRAGMA synchronous = FULL"
-                                    : "PRAGMA synchronous = OFF");
     h.exec("PRAGMA foreign_keys = ON");
     return {};
   });
@@ -92,6 +110,18 @@ database::statement_ref database::statement(const std::string& sql) {
     slot->clearBindings();
   }
   return statement_ref{*slot};
+}
+
+caf::error database::persist() {
+  if (!in_memory_)
+    return {};
+  try {
+    db_.backup(path_.c_str(), SQLite::Database::Save);
+  } catch (const SQLite::Exception& e) {
+    return make_error(ec::storage_failure, path_,
+                      std::string{"cannot write the database: "} + e.what());
+  }
+  return {};
 }
 
 int database::schema_version() {

@@ -24,8 +24,9 @@ namespace retailsim::storage {
 /// | setting   | PRAGMA synchronous | use where                                 |
 /// |-----------|--------------------|-------------------------------------------|
 /// | full      | FULL               | an acknowledgement depends on the write (realtime runs, the default) |
-/// | simulated | OFF                | virtual-time runs: no machine crash is modelled; a killed process still loses nothing, since every commit is in the OS before SQLite returns |
-enum class durability : uint8_t { full, simulated };
+/// | simulated | OFF                | virtual-time runs: no machine crash is modelled; a killed process still loses nothing, since every commit is in the OS before SQLite returns. The file is also locked exclusively for as long as it is open. |
+/// | in_memory | -                  | virtual-time runs of HQ and channels: the database works in memory (loaded from its file if there is one) and is written to its file by persist() |
+enum class durability : uint8_t { full, simulated, in_memory };
 
 /// Which retailsim database a file is, stored as its SQLite application_id.
 enum class database_kind : int32_t {
@@ -49,6 +50,10 @@ public:
   static caf::expected<std::unique_ptr<database>>
   open(const std::string& path, database_kind kind,
        const std::vector<std::string>& migrations, durability mode);
+
+  /// in_memory databases: writes the whole database to its file (replacing
+  /// it). Others: nothing to do.
+  caf::error persist();
 
   /// The schema version stored in the file (`PRAGMA user_version`).
   int schema_version();
@@ -142,7 +147,7 @@ public:
   caf::error failure(const char* what, const std::string& detail) const;
 
 private:
-  database(const std::string& path, int flags);
+  database(const std::string& path, const std::string& open_path, int flags);
 
   void begin_immediate();
   void commit();
@@ -155,6 +160,7 @@ private:
   std::unordered_map<std::string, std::unique_ptr<SQLite::Statement>>
     statements_;
   bool in_transaction_ = false;
+  bool in_memory_ = false;
 };
 
 /// Timestamps are stored as nanoseconds since the epoch (INTEGER).

@@ -182,10 +182,28 @@ caf::expected<customer> hq_database::create_customer(customer record,
 }
 
 caf::expected<size_t> hq_database::stage(const std::vector<staged_customer>& batch,
-                                         caf::timestamp now) {
+                                         caf::timestamp now,
+                                         const std::vector<sale_transaction>& sales) {
   size_t added = 0;
   auto err = db_->write("stage async customers", [&]() -> caf::error {
     auto& db = *db_;
+    for (const auto& sale : sales) {
+      std::string account;
+      {
+        auto mapped = db.statement("SELECT account_number FROM "
+                                   "guid_account_map WHERE async_guid = ?");
+        mapped.bind(1, sale.customer_ref);
+        if (mapped.executeStep())
+          account = mapped.getColumn(0).getString();
+      }
+      if (account.empty()) {
+        insert_sale(db, "sales", sale);
+      } else {
+        auto relinked = sale;
+        relinked.customer_ref = account;
+        insert_sale(db, "sales", relinked);
+      }
+    }
     // A GUID that was converted already is not staged again: a P-job that
     // reruns after the async-sync job must not resurrect it. A GUID staged
     // already gets the newer record (an allowed edit while pending).

@@ -56,6 +56,11 @@ public:
     return db_->schema_version();
   }
 
+  /// See database::persist.
+  caf::error persist() {
+    return db_->persist();
+  }
+
   /// Sync creation: takes the next account number and inserts the customer in
   /// one transaction. Returns the stored record (with its account number).
   /// A record carrying a GUID (the creation's idempotency key) is also mapped
@@ -67,10 +72,14 @@ public:
                                           const std::string& created_by,
                                           caf::timestamp now);
 
-  /// P-job upload: stages Async customers; a GUID already staged or already
-  /// converted is skipped. Returns how many were new.
+  /// P-job upload, in one transaction: records `sales` (a transaction id
+  /// seen before is skipped; a GUID already converted is relinked on the way
+  /// in) and stages Async customers (a GUID already converted is skipped, one
+  /// already staged takes the newer record). Returns how many customers were
+  /// new.
   caf::expected<size_t> stage(const std::vector<staged_customer>& batch,
-                              caf::timestamp now);
+                              caf::timestamp now,
+                              const std::vector<sale_transaction>& sales = {});
 
   /// The "Synchronize customers and business partners from async mode" job:
   /// converts up to `max_count` staged customers that have no account yet,
