@@ -1,5 +1,9 @@
 #include "actors/jobs_actor.hpp"
 
+#include <limits>
+#include <map>
+#include <memory>
+
 #include "model/error.hpp"
 
 namespace retailsim {
@@ -21,14 +25,15 @@ void report_error(self_ptr self, const caf::error& err) {
                          event_kind::operation_error, code, 0, 0, 0, 0});
 }
 
-void start_part(self_ptr self, job_kind kind, size_t store_index);
+void start_part(self_ptr self, job_kind kind, size_t index);
+size_t part_count(self_ptr self, job_kind kind);
 
 /// One part of a cycle (one store, or the whole async-sync call) is done;
 /// the next store's part starts in its place.
 void part_done(self_ptr self, job_kind kind, uint64_t items) {
   auto& c = cycle_of(self, kind);
   c.items += items;
-  if (c.next_store < self->state.stores.size() && kind != job_kind::async_sync)
+  if (kind != job_kind::async_sync && c.next_store < part_count(self, kind))
     start_part(self, kind, c.next_store++);
   if (--c.remaining > 0)
     return;
@@ -83,43 +88,93 @@ void pjob_part(self_ptr self, const store_entry& entry) {
       fail);
 }
 
-/// 1010 for one store: its watermark, HQ's changes after it, apply.
-void dist_1010_part(self_ptr self, const store_entry& entry) {
-  auto timeout = self->state.cfg.call_timeout;
-  auto store = entry.handle;
-  auto book = entry.address_book;
-  auto fail = [=](caf::error& err) {
-    report_error(self, err);
-    part_done(self, job_kind::dist_1010, 0);
+/// 1010 for one address book: the lowest watermark of its stores, HQ's
+/// changes after it (one query for the book), applied at every store (each
+/// skips nothing: applying is idempotent, and its watermark only advances).
+void dist_1010_part(self_ptr self, const std::vector<size_t>& members) {
+  struct book_run {
+    std::vector<size_t> members;
+    size_t waiting = 0;
+    int64_t min_seq = std::numeric_limits<int64_t>::max();
+    uint64_t converted = 0;
+    bool failed = false;
   };
-  self->request(store, timeout, atom::dist_seq_v)
-    .then(
-      [=](int64_t seq) {
-        self->request(self->state.hq, timeout, atom::distribute_v, book, seq)
-          .then(
-            [=](dist_batch& batch) {
-              if (batch.customers.empty()) {
-                part_done(self, job_kind::dist_1010, 0);
-                return;
-              }
-              self->request(store, timeout, atom::apply_v, std::move(batch))
-                .then(
-                  [=](uint64_t converted) {
-                    part_done(self, job_kind::dist_1010, converted);
-                  },
-                  fail);
-            },
-            fail);
-      },
-      fail);
+  auto run = std::make_shared<book_run>();
+  run->members = members;
+  run->waiting = members.size();
+  auto timeout = self->state.cfg.call_timeout;
+  auto finish = [self, run] {
+    part_done(self, job_kind::dist_1010, run->converted);
+  };
+  auto apply_all = [self, run, timeout, finish](dist_batch batch) {
+    run->waiting = run->members.size();
+    for (auto index : run->members) {
+      self
+        ->request(self->state.stores[index].handle, timeout, atom::apply_v,
+                  batch)
+        .then(
+          [=](uint64_t converted) {
+            run->converted += converted;
+            if (--run->waiting == 0)
+              finish();
+          },
+          [=](caf::error& err) {
+            report_error(self, err);
+            if (--run->waiting == 0)
+              finish();
+          });
+    }
+  };
+  const auto& book = self->state.stores[members.front()].address_book;
+  auto ask_hq = [self, run, timeout, book, apply_all, finish] {
+    if (run->failed) {
+      finish();
+      return;
+    }
+    self
+      ->request(self->state.hq, timeout, atom::distribute_v, book,
+                run->min_seq)
+      .then(
+        [=](dist_batch& batch) {
+          if (batch.customers.empty())
+            finish();
+          else
+            apply_all(std::move(batch));
+        },
+        [=](caf::error& err) {
+          report_error(self, err);
+          finish();
+        });
+  };
+  for (auto index : members) {
+    self->request(self->state.stores[index].handle, timeout, atom::dist_seq_v)
+      .then(
+        [=](int64_t seq) {
+          run->min_seq = std::min(run->min_seq, seq);
+          if (--run->waiting == 0)
+            ask_hq();
+        },
+        [=](caf::error& err) {
+          report_error(self, err);
+          run->failed = true;
+          if (--run->waiting == 0)
+            ask_hq();
+        });
+  }
 }
 
-void start_part(self_ptr self, job_kind kind, size_t store_index) {
-  const auto& entry = self->state.stores[store_index];
+/// Starts part `index` of a cycle: a store for the P-job, an address book
+/// for 1010.
+void start_part(self_ptr self, job_kind kind, size_t index) {
   if (kind == job_kind::p_job)
-    pjob_part(self, entry);
+    pjob_part(self, self->state.stores[index]);
   else
-    dist_1010_part(self, entry);
+    dist_1010_part(self, self->state.books[index]);
+}
+
+size_t part_count(self_ptr self, job_kind kind) {
+  return kind == job_kind::p_job ? self->state.stores.size()
+                                 : self->state.books.size();
 }
 
 void run_async_sync(self_ptr self) {
@@ -145,8 +200,8 @@ void start_cycle(self_ptr self, job_kind kind) {
     run_async_sync(self);
     return;
   }
-  auto stores = self->state.stores.size();
-  if (stores == 0) {
+  auto parts = part_count(self, kind);
+  if (parts == 0) {
     c.remaining = 1;
     part_done(self, kind, 0);
     return;
@@ -154,8 +209,8 @@ void start_cycle(self_ptr self, job_kind kind) {
   // A few stores at a time: CAF 0.17's clock finds a request's time-out by
   // a linear search over the requester's pending ones, so one actor with a
   // thousand requests in flight costs a million steps per cycle.
-  c.remaining = stores;
-  auto window = std::min(stores, self->state.cfg.parallel_stores);
+  c.remaining = parts;
+  auto window = std::min(parts, self->state.cfg.parallel_stores);
   c.next_store = window;
   for (size_t i = 0; i < window; ++i)
     start_part(self, kind, i);
@@ -178,6 +233,14 @@ jobs_actor::behavior_type jobs(jobs_actor::stateful_pointer<jobs_state> self,
   st.cfg = std::move(cfg);
   st.hq = std::move(hq);
   st.stores = std::move(stores);
+  std::map<std::string, size_t> book_index;
+  for (size_t i = 0; i < st.stores.size(); ++i) {
+    auto [pos, added] = book_index.emplace(st.stores[i].address_book,
+                                           st.books.size());
+    if (added)
+      st.books.emplace_back();
+    st.books[pos->second].push_back(i);
+  }
   for (auto kind :
        {job_kind::p_job, job_kind::async_sync, job_kind::dist_1010}) {
     const auto& schedule = schedule_of(st.cfg, kind);

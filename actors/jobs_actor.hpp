@@ -74,6 +74,9 @@ struct jobs_state {
   jobs_config cfg;
   hq_actor hq;
   std::vector<store_entry> stores;
+  /// Stores by customer address book, in order of first appearance: 1010
+  /// asks HQ once per book and hands the answer to each of its stores.
+  std::vector<std::vector<size_t>> books;
   bool stopped = false;
   cycle cycles[3];
 

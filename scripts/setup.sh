@@ -13,6 +13,8 @@ packages=(
   libicu-dev libphonenumber-dev
   # record encoding
   nlohmann-json3-dev
+  # allocator of the programs (tcmalloc)
+  libgoogle-perftools-dev
   # tests and benchmarks
   libgtest-dev libbenchmark-dev
 )

@@ -57,8 +57,10 @@ channel_database::open(const std::string& path, durability mode) {
 namespace {
 
 int64_t next_change_seq(database& db) {
-  return db.handle().execAndGet("SELECT COALESCE(MAX(change_seq), 0) + 1 FROM customers")
-           .getInt64();
+  auto next = db.statement("SELECT COALESCE(MAX(change_seq), 0) + 1 FROM "
+                           "customers");
+  next.executeStep();
+  return next.getColumn(0).getInt64();
 }
 
 void bind_optional(database::statement_ref& stmt, int index,

@@ -102,6 +102,18 @@ database::open(const std::string& path, database_kind kind,
   return db;
 }
 
+database::statement_ref database::literal_statement(const char* sql) {
+  // String literals have stable addresses: look them up without hashing the
+  // text (the SQL of a hot statement is hundreds of characters long).
+  auto& slot = literal_statements_[sql];
+  if (!slot) {
+    slot = std::make_unique<SQLite::Statement>(db_, sql);
+  } else {
+    slot->clearBindings();
+  }
+  return statement_ref{*slot};
+}
+
 database::statement_ref database::statement(const std::string& sql) {
   auto& slot = statements_[sql];
   if (!slot) {
@@ -133,12 +145,12 @@ int database::schema_version() {
 }
 
 void database::begin_immediate() {
-  db_.exec("BEGIN IMMEDIATE");
+  statement("BEGIN IMMEDIATE").exec();
   in_transaction_ = true;
 }
 
 void database::commit() {
-  db_.exec("COMMIT");
+  statement("COMMIT").exec();
   in_transaction_ = false;
 }
 

@@ -107,6 +107,13 @@ public:
 
   statement_ref statement(const std::string& sql);
 
+  /// The same for SQL in a string literal, found by its address (only
+  /// arrays bind here, so a c_str() of a temporary never can).
+  template <size_t N>
+  statement_ref statement(const char (&sql)[N]) {
+    return literal_statement(sql);
+  }
+
   /// Runs `f()` inside BEGIN IMMEDIATE ... COMMIT; rolls back if `f` throws
   /// or returns an error. SQLite failures become storage_failure, constraint
   /// violations of a UNIQUE or PRIMARY KEY uniqueness_violation.
@@ -149,6 +156,8 @@ public:
 private:
   database(const std::string& path, const std::string& open_path, int flags);
 
+  statement_ref literal_statement(const char* sql);
+
   void begin_immediate();
   void commit();
   void rollback() noexcept;
@@ -159,6 +168,8 @@ private:
   // Declared after db_: statements must be finalised before the connection.
   std::unordered_map<std::string, std::unique_ptr<SQLite::Statement>>
     statements_;
+  std::unordered_map<const char*, std::unique_ptr<SQLite::Statement>>
+    literal_statements_;
   bool in_transaction_ = false;
   bool in_memory_ = false;
 };
