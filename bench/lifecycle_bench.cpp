@@ -36,7 +36,7 @@ void caf_raw_message_rate(benchmark::State& state) {
     caf::actor_system sys{cfg};
     auto& sched = dynamic_cast<caf::scheduler::test_coordinator&>(
       sys.scheduler());
-    auto pong = sys.spawn([](caf::event_based_actor* self) -> caf::behavior {
+    auto pong = sys.spawn([](caf::event_based_actor*) -> caf::behavior {
       return {[=](int64_t n) { return n; }};
     });
     sys.spawn(
