@@ -19,10 +19,27 @@ caf::timestamp ts(int64_t ns) {
   return caf::timestamp{caf::timestamp::duration{ns}};
 }
 
+/// Reads `key` into `out` when present; a missing key keeps the default, so
+/// records written without empty fields (and by older versions) read back.
+template <class T>
+void read(const json& j, const char* key, T& out) {
+  if (auto i = j.find(key); i != j.end())
+    i->get_to(out);
+}
+
+caf::timestamp read_time(const json& j, const char* key) {
+  int64_t value = 0;
+  read(j, key, value);
+  return ts(value);
+}
+
 template <class Enum>
 Enum enum_from(const json& j, const char* key) {
   Enum out{};
-  auto text = j.at(key).get<std::string>();
+  auto i = j.find(key);
+  if (i == j.end())
+    return out;
+  auto text = i->get<std::string>();
   if (!from_string(text, out))
     throw std::invalid_argument(std::string{"unknown "} + key + " '" + text
                                 + "'");
@@ -39,49 +56,52 @@ void to_json(json& j, const marketing_consent& x) {
 }
 
 void from_json(const json& j, marketing_consent& x) {
-  j.at("opted_in").get_to(x.opted_in);
-  j.at("recorded_by").get_to(x.recorded_by);
-  x.recorded_at = ts(j.at("recorded_at").get<int64_t>());
-  j.at("source").get_to(x.source);
+  read(j, "opted_in", x.opted_in);
+  read(j, "recorded_by", x.recorded_by);
+  x.recorded_at = read_time(j, "recorded_at");
+  read(j, "source", x.source);
 }
 
 void to_json(json& j, const email_contact& x) {
-  j = json{{"address", x.address}, {"primary", x.primary},
-           {"consent", x.consent}};
+  j = json{
+    {"address", x.address}, {"primary", x.primary}, {"consent", x.consent}};
 }
 
 void from_json(const json& j, email_contact& x) {
-  j.at("address").get_to(x.address);
-  j.at("primary").get_to(x.primary);
-  j.at("consent").get_to(x.consent);
+  read(j, "address", x.address);
+  read(j, "primary", x.primary);
+  read(j, "consent", x.consent);
 }
 
 void to_json(json& j, const phone_contact& x) {
-  j = json{{"number", x.number}, {"primary", x.primary},
-           {"consent", x.consent}};
+  j = json{
+    {"number", x.number}, {"primary", x.primary}, {"consent", x.consent}};
 }
 
 void from_json(const json& j, phone_contact& x) {
-  j.at("number").get_to(x.number);
-  j.at("primary").get_to(x.primary);
-  j.at("consent").get_to(x.consent);
+  read(j, "number", x.number);
+  read(j, "primary", x.primary);
+  read(j, "consent", x.consent);
 }
 
 void to_json(json& j, const postal_address& x) {
-  j = json{{"purpose", to_string(x.purpose)}, {"street", x.street},
-           {"city", x.city},       {"state", x.state},
-           {"zip", x.zip},         {"country", x.country},
+  j = json{{"purpose", to_string(x.purpose)},
+           {"street", x.street},
+           {"city", x.city},
+           {"state", x.state},
+           {"zip", x.zip},
+           {"country", x.country},
            {"primary", x.primary}};
 }
 
 void from_json(const json& j, postal_address& x) {
   x.purpose = enum_from<address_purpose>(j, "purpose");
-  j.at("street").get_to(x.street);
-  j.at("city").get_to(x.city);
-  j.at("state").get_to(x.state);
-  j.at("zip").get_to(x.zip);
-  j.at("country").get_to(x.country);
-  j.at("primary").get_to(x.primary);
+  read(j, "street", x.street);
+  read(j, "city", x.city);
+  read(j, "state", x.state);
+  read(j, "zip", x.zip);
+  read(j, "country", x.country);
+  read(j, "primary", x.primary);
 }
 
 void to_json(json& j, const financial_dimension& x) {
@@ -89,8 +109,8 @@ void to_json(json& j, const financial_dimension& x) {
 }
 
 void from_json(const json& j, financial_dimension& x) {
-  j.at("name").get_to(x.name);
-  j.at("value").get_to(x.value);
+  read(j, "name", x.name);
+  read(j, "value", x.value);
 }
 
 void to_json(json& j, const customer_attribute& x) {
@@ -98,9 +118,9 @@ void to_json(json& j, const customer_attribute& x) {
 }
 
 void from_json(const json& j, customer_attribute& x) {
-  j.at("name").get_to(x.name);
+  read(j, "name", x.name);
   x.type = enum_from<attribute_type>(j, "type");
-  j.at("value").get_to(x.value);
+  read(j, "value", x.value);
 }
 
 void to_json(json& j, const business_profile& x) {
@@ -113,12 +133,12 @@ void to_json(json& j, const business_profile& x) {
 }
 
 void from_json(const json& j, business_profile& x) {
-  j.at("company_name").get_to(x.company_name);
-  j.at("tax_id").get_to(x.tax_id);
-  j.at("registration_number").get_to(x.registration_number);
-  j.at("business_type").get_to(x.business_type);
-  j.at("industry").get_to(x.industry);
-  j.at("payment_terms").get_to(x.payment_terms);
+  read(j, "company_name", x.company_name);
+  read(j, "tax_id", x.tax_id);
+  read(j, "registration_number", x.registration_number);
+  read(j, "business_type", x.business_type);
+  read(j, "industry", x.industry);
+  read(j, "payment_terms", x.payment_terms);
 }
 
 void to_json(json& j, const club_membership& x) {
@@ -126,9 +146,9 @@ void to_json(json& j, const club_membership& x) {
 }
 
 void from_json(const json& j, club_membership& x) {
-  j.at("club").get_to(x.club);
-  j.at("tier").get_to(x.tier);
-  x.since = ts(j.at("since").get<int64_t>());
+  read(j, "club", x.club);
+  read(j, "tier", x.tier);
+  x.since = read_time(j, "since");
 }
 
 void to_json(json& j, const customer_profile& x) {
@@ -155,26 +175,26 @@ void to_json(json& j, const customer_profile& x) {
 }
 
 void from_json(const json& j, customer_profile& x) {
-  j.at("first_name").get_to(x.first_name);
-  j.at("middle_name").get_to(x.middle_name);
-  j.at("last_name").get_to(x.last_name);
-  j.at("name").get_to(x.name);
-  j.at("emails").get_to(x.emails);
-  j.at("phones").get_to(x.phones);
-  j.at("addresses").get_to(x.addresses);
-  j.at("customer_group").get_to(x.customer_group);
+  read(j, "first_name", x.first_name);
+  read(j, "middle_name", x.middle_name);
+  read(j, "last_name", x.last_name);
+  read(j, "name", x.name);
+  read(j, "emails", x.emails);
+  read(j, "phones", x.phones);
+  read(j, "addresses", x.addresses);
+  read(j, "customer_group", x.customer_group);
   x.receipt = enum_from<receipt_option>(j, "receipt");
-  j.at("receipt_email").get_to(x.receipt_email);
-  j.at("currency").get_to(x.currency);
-  j.at("language").get_to(x.language);
-  j.at("affiliations").get_to(x.affiliations);
-  j.at("financial_dimensions").get_to(x.financial_dimensions);
-  j.at("attributes").get_to(x.attributes);
-  j.at("business").get_to(x.business);
-  j.at("date_of_birth").get_to(x.date_of_birth);
-  j.at("segment").get_to(x.segment);
-  j.at("clubs").get_to(x.clubs);
-  j.at("notes").get_to(x.notes);
+  read(j, "receipt_email", x.receipt_email);
+  read(j, "currency", x.currency);
+  read(j, "language", x.language);
+  read(j, "affiliations", x.affiliations);
+  read(j, "financial_dimensions", x.financial_dimensions);
+  read(j, "attributes", x.attributes);
+  read(j, "business", x.business);
+  read(j, "date_of_birth", x.date_of_birth);
+  read(j, "segment", x.segment);
+  read(j, "clubs", x.clubs);
+  read(j, "notes", x.notes);
 }
 
 void to_json(json& j, const customer& x) {
@@ -189,15 +209,17 @@ void to_json(json& j, const customer& x) {
 }
 
 void from_json(const json& j, customer& x) {
-  j.at("account_number").get_to(x.id.account_number);
-  j.at("async_guid").get_to(x.id.async_guid);
+  read(j, "account_number", x.id.account_number);
+  read(j, "async_guid", x.id.async_guid);
   x.type = enum_from<customer_type>(j, "type");
   x.status = enum_from<customer_status>(j, "status");
-  j.at("profile").get_to(x.profile);
-  if (auto i = j.find("loyalty"); i != j.end())
-    x.loyalty = loyalty_card{i->at("card_number").get<std::string>(),
-                             i->at("points").get<int64_t>()};
-  else
+  read(j, "profile", x.profile);
+  if (auto i = j.find("loyalty"); i != j.end()) {
+    loyalty_card card;
+    read(*i, "card_number", card.card_number);
+    read(*i, "points", card.points);
+    x.loyalty = std::move(card);
+  } else
     x.loyalty = caf::none;
 }
 
@@ -208,9 +230,9 @@ void to_json(json& j, const sale_line& x) {
 }
 
 void from_json(const json& j, sale_line& x) {
-  j.at("product_id").get_to(x.product_id);
-  j.at("quantity").get_to(x.quantity);
-  j.at("amount_cents").get_to(x.amount_cents);
+  read(j, "product_id", x.product_id);
+  read(j, "quantity", x.quantity);
+  read(j, "amount_cents", x.amount_cents);
 }
 
 namespace storage {
@@ -248,7 +270,7 @@ public:
     out_ += '"';
     out_ += name;
     out_ += "\":";
-    first_ = true;  // the value follows without a comma
+    first_ = true; // the value follows without a comma
   }
   void value(const std::string& x) {
     separate();
@@ -283,8 +305,27 @@ public:
     out_ += x ? "true" : "false";
     first_ = false;
   }
-  template <class T>
-  void field(const char* name, const T& x) {
+  /// Writes name: value, unless the value is the default (empty text,
+  /// false, zero): the reader fills defaults back in, and most of a
+  /// customer's fields are empty.
+  void field(const char* name, const std::string& x) {
+    if (x.empty())
+      return;
+    key(name);
+    value(x);
+  }
+  void field(const char* name, const char* x) {
+    field(name, std::string{x});
+  }
+  void field(const char* name, bool x) {
+    if (!x)
+      return;
+    key(name);
+    value(x);
+  }
+  void field(const char* name, int64_t x) {
+    if (x == 0)
+      return;
     key(name);
     value(x);
   }
@@ -311,87 +352,104 @@ void write(json_writer& w, const marketing_consent& x) {
 
 void write(json_writer& w, const customer_profile& p) {
   w.begin_object();
-  w.begin_array("addresses");
-  for (const auto& a : p.addresses) {
+  if (!p.addresses.empty()) {
+    w.begin_array("addresses");
+    for (const auto& a : p.addresses) {
+      w.begin_object();
+      w.field("city", a.city);
+      w.field("country", a.country);
+      w.field("primary", a.primary);
+      w.field("purpose", to_string(a.purpose));
+      w.field("state", a.state);
+      w.field("street", a.street);
+      w.field("zip", a.zip);
+      w.end_object();
+    }
+    w.end_array();
+  }
+  if (!p.affiliations.empty()) {
+    w.begin_array("affiliations");
+    for (const auto& a : p.affiliations)
+      w.value(a);
+    w.end_array();
+  }
+  if (!p.attributes.empty()) {
+    w.begin_array("attributes");
+    for (const auto& a : p.attributes) {
+      w.begin_object();
+      w.field("name", a.name);
+      w.field("type", to_string(a.type));
+      w.field("value", a.value);
+      w.end_object();
+    }
+    w.end_array();
+  }
+  const auto& b = p.business;
+  if (!(b == business_profile{})) {
+    w.key("business");
     w.begin_object();
-    w.field("city", a.city);
-    w.field("country", a.country);
-    w.field("primary", a.primary);
-    w.field("purpose", to_string(a.purpose));
-    w.field("state", a.state);
-    w.field("street", a.street);
-    w.field("zip", a.zip);
+    w.field("business_type", p.business.business_type);
+    w.field("company_name", p.business.company_name);
+    w.field("industry", p.business.industry);
+    w.field("payment_terms", p.business.payment_terms);
+    w.field("registration_number", p.business.registration_number);
+    w.field("tax_id", p.business.tax_id);
     w.end_object();
   }
-  w.end_array();
-  w.begin_array("affiliations");
-  for (const auto& a : p.affiliations)
-    w.value(a);
-  w.end_array();
-  w.begin_array("attributes");
-  for (const auto& a : p.attributes) {
-    w.begin_object();
-    w.field("name", a.name);
-    w.field("type", to_string(a.type));
-    w.field("value", a.value);
-    w.end_object();
+  if (!p.clubs.empty()) {
+    w.begin_array("clubs");
+    for (const auto& c : p.clubs) {
+      w.begin_object();
+      w.field("club", c.club);
+      w.field("since", ns(c.since));
+      w.field("tier", c.tier);
+      w.end_object();
+    }
+    w.end_array();
   }
-  w.end_array();
-  w.key("business");
-  w.begin_object();
-  w.field("business_type", p.business.business_type);
-  w.field("company_name", p.business.company_name);
-  w.field("industry", p.business.industry);
-  w.field("payment_terms", p.business.payment_terms);
-  w.field("registration_number", p.business.registration_number);
-  w.field("tax_id", p.business.tax_id);
-  w.end_object();
-  w.begin_array("clubs");
-  for (const auto& c : p.clubs) {
-    w.begin_object();
-    w.field("club", c.club);
-    w.field("since", ns(c.since));
-    w.field("tier", c.tier);
-    w.end_object();
-  }
-  w.end_array();
   w.field("currency", p.currency);
   w.field("customer_group", p.customer_group);
   w.field("date_of_birth", p.date_of_birth);
-  w.begin_array("emails");
-  for (const auto& e : p.emails) {
-    w.begin_object();
-    w.field("address", e.address);
-    w.key("consent");
-    write(w, e.consent);
-    w.field("primary", e.primary);
-    w.end_object();
+  if (!p.emails.empty()) {
+    w.begin_array("emails");
+    for (const auto& e : p.emails) {
+      w.begin_object();
+      w.field("address", e.address);
+      w.key("consent");
+      write(w, e.consent);
+      w.field("primary", e.primary);
+      w.end_object();
+    }
+    w.end_array();
   }
-  w.end_array();
-  w.begin_array("financial_dimensions");
-  for (const auto& d : p.financial_dimensions) {
-    w.begin_object();
-    w.field("name", d.name);
-    w.field("value", d.value);
-    w.end_object();
+  if (!p.financial_dimensions.empty()) {
+    w.begin_array("financial_dimensions");
+    for (const auto& d : p.financial_dimensions) {
+      w.begin_object();
+      w.field("name", d.name);
+      w.field("value", d.value);
+      w.end_object();
+    }
+    w.end_array();
   }
-  w.end_array();
   w.field("first_name", p.first_name);
   w.field("language", p.language);
   w.field("last_name", p.last_name);
   w.field("middle_name", p.middle_name);
   w.field("name", p.name);
   w.field("notes", p.notes);
-  w.begin_array("phones");
-  for (const auto& ph : p.phones) {
-    w.begin_object();
-    w.key("consent");
-    write(w, ph.consent);
-    w.field("number", ph.number);
-    w.field("primary", ph.primary);
-    w.end_object();
+  if (!p.phones.empty()) {
+    w.begin_array("phones");
+    for (const auto& ph : p.phones) {
+      w.begin_object();
+      w.key("consent");
+      write(w, ph.consent);
+      w.field("number", ph.number);
+      w.field("primary", ph.primary);
+      w.end_object();
+    }
+    w.end_array();
   }
-  w.end_array();
   w.field("receipt", to_string(p.receipt));
   w.field("receipt_email", p.receipt_email);
   w.field("segment", p.segment);
@@ -436,8 +494,8 @@ caf::expected<customer> decode_customer(std::string_view text,
   }
 }
 
-caf::expected<std::vector<sale_line>> decode_sale_lines(std::string_view text,
-                                                        const std::string& where) {
+caf::expected<std::vector<sale_line>>
+decode_sale_lines(std::string_view text, const std::string& where) {
   try {
     return json::parse(text).get<std::vector<sale_line>>();
   } catch (const std::exception& e) {

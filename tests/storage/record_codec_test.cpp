@@ -48,3 +48,24 @@ TEST(RecordCodec, ACorruptRecordIsAnErrorNamingTheRow) {
   EXPECT_EQ(static_cast<ec>(bad.error().code()), ec::storage_failure);
   EXPECT_EQ(error_field(bad.error()), "customers C1");
 }
+
+TEST(RecordCodec, EmptyFieldsAreLeftOutAndReadBackAsDefaults) {
+  customer c;
+  c.id.account_number = "C000000001";
+  c.profile.first_name = "Ann";
+  auto text = storage::encode(c);
+  EXPECT_EQ(text.find("middle_name"), std::string::npos) << text;
+  EXPECT_EQ(text.find("emails"), std::string::npos) << text;
+  EXPECT_LT(text.size(), 200u) << text;
+  auto back = storage::decode_customer(text, "test");
+  ASSERT_TRUE(back) << describe(back.error());
+  EXPECT_EQ(*back, c);
+  // A record from a version that knew fewer fields reads with defaults.
+  auto old = storage::decode_customer(
+    R"({"account_number":"C7","profile":{"last_name":"Lee"}})", "old");
+  ASSERT_TRUE(old) << describe(old.error());
+  EXPECT_EQ(old->id.account_number, "C7");
+  EXPECT_EQ(old->profile.last_name, "Lee");
+  EXPECT_EQ(old->status, customer_status::active);
+  EXPECT_EQ(old->type, customer_type::person);
+}
