@@ -276,33 +276,6 @@ caf::error channel_database::update_pending(const customer& record,
   });
 }
 
-caf::expected<bool> channel_database::apply_mapping(
-  const std::string& async_guid, const std::string& account_number,
-  caf::timestamp now) {
-  bool applied = false;
-  auto err = db_->write("apply guid mapping", [&]() -> caf::error {
-    auto& db = *db_;
-    auto query = db.statement("SELECT id, record FROM customers WHERE "
-                                "async_guid = ? AND account_number IS NULL");
-    query.bind(1, async_guid);
-    if (!query.executeStep())
-      return {};
-    auto row_id = query.getColumn(0).getInt64();
-    auto record = decode_customer(query.getColumn(1).getString(),
-                                  "channel customer " + async_guid);
-    if (!record)
-      return record.error();
-    record->id.account_number = account_number;
-    update_row(db, row_id, *record, now);
-    relink_sales(db, "sales", async_guid, account_number);
-    applied = true;
-    return {};
-  });
-  if (err)
-    return err;
-  return applied;
-}
-
 caf::expected<std::vector<sequenced<customer>>>
 channel_database::pending_after(int64_t watermark, size_t limit) {
   std::vector<sequenced<customer>> out;

@@ -65,13 +65,6 @@ public:
   /// with not_found when no pending row has its GUID.
   caf::error update_pending(const customer& record, caf::timestamp now);
 
-  /// Applies one GUID -> account mapping (1010): the pending row gets its
-  /// account number and its sales are relinked. Returns false if no row had
-  /// that GUID still pending (already applied, or created elsewhere).
-  caf::expected<bool> apply_mapping(const std::string& async_guid,
-                                    const std::string& account_number,
-                                    caf::timestamp now);
-
   /// 1010: applies a distribution batch (apply_distributed for each
   /// customer) and advances the `dist_1010` watermark to its last_seq, all in
   /// one transaction. Returns the GUIDs of the pending customers it converted.

@@ -94,19 +94,22 @@ TEST(Channel, PJobWatermarkSelectsOnlyNewPendingRows) {
   EXPECT_EQ(static_cast<ec>(unknown.code()), ec::not_found);
 }
 
-TEST(Channel, MappingConvertsThePendingRowAndRelinksItsSales) {
+TEST(Channel, TheConvertedCustomerReplacesThePendingRowAndItsSalesFollow) {
   auto ch = open_channel(":memory:");
   auto ann = pending("Ann", 1);
   const auto& guid = ann.id.async_guid;
   ASSERT_FALSE(ch->add_customer(ann, at(1)));
   ASSERT_TRUE(*ch->record_sale({"T-1", "S001", "S001-T1", guid, 999, at(2),
                                 {{"SKU", 1, 999}}}));
-  auto applied = ch->apply_mapping(guid, "C000000042", at(3));
+  auto converted = ann;
+  converted.id.account_number = "C000000042";
+  auto applied = ch->apply_distribution({{converted}, 1}, at(3));
   ASSERT_TRUE(applied);
-  EXPECT_TRUE(*applied);
-  auto again = ch->apply_mapping(guid, "C000000042", at(4));
+  EXPECT_EQ(applied->size(), 1u);
+  auto again = ch->apply_distribution({{converted}, 1}, at(4));
   ASSERT_TRUE(again);
-  EXPECT_FALSE(*again);  // idempotent: 1010 may run twice
+  EXPECT_TRUE(again->empty());  // idempotent: 1010 may run twice
+  EXPECT_EQ(*ch->customer_count(), 1u);
   auto found = ch->find("C000000042");
   ASSERT_TRUE(found && *found);
   EXPECT_EQ((*found)->id.async_guid, guid);
