@@ -152,14 +152,7 @@ run_outcome run_virtual(const run_config& cfg, caf::actor_system& sys,
   out.closed = report->done;
   out.offline_left = report->offline_left;
   // Stop the actors: the coordinator is single-threaded, so run until idle.
-  for (auto& t : w.terminals)
-    caf::anon_send_exit(t, caf::exit_reason::user_shutdown);
-  for (auto& s : w.stores)
-    caf::anon_send_exit(s, caf::exit_reason::user_shutdown);
-  for (auto& l : w.links)
-    caf::anon_send_exit(l, caf::exit_reason::user_shutdown);
-  caf::anon_send_exit(w.jobs, caf::exit_reason::user_shutdown);
-  caf::anon_send_exit(w.hq, caf::exit_reason::user_shutdown);
+  stop_world(w);
   while (sched.try_run_once())
     ++out.actor_messages;
   out.wall_seconds
@@ -186,14 +179,7 @@ run_outcome run_realtime(const run_config& cfg, caf::actor_system& sys,
   out.simulated = cfg.duration;
   out.closed = report->done;
   out.offline_left = report->offline_left;
-  for (auto& t : w.terminals)
-    caf::anon_send_exit(t, caf::exit_reason::user_shutdown);
-  for (auto& s : w.stores)
-    caf::anon_send_exit(s, caf::exit_reason::user_shutdown);
-  for (auto& l : w.links)
-    caf::anon_send_exit(l, caf::exit_reason::user_shutdown);
-  caf::anon_send_exit(w.jobs, caf::exit_reason::user_shutdown);
-  caf::anon_send_exit(w.hq, caf::exit_reason::user_shutdown);
+  stop_world(w);
   out.wall_seconds
     = std::chrono::duration<double>(wall::now() - started).count();
   return out;

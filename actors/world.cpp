@@ -4,6 +4,8 @@
 #include <cstdio>
 #include <filesystem>
 
+#include "caf/send.hpp"
+
 #include "model/error.hpp"
 #include "model/validation.hpp"
 
@@ -227,6 +229,20 @@ caf::expected<world_databases> open_databases(const run_config& cfg) {
     out.channels.push_back(std::move(*ch));
   }
   return out;
+}
+
+void stop_world(const world& w) {
+  auto stop = [](const auto& handle) {
+    caf::anon_send_exit(handle, caf::exit_reason::user_shutdown);
+  };
+  for (const auto& t : w.terminals)
+    stop(t);
+  for (const auto& s : w.stores)
+    stop(s);
+  for (const auto& l : w.links)
+    stop(l);
+  stop(w.jobs);
+  stop(w.hq);
 }
 
 terminal_config terminal_config_for(const run_config& cfg, size_t s, size_t t,

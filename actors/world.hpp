@@ -135,6 +135,9 @@ world spawn_world(caf::actor_system& sys, const run_config& cfg,
                   const world_databases& dbs, const sim_clock& clock,
                   const event_sink_ptr& events);
 
+/// Asks every actor of the world to exit.
+void stop_world(const world& w);
+
 /// The configuration of terminal t of store s (also to restart one).
 terminal_config terminal_config_for(const run_config& cfg, size_t s, size_t t,
                                     const sim_clock& clock,

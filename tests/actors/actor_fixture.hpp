@@ -71,14 +71,7 @@ public:
 
   ~actor_fixture() override {
     if (started_) {
-      for (auto& t : w.terminals)
-        caf::anon_send_exit(t, caf::exit_reason::user_shutdown);
-      for (auto& s : w.stores)
-        caf::anon_send_exit(s, caf::exit_reason::user_shutdown);
-      for (auto& l : w.links)
-        caf::anon_send_exit(l, caf::exit_reason::user_shutdown);
-      caf::anon_send_exit(w.jobs, caf::exit_reason::user_shutdown);
-      caf::anon_send_exit(w.hq, caf::exit_reason::user_shutdown);
+      stop_world(w);
       run();
     }
     w = world{};
