@@ -228,6 +228,25 @@ caf::expected<std::string> normalize_text(std::string_view input,
                                           const std::string& field,
                                           size_t max_chars, bool required,
                                           text_kind kind) {
+  // Fast path: printable ASCII is already NFC and holds no control or bidi
+  // characters; only trimming and the length check apply. Most names,
+  // emails and phones typed at a POS take this path.
+  bool printable_ascii = std::all_of(input.begin(), input.end(), [](char c) {
+    return c >= 0x20 && c < 0x7F;
+  });
+  if (printable_ascii) {
+    auto first = input.find_first_not_of(' ');
+    auto text = first == std::string_view::npos
+                  ? std::string_view{}
+                  : input.substr(first, input.find_last_not_of(' ') - first + 1);
+    if (text.size() > max_chars)
+      return make_error(ec::field_too_long, field,
+                        std::to_string(text.size()) + " characters, at most "
+                          + std::to_string(max_chars));
+    if (text.empty() && required)
+      return make_error(ec::field_required, field, "must not be empty");
+    return std::string{text};
+  }
   // 1. Well-formed UTF-8, code point by code point, naming the first bad byte.
   const auto* bytes = reinterpret_cast<const uint8_t*>(input.data());
   auto length = static_cast<int32_t>(input.size());
