@@ -481,7 +481,20 @@ std::string encode(const customer& x) {
 }
 
 std::string encode(const std::vector<sale_line>& x) {
-  return json(x).dump();
+  std::string out;
+  out.reserve(64 * x.size() + 2);
+  out += '[';
+  json_writer w{out};
+  for (const auto& line : x) {
+    w.begin_object();
+    w.field("amount_cents", line.amount_cents);
+    w.field("product_id", line.product_id);
+    w.key("quantity");  // always: its default is 1, not 0
+    w.value(static_cast<int64_t>(line.quantity));
+    w.end_object();
+  }
+  out += ']';
+  return out;
 }
 
 caf::expected<customer> decode_customer(std::string_view text,

@@ -69,3 +69,10 @@ TEST(RecordCodec, EmptyFieldsAreLeftOutAndReadBackAsDefaults) {
   EXPECT_EQ(old->status, customer_status::active);
   EXPECT_EQ(old->type, customer_type::person);
 }
+
+TEST(RecordCodec, SaleLinesRoundTripIncludingZeroQuantities) {
+  std::vector<sale_line> lines = {{"SKU-1", 2, 1999}, {"SKU-\"2", 0, 0}};
+  auto back = storage::decode_sale_lines(storage::encode(lines), "test");
+  ASSERT_TRUE(back) << describe(back.error());
+  EXPECT_EQ(*back, lines);
+}
