@@ -28,13 +28,13 @@ void report_error(self_ptr self, const caf::error& err) {
 void start_part(self_ptr self, job_kind kind, size_t index);
 size_t part_count(self_ptr self, job_kind kind);
 
-/// One part of a cycle (one store, or the whole async-sync call) is done;
-/// the next store's part starts in its place.
+/// One part of a cycle (a store, an address book, or the whole async-sync
+/// call) is done; the next part starts in its place.
 void part_done(self_ptr self, job_kind kind, uint64_t items) {
   auto& c = cycle_of(self, kind);
   c.items += items;
-  if (kind != job_kind::async_sync && c.next_store < part_count(self, kind))
-    start_part(self, kind, c.next_store++);
+  if (kind != job_kind::async_sync && c.next_part < part_count(self, kind))
+    start_part(self, kind, c.next_part++);
   if (--c.remaining > 0)
     return;
   auto& st = self->state;
@@ -194,7 +194,7 @@ void start_cycle(self_ptr self, job_kind kind) {
   auto& c = cycle_of(self, kind);
   c.running = true;
   c.items = 0;
-  c.next_store = 0;
+  c.next_part = 0;
   if (kind == job_kind::async_sync) {
     c.remaining = 1;
     run_async_sync(self);
@@ -210,8 +210,8 @@ void start_cycle(self_ptr self, job_kind kind) {
   // a linear search over the requester's pending ones, so one actor with a
   // thousand requests in flight costs a million steps per cycle.
   c.remaining = parts;
-  auto window = std::min(parts, self->state.cfg.parallel_stores);
-  c.next_store = window;
+  auto window = std::min(parts, self->state.cfg.parallel_parts);
+  c.next_part = window;
   for (size_t i = 0; i < window; ++i)
     start_part(self, kind, i);
 }

@@ -43,8 +43,9 @@ struct jobs_config {
   job_schedule dist_1010;
   /// Staged customers converted per async-sync cycle.
   uint64_t convert_batch = 1000000;
-  /// Stores a P-job or 1010 cycle works on at once.
-  size_t parallel_stores = 8;
+  /// Parts a cycle works on at once: stores for the P-job, address books for
+  /// 1010.
+  size_t parallel_parts = 8;
   /// Time-out of each call a job makes.
   caf::timespan call_timeout = std::chrono::minutes(10);
   sim_clock clock;
@@ -62,8 +63,8 @@ struct jobs_state {
   struct cycle {
     bool running = false;
     size_t remaining = 0;
-    /// The next store whose part has not started.
-    size_t next_store = 0;
+    /// The next part (store or address book) that has not started.
+    size_t next_part = 0;
     uint64_t items = 0;
     /// Manual triggers answered when the running cycle ends.
     std::vector<caf::typed_response_promise<uint64_t>> current;

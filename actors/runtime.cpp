@@ -70,7 +70,7 @@ void closer(caf::event_based_actor* self, std::shared_ptr<const world> w,
         },
         fail);
   };
-  // Flush terminals a window at a time (see jobs_config::parallel_stores for
+  // Flush terminals a window at a time (see jobs_config::parallel_parts for
   // why one actor should not have thousands of requests in flight).
   struct progress {
     size_t next = 0;

@@ -455,7 +455,7 @@ hq_database::history(const std::string& account_number) {
 caf::expected<bool> hq_database::record_sale(const sale_transaction& sale) {
   // A sale uploaded after its customer was converted still names the GUID:
   // link it to the account number on the way in.
-  auto mapped = query_mapping(sale.customer_ref);
+  auto mapped = account_for_guid(sale.customer_ref);
   if (!mapped)
     return mapped.error();
   if (mapped->empty())
@@ -466,7 +466,7 @@ caf::expected<bool> hq_database::record_sale(const sale_transaction& sale) {
 }
 
 caf::expected<std::string>
-hq_database::query_mapping(const std::string& async_guid) {
+hq_database::account_for_guid(const std::string& async_guid) {
   std::string out;
   auto err = db_->read("read guid map", [&]() -> caf::error {
     auto query = db_->statement("SELECT account_number FROM "

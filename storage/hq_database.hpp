@@ -89,9 +89,7 @@ public:
                                                           caf::timestamp now);
 
   /// The account number HQ gave `async_guid`, or "" if not converted.
-  caf::expected<std::string> account_for_guid(const std::string& async_guid) {
-    return query_mapping(async_guid);
-  }
+  caf::expected<std::string> account_for_guid(const std::string& async_guid);
 
   /// Map rows with seq > `after_seq`, oldest first (what 1010 distributes).
   caf::expected<std::vector<guid_mapping>> mappings_after(int64_t after_seq);
@@ -129,9 +127,6 @@ public:
 private:
   explicit hq_database(std::unique_ptr<database> db) : db_(std::move(db)) {
   }
-
-  /// The account number mapped to `async_guid`, or "" if none.
-  caf::expected<std::string> query_mapping(const std::string& async_guid);
 
   std::unique_ptr<database> db_;
 };
