@@ -1,5 +1,7 @@
 #include "actors/events.hpp"
 
+#include "model/error.hpp"
+
 namespace retailsim {
 
 event_sink::~event_sink() {
@@ -25,6 +27,10 @@ const char* to_string(event_kind x) {
     case event_kind::operation_error: return "operation_error";
   }
   return "?";
+}
+
+uint8_t event_detail(const caf::error& err) {
+  return static_cast<uint8_t>(error_code(err));
 }
 
 uint64_t event_key(std::string_view text) {

@@ -9,6 +9,7 @@
 #include <string_view>
 
 #include "caf/actor_clock.hpp"
+#include "caf/error.hpp"
 #include "caf/timestamp.hpp"
 
 namespace retailsim {
@@ -70,6 +71,9 @@ public:
 };
 
 using event_sink_ptr = std::shared_ptr<event_sink>;
+
+/// An error as an event's detail: its retailsim code, 0 for other errors.
+uint8_t event_detail(const caf::error& err);
 
 /// A stable 64-bit key for a GUID or account number (FNV-1a).
 uint64_t event_key(std::string_view text);

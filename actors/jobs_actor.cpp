@@ -20,9 +20,9 @@ void start_cycle(self_ptr self, job_kind kind);
 
 void report_error(self_ptr self, const caf::error& err) {
   auto& st = self->state;
-  uint8_t code = err.category() == caf::atom("retailsim") ? err.code() : 0;
   st.cfg.events->record({st.cfg.clock.elapsed(self->clock()),
-                         event_kind::operation_error, code, 0, 0, 0, 0});
+                         event_kind::operation_error, event_detail(err), 0, 0,
+                         0, 0});
 }
 
 void start_part(self_ptr self, job_kind kind, size_t index);

@@ -24,17 +24,12 @@ void emit(self_ptr self, event_kind kind, uint8_t detail) {
                          st.cfg.index, 0, 0, 0});
 }
 
-uint8_t code_of(const caf::error& err) {
-  return err.category() == caf::atom("retailsim") ? err.code()
-                                                  : static_cast<uint8_t>(0);
-}
-
 /// Failures of the link or of HQ's capacity, as opposed to refusals of the
 /// customer itself (validation, uniqueness), which no fallback can fix.
 bool is_rts_failure(const caf::error& err) {
-  if (err.category() != caf::atom("retailsim"))
+  auto code = error_code(err);
+  if (code == ec::none)
     return true;  // CAF-level failures: the call did not complete
-  auto code = static_cast<ec>(err.code());
   return code == ec::rts_unavailable || code == ec::rts_timeout
          || code == ec::hq_overloaded;
 }
@@ -83,7 +78,7 @@ store(store_actor::stateful_pointer<store_state> self, store_config cfg,
             auto now = st.cfg.clock.now(self->clock());
             for (const auto& c : found)
               if (auto err = st.db->apply_distributed(c, now))
-                emit(self, event_kind::operation_error, code_of(err));
+                emit(self, event_kind::operation_error, event_detail(err));
             promise.deliver(std::move(found));
           },
           [promise](caf::error& err) mutable { promise.deliver(err); });
@@ -124,7 +119,7 @@ store(store_actor::stateful_pointer<store_state> self, store_config cfg,
             // offline copy) becomes this synced customer.
             if (auto err = st.db->apply_distributed(
                   c, st.cfg.clock.now(self->clock())))
-              emit(self, event_kind::operation_error, code_of(err));
+              emit(self, event_kind::operation_error, event_detail(err));
             promise.deliver(
               created_customer{std::move(c), creation_mode::sync, false});
           },
@@ -135,7 +130,7 @@ store(store_actor::stateful_pointer<store_state> self, store_config cfg,
               promise.deliver(err);
               return;
             }
-            emit(self, event_kind::rts_fallback, code_of(err));
+            emit(self, event_kind::rts_fallback, event_detail(err));
             auto created = create_async(self, std::move(record),
                                         creation_mode::async, true);
             if (created)
@@ -183,7 +178,7 @@ store(store_actor::stateful_pointer<store_state> self, store_config cfg,
             auto& st = self->state;
             if (auto err = st.db->apply_distributed(
                   stored, st.cfg.clock.now(self->clock())))
-              emit(self, event_kind::operation_error, code_of(err));
+              emit(self, event_kind::operation_error, event_detail(err));
             promise.deliver(std::move(stored));
           },
           [promise](caf::error& err) mutable { promise.deliver(err); });

@@ -18,11 +18,6 @@ using self_ptr = terminal_actor::stateful_pointer<terminal_state>;
 template <class T>
 using then_fn = std::function<void(caf::expected<T>)>;
 
-uint8_t code_of(const caf::error& err) {
-  return err.category() == caf::atom("retailsim") ? err.code()
-                                                  : static_cast<uint8_t>(0);
-}
-
 void emit(self_ptr self, event_kind kind, uint8_t detail = 0,
           int64_t value = 0, uint64_t key = 0) {
   auto& st = self->state;
@@ -57,7 +52,7 @@ void go_offline(self_ptr self, const caf::error& cause) {
     return;
   st.online = false;
   st.offline_since = self->clock().now();
-  emit(self, event_kind::terminal_offline, code_of(cause));
+  emit(self, event_kind::terminal_offline, event_detail(cause));
 }
 
 void finish_flush(self_ptr self);
@@ -195,7 +190,7 @@ void maybe_reconnect(self_ptr self, bool force, std::function<void()> k) {
   batch.terminal_id = st.cfg.terminal_id;
   if (st.backlog) {
     if (auto err = open_offline_db(self)) {
-      emit(self, event_kind::operation_error, code_of(err));
+      emit(self, event_kind::operation_error, event_detail(err));
       k();
       return;
     }
@@ -203,7 +198,7 @@ void maybe_reconnect(self_ptr self, bool force, std::function<void()> k) {
     auto sales = st.offline_db->sales_to_upload();
     if (!customers || !sales) {
       emit(self, event_kind::operation_error,
-           code_of(customers ? sales.error() : customers.error()));
+           event_detail(customers ? sales.error() : customers.error()));
       k();
       return;
     }
@@ -225,7 +220,7 @@ void maybe_reconnect(self_ptr self, bool force, std::function<void()> k) {
         auto& st = self->state;
         if (st.offline_db) {
           if (auto err = st.offline_db->mark_uploaded(guids, transaction_ids)) {
-            emit(self, event_kind::operation_error, code_of(err));
+            emit(self, event_kind::operation_error, event_detail(err));
             k();
             return;
           }
@@ -400,7 +395,7 @@ void session_create(self_ptr self) {
             [self, start](caf::expected<created_customer> created) {
               if (!created) {
                 emit(self, event_kind::create_failed,
-                     code_of(created.error()));
+                     event_detail(created.error()));
                 end_session(self);
                 return;
               }
@@ -421,7 +416,7 @@ void session_sale(self_ptr self) {
     if (done)
       emit(self, event_kind::sale_recorded, self->state.online ? 0 : 1, amount);
     else
-      emit(self, event_kind::operation_error, code_of(done.error()));
+      emit(self, event_kind::operation_error, event_detail(done.error()));
     end_session(self);
   });
 }
@@ -439,7 +434,7 @@ terminal(terminal_actor::stateful_pointer<terminal_state> self,
   std::error_code ignored;
   if (std::filesystem::exists(st.cfg.offline_db_path, ignored)) {
     if (auto err = open_offline_db(self)) {
-      emit(self, event_kind::operation_error, code_of(err));
+      emit(self, event_kind::operation_error, event_detail(err));
     } else {
       auto customers = st.offline_db->customers_to_upload_count();
       auto sales = st.offline_db->sales_to_upload_count();

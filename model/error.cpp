@@ -66,6 +66,10 @@ bool is_ours(const caf::error& err) {
 
 } // namespace
 
+ec error_code(const caf::error& err) {
+  return is_ours(err) ? static_cast<ec>(err.code()) : ec::none;
+}
+
 std::string error_field(const caf::error& err) {
   if (!is_ours(err) || err.context().empty()
       || !err.context().match_element<std::string>(0))

@@ -115,6 +115,10 @@ caf::error make_error(ec code, std::string field, std::string detail);
 /// Errors of other categories fall back to CAF's own rendering.
 std::string describe(const caf::error& err);
 
+/// The code of an error of category "retailsim"; ec::none for no error and
+/// for errors of other categories (CAF's own, for instance).
+ec error_code(const caf::error& err);
+
 /// The field an error of category "retailsim" is about, or "".
 std::string error_field(const caf::error& err);
 

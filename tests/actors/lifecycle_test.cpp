@@ -11,14 +11,6 @@
 using namespace retailsim;
 using test::actor_fixture;
 
-namespace {
-
-ec code_of(const caf::error& err) {
-  return static_cast<ec>(err.code());
-}
-
-} // namespace
-
 using Lifecycle = actor_fixture;
 
 TEST_F(Lifecycle, SyncCustomerIsVisibleAtAnotherStoreAtOnce) {
@@ -126,7 +118,7 @@ TEST_F(Lifecycle, RtsFailureIsAnErrorUnderTheErrorPolicy) {
   run();
   auto created = create_at(0, draft("Di", "(312) 405-2211"));
   ASSERT_FALSE(created);
-  EXPECT_EQ(code_of(created.error()), ec::rts_unavailable);
+  EXPECT_EQ(error_code(created.error()), ec::rts_unavailable);
   EXPECT_EQ(*dbs.channels[0]->customer_count(), 0u);
   EXPECT_EQ(*dbs.hq->customer_count(), 0u);
 }
@@ -220,7 +212,7 @@ TEST_F(Lifecycle, EditOfAPendingCustomerIsRefusedAndChangesNothing) {
   edited.profile.last_name = "Changed";
   auto refused = ask<customer>(w.terminals[0], atom::edit_v, edited);
   ASSERT_FALSE(refused);
-  EXPECT_EQ(code_of(refused.error()), ec::pending_customer_not_editable);
+  EXPECT_EQ(error_code(refused.error()), ec::pending_customer_not_editable);
   EXPECT_NE(describe(refused.error()).find("Pending sync"), std::string::npos);
   auto stored = dbs.channels[0]->find_by_guid(created->record.id.async_guid);
   EXPECT_EQ((*stored)->profile.last_name, "Tester");
@@ -236,7 +228,7 @@ TEST_F(Lifecycle, AddressOfAPendingCustomerNeedsItsFlag) {
     {address_purpose::home, "1 Main St", "Austin", "TX", "78701", "US", true});
   auto refused = ask<customer>(w.terminals[0], atom::edit_v, with_address);
   ASSERT_FALSE(refused);
-  EXPECT_EQ(code_of(refused.error()), ec::async_address_disabled);
+  EXPECT_EQ(error_code(refused.error()), ec::async_address_disabled);
 }
 
 TEST_F(Lifecycle, AddressOfAPendingCustomerIsSavedWithItsFlagAndReachesHq) {
@@ -268,7 +260,7 @@ TEST_F(Lifecycle, LoyaltyCardForAPendingCustomerIsRefused) {
   with_card.loyalty = loyalty_card{"LC-1", 0};
   auto refused = ask<customer>(w.terminals[0], atom::edit_v, with_card);
   ASSERT_FALSE(refused);
-  EXPECT_EQ(code_of(refused.error()), ec::loyalty_card_requires_account);
+  EXPECT_EQ(error_code(refused.error()), ec::loyalty_card_requires_account);
   // Once converted and distributed, the card is issued.
   conversion_cycle();
   auto converted = dbs.channels[0]->find_by_guid(created->record.id.async_guid);
@@ -290,7 +282,7 @@ TEST_F(Lifecycle, AffiliationsAndSecondaryContactsFollowEnhancedAsync) {
   d.profile.emails.push_back({"mo.work@example.com", false, {}});
   auto refused = create_at(0, d);
   ASSERT_FALSE(refused);
-  EXPECT_EQ(code_of(refused.error()), ec::async_secondary_contacts_disabled);
+  EXPECT_EQ(error_code(refused.error()), ec::async_secondary_contacts_disabled);
   auto plain = create_at(0, draft("Mo", "(415) 239-6003"));
   ASSERT_TRUE(plain);
   // Without enhanced async: no inherited affiliations, none may be added.
@@ -299,7 +291,7 @@ TEST_F(Lifecycle, AffiliationsAndSecondaryContactsFollowEnhancedAsync) {
   affiliated.profile.affiliations = {"Wine club"};
   auto no = ask<customer>(w.terminals[0], atom::edit_v, affiliated);
   ASSERT_FALSE(no);
-  EXPECT_EQ(code_of(no.error()), ec::async_affiliations_disabled);
+  EXPECT_EQ(error_code(no.error()), ec::async_affiliations_disabled);
 }
 
 TEST_F(Lifecycle, EnhancedAsyncAllowsAffiliationsAndSecondaryContacts) {
@@ -342,7 +334,7 @@ TEST_F(Lifecycle, AnInvalidDraftIsRefusedNamingTheFieldAndChangesNothing) {
   d.profile.emails.push_back({"not-an-email", true, {}});
   auto refused = create_at(0, d);
   ASSERT_FALSE(refused);
-  EXPECT_EQ(code_of(refused.error()), ec::email_missing_at);
+  EXPECT_EQ(error_code(refused.error()), ec::email_missing_at);
   EXPECT_EQ(error_field(refused.error()), "emails[0].address");
   EXPECT_EQ(*dbs.hq->customer_count(), 0u);
   EXPECT_EQ(*dbs.channels[0]->customer_count(), 0u);

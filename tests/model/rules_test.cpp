@@ -11,10 +11,6 @@ using namespace retailsim;
 
 namespace {
 
-ec code_of(const caf::error& err) {
-  return static_cast<ec>(err.code());
-}
-
 std::vector<customer_group> groups() {
   return {{"RETAIL", {{"CostCenter", "CC-100"}, {"Department", "Sales"}}},
           {"WHOLESALE", {{"CostCenter", "CC-900"}}}};
@@ -89,7 +85,7 @@ TEST(Inheritance, UnknownGroupOfTheDefaultCustomerIsAnError) {
   auto result = make_new_customer(draft(), s, groups(), {},
                                   creation_mode::sync);
   ASSERT_FALSE(result);
-  EXPECT_EQ(code_of(result.error()), ec::unknown_customer_group);
+  EXPECT_EQ(error_code(result.error()), ec::unknown_customer_group);
 }
 
 TEST(Inheritance, GivenValuesWinOverTheDefaults) {
@@ -195,7 +191,7 @@ TEST(Creation, AsyncAddressNeedsItsFlag) {
   auto refused = make_new_customer(d, store(), groups(), {},
                                    creation_mode::async);
   ASSERT_FALSE(refused);
-  EXPECT_EQ(code_of(refused.error()), ec::async_address_disabled);
+  EXPECT_EQ(error_code(refused.error()), ec::async_address_disabled);
   hq_feature_flags flags;
   flags.async_customer_addresses = true;
   EXPECT_TRUE(make_new_customer(d, store(), groups(), flags,
@@ -210,7 +206,7 @@ TEST(Creation, SecondaryContactsNeedMultipleContactsAndForAsyncEnhanced) {
   auto no_feature = make_new_customer(d, store(), groups(), {},
                                       creation_mode::sync);
   ASSERT_FALSE(no_feature);
-  EXPECT_EQ(code_of(no_feature.error()), ec::multiple_contacts_disabled);
+  EXPECT_EQ(error_code(no_feature.error()), ec::multiple_contacts_disabled);
   hq_feature_flags flags;
   flags.multiple_contacts_with_consent = true;
   EXPECT_TRUE(make_new_customer(d, store(), groups(), flags,
@@ -218,7 +214,7 @@ TEST(Creation, SecondaryContactsNeedMultipleContactsAndForAsyncEnhanced) {
   auto async_refused = make_new_customer(d, store(), groups(), flags,
                                          creation_mode::offline);
   ASSERT_FALSE(async_refused);
-  EXPECT_EQ(code_of(async_refused.error()),
+  EXPECT_EQ(error_code(async_refused.error()),
             ec::async_secondary_contacts_disabled);
   flags.enhanced_async_customer = true;
   EXPECT_TRUE(make_new_customer(d, store(), groups(), flags,
@@ -231,7 +227,7 @@ TEST(Creation, ExplicitAffiliationsOfAsyncCustomersNeedEnhanced) {
   auto refused = make_new_customer(d, store(), groups(), {},
                                    creation_mode::async);
   ASSERT_FALSE(refused);
-  EXPECT_EQ(code_of(refused.error()), ec::async_affiliations_disabled);
+  EXPECT_EQ(error_code(refused.error()), ec::async_affiliations_disabled);
 }
 
 // -- operations on existing customers: the whole flag table ------------------------------
@@ -262,7 +258,7 @@ TEST_P(Operation, FollowsTheLimitationTable) {
     EXPECT_FALSE(err) << describe(err);
   } else {
     ASSERT_TRUE(err) << to_string(p.op) << " was allowed";
-    EXPECT_EQ(code_of(err), p.expected) << describe(err);
+    EXPECT_EQ(error_code(err), p.expected) << describe(err);
     if (p.pending && p.expected != ec::multiple_contacts_disabled) {
       EXPECT_NE(describe(err).find("Pending sync"), std::string::npos);
     }

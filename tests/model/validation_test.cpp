@@ -12,11 +12,6 @@ using namespace retailsim;
 
 namespace {
 
-ec code_of(const caf::error& err) {
-  EXPECT_EQ(err.category(), caf::atom("retailsim")) << caf::to_string(err);
-  return static_cast<ec>(err.code());
-}
-
 std::string repeat(const std::string& s, size_t n) {
   std::string out;
   for (size_t i = 0; i < n; ++i)
@@ -77,7 +72,7 @@ class BadEmail : public ::testing::TestWithParam<bad_email> {};
 TEST_P(BadEmail, IsRefusedWithItsOwnCode) {
   auto result = normalize_email(GetParam().input, "emails[0].address");
   ASSERT_FALSE(result) << "accepted: " << *result;
-  EXPECT_EQ(code_of(result.error()), GetParam().expected)
+  EXPECT_EQ(error_code(result.error()), GetParam().expected)
     << describe(result.error());
   EXPECT_EQ(error_field(result.error()), "emails[0].address");
 }
@@ -147,7 +142,7 @@ class BadPhone : public ::testing::TestWithParam<bad_phone> {};
 TEST_P(BadPhone, IsRefusedWithItsOwnCode) {
   auto result = normalize_phone(GetParam().input, "US", "phones[1].number");
   ASSERT_FALSE(result) << "accepted: " << *result;
-  EXPECT_EQ(code_of(result.error()), GetParam().expected)
+  EXPECT_EQ(error_code(result.error()), GetParam().expected)
     << describe(result.error());
   EXPECT_EQ(error_field(result.error()), "phones[1].number");
 }
@@ -179,14 +174,14 @@ TEST(Text, LengthIsCountedInCharactersAtTheBoundary) {
                              100));
   auto over = normalize_text(repeat("a", 101), "first_name", 100);
   ASSERT_FALSE(over);
-  EXPECT_EQ(code_of(over.error()), ec::field_too_long);
+  EXPECT_EQ(error_code(over.error()), ec::field_too_long);
   EXPECT_EQ(error_field(over.error()), "first_name");
 }
 
 TEST(Text, RequiredFieldMustNotBeBlank) {
   auto blank = normalize_text("   ", "affiliations[0]", 60, true);
   ASSERT_FALSE(blank);
-  EXPECT_EQ(code_of(blank.error()), ec::field_required);
+  EXPECT_EQ(error_code(blank.error()), ec::field_required);
   EXPECT_TRUE(normalize_text("", "middle_name", 60, false));
 }
 
@@ -205,7 +200,7 @@ class BadName : public ::testing::TestWithParam<bad_text> {};
 TEST_P(BadName, IsRefusedNamingFieldAndByte) {
   auto result = normalize_text(GetParam().input, "last_name", 100);
   ASSERT_FALSE(result) << "accepted: " << *result;
-  EXPECT_EQ(code_of(result.error()), GetParam().expected)
+  EXPECT_EQ(error_code(result.error()), GetParam().expected)
     << describe(result.error());
   EXPECT_EQ(error_field(result.error()), "last_name");
   EXPECT_NE(describe(result.error()).find(GetParam().detail_fragment),
@@ -250,27 +245,27 @@ TEST(Text, SqlInjectionTextIsJustText) {
 
 TEST(Codes, CountryCurrencyLanguageDate) {
   EXPECT_EQ(*normalize_country("us", "country"), "US");
-  EXPECT_EQ(code_of(normalize_country("XX", "country").error()),
+  EXPECT_EQ(error_code(normalize_country("XX", "country").error()),
             ec::invalid_country);
-  EXPECT_EQ(code_of(normalize_country("USA", "country").error()),
+  EXPECT_EQ(error_code(normalize_country("USA", "country").error()),
             ec::invalid_country);
   EXPECT_EQ(*normalize_currency("eur", "currency"), "EUR");
-  EXPECT_EQ(code_of(normalize_currency("EURO", "currency").error()),
+  EXPECT_EQ(error_code(normalize_currency("EURO", "currency").error()),
             ec::invalid_currency);
-  EXPECT_EQ(code_of(normalize_currency("ZZZ", "currency").error()),
+  EXPECT_EQ(error_code(normalize_currency("ZZZ", "currency").error()),
             ec::invalid_currency);
   EXPECT_EQ(*normalize_language("en-us", "language"), "en-US");
   EXPECT_EQ(*normalize_language("fr", "language"), "fr");
-  EXPECT_EQ(code_of(normalize_language("english!", "language").error()),
+  EXPECT_EQ(error_code(normalize_language("english!", "language").error()),
             ec::invalid_language);
-  EXPECT_EQ(code_of(normalize_language("qqq-ZZ", "language").error()),
+  EXPECT_EQ(error_code(normalize_language("qqq-ZZ", "language").error()),
             ec::invalid_language);
   EXPECT_FALSE(check_date("2000-02-29", "date_of_birth"));
-  EXPECT_EQ(code_of(check_date("1900-02-29", "date_of_birth")),
+  EXPECT_EQ(error_code(check_date("1900-02-29", "date_of_birth")),
             ec::invalid_date);
-  EXPECT_EQ(code_of(check_date("2001-13-01", "date_of_birth")),
+  EXPECT_EQ(error_code(check_date("2001-13-01", "date_of_birth")),
             ec::invalid_date);
-  EXPECT_EQ(code_of(check_date("01/02/2001", "date_of_birth")),
+  EXPECT_EQ(error_code(check_date("01/02/2001", "date_of_birth")),
             ec::invalid_date);
 }
 
@@ -311,7 +306,7 @@ TEST(Draft, ErrorsNameTheNestedField) {
   d.profile.emails.push_back({"second@", false, {}});
   auto result = validate_draft(d, "US", wine_attributes());
   ASSERT_FALSE(result);
-  EXPECT_EQ(code_of(result.error()), ec::email_invalid_domain);
+  EXPECT_EQ(error_code(result.error()), ec::email_invalid_domain);
   EXPECT_EQ(error_field(result.error()), "emails[1].address");
 
   d = quick_add();
@@ -319,14 +314,14 @@ TEST(Draft, ErrorsNameTheNestedField) {
   d.profile.addresses[0].city = std::string(61, 'x');
   result = validate_draft(d, "US", wine_attributes());
   ASSERT_FALSE(result);
-  EXPECT_EQ(code_of(result.error()), ec::field_too_long);
+  EXPECT_EQ(error_code(result.error()), ec::field_too_long);
   EXPECT_EQ(error_field(result.error()), "addresses[0].city");
 
   d = quick_add();
   d.profile.business.tax_id = "DE\xE2\x80\xAE" "123";
   result = validate_draft(d, "US", wine_attributes());
   ASSERT_FALSE(result);
-  EXPECT_EQ(code_of(result.error()), ec::bidi_override);
+  EXPECT_EQ(error_code(result.error()), ec::bidi_override);
   EXPECT_EQ(error_field(result.error()), "business.tax_id");
 }
 
@@ -334,7 +329,7 @@ TEST(Draft, NeedsANameAnEmailOrAPhone) {
   customer_draft empty;
   auto result = validate_draft(empty, "US", {});
   ASSERT_FALSE(result);
-  EXPECT_EQ(code_of(result.error()), ec::no_identifying_field);
+  EXPECT_EQ(error_code(result.error()), ec::no_identifying_field);
   customer_draft phone_only;
   phone_only.profile.phones.push_back({"707-320-2478", false, {}});
   EXPECT_TRUE(validate_draft(phone_only, "US", {}));
@@ -346,7 +341,7 @@ TEST(Draft, TwoPrimaryEmailsAreRefused) {
   d.profile.emails.push_back({"other@example.com", true, {}});
   auto result = validate_draft(d, "US", wine_attributes());
   ASSERT_FALSE(result);
-  EXPECT_EQ(code_of(result.error()), ec::multiple_primary);
+  EXPECT_EQ(error_code(result.error()), ec::multiple_primary);
   EXPECT_EQ(error_field(result.error()), "emails");
 }
 
@@ -355,7 +350,7 @@ TEST(Draft, AttributesFollowTheirGroup) {
   d.profile.attributes.push_back({"shoe_size", attribute_type::integer, "9"});
   auto unknown = validate_draft(d, "US", wine_attributes());
   ASSERT_FALSE(unknown);
-  EXPECT_EQ(code_of(unknown.error()), ec::unknown_attribute);
+  EXPECT_EQ(error_code(unknown.error()), ec::unknown_attribute);
   EXPECT_EQ(error_field(unknown.error()), "attributes[1].name");
 
   d = quick_add();
@@ -363,20 +358,20 @@ TEST(Draft, AttributesFollowTheirGroup) {
     {"bottles_per_year", attribute_type::integer, "a dozen"});
   auto mismatch = validate_draft(d, "US", wine_attributes());
   ASSERT_FALSE(mismatch);
-  EXPECT_EQ(code_of(mismatch.error()), ec::attribute_type_mismatch);
+  EXPECT_EQ(error_code(mismatch.error()), ec::attribute_type_mismatch);
   EXPECT_EQ(error_field(mismatch.error()), "attributes[1].value");
 
   d = quick_add();
   d.profile.attributes.clear();
   auto missing = validate_draft(d, "US", wine_attributes());
   ASSERT_FALSE(missing);
-  EXPECT_EQ(code_of(missing.error()), ec::attribute_missing);
+  EXPECT_EQ(error_code(missing.error()), ec::attribute_missing);
 }
 
 TEST(Draft, InvalidStoreCountryIsReported) {
   auto result = validate_draft(quick_add(), "ZZ", wine_attributes());
   ASSERT_FALSE(result);
-  EXPECT_EQ(code_of(result.error()), ec::invalid_country);
+  EXPECT_EQ(error_code(result.error()), ec::invalid_country);
   EXPECT_EQ(error_field(result.error()), "store.operating_unit_country");
 }
 
@@ -385,11 +380,11 @@ TEST(Customer, GuidAndLoyaltyAreChecked) {
   c.id.async_guid = "not-a-guid";
   auto result = validate_customer(c, "US", {});
   ASSERT_FALSE(result);
-  EXPECT_EQ(code_of(result.error()), ec::invalid_guid);
+  EXPECT_EQ(error_code(result.error()), ec::invalid_guid);
   c.id.async_guid.clear();
   c.loyalty = loyalty_card{"LC-1", -5};
   result = validate_customer(c, "US", {});
   ASSERT_FALSE(result);
-  EXPECT_EQ(code_of(result.error()), ec::value_out_of_range);
+  EXPECT_EQ(error_code(result.error()), ec::value_out_of_range);
   EXPECT_EQ(error_field(result.error()), "loyalty.points");
 }

@@ -48,7 +48,7 @@ TEST(Channel, ACustomerNeedsAnIdentity) {
   auto ch = open_channel(":memory:");
   auto err = ch->add_customer(test::sample_customer("No", "Id"), at(1));
   ASSERT_TRUE(err);
-  EXPECT_EQ(static_cast<ec>(err.code()), ec::field_required);
+  EXPECT_EQ(error_code(err), ec::field_required);
   EXPECT_EQ(*ch->customer_count(), 0u);
 }
 
@@ -58,13 +58,13 @@ TEST(Channel, OneGuidAndOneAccountNumberOnlyOnce) {
   ASSERT_FALSE(ch->add_customer(ann, at(1)));
   auto dup = ch->add_customer(ann, at(2));
   ASSERT_TRUE(dup);
-  EXPECT_EQ(static_cast<ec>(dup.code()), ec::uniqueness_violation);
+  EXPECT_EQ(error_code(dup), ec::uniqueness_violation);
   auto sync = test::sample_customer("Bob", "Sync");
   sync.id.account_number = "C000000001";
   ASSERT_FALSE(ch->add_customer(sync, at(3)));
   auto dup_account = ch->add_customer(sync, at(4));
   ASSERT_TRUE(dup_account);
-  EXPECT_EQ(static_cast<ec>(dup_account.code()), ec::uniqueness_violation);
+  EXPECT_EQ(error_code(dup_account), ec::uniqueness_violation);
   EXPECT_EQ(*ch->customer_count(), 2u);
 }
 
@@ -91,7 +91,7 @@ TEST(Channel, PJobWatermarkSelectsOnlyNewPendingRows) {
   EXPECT_EQ((*next)[0].value.profile.first_name, "Dee");
   auto unknown = ch->advance_watermark("nope", 1);
   ASSERT_TRUE(unknown);
-  EXPECT_EQ(static_cast<ec>(unknown.code()), ec::not_found);
+  EXPECT_EQ(error_code(unknown), ec::not_found);
 }
 
 TEST(Channel, TheConvertedCustomerReplacesThePendingRowAndItsSalesFollow) {
@@ -143,7 +143,7 @@ TEST(Channel, DistributionInsertsUpdatesOrConverts) {
   EXPECT_EQ(ch->sales_for("C000000008")->size(), 1u);
   auto no_account = ch->apply_distributed(pending("Zed", 9), at(5));
   ASSERT_TRUE(no_account);
-  EXPECT_EQ(static_cast<ec>(no_account.code()), ec::field_required);
+  EXPECT_EQ(error_code(no_account), ec::field_required);
 }
 
 TEST(Channel, SalesWatermarkAndRetries) {
@@ -196,7 +196,7 @@ TEST(Channel, OfflineUploadIsAllOrNothingAndIdempotent) {
   bad.customers.front() = pending("Bob", 2);
   auto refused = ch->upload_offline(bad, at(4));
   ASSERT_FALSE(refused);
-  EXPECT_EQ(static_cast<ec>(refused.error().code()), ec::invalid_guid);
+  EXPECT_EQ(error_code(refused.error()), ec::invalid_guid);
   EXPECT_EQ(*ch->customer_count(), 1u);  // Bob was not written either
 }
 

@@ -66,7 +66,7 @@ TEST(Database, RefusesASchemaFromTheFutureAndLeavesItAlone) {
   }
   auto db = database::open(path, database_kind::test, two_steps, durability::full);
   ASSERT_FALSE(db);
-  EXPECT_EQ(static_cast<ec>(db.error().code()), ec::schema_too_new);
+  EXPECT_EQ(error_code(db.error()), ec::schema_too_new);
   EXPECT_EQ(error_field(db.error()), path);
   EXPECT_EQ(pragma(path, "user_version"), "9");
 }
@@ -77,7 +77,7 @@ TEST(Database, AFailingMigrationChangesNothing) {
   auto db = database::open(path, database_kind::test, {two_steps[0], "CREATE TABLE a (dup);"},
                            durability::full);
   ASSERT_FALSE(db);
-  EXPECT_EQ(static_cast<ec>(db.error().code()), ec::storage_failure);
+  EXPECT_EQ(error_code(db.error()), ec::storage_failure);
   EXPECT_EQ(pragma(path, "user_version"), "1");
 }
 
@@ -85,7 +85,7 @@ TEST(Database, NamesTheFileItCannotOpen) {
   auto db = database::open("/nonexistent-dir/x.db", database_kind::test, two_steps,
                            durability::full);
   ASSERT_FALSE(db);
-  EXPECT_EQ(static_cast<ec>(db.error().code()), ec::storage_failure);
+  EXPECT_EQ(error_code(db.error()), ec::storage_failure);
   EXPECT_EQ(error_field(db.error()), "/nonexistent-dir/x.db");
 }
 
@@ -114,14 +114,14 @@ TEST(Database, WriteRollsBackWhenTheBodyFails) {
     (*db)->handle().exec("INSERT INTO a VALUES (1)");
     return make_error(ec::not_found, "x", "abort");
   });
-  EXPECT_EQ(static_cast<ec>(err.code()), ec::not_found);
+  EXPECT_EQ(error_code(err), ec::not_found);
   EXPECT_EQ((*db)->handle().execAndGet("SELECT COUNT(*) FROM a").getInt(), 0);
   err = (*db)->write("test", [&]() -> caf::error {
     (*db)->handle().exec("INSERT INTO a VALUES (1)");
     (*db)->handle().exec("INSERT INTO no_such_table VALUES (1)");
     return {};
   });
-  EXPECT_EQ(static_cast<ec>(err.code()), ec::storage_failure);
+  EXPECT_EQ(error_code(err), ec::storage_failure);
   EXPECT_EQ((*db)->handle().execAndGet("SELECT COUNT(*) FROM a").getInt(), 0);
 }
 
@@ -153,7 +153,7 @@ TEST(Database, AStoreRefusesAnotherStoresFileAndLeavesItAlone) {
   auto before = pragma(path, "user_version");
   auto hq = hq_database::open(path);
   ASSERT_FALSE(hq);
-  EXPECT_EQ(static_cast<ec>(hq.error().code()), ec::wrong_database_kind);
+  EXPECT_EQ(error_code(hq.error()), ec::wrong_database_kind);
   EXPECT_EQ(error_field(hq.error()), path);
   EXPECT_NE(describe(hq.error()).find("found a retailsim offline database"),
             std::string::npos)
@@ -168,5 +168,5 @@ TEST(Database, AStoreRefusesAnotherStoresFileAndLeavesItAlone) {
   }
   auto channel = channel_database::open(other);
   ASSERT_FALSE(channel);
-  EXPECT_EQ(static_cast<ec>(channel.error().code()), ec::wrong_database_kind);
+  EXPECT_EQ(error_code(channel.error()), ec::wrong_database_kind);
 }

@@ -116,7 +116,7 @@ TEST(Hq, StagingRefusesCustomersThatAreNotPending) {
   c.id.account_number = "C1";
   auto r = hq->stage({{"S001", "B1", c}, {"S001", "B1", pending("Bob", 2)}}, at(1));
   ASSERT_FALSE(r);
-  EXPECT_EQ(static_cast<ec>(r.error().code()), ec::invalid_guid);
+  EXPECT_EQ(error_code(r.error()), ec::invalid_guid);
   EXPECT_EQ(*hq->staged_count(), 0u);  // the whole batch rolled back
 }
 
@@ -269,7 +269,7 @@ TEST(Hq, EditOfAnUnknownCustomerIsRefused) {
   ghost.id.account_number = "C404";
   auto err = hq->update_customer(ghost, "manager", at(1));
   ASSERT_TRUE(err);
-  EXPECT_EQ(static_cast<ec>(err.code()), ec::not_found);
+  EXPECT_EQ(error_code(err), ec::not_found);
 }
 
 TEST(Hq, SyncCreationWithAGuidIsIdempotentAndBlocksAsyncDuplicates) {

@@ -76,11 +76,11 @@ TEST(Offline, OnlyPendingCustomersAndEachGuidOnce) {
   with_account.id.account_number = "C1";
   auto err = (*db)->add_customer(with_account, at(1));
   ASSERT_TRUE(err);
-  EXPECT_EQ(static_cast<ec>(err.code()), ec::invalid_guid);
+  EXPECT_EQ(error_code(err), ec::invalid_guid);
   auto bob = offline_customer("Bob", 2);
   ASSERT_FALSE((*db)->add_customer(bob, at(1)));
   auto dup = (*db)->add_customer(bob, at(2));
   ASSERT_TRUE(dup);
-  EXPECT_EQ(static_cast<ec>(dup.code()), ec::uniqueness_violation);
+  EXPECT_EQ(error_code(dup), ec::uniqueness_violation);
   EXPECT_EQ(*(*db)->customers_to_upload_count(), 1u);
 }

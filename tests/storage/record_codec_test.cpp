@@ -45,7 +45,7 @@ TEST(RecordCodec, EveryFieldRoundTripsWithHostileCharacters) {
 TEST(RecordCodec, ACorruptRecordIsAnErrorNamingTheRow) {
   auto bad = storage::decode_customer("{\"account_number\": 5", "customers C1");
   ASSERT_FALSE(bad);
-  EXPECT_EQ(static_cast<ec>(bad.error().code()), ec::storage_failure);
+  EXPECT_EQ(error_code(bad.error()), ec::storage_failure);
   EXPECT_EQ(error_field(bad.error()), "customers C1");
 }
 
