@@ -106,6 +106,20 @@ std::string next_account_number(database& db) {
   return prefix + digits;
 }
 
+/// Records a sale; one uploaded after its customer was converted still
+/// names the GUID and is linked to the account number on the way in. Must
+/// run inside a write transaction. Returns true if the sale was new.
+bool insert_sale_relinked(database& db, const sale_transaction& sale) {
+  auto mapped = db.statement("SELECT account_number FROM guid_account_map "
+                             "WHERE async_guid = ?");
+  mapped.bind(1, sale.customer_ref);
+  if (!mapped.executeStep())
+    return insert_sale(db, "sales", sale);
+  auto relinked = sale;
+  relinked.customer_ref = mapped.getColumn(0).getString();
+  return insert_sale(db, "sales", relinked);
+}
+
 constexpr const char* next_change_seq
   = "(SELECT COALESCE(MAX(change_seq), 0) + 1 FROM customers)";
 
@@ -187,23 +201,8 @@ caf::expected<size_t> hq_database::stage(const std::vector<staged_customer>& bat
   size_t added = 0;
   auto err = db_->write("stage async customers", [&]() -> caf::error {
     auto& db = *db_;
-    for (const auto& sale : sales) {
-      std::string account;
-      {
-        auto mapped = db.statement("SELECT account_number FROM "
-                                   "guid_account_map WHERE async_guid = ?");
-        mapped.bind(1, sale.customer_ref);
-        if (mapped.executeStep())
-          account = mapped.getColumn(0).getString();
-      }
-      if (account.empty()) {
-        insert_sale(db, "sales", sale);
-      } else {
-        auto relinked = sale;
-        relinked.customer_ref = account;
-        insert_sale(db, "sales", relinked);
-      }
-    }
+    for (const auto& sale : sales)
+      insert_sale_relinked(db, sale);
     // A GUID that was converted already is not staged again: a P-job that
     // reruns after the async-sync job must not resurrect it. A GUID staged
     // already gets the newer record (an allowed edit while pending).
@@ -453,16 +452,14 @@ hq_database::history(const std::string& account_number) {
 }
 
 caf::expected<bool> hq_database::record_sale(const sale_transaction& sale) {
-  // A sale uploaded after its customer was converted still names the GUID:
-  // link it to the account number on the way in.
-  auto mapped = account_for_guid(sale.customer_ref);
-  if (!mapped)
-    return mapped.error();
-  if (mapped->empty())
-    return storage::record_sale(*db_, sale);
-  auto relinked = sale;
-  relinked.customer_ref = *mapped;
-  return storage::record_sale(*db_, relinked);
+  bool added = false;
+  auto err = db_->write("record sale", [&]() -> caf::error {
+    added = insert_sale_relinked(*db_, sale);
+    return {};
+  });
+  if (err)
+    return err;
+  return added;
 }
 
 caf::expected<std::string>
