@@ -57,6 +57,37 @@ void go_offline(self_ptr self, const caf::error& cause) {
 
 void finish_flush(self_ptr self);
 
+/// Whether the terminal is online; a terminal whose network to the store is
+/// down goes offline here, before trying a call.
+bool still_online(self_ptr self) {
+  auto& st = self->state;
+  if (st.online && !st.link_up)
+    go_offline(self, make_error(ec::store_unreachable, st.cfg.terminal_id,
+                                "network to the store is down"));
+  return st.online;
+}
+
+/// A continuation that answers a typed request with the result.
+template <class T>
+then_fn<T> reply_to(caf::typed_response_promise<T> promise) {
+  return [promise](caf::expected<T> result) mutable {
+    if (result)
+      promise.deliver(std::move(*result));
+    else
+      promise.deliver(result.error());
+  };
+}
+
+/// Offline customers not uploaded yet (0 when the offline file is closed:
+/// it is closed only once everything is uploaded).
+uint64_t offline_left(self_ptr self) {
+  auto& db = self->state.offline_db;
+  if (!db)
+    return 0;
+  auto n = db->customers_to_upload_count();
+  return n ? *n : 0;
+}
+
 /// Runs `online` when the terminal is online and its network is up; when the
 /// store turns out unreachable, goes offline and runs `offline` instead.
 /// Counts the operation in flight until `k` has run.
@@ -70,10 +101,7 @@ void online_or_offline(self_ptr self, Online online, Offline offline,
     if (--self->state.in_flight == 0 && !self->state.flushes.empty())
       finish_flush(self);
   };
-  if (st.online && !st.link_up)
-    go_offline(self, make_error(ec::store_unreachable, st.cfg.terminal_id,
-                                "network to the store is down"));
-  if (!st.online) {
+  if (!still_online(self)) {
     k(offline());
     return;
   }
@@ -247,11 +275,7 @@ void maybe_reconnect(self_ptr self, bool force, std::function<void()> k) {
 void finish_flush(self_ptr self) {
   maybe_reconnect(self, true, [self] {
     auto& st = self->state;
-    uint64_t left = 0;
-    if (st.offline_db) {
-      auto n = st.offline_db->customers_to_upload_count();
-      left = n ? *n : 0;
-    }
+    auto left = offline_left(self);
     auto waiting = std::move(st.flushes);
     st.flushes.clear();
     for (auto& promise : waiting)
@@ -454,60 +478,34 @@ terminal(terminal_actor::stateful_pointer<terminal_state> self,
         search_query& query) -> caf::result<std::vector<customer>> {
       auto promise = self->make_response_promise<std::vector<customer>>();
       maybe_reconnect(self, false, [self, promise, query]() mutable {
-        op_search(self, query,
-                  [promise](caf::expected<std::vector<customer>> r) mutable {
-                    if (r)
-                      promise.deliver(std::move(*r));
-                    else
-                      promise.deliver(r.error());
-                  });
+        op_search(self, query, reply_to(promise));
       });
       return promise;
     },
     [=](atom::create, customer_draft& draft) -> caf::result<created_customer> {
       auto promise = self->make_response_promise<created_customer>();
-      op_create(self, std::move(draft),
-                [promise](caf::expected<created_customer> r) mutable {
-                  if (r)
-                    promise.deliver(std::move(*r));
-                  else
-                    promise.deliver(r.error());
-                });
+      op_create(self, std::move(draft), reply_to(promise));
       return promise;
     },
     [=](atom::edit, customer& record) -> caf::result<customer> {
-      auto& st = self->state;
-      if (st.online && !st.link_up)
-        go_offline(self, make_error(ec::store_unreachable, st.cfg.terminal_id,
-                                    "network to the store is down"));
-      if (!st.online)
+      if (!still_online(self))
         return make_error(ec::unavailable_offline, "customer",
                           "editing a customer is unavailable while the "
                           "terminal is offline");
       auto promise = self->make_response_promise<customer>();
       ask_store<customer>(
         self,
-        [self, promise](caf::expected<customer> r) mutable {
-          if (r) {
-            promise.deliver(std::move(*r));
-            return;
-          }
-          if (lost_connection(r.error()))
+        [self, reply = reply_to(promise)](caf::expected<customer> r) {
+          if (!r && lost_connection(r.error()))
             go_offline(self, r.error());
-          promise.deliver(r.error());
+          reply(std::move(r));
         },
         atom::edit_v, std::move(record), self->state.cfg.terminal_id);
       return promise;
     },
     [=](atom::sale, sale_transaction& sale) -> caf::result<bool> {
       auto promise = self->make_response_promise<bool>();
-      op_sale(self, std::move(sale),
-              [promise](caf::expected<bool> r) mutable {
-                if (r)
-                  promise.deliver(*r);
-                else
-                  promise.deliver(r.error());
-              });
+      op_sale(self, std::move(sale), reply_to(promise));
       return promise;
     },
     [=](atom::link, bool up) { self->state.link_up = up; },
@@ -521,13 +519,7 @@ terminal(terminal_actor::stateful_pointer<terminal_state> self,
       return promise;
     },
     [=](atom::status) -> caf::result<bool, uint64_t> {
-      auto& st = self->state;
-      uint64_t left = 0;
-      if (st.offline_db) {
-        auto n = st.offline_db->customers_to_upload_count();
-        left = n ? *n : 0;
-      }
-      return {st.online, left};
+      return {self->state.online, offline_left(self)};
     },
     [=](atom::tick) {
       auto& st = self->state;
