@@ -17,7 +17,8 @@ namespace retailsim {
 
 namespace {
 
-/// Everything the flags say, as typed; turned into a run_config after parsing.
+/// Everything the flags say, as typed; turned into a run_config after
+/// parsing. Ranges are checked once, by validate(run_config), not here.
 struct run_flags {
   size_t stores = 20;
   size_t terminals = 4;
@@ -168,10 +169,8 @@ void add_run_command(CLI::App& app, int& exit_code) {
            "summary.json to the output folder.");
   auto& f = *flags;
   run->add_option("--stores", f.stores, "Number of stores")
-    ->check(CLI::Range(1, 100000))
     ->capture_default_str();
   run->add_option("--terminals", f.terminals, "POS terminals per store")
-    ->check(CLI::Range(1, 1000))
     ->capture_default_str();
   run->add_option("--hours", f.hours, "Length of the business day (simulated)")
     ->capture_default_str();
@@ -205,7 +204,6 @@ void add_run_command(CLI::App& app, int& exit_code) {
     ->capture_default_str();
   run->add_option("--hq-workers", f.hq_workers,
                   "Concurrent Sync creations HQ serves")
-    ->check(CLI::Range(1, 10000))
     ->capture_default_str();
   run->add_option("--hq-service", f.hq_service,
                   "HQ service time per Sync creation (seconds): constant:X, "
@@ -228,10 +226,8 @@ void add_run_command(CLI::App& app, int& exit_code) {
     ->capture_default_str();
   run->add_option("--address-book-size", f.address_book_size,
                   "Consecutive stores per customer address book")
-    ->check(CLI::Range(1, 100000))
     ->capture_default_str();
   run->add_option("--threads", f.threads, "Realtime: scheduler threads")
-    ->check(CLI::Range(1, 256))
     ->capture_default_str();
   run->add_option("--scheduler", f.scheduler,
                   "Realtime: CAF scheduler policy, sharing or stealing")
