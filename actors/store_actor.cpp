@@ -39,7 +39,6 @@ caf::expected<created_customer> create_async(self_ptr self, customer record,
                                              creation_mode mode,
                                              bool fell_back) {
   auto& st = self->state;
-  record.id.account_number.clear();
   if (auto err = st.db->add_customer(record, st.cfg.clock.now(self->clock())))
     return err;
   return created_customer{std::move(record), mode, fell_back};

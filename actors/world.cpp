@@ -183,10 +183,22 @@ std::string terminals_dir(const run_config& cfg) {
   return (std::filesystem::path{cfg.output_dir} / "terminals").string();
 }
 
-storage::durability durability_of(const run_config& cfg) {
-  return cfg.runtime == runtime_kind::virtual_time
+/// How each database of a run keeps its writes:
+///
+/// | database         | virtual   | realtime |
+/// |------------------|-----------|----------|
+/// | HQ, channels     | in_memory | full     |
+/// | terminal offline | simulated | full     |
+///
+/// Terminals' offline files stay files in virtual runs: a terminal restart
+/// must find what it wrote.
+storage::durability durability_of(const run_config& cfg,
+                                  storage::database_kind kind) {
+  if (cfg.runtime == runtime_kind::realtime)
+    return storage::durability::full;
+  return kind == storage::database_kind::offline
            ? storage::durability::simulated
-           : storage::durability::full;
+           : storage::durability::in_memory;
 }
 
 } // namespace
@@ -209,21 +221,17 @@ caf::expected<world_databases> open_databases(const run_config& cfg) {
                         "cannot create folder: " + err.message());
   }
   world_databases out;
-  // HQ and channels work in memory in virtual runs and are written out at
-  // the end; terminals' offline files stay files, since a terminal restart
-  // must find what it wrote.
-  auto shared_mode = cfg.runtime == runtime_kind::virtual_time
-                       ? storage::durability::in_memory
-                       : storage::durability::full;
   auto hq = storage::hq_database::open(
-    (std::filesystem::path{cfg.output_dir} / "hq.db").string(), shared_mode);
+    (std::filesystem::path{cfg.output_dir} / "hq.db").string(),
+    durability_of(cfg, storage::database_kind::hq));
   if (!hq)
     return hq.error();
   out.hq = std::move(*hq);
   for (size_t i = 0; i < cfg.stores; ++i) {
     auto path = (std::filesystem::path{stores_dir(cfg)} / (store_id(i) + ".db"))
                   .string();
-    auto ch = storage::channel_database::open(path, shared_mode);
+    auto ch = storage::channel_database::open(
+      path, durability_of(cfg, storage::database_kind::channel));
     if (!ch)
       return ch.error();
     out.channels.push_back(std::move(*ch));
@@ -258,7 +266,7 @@ terminal_config terminal_config_for(const run_config& cfg, size_t s, size_t t,
   tc.offline_db_path = (std::filesystem::path{terminals_dir(cfg)}
                         / (tc.terminal_id + ".db"))
                          .string();
-  tc.durability = durability_of(cfg);
+  tc.durability = durability_of(cfg, storage::database_kind::offline);
   tc.offline_timeout = cfg.offline_timeout;
   tc.reconnect_interval = cfg.reconnect_interval;
   tc.cashier = cfg.cashier;
