@@ -20,7 +20,10 @@ namespace {
 
 /// What the closing actor found.
 struct closing_report {
+  /// The closing sequence ended, one way or the other.
   std::atomic<bool> done{false};
+  /// A terminal or a job did not answer: closing is incomplete.
+  std::atomic<bool> failed{false};
   std::atomic<uint64_t> offline_left{0};
 };
 
@@ -53,7 +56,10 @@ void closer(caf::event_based_actor* self, std::shared_ptr<const world> w,
   for (auto& term : w->terminals)
     self->send(term, atom::link_v, true);
   auto run_jobs = [self, w, report, timeout] {
-    auto fail = [report](caf::error&) { report->done = true; };
+    auto fail = [report](caf::error&) {
+      report->failed = true;
+      report->done = true;
+    };
     auto jobs = w->jobs;
     self->request(jobs, timeout, atom::run_job_v, job_kind::p_job)
       .then(
@@ -95,7 +101,10 @@ void closer(caf::event_based_actor* self, std::shared_ptr<const world> w,
       }
     };
     self->request(term, timeout, atom::flush_v)
-      .then(done, [=](caf::error&) { done(1); });
+      .then(done, [=](caf::error&) {
+        report->failed = true;
+        done(0);
+      });
   };
   auto window = std::min<size_t>(64, w->terminals.size());
   for (size_t i = 0; i < window; ++i)
@@ -149,7 +158,7 @@ run_outcome run_virtual(const run_config& cfg, caf::actor_system& sys,
       break;
   }
   out.simulated = cfg.duration;
-  out.closed = report->done;
+  out.closed = report->done && !report->failed;
   out.offline_left = report->offline_left;
   // Stop the actors: the coordinator is single-threaded, so run until idle.
   stop_world(w);
@@ -177,7 +186,7 @@ run_outcome run_realtime(const run_config& cfg, caf::actor_system& sys,
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   run_outcome out;
   out.simulated = cfg.duration;
-  out.closed = report->done;
+  out.closed = report->done && !report->failed;
   out.offline_left = report->offline_left;
   stop_world(w);
   out.wall_seconds
