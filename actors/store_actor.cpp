@@ -36,12 +36,11 @@ bool is_rts_failure(const caf::error& err) {
 
 /// Async creation: the record becomes a pending row with its GUID.
 caf::expected<created_customer> create_async(self_ptr self, customer record,
-                                             creation_mode mode,
                                              bool fell_back) {
   auto& st = self->state;
   if (auto err = st.db->add_customer(record, st.cfg.clock.now(self->clock())))
     return err;
-  return created_customer{std::move(record), mode, fell_back};
+  return created_customer{std::move(record), creation_mode::async, fell_back};
 }
 
 } // namespace
@@ -101,8 +100,7 @@ store(store_actor::stateful_pointer<store_state> self, store_config cfg,
                                ? make_async_guid(st.rng.next(), st.rng.next())
                                : req.request_guid;
       if (mode == creation_mode::async) {
-        auto created = create_async(self, std::move(record),
-                                    creation_mode::async, false);
+        auto created = create_async(self, std::move(record), false);
         if (!created)
           return created.error();
         return std::move(*created);
@@ -130,8 +128,7 @@ store(store_actor::stateful_pointer<store_state> self, store_config cfg,
               return;
             }
             emit(self, event_kind::rts_fallback, event_detail(err));
-            auto created = create_async(self, std::move(record),
-                                        creation_mode::async, true);
+            auto created = create_async(self, std::move(record), true);
             if (created)
               promise.deliver(std::move(*created));
             else

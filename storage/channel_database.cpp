@@ -305,19 +305,16 @@ caf::expected<std::vector<sequenced<sale_transaction>>>
 channel_database::sales_after(int64_t watermark, size_t limit) {
   std::vector<sequenced<sale_transaction>> out;
   auto err = db_->read("read sales", [&]() -> caf::error {
-    auto seqs = db_->statement("SELECT seq, transaction_id FROM "
-                                          "sales WHERE seq > ? ORDER BY seq "
-                                          "LIMIT ?");
-    seqs.bind(1, watermark);
-    seqs.bind(2, static_cast<int64_t>(limit));
-    while (seqs.executeStep()) {
-      auto seq = seqs.getColumn(0).getInt64();
-      auto rows = select_sales(*db_, "sales", "transaction_id = ?",
-                               seqs.getColumn(1).getString());
-      if (!rows)
-        return rows.error();
-      for (auto& row : *rows)
-        out.push_back({seq, std::move(row)});
+    auto rows = db_->statement("SELECT seq, " RETAILSIM_SALE_FIELDS
+                               " FROM sales WHERE seq > ? ORDER BY seq "
+                               "LIMIT ?");
+    rows.bind(1, watermark);
+    rows.bind(2, static_cast<int64_t>(limit));
+    while (rows.executeStep()) {
+      auto sale = read_sale(rows, 1, "sales");
+      if (!sale)
+        return sale.error();
+      out.push_back({rows.getColumn(0).getInt64(), std::move(*sale)});
     }
     return {};
   });

@@ -27,31 +27,36 @@ bool insert_sale(database& db, const char* table,
   return insert.exec() == 1;
 }
 
+caf::expected<sale_transaction> read_sale(database::statement_ref& row,
+                                          int first, const char* table) {
+  sale_transaction s;
+  s.transaction_id = row.getColumn(first).getString();
+  s.store_id = row.getColumn(first + 1).getString();
+  s.terminal_id = row.getColumn(first + 2).getString();
+  s.customer_ref = row.getColumn(first + 3).getString();
+  s.amount_cents = row.getColumn(first + 4).getInt64();
+  s.occurred_at = from_db_time(row.getColumn(first + 5).getInt64());
+  auto lines = decode_sale_lines(row.getColumn(first + 6).getString(),
+                                 std::string{table} + " " + s.transaction_id);
+  if (!lines)
+    return lines.error();
+  s.lines = std::move(*lines);
+  return s;
+}
+
 caf::expected<std::vector<sale_transaction>>
 select_sales(database& db, const char* table, const char* where,
              const std::string& value) {
-  auto query = db.statement(std::string{"SELECT transaction_id, store_id, "
-                                        "terminal_id, customer_ref, "
-                                        "amount_cents, occurred_at, lines "
-                                        "FROM "}
+  auto query = db.statement(std::string{"SELECT " RETAILSIM_SALE_FIELDS
+                                        " FROM "}
                             + table + " WHERE " + where + " ORDER BY seq");
   query.bind(1, value);
   std::vector<sale_transaction> out;
   while (query.executeStep()) {
-    sale_transaction s;
-    s.transaction_id = query.getColumn(0).getString();
-    s.store_id = query.getColumn(1).getString();
-    s.terminal_id = query.getColumn(2).getString();
-    s.customer_ref = query.getColumn(3).getString();
-    s.amount_cents = query.getColumn(4).getInt64();
-    s.occurred_at = from_db_time(query.getColumn(5).getInt64());
-    auto lines = decode_sale_lines(query.getColumn(6).getString(),
-                                   std::string{table} + " "
-                                     + s.transaction_id);
-    if (!lines)
-      return lines.error();
-    s.lines = std::move(*lines);
-    out.push_back(std::move(s));
+    auto sale = read_sale(query, 0, table);
+    if (!sale)
+      return sale.error();
+    out.push_back(std::move(*sale));
   }
   return out;
 }

@@ -26,6 +26,16 @@ namespace retailsim::storage {
   "amount_cents INTEGER NOT NULL, occurred_at INTEGER NOT NULL, "              \
   "lines TEXT NOT NULL"
 
+/// The columns read_sale reads, in its order, for SELECT statements.
+#define RETAILSIM_SALE_FIELDS                                                  \
+  "transaction_id, store_id, terminal_id, customer_ref, amount_cents, "        \
+  "occurred_at, lines"
+
+/// A sale from the columns RETAILSIM_SALE_FIELDS, starting at column
+/// `first` of the current row; `table` names the row in errors.
+caf::expected<sale_transaction> read_sale(database::statement_ref& row,
+                                          int first, const char* table);
+
 /// Inserts unless the transaction id exists; returns true if inserted.
 bool insert_sale(database& db, const char* table,
                  const sale_transaction& sale);
