@@ -2,6 +2,7 @@
 
 #include "storage/database.hpp"
 
+#include <filesystem>
 #include <fstream>
 
 #include <gtest/gtest.h>
@@ -99,10 +100,6 @@ TEST(Database, StoresUseWalAndFullDurability) {
   ASSERT_TRUE(offline);
   for (auto name : {"hq.db", "store.db", "terminal.db"})
     EXPECT_EQ(pragma(dir.file(name), "journal_mode"), "wal") << name;
-  // synchronous is per connection: check it on the stores' own connections.
-  auto full = database::open(dir.file("x.db"), database_kind::test, two_steps, durability::full);
-  ASSERT_TRUE(full);
-  EXPECT_EQ((*full)->handle().execAndGet("PRAGMA synchronous").getInt(), 2);
   EXPECT_EQ((*hq)->schema_version(),
             static_cast<int>(hq_database::migrations().size()));
 }
@@ -169,4 +166,40 @@ TEST(Database, AStoreRefusesAnotherStoresFileAndLeavesItAlone) {
   auto channel = channel_database::open(other);
   ASSERT_FALSE(channel);
   EXPECT_EQ(error_code(channel.error()), ec::wrong_database_kind);
+}
+
+TEST(Database, EachDurabilityModeSetsWhatItPromises) {
+  test::temp_dir dir;
+  auto full = database::open(dir.file("full.db"), database_kind::test,
+                             two_steps, durability::full);
+  ASSERT_TRUE(full);
+  EXPECT_EQ((*full)->handle().execAndGet("PRAGMA synchronous").getInt(), 2);
+  auto simulated = database::open(dir.file("sim.db"), database_kind::test,
+                                  two_steps, durability::simulated);
+  ASSERT_TRUE(simulated);
+  auto& h = (*simulated)->handle();
+  EXPECT_EQ(h.execAndGet("PRAGMA synchronous").getInt(), 0);
+  EXPECT_EQ(h.execAndGet("PRAGMA locking_mode").getString(), "exclusive");
+}
+
+TEST(Database, InMemoryWorkReachesItsFileOnlyWhenPersisted) {
+  test::temp_dir dir;
+  auto path = dir.file("mem.db");
+  auto db = database::open(path, database_kind::test, two_steps,
+                           durability::in_memory);
+  ASSERT_TRUE(db) << describe(db.error());
+  (*db)->handle().exec("INSERT INTO a VALUES (42)");
+  EXPECT_FALSE(std::filesystem::exists(path));
+  ASSERT_FALSE((*db)->persist());
+  EXPECT_EQ(pragma(path, "user_version"), "2");
+  {
+    SQLite::Database raw{path};
+    EXPECT_EQ(raw.execAndGet("SELECT x FROM a").getInt(), 42);
+  }
+  // Reopening in memory starts from what the file holds.
+  db->reset();
+  auto again = database::open(path, database_kind::test, two_steps,
+                              durability::in_memory);
+  ASSERT_TRUE(again) << describe(again.error());
+  EXPECT_EQ((*again)->handle().execAndGet("SELECT x FROM a").getInt(), 42);
 }
