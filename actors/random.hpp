@@ -80,11 +80,6 @@ struct distribution {
 
 std::string to_string(const distribution& x);
 
-/// Parses "constant:2", "uniform:1,3", "exp:30", "lognormal:0.05,0.5";
-/// returns false with a message naming the problem.
-bool parse_distribution(const std::string& text, distribution& out,
-                        std::string& problem);
-
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, distribution& x) {
   return f(caf::meta::type_name("distribution"), x.shape, x.a, x.b);

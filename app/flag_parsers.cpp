@@ -1,6 +1,7 @@
 #include "app/flag_parsers.hpp"
 
 #include <cctype>
+#include <cmath>
 #include <cstdlib>
 
 namespace retailsim {
@@ -15,6 +16,24 @@ bool parse_number(const std::string& text, uint64_t& out) {
       return false;
   out = std::strtoull(text.c_str(), nullptr, 10);
   return true;
+}
+
+/// The parts of a comma-separated list ("" gives no parts; "a,,b" an empty
+/// middle one, which the callers refuse).
+std::vector<std::string> split_list(const std::string& text) {
+  std::vector<std::string> out;
+  if (text.empty())
+    return out;
+  size_t start = 0;
+  for (;;) {
+    auto comma = text.find(',', start);
+    out.push_back(text.substr(start, comma == std::string::npos
+                                       ? std::string::npos
+                                       : comma - start));
+    if (comma == std::string::npos)
+      return out;
+    start = comma + 1;
+  }
 }
 
 bool parse_span(const std::string& text, caf::timespan& start,
@@ -81,14 +100,7 @@ bool parse_duration(const std::string& text, caf::timespan& out,
 bool parse_store_list(const std::string& text, size_t stores,
                       std::vector<uint32_t>& out, std::string& problem) {
   out.clear();
-  if (text.empty())
-    return true;
-  size_t start = 0;
-  while (start <= text.size()) {
-    auto comma = text.find(',', start);
-    auto part = text.substr(start, comma == std::string::npos
-                                     ? std::string::npos
-                                     : comma - start);
+  for (const auto& part : split_list(text)) {
     uint64_t first = 0;
     uint64_t last = 0;
     auto dash = part.find('-');
@@ -109,9 +121,6 @@ bool parse_store_list(const std::string& text, size_t stores,
     }
     for (auto s = first; s <= last; ++s)
       out.push_back(static_cast<uint32_t>(s - 1));
-    if (comma == std::string::npos)
-      break;
-    start = comma + 1;
   }
   return true;
 }
@@ -181,12 +190,7 @@ bool parse_link_fault(const std::string& text, link_fault& out,
 bool parse_feature_flags(const std::string& text, hq_feature_flags& out,
                          std::string& problem) {
   out = {};
-  size_t start = 0;
-  while (!text.empty() && start <= text.size()) {
-    auto comma = text.find(',', start);
-    auto name = text.substr(start, comma == std::string::npos
-                                     ? std::string::npos
-                                     : comma - start);
+  for (const auto& name : split_list(text)) {
     if (name == "multiple_contacts")
       out.multiple_contacts_with_consent = true;
     else if (name == "async_addresses")
@@ -201,9 +205,61 @@ bool parse_feature_flags(const std::string& text, hq_feature_flags& out,
                   "edit_async)";
       return false;
     }
-    if (comma == std::string::npos)
-      break;
-    start = comma + 1;
+  }
+  return true;
+}
+
+bool parse_distribution(const std::string& text, distribution& out,
+                        std::string& problem) {
+  auto colon = text.find(':');
+  if (colon == std::string::npos) {
+    problem = "expected KIND:PARAMS (constant:2, uniform:1,3, exp:30, "
+              "lognormal:0.05,0.5), got '" + text + "'";
+    return false;
+  }
+  auto name = text.substr(0, colon);
+  std::vector<double> values;
+  for (const auto& part : split_list(text.substr(colon + 1))) {
+    char* end = nullptr;
+    double v = std::strtod(part.c_str(), &end);
+    if (part.empty() || *end != '\0' || !std::isfinite(v) || v < 0) {
+      problem = "'" + part + "' in '" + text
+                + "' is not a non-negative number";
+      return false;
+    }
+    values.push_back(v);
+  }
+  auto need = [&](size_t n) {
+    if (values.size() == n)
+      return true;
+    problem = "'" + name + "' takes " + std::to_string(n)
+              + " parameter(s), got " + std::to_string(values.size());
+    return false;
+  };
+  if (name == "constant") {
+    if (!need(1))
+      return false;
+    out = distribution::constant(values[0]);
+  } else if (name == "uniform") {
+    if (!need(2))
+      return false;
+    if (values[1] < values[0]) {
+      problem = "uniform:LOW,HIGH needs LOW <= HIGH in '" + text + "'";
+      return false;
+    }
+    out = distribution::uniform(values[0], values[1]);
+  } else if (name == "exp") {
+    if (!need(1))
+      return false;
+    out = distribution::exponential(values[0]);
+  } else if (name == "lognormal") {
+    if (!need(2))
+      return false;
+    out = distribution::lognormal(values[0], values[1]);
+  } else {
+    problem = "unknown distribution '" + name
+              + "' (constant, uniform, exp, lognormal)";
+    return false;
   }
   return true;
 }

@@ -10,6 +10,7 @@
 
 #include "caf/timespan.hpp"
 
+#include "actors/random.hpp"
 #include "actors/world.hpp"
 
 namespace retailsim {
@@ -29,6 +30,11 @@ bool parse_offline_window(const std::string& text, offline_window& out,
 /// "STORE@START-END[:down|slow]", e.g. "4@1h-1h30m:slow".
 bool parse_link_fault(const std::string& text, link_fault& out,
                       std::string& problem);
+
+/// "constant:2", "uniform:1,3", "exp:30", "lognormal:0.05,0.5" (seconds
+/// for durations); the text to_string(distribution) writes.
+bool parse_distribution(const std::string& text, distribution& out,
+                        std::string& problem);
 
 /// Comma-separated HQ feature names: multiple_contacts, async_addresses,
 /// enhanced_async, edit_async.

@@ -118,6 +118,10 @@ double hours(caf::timespan x) {
   return std::chrono::duration<double, std::ratio<3600>>(x).count();
 }
 
+double minutes(caf::timespan x) {
+  return std::chrono::duration<double, std::ratio<60>>(x).count();
+}
+
 } // namespace
 
 void print_summary(std::ostream& out, const run_summary& s) {
@@ -209,6 +213,22 @@ caf::expected<std::string> write_summary_json(const run_summary& s) {
     {"terminals_per_store", c.terminals_per_store},
     {"async_stores", c.async_stores},
     {"simulated_hours", hours(c.duration)},
+    {"config",
+     {{"hq_workers", c.hq.workers},
+      {"hq_service_s", to_string(c.hq.service_time)},
+      {"rts_latency_s", to_string(c.link.latency)},
+      {"session_gap_s", to_string(c.cashier.session_gap)},
+      {"rts_policy", to_string(c.rts_policy)},
+      {"address_book_size", c.address_book_size},
+      {"job_interval_min",
+       {{"p_job", minutes(c.jobs.p_job.interval)},
+        {"async_sync", minutes(c.jobs.async_sync.interval)},
+        {"dist_1010", minutes(c.jobs.dist_1010.interval)}}},
+      {"features",
+       {{"multiple_contacts", c.flags.multiple_contacts_with_consent},
+        {"async_addresses", c.flags.async_customer_addresses},
+        {"enhanced_async", c.flags.enhanced_async_customer},
+        {"edit_async", c.flags.edit_async_customers}}}}},
     {"wall_seconds", s.outcome.wall_seconds},
     {"fingerprint", hex(r.fingerprint)},
     {"events", r.events},
