@@ -96,4 +96,18 @@ struct sim_clock {
   }
 };
 
+/// What every actor takes from its run: the seed of its generator, the
+/// simulated clock, and where its events go.
+struct actor_env {
+  uint64_t seed = 0;
+  sim_clock clock;
+  event_sink_ptr events;
+
+  /// Records `e` with its time set to now (simulated).
+  void emit(const caf::actor_clock& now, event e) const {
+    e.at = clock.elapsed(now);
+    events->record(e);
+  }
+};
+
 } // namespace retailsim

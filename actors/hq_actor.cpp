@@ -10,8 +10,7 @@ using self_ptr = hq_actor::stateful_pointer<hq_state>;
 
 void emit(self_ptr self, event_kind kind, uint8_t detail, int64_t value) {
   auto& st = self->state;
-  st.cfg.events->record(
-    {st.cfg.clock.elapsed(self->clock()), kind, detail, 0, 0, value, 0});
+  st.cfg.env.emit(self->clock(), {{}, kind, detail, 0, 0, value, 0});
 }
 
 /// Commits one Sync creation and answers the caller.
@@ -20,7 +19,7 @@ void finish(self_ptr self, hq_state::sync_call& call) {
   const auto& req = call.request;
   auto created = st.db->create_customer(req.record, req.store_id,
                                         req.address_book, req.cashier,
-                                        st.cfg.clock.now(self->clock()));
+                                        st.cfg.env.clock.now(self->clock()));
   if (!created) {
     emit(self, event_kind::hq_refused, static_cast<uint8_t>(ec::storage_failure),
          0);
@@ -67,7 +66,7 @@ hq_actor::behavior_type hq(hq_actor::stateful_pointer<hq_state> self,
                            hq_config cfg,
                            std::shared_ptr<storage::hq_database> db) {
   auto& st = self->state;
-  st.rng = actor_rng{cfg.seed, "hq"};
+  st.rng = actor_rng{cfg.env.seed, "hq"};
   st.cfg = std::move(cfg);
   st.db = std::move(db);
   return {
@@ -109,7 +108,7 @@ hq_actor::behavior_type hq(hq_actor::stateful_pointer<hq_state> self,
     [=](atom::stage, pjob_batch& batch,
         const std::string& address_book) -> caf::result<uint64_t> {
       auto& st = self->state;
-      auto now = st.cfg.clock.now(self->clock());
+      auto now = st.cfg.env.clock.now(self->clock());
       std::vector<storage::staged_customer> staged;
       staged.reserve(batch.customers.size());
       for (auto& c : batch.customers)
@@ -122,7 +121,7 @@ hq_actor::behavior_type hq(hq_actor::stateful_pointer<hq_state> self,
     [=](atom::convert, uint64_t max_count) -> caf::result<uint64_t> {
       auto& st = self->state;
       auto mapped = st.db->convert_staged(max_count,
-                                          st.cfg.clock.now(self->clock()));
+                                          st.cfg.env.clock.now(self->clock()));
       if (!mapped)
         return mapped.error();
       return static_cast<uint64_t>(mapped->size());
@@ -131,7 +130,7 @@ hq_actor::behavior_type hq(hq_actor::stateful_pointer<hq_state> self,
         const std::string& changed_by) -> caf::result<customer> {
       auto& st = self->state;
       if (auto err = st.db->update_customer(record, changed_by,
-                                            st.cfg.clock.now(self->clock())))
+                                            st.cfg.env.clock.now(self->clock())))
         return err;
       return record;
     },

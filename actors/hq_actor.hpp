@@ -56,9 +56,7 @@ struct hq_config {
   distribution service_time = distribution::constant(0);
   /// Customers per 1010 answer.
   size_t distribution_batch = 100000;
-  uint64_t seed = 0;
-  sim_clock clock;
-  event_sink_ptr events;
+  actor_env env;
 };
 
 struct hq_state {

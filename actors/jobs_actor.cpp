@@ -20,9 +20,8 @@ void start_cycle(self_ptr self, job_kind kind);
 
 void report_error(self_ptr self, const caf::error& err) {
   auto& st = self->state;
-  st.cfg.events->record({st.cfg.clock.elapsed(self->clock()),
-                         event_kind::operation_error, event_detail(err), 0, 0,
-                         0, 0});
+  st.cfg.env.emit(self->clock(), {{}, event_kind::operation_error,
+                                   event_detail(err), 0, 0, 0, 0});
 }
 
 void start_part(self_ptr self, job_kind kind, size_t index);
@@ -41,9 +40,8 @@ void part_done(self_ptr self, job_kind kind, uint64_t items) {
   static constexpr event_kind kinds[] = {event_kind::pjob_cycle,
                                          event_kind::async_sync_cycle,
                                          event_kind::dist_1010_cycle};
-  st.cfg.events->record({st.cfg.clock.elapsed(self->clock()),
-                         kinds[static_cast<size_t>(kind)], 0, 0, 0,
-                         static_cast<int64_t>(c.items), 0});
+  st.cfg.env.emit(self->clock(), {{}, kinds[static_cast<size_t>(kind)], 0, 0,
+                                   0, static_cast<int64_t>(c.items), 0});
   for (auto& promise : c.current)
     promise.deliver(c.items);
   c.current.clear();

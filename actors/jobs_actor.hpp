@@ -48,8 +48,7 @@ struct jobs_config {
   size_t parallel_parts = 8;
   /// Time-out of each call a job makes.
   caf::timespan call_timeout = std::chrono::minutes(10);
-  sim_clock clock;
-  event_sink_ptr events;
+  actor_env env;
 };
 
 /// A store as the jobs see it.

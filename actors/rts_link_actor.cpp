@@ -59,7 +59,7 @@ rts_link_actor::behavior_type
 rts_link(rts_link_actor::stateful_pointer<rts_link_state> self,
          rts_link_config cfg, hq_actor hq) {
   auto& st = self->state;
-  st.rng = actor_rng{cfg.seed, "rts:" + cfg.store_id};
+  st.rng = actor_rng{cfg.env.seed, "rts:" + cfg.store_id};
   st.cfg = std::move(cfg);
   st.hq = std::move(hq);
   return {

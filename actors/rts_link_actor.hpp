@@ -41,11 +41,8 @@ struct rts_link_config {
   double slow_factor = 20;
   /// How long the link waits for HQ before failing the call.
   caf::timespan call_timeout = std::chrono::seconds(30);
-  uint32_t store_index = 0;
   std::string store_id;
-  uint64_t seed = 0;
-  sim_clock clock;
-  event_sink_ptr events;
+  actor_env env;
 };
 
 struct rts_link_state {

@@ -20,8 +20,7 @@ using self_ptr = store_actor::stateful_pointer<store_state>;
 
 void emit(self_ptr self, event_kind kind, uint8_t detail) {
   auto& st = self->state;
-  st.cfg.events->record({st.cfg.clock.elapsed(self->clock()), kind, detail,
-                         st.cfg.index, 0, 0, 0});
+  st.cfg.env.emit(self->clock(), {{}, kind, detail, st.cfg.index, 0, 0, 0});
 }
 
 /// Failures of the link or of HQ's capacity, as opposed to refusals of the
@@ -38,7 +37,7 @@ bool is_rts_failure(const caf::error& err) {
 caf::expected<created_customer> create_async(self_ptr self, customer record,
                                              bool fell_back) {
   auto& st = self->state;
-  if (auto err = st.db->add_customer(record, st.cfg.clock.now(self->clock())))
+  if (auto err = st.db->add_customer(record, st.cfg.env.clock.now(self->clock())))
     return err;
   return created_customer{std::move(record), creation_mode::async, fell_back};
 }
@@ -49,7 +48,7 @@ store_actor::behavior_type
 store(store_actor::stateful_pointer<store_state> self, store_config cfg,
       std::shared_ptr<storage::channel_database> db, rts_link_actor link) {
   auto& st = self->state;
-  st.rng = actor_rng{cfg.seed, "store:" + cfg.settings.store_id};
+  st.rng = actor_rng{cfg.env.seed, "store:" + cfg.settings.store_id};
   st.cfg = std::move(cfg);
   st.db = std::move(db);
   st.link = std::move(link);
@@ -73,7 +72,7 @@ store(store_actor::stateful_pointer<store_state> self, store_config cfg,
         .then(
           [self, promise](std::vector<customer>& found) mutable {
             auto& st = self->state;
-            auto now = st.cfg.clock.now(self->clock());
+            auto now = st.cfg.env.clock.now(self->clock());
             for (const auto& c : found)
               if (auto err = st.db->apply_distributed(c, now))
                 emit(self, event_kind::operation_error, event_detail(err));
@@ -115,7 +114,7 @@ store(store_actor::stateful_pointer<store_state> self, store_config cfg,
             // Upsert: a pending row of this GUID (an earlier fallback or
             // offline copy) becomes this synced customer.
             if (auto err = st.db->apply_distributed(
-                  c, st.cfg.clock.now(self->clock())))
+                  c, st.cfg.env.clock.now(self->clock())))
               emit(self, event_kind::operation_error, event_detail(err));
             promise.deliver(
               created_customer{std::move(c), creation_mode::sync, false});
@@ -160,7 +159,7 @@ store(store_actor::stateful_pointer<store_state> self, store_config cfg,
       for (auto op : operations_in(before, *after))
         if (auto err = check_operation(before, op, st.cfg.flags))
           return err;
-      auto now = st.cfg.clock.now(self->clock());
+      auto now = st.cfg.env.clock.now(self->clock());
       if (is_pending(before.id)) {
         if (auto err = st.db->update_pending(*after, now))
           return err;
@@ -173,7 +172,7 @@ store(store_actor::stateful_pointer<store_state> self, store_config cfg,
           [self, promise](customer& stored) mutable {
             auto& st = self->state;
             if (auto err = st.db->apply_distributed(
-                  stored, st.cfg.clock.now(self->clock())))
+                  stored, st.cfg.env.clock.now(self->clock())))
               emit(self, event_kind::operation_error, event_detail(err));
             promise.deliver(std::move(stored));
           },
@@ -189,7 +188,7 @@ store(store_actor::stateful_pointer<store_state> self, store_config cfg,
     [=](atom::upload, const offline_upload& batch) -> caf::result<uint64_t> {
       auto& st = self->state;
       auto added = st.db->upload_offline(batch,
-                                         st.cfg.clock.now(self->clock()));
+                                         st.cfg.env.clock.now(self->clock()));
       if (!added)
         return added.error();
       return static_cast<uint64_t>(*added);
@@ -217,13 +216,12 @@ store(store_actor::stateful_pointer<store_state> self, store_config cfg,
     [=](atom::apply, const dist_batch& batch) -> caf::result<uint64_t> {
       auto& st = self->state;
       auto converted = st.db->apply_distribution(
-        batch, st.cfg.clock.now(self->clock()));
+        batch, st.cfg.env.clock.now(self->clock()));
       if (!converted)
         return converted.error();
-      auto at = st.cfg.clock.elapsed(self->clock());
       for (const auto& guid : *converted)
-        st.cfg.events->record({at, event_kind::customer_converted, 0,
-                               st.cfg.index, 0, 0, event_key(guid)});
+        st.cfg.env.emit(self->clock(), {{}, event_kind::customer_converted, 0,
+                                        st.cfg.index, 0, 0, event_key(guid)});
       return static_cast<uint64_t>(converted->size());
     },
   };

@@ -68,9 +68,7 @@ struct store_config {
   caf::timespan rts_timeout = std::chrono::seconds(60);
   /// Rows per P-job collect.
   size_t pjob_batch = 100000;
-  uint64_t seed = 0;
-  sim_clock clock;
-  event_sink_ptr events;
+  actor_env env;
 };
 
 struct store_state {

@@ -21,9 +21,8 @@ using then_fn = std::function<void(caf::expected<T>)>;
 void emit(self_ptr self, event_kind kind, uint8_t detail = 0,
           int64_t value = 0, uint64_t key = 0) {
   auto& st = self->state;
-  st.cfg.events->record({st.cfg.clock.elapsed(self->clock()), kind, detail,
-                         st.cfg.store_index, st.cfg.terminal_index, value,
-                         key});
+  st.cfg.env.emit(self->clock(), {{}, kind, detail, st.cfg.store_index,
+                                   st.cfg.terminal_index, value, key});
 }
 
 /// Failures that mean "the store cannot be reached", as opposed to answers.
@@ -160,7 +159,7 @@ caf::expected<created_customer> create_offline(self_ptr self,
   if (auto err = open_offline_db(self))
     return err;
   if (auto err = st.offline_db->add_customer(built->record,
-                                             st.cfg.clock.now(self->clock())))
+                                             st.cfg.env.clock.now(self->clock())))
     return err;
   st.backlog = true;
   return created_customer{std::move(built->record), creation_mode::offline,
@@ -324,7 +323,7 @@ customer_draft new_draft(self_ptr self, const std::string& phone) {
          + "@example.com",
        true,
        marketing_consent{st.rng.chance(0.5), st.cfg.terminal_id,
-                         st.cfg.clock.now(self->clock()), "pos"}});
+                         st.cfg.env.clock.now(self->clock()), "pos"}});
   ++st.creations;
   return d;
 }
@@ -336,7 +335,7 @@ sale_transaction new_sale(self_ptr self, const std::string& customer_ref) {
   s.store_id = st.cfg.settings.store_id;
   s.terminal_id = st.cfg.terminal_id;
   s.customer_ref = customer_ref;
-  s.occurred_at = st.cfg.clock.now(self->clock());
+  s.occurred_at = st.cfg.env.clock.now(self->clock());
   auto lines = 1 + st.rng.below(3);
   auto total = static_cast<int64_t>(st.cfg.cashier.amount.draw(st.rng) * 100);
   for (uint64_t i = 0; i < lines; ++i) {
@@ -451,7 +450,7 @@ terminal_actor::behavior_type
 terminal(terminal_actor::stateful_pointer<terminal_state> self,
          terminal_config cfg, store_actor store) {
   auto& st = self->state;
-  st.rng = actor_rng{cfg.seed, "terminal:" + cfg.terminal_id};
+  st.rng = actor_rng{cfg.env.seed, "terminal:" + cfg.terminal_id};
   st.cfg = std::move(cfg);
   st.store = std::move(store);
   // After a restart, records left in the offline database go up first.

@@ -85,9 +85,7 @@ struct terminal_config {
   /// An offline terminal tries to reconnect at most this often.
   caf::timespan reconnect_interval = std::chrono::minutes(5);
   cashier_model cashier;
-  uint64_t seed = 0;
-  sim_clock clock;
-  event_sink_ptr events;
+  actor_env env;
 };
 
 /// The steps of one transaction of the cashier model.

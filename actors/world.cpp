@@ -270,9 +270,7 @@ terminal_config terminal_config_for(const run_config& cfg, size_t s, size_t t,
   tc.offline_timeout = cfg.offline_timeout;
   tc.reconnect_interval = cfg.reconnect_interval;
   tc.cashier = cfg.cashier;
-  tc.seed = cfg.seed;
-  tc.clock = clock;
-  tc.events = events;
+  tc.env = {cfg.seed, clock, events};
   return tc;
 }
 
@@ -281,19 +279,15 @@ world spawn_world(caf::actor_system& sys, const run_config& cfg,
                   const event_sink_ptr& events) {
   world w;
   auto hq_cfg = cfg.hq;
-  hq_cfg.seed = cfg.seed;
-  hq_cfg.clock = clock;
-  hq_cfg.events = events;
+  actor_env env{cfg.seed, clock, events};
+  hq_cfg.env = env;
   w.hq = sys.spawn(hq, hq_cfg, dbs.hq);
   auto groups = customer_groups();
   std::vector<store_entry> entries;
   for (size_t s = 0; s < cfg.stores; ++s) {
     auto link_cfg = cfg.link;
-    link_cfg.store_index = static_cast<uint32_t>(s);
     link_cfg.store_id = store_id(s);
-    link_cfg.seed = cfg.seed;
-    link_cfg.clock = clock;
-    link_cfg.events = events;
+    link_cfg.env = env;
     auto link = sys.spawn(rts_link, link_cfg, w.hq);
     w.links.push_back(link);
     store_config store_cfg;
@@ -304,9 +298,7 @@ world spawn_world(caf::actor_system& sys, const run_config& cfg,
     store_cfg.flags = cfg.flags;
     store_cfg.policy = cfg.rts_policy;
     store_cfg.rts_timeout = cfg.store_rts_timeout;
-    store_cfg.seed = cfg.seed;
-    store_cfg.clock = clock;
-    store_cfg.events = events;
+    store_cfg.env = env;
     auto st = sys.spawn(store, store_cfg, dbs.channels[s], link);
     w.stores.push_back(st);
     entries.push_back({st, store_cfg.settings.store_id, store_cfg.address_book});
@@ -315,8 +307,7 @@ world spawn_world(caf::actor_system& sys, const run_config& cfg,
         sys.spawn(terminal, terminal_config_for(cfg, s, t, clock, events), st));
   }
   auto jobs_cfg = cfg.jobs;
-  jobs_cfg.clock = clock;
-  jobs_cfg.events = events;
+  jobs_cfg.env = env;
   w.jobs = sys.spawn(jobs, jobs_cfg, w.hq, entries);
   return w;
 }
