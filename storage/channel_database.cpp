@@ -137,7 +137,7 @@ bool channel_database::apply_distributed_row(const customer& record,
   }
   update_row(db, row_id, record, now);
   if (converts)
-    relink_sales(db, "sales", record.id.async_guid, record.id.account_number);
+    relink_sales(db, record.id.async_guid, record.id.account_number);
   return converts;
 }
 
@@ -198,7 +198,7 @@ caf::expected<size_t> channel_database::upload_offline(
       ++added;
     }
     for (const auto& sale : batch.sales)
-      insert_sale(*db_, "sales", sale);
+      insert_sale(*db_, sale);
     return {};
   });
   if (err)
@@ -311,7 +311,7 @@ channel_database::sales_after(int64_t watermark, size_t limit) {
     rows.bind(1, watermark);
     rows.bind(2, static_cast<int64_t>(limit));
     while (rows.executeStep()) {
-      auto sale = read_sale(rows, 1, "sales");
+      auto sale = read_sale(rows, 1);
       if (!sale)
         return sale.error();
       out.push_back({rows.getColumn(0).getInt64(), std::move(*sale)});
@@ -356,12 +356,12 @@ caf::error channel_database::advance_watermark(const std::string& name,
 
 caf::expected<caf::optional<customer>>
 channel_database::find(const std::string& account_number) {
-  return find_customer(*db_, "customers", "account_number", account_number);
+  return find_customer(*db_, "account_number", account_number);
 }
 
 caf::expected<caf::optional<customer>>
 channel_database::find_by_guid(const std::string& guid) {
-  return find_customer(*db_, "customers", "async_guid", guid);
+  return find_customer(*db_, "async_guid", guid);
 }
 
 caf::expected<size_t> channel_database::pending_count() {

@@ -114,10 +114,10 @@ bool insert_sale_relinked(database& db, const sale_transaction& sale) {
                              "WHERE async_guid = ?");
   mapped.bind(1, sale.customer_ref);
   if (!mapped.executeStep())
-    return insert_sale(db, "sales", sale);
+    return insert_sale(db, sale);
   auto relinked = sale;
   relinked.customer_ref = mapped.getColumn(0).getString();
-  return insert_sale(db, "sales", relinked);
+  return insert_sale(db, relinked);
 }
 
 constexpr const char* next_change_seq
@@ -300,7 +300,7 @@ hq_database::convert_staged(size_t max_count, caf::timestamp now) {
       map.exec();
       mapping = guid_mapping{db.handle().getLastInsertRowid(), guid,
                              record->id.account_number};
-      relink_sales(db, "sales", guid, record->id.account_number);
+      relink_sales(db, guid, record->id.account_number);
       return {};
     });
     if (step)
@@ -365,12 +365,12 @@ hq_database::search(const search_query& query, const std::string& region,
 
 caf::expected<caf::optional<customer>>
 hq_database::find(const std::string& account_number) {
-  return find_customer(*db_, "customers", "account_number", account_number);
+  return find_customer(*db_, "account_number", account_number);
 }
 
 caf::expected<caf::optional<customer>>
 hq_database::find_by_guid(const std::string& guid) {
-  return find_customer(*db_, "customers", "async_guid", guid);
+  return find_customer(*db_, "async_guid", guid);
 }
 
 caf::expected<size_t> hq_database::customer_count() {

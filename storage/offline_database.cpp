@@ -94,7 +94,7 @@ caf::expected<std::vector<sale_transaction>>
 offline_database::sales_to_upload() {
   std::vector<sale_transaction> out;
   auto err = db_->read("read offline sales", [&]() -> caf::error {
-    auto rows = select_sales(*db_, "sales", "uploaded = ?", "0");
+    auto rows = select_sales(*db_, "uploaded = ?", "0");
     if (!rows)
       return rows.error();
     out = std::move(*rows);

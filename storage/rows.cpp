@@ -11,12 +11,11 @@
 
 namespace retailsim::storage {
 
-bool insert_sale(database& db, const char* table,
-                 const sale_transaction& sale) {
-  auto insert = db.statement(std::string{"INSERT OR IGNORE INTO "} + table
-                             + " (transaction_id, store_id, terminal_id, "
-                               "customer_ref, amount_cents, occurred_at, "
-                               "lines) VALUES (?, ?, ?, ?, ?, ?, ?)");
+bool insert_sale(database& db, const sale_transaction& sale) {
+  auto insert = db.statement("INSERT OR IGNORE INTO sales (transaction_id, "
+                             "store_id, terminal_id, customer_ref, "
+                             "amount_cents, occurred_at, lines) VALUES (?, "
+                             "?, ?, ?, ?, ?, ?)");
   insert.bind(1, sale.transaction_id);
   insert.bind(2, sale.store_id);
   insert.bind(3, sale.terminal_id);
@@ -28,7 +27,7 @@ bool insert_sale(database& db, const char* table,
 }
 
 caf::expected<sale_transaction> read_sale(database::statement_ref& row,
-                                          int first, const char* table) {
+                                          int first) {
   sale_transaction s;
   s.transaction_id = row.getColumn(first).getString();
   s.store_id = row.getColumn(first + 1).getString();
@@ -37,7 +36,7 @@ caf::expected<sale_transaction> read_sale(database::statement_ref& row,
   s.amount_cents = row.getColumn(first + 4).getInt64();
   s.occurred_at = from_db_time(row.getColumn(first + 5).getInt64());
   auto lines = decode_sale_lines(row.getColumn(first + 6).getString(),
-                                 std::string{table} + " " + s.transaction_id);
+                                 "sales " + s.transaction_id);
   if (!lines)
     return lines.error();
   s.lines = std::move(*lines);
@@ -45,15 +44,14 @@ caf::expected<sale_transaction> read_sale(database::statement_ref& row,
 }
 
 caf::expected<std::vector<sale_transaction>>
-select_sales(database& db, const char* table, const char* where,
-             const std::string& value) {
+select_sales(database& db, const char* where, const std::string& value) {
   auto query = db.statement(std::string{"SELECT " RETAILSIM_SALE_FIELDS
-                                        " FROM "}
-                            + table + " WHERE " + where + " ORDER BY seq");
+                                        " FROM sales WHERE "}
+                            + where + " ORDER BY seq");
   query.bind(1, value);
   std::vector<sale_transaction> out;
   while (query.executeStep()) {
-    auto sale = read_sale(query, 0, table);
+    auto sale = read_sale(query, 0);
     if (!sale)
       return sale.error();
     out.push_back(std::move(*sale));
@@ -61,10 +59,10 @@ select_sales(database& db, const char* table, const char* where,
   return out;
 }
 
-int relink_sales(database& db, const char* table,
-                 const std::string& from_ref, const std::string& to_ref) {
-  auto update = db.statement(std::string{"UPDATE "} + table
-                             + " SET customer_ref = ? WHERE customer_ref = ?");
+int relink_sales(database& db, const std::string& from_ref,
+                 const std::string& to_ref) {
+  auto update = db.statement("UPDATE sales SET customer_ref = ? WHERE "
+                             "customer_ref = ?");
   update.bind(1, to_ref);
   update.bind(2, from_ref);
   return update.exec();
@@ -73,7 +71,7 @@ int relink_sales(database& db, const char* table,
 caf::expected<bool> record_sale(database& db, const sale_transaction& sale) {
   bool added = false;
   auto err = db.write("record sale", [&]() -> caf::error {
-    added = insert_sale(db, "sales", sale);
+    added = insert_sale(db, sale);
     return {};
   });
   if (err)
@@ -85,7 +83,7 @@ caf::expected<std::vector<sale_transaction>>
 sales_for(database& db, const std::string& customer_ref) {
   std::vector<sale_transaction> out;
   auto err = db.read("read sales", [&]() -> caf::error {
-    auto rows = select_sales(db, "sales", "customer_ref = ?",
+    auto rows = select_sales(db, "customer_ref = ?",
                              customer_ref);
     if (!rows)
       return rows.error();
@@ -98,17 +96,17 @@ sales_for(database& db, const std::string& customer_ref) {
 }
 
 caf::expected<caf::optional<customer>>
-find_customer(database& db, const char* table, const char* column,
-              const std::string& value) {
+find_customer(database& db, const char* column, const std::string& value) {
   caf::optional<customer> out;
   auto err = db.read("find customer", [&]() -> caf::error {
-    auto query = db.statement(std::string{"SELECT record FROM "} + table
-                              + " WHERE " + column + " = ?");
+    auto query = db.statement(std::string{"SELECT record FROM customers "
+                                          "WHERE "}
+                              + column + " = ?");
     query.bind(1, value);
     if (!query.executeStep())
       return {};
     auto record = decode_customer(query.getColumn(0).getString(),
-                                  std::string{table} + " " + value);
+                                  "customers " + value);
     if (!record)
       return record.error();
     out = std::move(*record);

@@ -1,7 +1,8 @@
 #pragma once
 
-// Row helpers shared by the HQ and channel databases (internal to storage/):
-// one sales-table shape, one way to read a customer record or count rows.
+// Row helpers shared by the HQ, channel and offline databases (internal to
+// storage/): every one keeps its sales in a table `sales` of one shape, and
+// HQ and channels their customers in a table `customers`.
 
 #include <string>
 #include <vector>
@@ -32,23 +33,21 @@ namespace retailsim::storage {
   "occurred_at, lines"
 
 /// A sale from the columns RETAILSIM_SALE_FIELDS, starting at column
-/// `first` of the current row; `table` names the row in errors.
+/// `first` of the current row.
 caf::expected<sale_transaction> read_sale(database::statement_ref& row,
-                                          int first, const char* table);
+                                          int first);
 
 /// Inserts unless the transaction id exists; returns true if inserted.
-bool insert_sale(database& db, const char* table,
-                 const sale_transaction& sale);
+bool insert_sale(database& db, const sale_transaction& sale);
 
 /// Reads the sales matching `where` (an SQL condition with one `?` bound to
 /// `value`), in insertion order.
 caf::expected<std::vector<sale_transaction>>
-select_sales(database& db, const char* table, const char* where,
-             const std::string& value);
+select_sales(database& db, const char* where, const std::string& value);
 
 /// Points every sale of `from_ref` at `to_ref`; returns how many moved.
-int relink_sales(database& db, const char* table,
-                 const std::string& from_ref, const std::string& to_ref);
+int relink_sales(database& db, const std::string& from_ref,
+                 const std::string& to_ref);
 
 /// Records a sale in its own write transaction; returns true if it was new.
 caf::expected<bool> record_sale(database& db, const sale_transaction& sale);
@@ -57,10 +56,9 @@ caf::expected<bool> record_sale(database& db, const sale_transaction& sale);
 caf::expected<std::vector<sale_transaction>>
 sales_for(database& db, const std::string& customer_ref);
 
-/// The customer of `table` whose `column` equals `value`, if any.
+/// The customer whose `column` equals `value`, if any.
 caf::expected<caf::optional<customer>>
-find_customer(database& db, const char* table, const char* column,
-              const std::string& value);
+find_customer(database& db, const char* column, const std::string& value);
 
 /// The count a `SELECT COUNT(*) ...` query returns.
 caf::expected<size_t> count_rows(database& db, const char* sql);
