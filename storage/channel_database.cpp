@@ -42,6 +42,9 @@ const std::vector<std::string>& channel_database::migrations() {
     "DROP INDEX customers_by_email;"
     "CREATE INDEX customers_by_email ON customers (primary_email COLLATE "
     "  NOCASE);",
+
+    // Version 3: sales without AUTOINCREMENT.
+    RETAILSIM_SALES_WITHOUT_AUTOINCREMENT,
   };
   return steps;
 }

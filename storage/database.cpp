@@ -1,6 +1,11 @@
 #include "storage/database.hpp"
 
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
+
+#include <fcntl.h>
+#include <unistd.h>
 
 #include <sqlite3.h>
 
@@ -143,12 +148,58 @@ database::statement_ref database::statement(const std::string& sql) {
 caf::error database::persist() {
   if (!in_memory_)
     return {};
-  try {
-    db_.backup(path_.c_str(), SQLite::Database::Save);
-  } catch (const SQLite::Exception& e) {
-    return make_error(ec::storage_failure, path_,
-                      std::string{"cannot write the database: "} + e.what());
+  std::error_code ignored;
+  auto wal = path_ + "-wal";
+  if (std::filesystem::file_size(wal, ignored) > 0 && !ignored) {
+    // Someone left the file with unmerged WAL frames: let SQLite's backup
+    // replace it, which merges them first.
+    try {
+      db_.backup(path_.c_str(), SQLite::Database::Save);
+    } catch (const SQLite::Exception& e) {
+      return make_error(ec::storage_failure, path_,
+                        std::string{"cannot write the database: "}
+                          + e.what());
+    }
+    return {};
   }
+  // Write the memdb image in one piece to a temporary file, sync it, and
+  // rename it over the old file: the file on disk is the old database or
+  // the new one, never half of each.
+  sqlite3_int64 size = 0;
+  auto* image = sqlite3_serialize(db_.getHandle(), "main", &size,
+                                  SQLITE_SERIALIZE_NOCOPY);
+  if (image == nullptr)
+    return make_error(ec::storage_failure, path_,
+                      "cannot write the database: no contiguous image");
+  auto tmp = path_ + ".tmp";
+  auto fail = [&](const char* step) {
+    auto reason = std::string{step} + " " + tmp + ": " + std::strerror(errno);
+    ::unlink(tmp.c_str());
+    return make_error(ec::storage_failure, path_,
+                      "cannot write the database: " + reason);
+  };
+  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0)
+    return fail("cannot create");
+  for (sqlite3_int64 done = 0; done < size;) {
+    auto n = ::write(fd, image + done, static_cast<size_t>(size - done));
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n <= 0) {
+      ::close(fd);
+      return fail("cannot write");
+    }
+    done += n;
+  }
+  if (::fsync(fd) != 0) {
+    ::close(fd);
+    return fail("cannot sync");
+  }
+  if (::close(fd) != 0)
+    return fail("cannot close");
+  if (::rename(tmp.c_str(), path_.c_str()) != 0)
+    return fail("cannot rename");
+  std::filesystem::remove(path_ + "-shm", ignored);
   return {};
 }
 

@@ -73,6 +73,9 @@ const std::vector<std::string>& hq_database::migrations() {
     "DROP INDEX customers_by_email;"
     "CREATE INDEX customers_by_email ON customers (primary_email COLLATE "
     "  NOCASE);",
+
+    // Version 3: sales without AUTOINCREMENT.
+    RETAILSIM_SALES_WITHOUT_AUTOINCREMENT,
   };
   return steps;
 }

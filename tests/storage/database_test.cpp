@@ -203,3 +203,85 @@ TEST(Database, InMemoryWorkReachesItsFileOnlyWhenPersisted) {
   ASSERT_TRUE(again) << describe(again.error());
   EXPECT_EQ((*again)->handle().execAndGet("SELECT x FROM a").getInt(), 42);
 }
+
+TEST(Database, PersistReplacesTheFileWhole) {
+  test::temp_dir dir;
+  auto path = dir.file("mem.db");
+  auto db = database::open(path, database_kind::test, two_steps,
+                           durability::in_memory);
+  ASSERT_TRUE(db) << describe(db.error());
+  (*db)->handle().exec("INSERT INTO a VALUES (1)");
+  ASSERT_FALSE((*db)->persist());
+  (*db)->handle().exec("UPDATE a SET x = 2");
+  // Rows big enough to grow the file past its first version.
+  (*db)->handle().exec("CREATE TABLE big (b TEXT);"
+                       "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 "
+                       "FROM n WHERE i < 500) "
+                       "INSERT INTO big SELECT printf('%.500c', 'x') FROM n");
+  ASSERT_FALSE((*db)->persist());
+  EXPECT_FALSE(std::filesystem::exists(path + ".tmp"));
+  SQLite::Database raw{path};
+  EXPECT_EQ(raw.execAndGet("SELECT x FROM a").getInt(), 2);
+  EXPECT_EQ(raw.execAndGet("SELECT COUNT(*) FROM big").getInt(), 500);
+  EXPECT_EQ(raw.execAndGet("PRAGMA integrity_check").getString(), "ok");
+}
+
+TEST(Database, PersistIntoAMissingFolderNamesTheFileAndKeepsNothingHalfDone) {
+  test::temp_dir dir;
+  auto folder = dir.file("gone");
+  std::filesystem::create_directory(folder);
+  auto path = folder + "/mem.db";
+  auto db = database::open(path, database_kind::test, two_steps,
+                           durability::in_memory);
+  ASSERT_TRUE(db) << describe(db.error());
+  std::filesystem::remove(folder);
+  auto err = (*db)->persist();
+  ASSERT_TRUE(err);
+  EXPECT_EQ(error_code(err), ec::storage_failure);
+  EXPECT_NE(describe(err).find(path), std::string::npos) << describe(err);
+  EXPECT_FALSE(std::filesystem::exists(folder));
+}
+
+TEST(Database, AChannelOfSchemaTwoKeepsItsSalesAndTheirOrderAcrossVersionThree) {
+  test::temp_dir dir;
+  auto path = dir.file("store.db");
+  {
+    // A channel file as retailsim wrote it before version 3.
+    SQLite::Database raw{path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE};
+    raw.exec(channel_database::migrations()[0]);
+    raw.exec(channel_database::migrations()[1]);
+    raw.exec("PRAGMA user_version = 2; PRAGMA application_id = "
+             + std::to_string(static_cast<int32_t>(database_kind::channel)));
+    raw.exec("INSERT INTO sales (seq, transaction_id, store_id, terminal_id, "
+             "customer_ref, amount_cents, occurred_at, lines) VALUES "
+             "(7, 'T-7', 'S0001', 'S0001-T01', 'C1', 100, 0, '[]'), "
+             "(9, 'T-9', 'S0001', 'S0001-T01', '', 250, 0, '[]')");
+  }
+  auto channel = channel_database::open(path);
+  ASSERT_TRUE(channel) << describe(channel.error());
+  EXPECT_EQ((*channel)->schema_version(), 3);
+  sale_transaction next;
+  next.transaction_id = "T-10";
+  next.store_id = "S0001";
+  next.terminal_id = "S0001-T01";
+  next.customer_ref = "C1";
+  ASSERT_TRUE(*(*channel)->record_sale(next));
+  auto sales = (*channel)->sales_after(0, 10);
+  ASSERT_TRUE(sales) << describe(sales.error());
+  ASSERT_EQ(sales->size(), 3u);
+  EXPECT_EQ((*sales)[0].seq, 7);
+  EXPECT_EQ((*sales)[0].value.transaction_id, "T-7");
+  EXPECT_EQ((*sales)[1].seq, 9);
+  EXPECT_EQ((*sales)[1].value.amount_cents, 250);
+  EXPECT_EQ((*sales)[2].seq, 10);
+  EXPECT_EQ((*channel)->sales_for("C1")->size(), 2u);
+  SQLite::Database raw{path};
+  EXPECT_EQ(raw.execAndGet("SELECT COUNT(*) FROM sqlite_sequence WHERE name "
+                           "= 'sales'")
+              .getInt(),
+            0);
+  EXPECT_EQ(raw.execAndGet("SELECT instr(sql, 'AUTOINCREMENT') FROM "
+                           "sqlite_master WHERE name = 'sales'")
+              .getInt(),
+            0);
+}
