@@ -90,4 +90,58 @@ void channel_sale(benchmark::State& state) {
 }
 BENCHMARK(channel_sale);
 
+/// A 1010 distribution of 100 new customers into a store's channel
+/// database (in memory), as every store of an address book receives it.
+void channel_1010_apply(benchmark::State& state) {
+  auto channel = storage::channel_database::open(
+    "bench-store.db", storage::durability::in_memory);
+  if (!channel) {
+    state.SkipWithError(describe(channel.error()).c_str());
+    return;
+  }
+  auto record = sample();
+  int64_t n = 0;
+  for (auto _ : state) {
+    dist_batch batch;
+    for (int i = 0; i < 100; ++i) {
+      ++n;
+      record.id.account_number = "C" + std::to_string(1000000 + n);
+      record.profile.phones[0].number = "+1707" + std::to_string(1000000 + n);
+      batch.customers.push_back(record);
+    }
+    batch.last_seq = n;
+    auto applied = (*channel)->apply_distribution(batch, caf::timestamp{});
+    if (!applied) {
+      state.SkipWithError(describe(applied.error()).c_str());
+      break;
+    }
+  }
+  state.SetItemsProcessed(state.iterations() * 100);
+}
+BENCHMARK(channel_1010_apply);
+
+/// The store's own copy of a customer HQ just created (Sync): one row, one
+/// commit.
+void channel_sync_apply(benchmark::State& state) {
+  auto channel = storage::channel_database::open(
+    "bench-store.db", storage::durability::in_memory);
+  if (!channel) {
+    state.SkipWithError(describe(channel.error()).c_str());
+    return;
+  }
+  auto record = sample();
+  int64_t n = 0;
+  for (auto _ : state) {
+    ++n;
+    record.id.account_number = "C" + std::to_string(1000000 + n);
+    record.profile.phones[0].number = "+1707" + std::to_string(1000000 + n);
+    if (auto err = (*channel)->apply_distributed(record, caf::timestamp{})) {
+      state.SkipWithError(describe(err).c_str());
+      break;
+    }
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(channel_sync_apply);
+
 } // namespace

@@ -1,5 +1,7 @@
 #include "storage/channel_database.hpp"
 
+#include <string_view>
+
 #include <SQLiteCpp/Statement.h>
 
 #include "model/error.hpp"
@@ -123,8 +125,9 @@ bool channel_database::apply_distributed_row(const customer& record,
   auto& db = *db_;
   int64_t row_id = 0;
   bool converts = false;
+  bool unchanged = false;
   {
-    auto query = db.statement("SELECT id, account_number IS NULL FROM "
+    auto query = db.statement("SELECT id, account_number IS NULL, record FROM "
                               "customers WHERE account_number = ? OR "
                               "(async_guid = ? AND account_number IS NULL)");
     query.bind(1, record.id.account_number);
@@ -132,12 +135,21 @@ bool channel_database::apply_distributed_row(const customer& record,
     if (query.executeStep()) {
       row_id = query.getColumn(0).getInt64();
       converts = query.getColumn(1).getInt() != 0;
+      // The store that created a Sync customer already holds what 1010
+      // brings back to it: rewriting the row would change nothing.
+      auto stored = query.getColumn(2);
+      unchanged = !converts
+                  && std::string_view{stored.getText(),
+                                      static_cast<size_t>(stored.getBytes())}
+                       == encode(record);
     }
   }
   if (row_id == 0) {
     insert_row(db, record, now);
     return false;
   }
+  if (unchanged)
+    return false;
   update_row(db, row_id, record, now);
   if (converts)
     relink_sales(db, record.id.async_guid, record.id.account_number);

@@ -42,8 +42,12 @@ database::open(const std::string& path, database_kind kind,
     // commit at 50 k rows, 15 us at 200 k; memdb stays at 4-6 us). A URI
     // without a leading '/' keeps each memdb private to its connection.
     bool memdb = in_memory || path == ":memory:";
+    // NOMUTEX: a connection belongs to one actor (or one thread), which
+    // CAF never runs on two threads at once; SQLite's per-call mutex bought
+    // nothing but its cost.
     db.reset(new database(path, memdb ? "file:retailsim?vfs=memdb" : path,
                           SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE
+                            | SQLite::OPEN_NOMUTEX
                             | (memdb ? SQLite::OPEN_URI : 0)));
     if (memdb) {
       // memdb refuses to grow past 1 GiB by default; a day of a large
@@ -66,6 +70,11 @@ database::open(const std::string& path, database_kind kind,
       // Nobody else can see a private memdb: skip its per-transaction locks.
       h.exec("PRAGMA locking_mode = EXCLUSIVE");
       h.exec("PRAGMA synchronous = OFF");
+      // The memdb already holds every page; SQLite's page cache would keep a
+      // second copy of up to 2 MB per database. With 1,000 stores that
+      // doubled the memory a day touches: 64 KB ran the 300-store day
+      // 12-18% faster than the default (and 256 KB, 1 MB), in 25% less RAM.
+      h.exec("PRAGMA cache_size = -64");
     } else if (mode == durability::simulated) {
       // One process owns a simulated run's files: take the file locks once
       // instead of at every transaction (set before WAL, so no shared

@@ -4,6 +4,8 @@
 #include "storage/channel_database.hpp"
 
 #include <gtest/gtest.h>
+#include <SQLiteCpp/Database.h>
+#include <SQLiteCpp/Statement.h>
 
 #include "model/error.hpp"
 #include "model/identity.hpp"
@@ -222,4 +224,35 @@ TEST(Channel, DistributionBatchConvertsAndAdvancesItsWatermark) {
   ASSERT_TRUE(ch->apply_distribution({{converted}, 7}, at(3)));
   EXPECT_EQ(*ch->watermark("dist_1010"), 42);
   EXPECT_EQ(*ch->customer_count(), 2u);
+}
+
+TEST(Channel, ADistributionTheStoreAlreadyHoldsLeavesItsRowAlone) {
+  test::temp_dir dir;
+  auto path = dir.file("store.db");
+  auto ch = open_channel(path);
+  auto own = test::sample_customer("Sam", "Sync");
+  own.id.account_number = "C000000011";
+  ASSERT_FALSE(ch->apply_distributed(own, at(1)));
+  auto row = [&] {
+    SQLite::Database raw{path};
+    SQLite::Statement q{raw, "SELECT change_seq, updated_at FROM customers "
+                             "WHERE account_number = 'C000000011'"};
+    EXPECT_TRUE(q.executeStep());
+    return std::make_pair(q.getColumn(0).getInt64(),
+                          q.getColumn(1).getInt64());
+  };
+  auto before = row();
+  // 1010 brings the same record back: nothing to write.
+  dist_batch batch;
+  batch.customers.push_back(own);
+  batch.last_seq = 5;
+  ASSERT_TRUE(ch->apply_distribution(batch, at(2)));
+  EXPECT_EQ(row(), before);
+  EXPECT_EQ(*ch->watermark("dist_1010"), 5);
+  // A changed record is written.
+  batch.customers[0].profile.segment = "VIP";
+  batch.last_seq = 6;
+  ASSERT_TRUE(ch->apply_distribution(batch, at(3)));
+  EXPECT_GT(row().first, before.first);
+  EXPECT_EQ((*ch->find("C000000011"))->profile.segment, "VIP");
 }
