@@ -50,6 +50,9 @@ const char* to_string(ec code) {
     case ec::schema_too_new: return "schema_too_new";
     case ec::uniqueness_violation: return "uniqueness_violation";
     case ec::not_found: return "not_found";
+    case ec::permission_denied: return "permission_denied";
+    case ec::email_prompt: return "email_prompt";
+    case ec::customer_inactive: return "customer_inactive";
   }
   return "unknown_error_code";
 }

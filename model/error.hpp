@@ -102,6 +102,15 @@ enum class ec : uint8_t {
   uniqueness_violation,
   /// The requested record does not exist.
   not_found,
+
+  // -- store operations --------------------------------------------------------
+  /// The staff member's role lacks the permission the operation needs.
+  permission_denied,
+  /// "Prompt for email" is on and the customer has no email: the cashier is
+  /// asked once; confirming creates the customer with the generic address.
+  email_prompt,
+  /// The customer is inactive; reactivate it first.
+  customer_inactive,
 };
 
 /// The name of an error code as written in this header, e.g. "field_too_long".

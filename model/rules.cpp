@@ -220,4 +220,23 @@ caf::error check_operation(const customer& target, customer_operation op,
   return {};
 }
 
+caf::expected<customer_draft>
+apply_email_prompt(customer_draft draft, const functionality_profile& profile,
+                   bool confirmed_without_email) {
+  if (!draft.profile.emails.empty())
+    return draft;
+  if (profile.prompt_for_email && !confirmed_without_email)
+    return make_error(ec::email_prompt, "profile.emails",
+                      "no email entered: enter the customer's email, or "
+                      "select the customer again to use the generic address");
+  if (!profile.generic_email.empty())
+    draft.profile.emails.push_back({profile.generic_email, true, {}});
+  return draft;
+}
+
+bool is_generic_email(const std::string& email,
+                      const functionality_profile& profile) {
+  return !profile.generic_email.empty() && email == profile.generic_email;
+}
+
 } // namespace retailsim

@@ -87,6 +87,21 @@ make_new_customer(const customer_draft& draft, const store_settings& store,
                   const std::vector<customer_group>& groups,
                   const hq_feature_flags& flags, creation_mode mode);
 
+/// Seed 004's "Prompt for Email" for a validated draft without an email:
+/// - prompt on, not yet confirmed: email_prompt (the field turns yellow);
+/// - prompt on and confirmed ("Select customer" again), or prompt off: the
+///   profile's generic address becomes the primary email (none if the
+///   profile has none).
+/// A draft with an email is returned unchanged.
+caf::expected<customer_draft>
+apply_email_prompt(customer_draft draft, const functionality_profile& profile,
+                   bool confirmed_without_email);
+
+/// Whether `email` is the profile's generic address, which many customers
+/// share and which therefore identifies nobody.
+bool is_generic_email(const std::string& email,
+                      const functionality_profile& profile);
+
 /// Operations on an existing customer that the Async limitations restrict.
 enum class customer_operation : uint8_t {
   /// Any change of the profile (names, contacts, preferences, ...).

@@ -331,3 +331,43 @@ INSTANTIATE_TEST_SUITE_P(
                    ec::loyalty_card_requires_account},
     operation_case{op::issue_loyalty_card, all_flags(), true,
                    ec::loyalty_card_requires_account}));
+
+TEST(EmailPrompt, PromptsOnceThenUsesTheGenericAddress) {
+  functionality_profile profile;
+  profile.prompt_for_email = true;
+  profile.generic_email = "noemail@store.example";
+  customer_draft draft;
+  draft.profile.first_name = "Ann";
+  auto first = apply_email_prompt(draft, profile, false);
+  ASSERT_FALSE(first);
+  EXPECT_EQ(error_code(first.error()), ec::email_prompt);
+  EXPECT_EQ(error_field(first.error()), "profile.emails");
+  auto second = apply_email_prompt(draft, profile, true);
+  ASSERT_TRUE(second) << describe(second.error());
+  ASSERT_EQ(second->profile.emails.size(), 1u);
+  EXPECT_EQ(second->profile.emails[0].address, "noemail@store.example");
+  EXPECT_TRUE(second->profile.emails[0].primary);
+  EXPECT_TRUE(is_generic_email("noemail@store.example", profile));
+  EXPECT_FALSE(is_generic_email("ann@example.com", profile));
+}
+
+TEST(EmailPrompt, WithoutThePromptTheGenericAddressIsSilent) {
+  functionality_profile profile;
+  profile.generic_email = "noemail@store.example";
+  customer_draft draft;
+  draft.profile.first_name = "Ann";
+  auto filled = apply_email_prompt(draft, profile, false);
+  ASSERT_TRUE(filled);
+  ASSERT_EQ(filled->profile.emails.size(), 1u);
+  EXPECT_EQ(filled->profile.emails[0].address, "noemail@store.example");
+  // A given email is kept, prompt or not.
+  draft.profile.emails.push_back({"ann@example.com", true, {}});
+  profile.prompt_for_email = true;
+  auto kept = apply_email_prompt(draft, profile, false);
+  ASSERT_TRUE(kept);
+  EXPECT_EQ(kept->profile.emails, draft.profile.emails);
+  // No generic address configured: nothing is invented.
+  draft.profile.emails.clear();
+  EXPECT_TRUE(apply_email_prompt(draft, functionality_profile{}, false)
+                ->profile.emails.empty());
+}
