@@ -134,6 +134,20 @@ hq_actor::behavior_type hq(hq_actor::stateful_pointer<hq_state> self,
         return err;
       return record;
     },
+    [=](atom::history, const std::string& account)
+      -> caf::result<std::vector<change_record>> {
+      auto changes = self->state.db->history(account);
+      if (!changes)
+        return changes.error();
+      return std::move(*changes);
+    },
+    [=](atom::purchases, const std::string& customer_ref)
+      -> caf::result<std::vector<sale_transaction>> {
+      auto sales = self->state.db->sales_for(customer_ref);
+      if (!sales)
+        return sales.error();
+      return std::move(*sales);
+    },
     [=](atom::distribute, const std::string& address_book,
         int64_t after_seq) -> caf::result<dist_batch> {
       auto& st = self->state;

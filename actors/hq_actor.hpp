@@ -38,6 +38,12 @@ using hq_actor = caf::typed_actor<
   // Edits a Sync customer (the string names who); writes one audit row per
   // changed field; replies with the stored customer. Fails with not_found.
   caf::replies_to<atom::edit, customer, std::string>::with<customer>,
+  // The change history of a Sync customer (account number), oldest first.
+  caf::replies_to<atom::history, std::string>::with<
+    std::vector<change_record>>,
+  // The sales HQ holds for a customer reference, oldest first.
+  caf::replies_to<atom::purchases, std::string>::with<
+    std::vector<sale_transaction>>,
   // 1010: customers of an address book changed after a sequence number.
   caf::replies_to<atom::distribute, std::string, int64_t>::with<dist_batch>,
   // INTERNAL: the worker serving call n finished its service time.

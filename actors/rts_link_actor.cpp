@@ -77,6 +77,16 @@ rts_link(rts_link_actor::stateful_pointer<rts_link_state> self,
       return forward<customer>(self, atom::edit_v, std::move(record),
                                std::move(changed_by));
     },
+    [=](atom::history,
+        std::string& account) -> caf::result<std::vector<change_record>> {
+      return forward<std::vector<change_record>>(self, atom::history_v,
+                                                 std::move(account));
+    },
+    [=](atom::purchases, std::string& customer_ref)
+      -> caf::result<std::vector<sale_transaction>> {
+      return forward<std::vector<sale_transaction>>(self, atom::purchases_v,
+                                                    std::move(customer_ref));
+    },
     [=](atom::link, link_availability availability) {
       self->state.availability = availability;
     },

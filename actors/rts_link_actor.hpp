@@ -29,6 +29,12 @@ using rts_link_actor = caf::typed_actor<
     std::vector<customer>>,
   // Forwards an edit of a Sync customer the same way.
   caf::replies_to<atom::edit, customer, std::string>::with<customer>,
+  // Forwards a customer's change history the same way.
+  caf::replies_to<atom::history, std::string>::with<
+    std::vector<change_record>>,
+  // Forwards a customer's sales at HQ the same way.
+  caf::replies_to<atom::purchases, std::string>::with<
+    std::vector<sale_transaction>>,
   // Switches the link's availability.
   caf::reacts_to<atom::link, link_availability>,
   // INTERNAL: call n has crossed the network.

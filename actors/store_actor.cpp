@@ -1,5 +1,7 @@
 #include "actors/store_actor.hpp"
 
+#include <set>
+
 #include "model/error.hpp"
 #include "model/identity.hpp"
 #include "model/validation.hpp"
@@ -84,7 +86,14 @@ store(store_actor::stateful_pointer<store_state> self, store_config cfg,
     [=](atom::create, create_request& req) -> caf::result<created_customer> {
       auto& st = self->state;
       const auto& settings = st.cfg.settings;
-      auto draft = validate_draft(req.draft, settings.operating_unit_country,
+      if (auto err = check_permission(req.staff, store_operation::create))
+        return err;
+      auto prompted = apply_email_prompt(std::move(req.draft),
+                                         settings.profile,
+                                         req.email_prompt_confirmed);
+      if (!prompted)
+        return prompted.error();
+      auto draft = validate_draft(*prompted, settings.operating_unit_country,
                                   settings.attributes);
       if (!draft)
         return draft.error();
@@ -106,7 +115,7 @@ store(store_actor::stateful_pointer<store_state> self, store_config cfg,
       }
       auto promise = self->make_response_promise<created_customer>();
       hq_create_request call{settings.store_id, st.cfg.address_book,
-                             req.cashier, record};
+                             req.staff.id, record};
       self->request(st.link, st.cfg.rts_timeout, atom::create_v, std::move(call))
         .then(
           [self, promise](customer& c) mutable {
@@ -136,7 +145,7 @@ store(store_actor::stateful_pointer<store_state> self, store_config cfg,
       return promise;
     },
     [=](atom::edit, const customer& given,
-        const std::string& cashier) -> caf::result<customer> {
+        const staff_member& staff) -> caf::result<customer> {
       auto& st = self->state;
       const auto& settings = st.cfg.settings;
       auto existing = given.id.account_number.empty()
@@ -156,6 +165,9 @@ store(store_actor::stateful_pointer<store_state> self, store_config cfg,
                                      settings.attributes);
       if (!after)
         return after.error();
+      for (auto op : store_operations_in(before, *after))
+        if (auto err = check_permission(staff, op))
+          return err;
       for (auto op : operations_in(before, *after))
         if (auto err = check_operation(before, op, st.cfg.flags))
           return err;
@@ -167,7 +179,7 @@ store(store_actor::stateful_pointer<store_state> self, store_config cfg,
       }
       auto promise = self->make_response_promise<customer>();
       self
-        ->request(st.link, st.cfg.rts_timeout, atom::edit_v, *after, cashier)
+        ->request(st.link, st.cfg.rts_timeout, atom::edit_v, *after, staff.id)
         .then(
           [self, promise](customer& stored) mutable {
             auto& st = self->state;
@@ -175,6 +187,52 @@ store(store_actor::stateful_pointer<store_state> self, store_config cfg,
                   stored, st.cfg.env.clock.now(self->clock())))
               emit(self, event_kind::operation_error, event_detail(err));
             promise.deliver(std::move(stored));
+          },
+          [promise](caf::error& err) mutable { promise.deliver(err); });
+      return promise;
+    },
+    [=](atom::history, const std::string& account, const staff_member& staff)
+      -> caf::result<std::vector<change_record>> {
+      auto& st = self->state;
+      if (auto err = check_permission(staff, store_operation::view))
+        return err;
+      auto promise = self->make_response_promise<std::vector<change_record>>();
+      self->request(st.link, st.cfg.rts_timeout, atom::history_v, account)
+        .then(
+          [promise](std::vector<change_record>& changes) mutable {
+            promise.deliver(std::move(changes));
+          },
+          [promise](caf::error& err) mutable { promise.deliver(err); });
+      return promise;
+    },
+    [=](atom::purchases, const std::string& customer_ref,
+        const staff_member& staff) -> caf::result<purchase_history> {
+      auto& st = self->state;
+      if (auto err = check_permission(staff, store_operation::view))
+        return err;
+      auto local = st.db->sales_for(customer_ref);
+      if (!local)
+        return local.error();
+      // A pending customer's sales are all here: HQ knows them only under
+      // the account number they get at conversion.
+      if (is_valid_guid(customer_ref))
+        return summarize_purchases(customer_ref, std::move(*local));
+      auto promise = self->make_response_promise<purchase_history>();
+      self
+        ->request(st.link, st.cfg.rts_timeout, atom::purchases_v, customer_ref)
+        .then(
+          [promise, customer_ref,
+           local = std::move(*local)](
+            std::vector<sale_transaction>& at_hq) mutable {
+            // Sales the P-job has uploaded are at both places.
+            std::set<std::string> seen;
+            for (const auto& sale : at_hq)
+              seen.insert(sale.transaction_id);
+            for (auto& sale : local)
+              if (seen.count(sale.transaction_id) == 0)
+                at_hq.push_back(std::move(sale));
+            promise.deliver(
+              summarize_purchases(customer_ref, std::move(at_hq)));
           },
           [promise](caf::error& err) mutable { promise.deliver(err); });
       return promise;

@@ -26,13 +26,23 @@ using store_actor = caf::typed_actor<
   // "Search all stores" through HQ; customers found are added to this store.
   caf::replies_to<atom::search_hq, search_query>::with<std::vector<customer>>,
   // Creates a customer: Sync through the RTS (profile async off) or Async
-  // with its GUID. Fails with the validation or limitation error naming the
-  // field, or, under the `error` RTS policy, with the RTS failure.
+  // with its GUID. Fails with permission_denied, email_prompt (seed 004:
+  // once, unless the request confirms), the validation or limitation error
+  // naming the field, or, under the `error` RTS policy, the RTS failure.
   caf::replies_to<atom::create, create_request>::with<created_customer>,
-  // Edits a customer (the string names who). Refused per the Async
-  // limitations for a pending customer; a pending one changes here and is
-  // uploaded again, a Sync one changes at HQ through the RTS first.
-  caf::replies_to<atom::edit, customer, std::string>::with<customer>,
+  // Edits a customer on behalf of a staff member: needs the permissions of
+  // what it changes (store_operations_in: edit, status, loyalty, clubs) and
+  // is refused per the Async limitations for a pending customer. A pending
+  // one changes here and is uploaded again, a Sync one changes at HQ
+  // through the RTS first (HQ keeps the change history).
+  caf::replies_to<atom::edit, customer, staff_member>::with<customer>,
+  // The change history of a Sync customer (account number), from HQ.
+  caf::replies_to<atom::history, std::string, staff_member>::with<
+    std::vector<change_record>>,
+  // A customer's purchase history: the sales HQ holds (account numbers
+  // only) and this store's own, each transaction once.
+  caf::replies_to<atom::purchases, std::string, staff_member>::with<
+    purchase_history>,
   // Records a sale; false if its transaction id was recorded before.
   caf::replies_to<atom::sale, sale_transaction>::with<bool>,
   // A reconnecting terminal's offline records; replies with new customers.

@@ -171,14 +171,33 @@ void op_create(self_ptr self, customer_draft draft,
   auto& st = self->state;
   // One GUID per creation, whichever path it takes: the idempotency key.
   auto guid = make_async_guid(st.rng.next(), st.rng.next());
-  create_request req{draft, st.cfg.terminal_id, guid};
+  // Seed 004: "Select customer" again on the same draft after the email
+  // prompt confirms the generic address.
+  bool confirmed = st.email_prompted && *st.email_prompted == draft;
+  st.email_prompted = caf::none;
+  create_request req{draft, st.cfg.staff, confirmed, guid};
+  auto remember_prompt = [self, draft,
+                          k = std::move(k)](caf::expected<created_customer> r) {
+    if (!r && error_code(r.error()) == ec::email_prompt)
+      self->state.email_prompted = draft;
+    k(std::move(r));
+  };
   online_or_offline<created_customer>(
     self,
     [self, req](then_fn<created_customer> done) {
       ask_store<created_customer>(self, done, atom::create_v, req);
     },
-    [self, draft, guid] { return create_offline(self, draft, guid); },
-    std::move(k));
+    [self, draft, guid, confirmed]() -> caf::expected<created_customer> {
+      auto& st = self->state;
+      if (auto err = check_permission(st.cfg.staff, store_operation::create))
+        return err;
+      auto prompted = apply_email_prompt(draft, st.cfg.settings.profile,
+                                         confirmed);
+      if (!prompted)
+        return prompted.error();
+      return create_offline(self, *prompted, guid);
+    },
+    std::move(remember_prompt));
 }
 
 void op_sale(self_ptr self, sale_transaction sale, then_fn<bool> k) {
@@ -381,7 +400,7 @@ void remember(self_ptr self, const std::string& phone) {
 void timed_search(self_ptr self, const std::string& text,
                   std::function<void(caf::expected<std::vector<customer>>)> k) {
   auto start = self->clock().now();
-  op_search(self, search_query{text, search_field::phone, false},
+  op_search(self, search_query{text, search_field::phone},
             [self, start, k](caf::expected<std::vector<customer>> found) {
               emit(self, event_kind::search, found && !found->empty() ? 1 : 0,
                    (self->clock().now() - start).count());
@@ -452,6 +471,8 @@ terminal(terminal_actor::stateful_pointer<terminal_state> self,
   auto& st = self->state;
   st.rng = actor_rng{cfg.env.seed, "terminal:" + cfg.terminal_id};
   st.cfg = std::move(cfg);
+  if (st.cfg.staff.id.empty())
+    st.cfg.staff.id = st.cfg.terminal_id;
   st.store = std::move(store);
   // After a restart, records left in the offline database go up first.
   std::error_code ignored;
@@ -499,8 +520,11 @@ terminal(terminal_actor::stateful_pointer<terminal_state> self,
             go_offline(self, r.error());
           reply(std::move(r));
         },
-        atom::edit_v, std::move(record), self->state.cfg.terminal_id);
+        atom::edit_v, std::move(record), self->state.cfg.staff);
       return promise;
+    },
+    [=](atom::login, staff_member& staff) {
+      self->state.cfg.staff = std::move(staff);
     },
     [=](atom::sale, sale_transaction& sale) -> caf::result<bool> {
       auto promise = self->make_response_promise<bool>();

@@ -37,10 +37,15 @@ using terminal_actor = caf::typed_actor<
   // Cashier input. A search starts a transaction (and so may reconnect).
   caf::replies_to<atom::search, search_query>::with<std::vector<customer>>,
   // Cashier input: creates a customer (online through the store, else
-  // offline); replies with the customer and how it was created.
+  // offline); replies with the customer and how it was created. With the
+  // email prompt on, a draft without email is refused once (email_prompt);
+  // the same draft submitted again is created with the generic address.
   caf::replies_to<atom::create, customer_draft>::with<created_customer>,
-  // Cashier input: edits a customer through the store; unavailable offline.
+  // Cashier input: edits a customer through the store as the signed-in
+  // staff member; unavailable offline.
   caf::replies_to<atom::edit, customer>::with<customer>,
+  // Staff input: who works this terminal from now on.
+  caf::reacts_to<atom::login, staff_member>,
   // Cashier input: records a sale linked to sale.customer_ref.
   caf::replies_to<atom::sale, sale_transaction>::with<bool>,
   // Fault schedule: the network between this terminal and its store.
@@ -85,6 +90,9 @@ struct terminal_config {
   /// An offline terminal tries to reconnect at most this often.
   caf::timespan reconnect_interval = std::chrono::minutes(5);
   cashier_model cashier;
+  /// Who works the terminal until someone else logs in (id empty: the
+  /// terminal id, as a cashier).
+  staff_member staff;
   actor_env env;
 };
 
@@ -115,6 +123,9 @@ struct terminal_state {
   std::vector<std::string> known_phones;
   uint64_t sales = 0;
   uint64_t creations = 0;
+  /// The draft the email prompt was last shown for: submitting it again
+  /// confirms the generic address.
+  caf::optional<customer_draft> email_prompted;
 
   static inline const char* name = "terminal";
 };

@@ -161,6 +161,7 @@ store_settings settings_for(const run_config& cfg, size_t index) {
   s.profile.create_customer_async
     = std::find(cfg.async_stores.begin(), cfg.async_stores.end(), index)
       != cfg.async_stores.end();
+  s.profile.prompt_for_email = cfg.prompt_for_email;
   s.profile.generic_email = "noemail@store.example";
   auto& d = s.default_customer;
   d.id.account_number = "DEFAULT-" + s.store_id;

@@ -70,6 +70,9 @@ struct run_config {
   rts_failure_policy rts_policy = rts_failure_policy::fallback_async;
   /// ISO 3166-1 alpha-2 country of every store's operating unit.
   std::string country = "US";
+  /// Seed 004's "Prompt for Email" at every store (off: a customer without
+  /// email silently gets the generic address).
+  bool prompt_for_email = false;
   // -- the parts of each actor's configuration the run decides -----------------
   hq_config hq;
   rts_link_config link;

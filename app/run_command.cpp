@@ -30,6 +30,7 @@ struct run_flags {
   std::vector<std::string> rts_faults;
   std::string rts_policy = "fallback";
   std::string features;
+  bool prompt_for_email = false;
   std::string output = "out/run";
   bool force = false;
   double time_scale = 60;
@@ -96,6 +97,7 @@ run_config to_config(const run_flags& f, bool hq_service_given) {
                                            : rts_failure_policy::fallback_async;
   if (!parse_feature_flags(f.features, cfg.flags, problem))
     refuse("--features", problem);
+  cfg.prompt_for_email = f.prompt_for_email;
   cfg.output_dir = f.output;
   cfg.time_scale = f.time_scale;
   cfg.hq.workers = f.hq_workers;
@@ -195,6 +197,9 @@ void add_run_command(CLI::App& app, int& exit_code) {
   run->add_option("--features", f.features,
                   "HQ features on: multiple_contacts,async_addresses,"
                   "enhanced_async,edit_async");
+  run->add_flag("--prompt-for-email", f.prompt_for_email,
+                "Seed 004's email prompt at every store (off: the generic "
+                "address is filled in silently)");
   run->add_option("--output", f.output, "Folder for databases and summary.json")
     ->capture_default_str();
   run->add_flag("--force", f.force,

@@ -52,7 +52,6 @@ const char* to_string(ec code) {
     case ec::not_found: return "not_found";
     case ec::permission_denied: return "permission_denied";
     case ec::email_prompt: return "email_prompt";
-    case ec::customer_inactive: return "customer_inactive";
   }
   return "unknown_error_code";
 }

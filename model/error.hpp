@@ -109,8 +109,6 @@ enum class ec : uint8_t {
   /// "Prompt for email" is on and the customer has no email: the cashier is
   /// asked once; confirming creates the customer with the generic address.
   email_prompt,
-  /// The customer is inactive; reactivate it first.
-  customer_inactive,
 };
 
 /// The name of an error code as written in this header, e.g. "field_too_long".

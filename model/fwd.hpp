@@ -10,6 +10,8 @@
 
 #include "model/customer.hpp"
 #include "model/messages.hpp"
+#include "model/permissions.hpp"
+#include "model/purchase_history.hpp"
 #include "model/sale.hpp"
 #include "model/store.hpp"
 
@@ -33,6 +35,10 @@ CAF_BEGIN_TYPE_ID_BLOCK(retailsim, caf::first_custom_type_id)
   CAF_ADD_TYPE_ID(retailsim, (retailsim::job_kind))
   CAF_ADD_TYPE_ID(retailsim, (retailsim::link_availability))
   CAF_ADD_TYPE_ID(retailsim, (retailsim::sale_transaction))
+  CAF_ADD_TYPE_ID(retailsim, (std::vector<retailsim::sale_transaction>))
+  CAF_ADD_TYPE_ID(retailsim, (std::vector<retailsim::change_record>))
+  CAF_ADD_TYPE_ID(retailsim, (retailsim::staff_member))
+  CAF_ADD_TYPE_ID(retailsim, (retailsim::purchase_history))
 
   // Atoms (text at most 10 characters).
   CAF_ADD_ATOM(retailsim, retailsim::atom, create, "create")
@@ -55,5 +61,8 @@ CAF_BEGIN_TYPE_ID_BLOCK(retailsim, caf::first_custom_type_id)
   CAF_ADD_ATOM(retailsim, retailsim::atom, stop, "stop")
   CAF_ADD_ATOM(retailsim, retailsim::atom, flush, "flush")
   CAF_ADD_ATOM(retailsim, retailsim::atom, status, "status")
+  CAF_ADD_ATOM(retailsim, retailsim::atom, history, "history")
+  CAF_ADD_ATOM(retailsim, retailsim::atom, purchases, "purchases")
+  CAF_ADD_ATOM(retailsim, retailsim::atom, login, "login")
 
 CAF_END_TYPE_ID_BLOCK(retailsim)

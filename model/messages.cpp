@@ -15,6 +15,24 @@ const char* to_string(search_field x) {
   return "?";
 }
 
+const char* to_string(status_filter x) {
+  switch (x) {
+    case status_filter::active: return "active";
+    case status_filter::inactive: return "inactive";
+    case status_filter::any: return "any";
+  }
+  return "?";
+}
+
+const char* to_string(type_filter x) {
+  switch (x) {
+    case type_filter::any: return "any";
+    case type_filter::person: return "person";
+    case type_filter::organization: return "organization";
+  }
+  return "?";
+}
+
 const char* to_string(job_kind x) {
   switch (x) {
     case job_kind::p_job: return "p_job";
@@ -34,12 +52,13 @@ const char* to_string(link_availability x) {
 }
 
 bool operator==(const search_query& x, const search_query& y) {
-  return std::tie(x.text, x.field, x.include_inactive)
-         == std::tie(y.text, y.field, y.include_inactive);
+  return std::tie(x.text, x.field, x.status, x.type)
+         == std::tie(y.text, y.field, y.status, y.type);
 }
 
 bool operator==(const create_request& x, const create_request& y) {
-  return x.draft == y.draft && x.cashier == y.cashier
+  return x.draft == y.draft && x.staff == y.staff
+         && x.email_prompt_confirmed == y.email_prompt_confirmed
          && x.request_guid == y.request_guid;
 }
 

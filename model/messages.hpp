@@ -11,6 +11,7 @@
 #include "caf/meta/type_name.hpp"
 
 #include "model/customer.hpp"
+#include "model/permissions.hpp"
 #include "model/rules.hpp"
 #include "model/sale.hpp"
 
@@ -21,18 +22,31 @@ enum class search_field : uint8_t { any, name, email, phone, account };
 
 const char* to_string(search_field x);
 
+/// Seed 002's status filter; the default finds active customers only.
+enum class status_filter : uint8_t { active, inactive, any };
+
+/// Seed 002's type filter.
+enum class type_filter : uint8_t { any, person, organization };
+
+const char* to_string(status_filter x);
+const char* to_string(type_filter x);
+
 struct search_query {
   std::string text;
   search_field field = search_field::any;
   /// Inactive customers are found only when asked for.
-  bool include_inactive = false;
+  status_filter status = status_filter::active;
+  type_filter type = type_filter::any;
 };
 
 /// What a cashier submits to create a customer.
 struct create_request {
   customer_draft draft;
-  /// Who is creating it (operator id), for the audit log.
-  std::string cashier;
+  /// Who is creating it: operator id for the audit log, role for the
+  /// permission check.
+  staff_member staff;
+  /// The cashier chose "Select customer" again after the email prompt.
+  bool email_prompt_confirmed = false;
   /// The GUID the terminal chose for this creation. It is the account id
   /// while the customer is pending, and the idempotency key everywhere: a
   /// retry, a fallback or an offline copy of the same creation never makes a
@@ -109,14 +123,14 @@ bool operator==(const dist_batch& x, const dist_batch& y);
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, search_query& x) {
-  return f(caf::meta::type_name("search_query"), x.text, x.field,
-           x.include_inactive);
+  return f(caf::meta::type_name("search_query"), x.text, x.field, x.status,
+           x.type);
 }
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, create_request& x) {
-  return f(caf::meta::type_name("create_request"), x.draft, x.cashier,
-           x.request_guid);
+  return f(caf::meta::type_name("create_request"), x.draft, x.staff,
+           x.email_prompt_confirmed, x.request_guid);
 }
 
 template <class Inspector>

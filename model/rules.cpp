@@ -239,4 +239,22 @@ bool is_generic_email(const std::string& email,
   return !profile.generic_email.empty() && email == profile.generic_email;
 }
 
+std::vector<store_operation> store_operations_in(const customer& before,
+                                                 const customer& after) {
+  std::vector<store_operation> out;
+  if (before.status != after.status)
+    out.push_back(store_operation::change_status);
+  if (!(before.loyalty == after.loyalty))
+    out.push_back(store_operation::manage_loyalty);
+  if (!(before.profile.clubs == after.profile.clubs))
+    out.push_back(store_operation::manage_clubs);
+  auto rest_before = before.profile;
+  auto rest_after = after.profile;
+  rest_before.clubs.clear();
+  rest_after.clubs.clear();
+  if (before.type != after.type || !(rest_before == rest_after))
+    out.push_back(store_operation::edit);
+  return out;
+}
+
 } // namespace retailsim

@@ -11,6 +11,7 @@
 #include "caf/expected.hpp"
 
 #include "model/customer.hpp"
+#include "model/permissions.hpp"
 #include "model/store.hpp"
 
 namespace retailsim {
@@ -139,6 +140,13 @@ caf::error check_operation(const customer& target, customer_operation op,
 /// edit_profile. Each appears once, in that order.
 std::vector<customer_operation> operations_in(const customer& before,
                                               const customer& after);
+
+/// The store operations (and so permissions) that changing `before` into
+/// `after` needs: status changed -> change_status, loyalty card or points
+/// changed -> manage_loyalty, club memberships changed -> manage_clubs,
+/// anything else (type, profile) -> edit. Each appears once, in that order.
+std::vector<store_operation> store_operations_in(const customer& before,
+                                                 const customer& after);
 
 /// The number of emails and phones that are not primary.
 size_t secondary_contact_count(const customer_profile& profile);

@@ -220,6 +220,7 @@ caf::expected<std::string> write_summary_json(const run_summary& s) {
       {"session_gap_s", to_string(c.cashier.session_gap)},
       {"rts_policy", to_string(c.rts_policy)},
       {"address_book_size", c.address_book_size},
+      {"prompt_for_email", c.prompt_for_email},
       {"job_interval_min",
        {{"p_job", minutes(c.jobs.p_job.interval)},
         {"async_sync", minutes(c.jobs.async_sync.interval)},

@@ -211,9 +211,18 @@ search_customers(database& db, const char* table, const search_query& query,
       value = like_prefix(*text);
   }
   std::string sql = std::string{"SELECT record FROM "} + table + " WHERE "
-                    + condition
-                    + (query.include_inactive ? "" : " AND status = 'active'")
-                    + " ORDER BY display_name LIMIT ?";
+                    + condition;
+  if (query.status != status_filter::any)
+    sql += std::string{" AND status = '"} + to_string(query.status) + "'";
+  if (query.type != type_filter::any) {
+    // The type lives only in the record: compare its JSON field.
+    sql += " AND json_extract(record, '$.type') = '";
+    sql += to_string(query.type == type_filter::person
+                       ? customer_type::person
+                       : customer_type::organization);
+    sql += "'";
+  }
+  sql += " ORDER BY display_name LIMIT ?";
   auto err = db.read("search customers", [&]() -> caf::error {
     auto stmt = db.statement(sql);
     stmt.bind(1, value);

@@ -140,8 +140,7 @@ public:
 
   std::vector<customer> search_store(size_t store, const std::string& text) {
     auto found = ask<std::vector<customer>>(
-      w.stores[store], atom::search_v, search_query{text, search_field::any,
-                                                    false});
+      w.stores[store], atom::search_v, search_query{text, search_field::any});
     EXPECT_TRUE(found) << describe(found.error());
     return found ? *found : std::vector<customer>{};
   }

@@ -24,7 +24,7 @@ TEST_F(Lifecycle, SyncCustomerIsVisibleAtAnotherStoreAtOnce) {
   EXPECT_TRUE(search_store(1, "707-320-2478").empty());
   auto at_hq = ask<std::vector<customer>>(
     w.stores[1], atom::search_hq_v,
-    search_query{"707-320-2478", search_field::any, false});
+    search_query{"707-320-2478", search_field::any});
   ASSERT_TRUE(at_hq) << describe(at_hq.error());
   ASSERT_EQ(at_hq->size(), 1u);
   EXPECT_EQ((*at_hq)[0].id.account_number, created->record.id.account_number);
@@ -86,7 +86,7 @@ TEST_F(Lifecycle, CustomerCreatedOfflineSurvivesATerminalRestartAndConverts) {
   // The next transaction reconnects and uploads; conversion follows.
   auto found = ask<std::vector<customer>>(
     restarted, atom::search_v,
-    search_query{"212-346-7788", search_field::any, false});
+    search_query{"212-346-7788", search_field::any});
   ASSERT_TRUE(found) << describe(found.error());
   ASSERT_EQ(found->size(), 1u);
   EXPECT_EQ(found->front().id.async_guid, guid);

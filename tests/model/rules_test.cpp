@@ -371,3 +371,22 @@ TEST(EmailPrompt, WithoutThePromptTheGenericAddressIsSilent) {
   EXPECT_TRUE(apply_email_prompt(draft, functionality_profile{}, false)
                 ->profile.emails.empty());
 }
+
+TEST(StoreOperations, AnEditNeedsThePermissionsOfWhatItChanges) {
+  customer before;
+  before.id.account_number = "C000000001";
+  before.profile.first_name = "Ann";
+  auto after = before;
+  EXPECT_TRUE(store_operations_in(before, after).empty());
+  after.status = customer_status::inactive;
+  EXPECT_EQ(store_operations_in(before, after),
+            std::vector<store_operation>{store_operation::change_status});
+  after.loyalty = loyalty_card{"L-1", 10};
+  after.profile.clubs.push_back({"wine", "gold", {}});
+  after.profile.notes = "prefers red";
+  EXPECT_EQ(store_operations_in(before, after),
+            (std::vector<store_operation>{store_operation::change_status,
+                                          store_operation::manage_loyalty,
+                                          store_operation::manage_clubs,
+                                          store_operation::edit}));
+}

@@ -216,7 +216,7 @@ TEST(Channel, DistributionBatchConvertsAndAdvancesItsWatermark) {
   EXPECT_EQ(*ch->watermark("dist_1010"), 42);
   EXPECT_EQ(*ch->pending_count(), 0u);
   EXPECT_EQ(*ch->customer_count(), 2u);
-  auto found = ch->search({"Eve", search_field::any, false}, "US", 10);
+  auto found = ch->search({"Eve", search_field::any}, "US", 10);
   ASSERT_TRUE(found);
   ASSERT_EQ(found->size(), 1u);
   EXPECT_EQ((*found)[0].id.account_number, "C000000006");

@@ -327,7 +327,7 @@ TEST(Hq, SearchAllStoresByEmailPhoneNameAndAccount) {
                                  "B1", "c", at(1));
   ASSERT_TRUE(ann);
   auto hits = [&](const std::string& text) {
-    auto r = hq->search({text, search_field::any, false}, "US", 10);
+    auto r = hq->search({text, search_field::any}, "US", 10);
     EXPECT_TRUE(r) << describe(r.error());
     return r ? r->size() : 0u;
   };
@@ -342,7 +342,7 @@ TEST(Hq, SearchAllStoresByEmailPhoneNameAndAccount) {
   inactive.status = customer_status::inactive;
   ASSERT_FALSE(hq->update_customer(inactive, "m", at(2)));
   EXPECT_EQ(hits("Ann"), 0u);
-  auto with_inactive = hq->search({"Ann", search_field::name, true}, "US", 10);
+  auto with_inactive = hq->search({"Ann", search_field::name, status_filter::any}, "US", 10);
   ASSERT_TRUE(with_inactive);
   EXPECT_EQ(with_inactive->size(), 1u);
 }

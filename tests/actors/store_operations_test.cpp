@@ -1,0 +1,191 @@
+// Store operations on the actors (seeds 002 and 004): permissions,
+// deactivation, change history, phone formats, the email prompt and
+// purchase history.
+
+#include <gtest/gtest.h>
+
+#include "caf/send.hpp"
+
+#include "actors/terminal_actor.hpp"
+#include "tests/actors/actor_fixture.hpp"
+
+using namespace retailsim;
+using test::actor_fixture;
+
+namespace {
+
+const staff_member manager{"mgr-1", staff_role::manager};
+const staff_member read_only{"ro-1", staff_role::read_only};
+
+} // namespace
+
+class StoreOperations : public actor_fixture {
+public:
+  void login(size_t terminal, staff_member who) {
+    caf::anon_send(w.terminals[terminal], atom::login_v, std::move(who));
+    run();
+  }
+
+  caf::expected<customer> edit_at(size_t terminal, customer record) {
+    return ask<customer>(w.terminals[terminal], atom::edit_v,
+                         std::move(record));
+  }
+
+  std::vector<customer> search(size_t store, const std::string& text,
+                               status_filter status) {
+    search_query q{text, search_field::any, status};
+    auto found = ask<std::vector<customer>>(w.stores[store], atom::search_v, q);
+    EXPECT_TRUE(found) << describe(found.error());
+    return found ? *found : std::vector<customer>{};
+  }
+
+  std::vector<change_record> history(const std::string& account) {
+    auto changes = ask<std::vector<change_record>>(
+      w.stores[0], atom::history_v, account, manager);
+    EXPECT_TRUE(changes) << describe(changes.error());
+    return changes ? *changes : std::vector<change_record>{};
+  }
+};
+
+TEST_F(StoreOperations, DeactivatedCustomersHideUntilReactivatedAndKeepTheirHistory) {
+  start();
+  auto created = create_at(0, draft("Dee", "(707) 320-2478"));
+  ASSERT_TRUE(created) << describe(created.error());
+  auto account = created->record.id.account_number;
+  auto record = created->record;
+  record.profile.segment = "VIP";
+  ASSERT_TRUE(edit_at(0, record));
+  // A cashier may not deactivate: a manager's permission.
+  auto inactive = record;
+  inactive.status = customer_status::inactive;
+  auto refused = edit_at(0, inactive);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(error_code(refused.error()), ec::permission_denied);
+  EXPECT_EQ(error_field(refused.error()), "customer.status");
+  EXPECT_EQ(search(0, "707-320-2478", status_filter::active).size(), 1u);
+  login(0, manager);
+  ASSERT_TRUE(edit_at(0, inactive));
+  // Hidden from the default search, found with the status filter.
+  EXPECT_TRUE(search(0, "707-320-2478", status_filter::active).empty());
+  auto found = search(0, "707-320-2478", status_filter::inactive);
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(found[0].status, customer_status::inactive);
+  EXPECT_EQ(found[0].profile.segment, "VIP");
+  EXPECT_EQ(search(0, "707-320-2478", status_filter::any).size(), 1u);
+  // Reactivated: back in the default search with everything it had.
+  ASSERT_TRUE(edit_at(0, record));
+  auto back = search(0, "707-320-2478", status_filter::active);
+  ASSERT_EQ(back.size(), 1u);
+  EXPECT_EQ(back[0], record);
+  // Created, segment set, deactivated, reactivated: who, when, what.
+  auto changes = history(account);
+  ASSERT_EQ(changes.size(), 4u);
+  EXPECT_EQ(changes[0].field, "created");
+  EXPECT_EQ(changes[0].new_value, store_id(0));
+  EXPECT_EQ(changes[1].field, "segment");
+  EXPECT_EQ(changes[1].new_value, "\"VIP\"");
+  EXPECT_EQ(changes[1].changed_by, terminal_id(0, 0));
+  EXPECT_EQ(changes[2].field, "status");
+  EXPECT_EQ(changes[2].old_value, "\"active\"");
+  EXPECT_EQ(changes[2].new_value, "\"inactive\"");
+  EXPECT_EQ(changes[2].changed_by, "mgr-1");
+  EXPECT_EQ(changes[3].field, "status");
+  EXPECT_EQ(changes[3].new_value, "\"active\"");
+  EXPECT_EQ(changes[3].changed_by, "mgr-1");
+  EXPECT_LE(changes[2].changed_at, changes[3].changed_at);
+}
+
+TEST_F(StoreOperations, AReadOnlyUsersEditIsRefusedAndNothingIsWritten) {
+  start();
+  auto created = create_at(0, draft("Rita", "(415) 239-4001"));
+  ASSERT_TRUE(created) << describe(created.error());
+  login(0, read_only);
+  auto edited = created->record;
+  edited.profile.first_name = "Rhonda";
+  auto refused = edit_at(0, edited);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(error_code(refused.error()), ec::permission_denied);
+  EXPECT_EQ(describe(refused.error()),
+            "permission_denied: customer.edit: 'ro-1' (read_only) lacks "
+            "permission customer.edit");
+  auto at_hq = dbs.hq->find(created->record.id.account_number);
+  ASSERT_TRUE(at_hq && *at_hq);
+  EXPECT_EQ(**at_hq, created->record);
+  // Only the creation is in the history.
+  EXPECT_EQ(history(created->record.id.account_number).size(), 1u);
+  auto local = search(0, "415-239-4001", status_filter::any);
+  ASSERT_EQ(local.size(), 1u);
+  EXPECT_EQ(local[0], created->record);
+  // Nor may a read-only user create.
+  auto no = create_at(0, draft("Nemo", "(415) 239-4002"));
+  ASSERT_FALSE(no);
+  EXPECT_EQ(error_field(no.error()), "customer.create");
+  EXPECT_EQ(*dbs.hq->customer_count(), 1u);
+}
+
+TEST_F(StoreOperations, PhoneNumbersTypedInFiveFormatsAreStoredAsOne) {
+  start();
+  const char* typed[] = {"(707) 320-2478", "707-320-2478", "707.320.2478",
+                         "+1 707 320 2478", "7073202478"};
+  // Five cashiers, five habits: one stored format.
+  for (size_t i = 0; i < std::size(typed); ++i) {
+    auto created = create_at(0, draft("Caller" + std::string(1, 'A' + i),
+                                      typed[i]));
+    ASSERT_TRUE(created) << typed[i] << ": " << describe(created.error());
+    ASSERT_EQ(created->record.profile.phones.size(), 1u);
+    EXPECT_EQ(created->record.profile.phones[0].number, "+17073202478")
+      << typed[i];
+  }
+  // Whatever format a search uses, it finds all five.
+  for (auto text : typed)
+    EXPECT_EQ(search(0, text, status_filter::active).size(), 5u) << text;
+}
+
+TEST_F(StoreOperations, TheEmailPromptAsksOnceThenUsesTheGenericAddress) {
+  cfg.prompt_for_email = true;
+  start();
+  auto no_email = draft("Em", "(212) 346-7788");
+  auto first = create_at(0, no_email);
+  ASSERT_FALSE(first);
+  EXPECT_EQ(error_code(first.error()), ec::email_prompt);
+  EXPECT_EQ(*dbs.hq->customer_count(), 0u);
+  // "Select customer" again on the same draft.
+  auto second = create_at(0, no_email);
+  ASSERT_TRUE(second) << describe(second.error());
+  ASSERT_EQ(second->record.profile.emails.size(), 1u);
+  EXPECT_EQ(second->record.profile.emails[0].address, "noemail@store.example");
+  // Entering an email after the prompt creates with that email.
+  auto third_draft = draft("Al", "(212) 346-7789");
+  EXPECT_FALSE(create_at(0, third_draft));
+  third_draft.profile.emails.push_back({"al@example.com", true, {}});
+  auto third = create_at(0, third_draft);
+  ASSERT_TRUE(third) << describe(third.error());
+  EXPECT_EQ(third->record.profile.emails[0].address, "al@example.com");
+}
+
+TEST_F(StoreOperations, PurchaseHistoryCountsEverySaleOnceBeforeAndAfterTheUpload) {
+  start();
+  auto created = create_at(0, draft("Pat", "(303) 692-1831"));
+  ASSERT_TRUE(created) << describe(created.error());
+  auto ref = created->record.id.account_number;
+  auto sale = [&](const std::string& id, int64_t cents, const char* product) {
+    sale_transaction s{id,   store_id(0), terminal_id(0, 0), ref,
+                       cents, {},          {{product, 1, cents}}};
+    auto ok = ask<bool>(w.terminals[0], atom::sale_v, s);
+    ASSERT_TRUE(ok && *ok) << id;
+  };
+  sale("T1", 1000, "WINE");
+  sale("T2", 3000, "WINE");
+  run_job(job_kind::p_job);
+  sale("T3", 2000, "CHEESE");
+  auto h = ask<purchase_history>(w.stores[0], atom::purchases_v, ref,
+                                 read_only);
+  ASSERT_TRUE(h) << describe(h.error());
+  EXPECT_EQ(h->transactions.size(), 3u);
+  EXPECT_EQ(h->orders, 3u);
+  EXPECT_EQ(h->total_cents, 6000);
+  EXPECT_EQ(h->average_order_cents, 2000);
+  ASSERT_FALSE(h->top_products.empty());
+  EXPECT_EQ(h->top_products[0].product_id, "WINE");
+  EXPECT_EQ(h->top_products[0].quantity, 2);
+}
