@@ -83,6 +83,22 @@ store(store_actor::stateful_pointer<store_state> self, store_config cfg,
           [promise](caf::error& err) mutable { promise.deliver(err); });
       return promise;
     },
+    [=](atom::similar,
+        const customer_draft& draft) -> caf::result<std::vector<customer>> {
+      auto& st = self->state;
+      const auto& settings = st.cfg.settings;
+      auto valid = validate_draft(draft, settings.operating_unit_country,
+                                  settings.attributes);
+      if (!valid)
+        return valid.error();
+      customer candidate;
+      candidate.profile = std::move(valid->profile);
+      auto found = st.db->similar(candidate, settings.profile.generic_email,
+                                  10);
+      if (!found)
+        return found.error();
+      return std::move(*found);
+    },
     [=](atom::create, create_request& req) -> caf::result<created_customer> {
       auto& st = self->state;
       const auto& settings = st.cfg.settings;

@@ -25,6 +25,10 @@ using store_actor = caf::typed_actor<
   caf::replies_to<atom::search, search_query>::with<std::vector<customer>>,
   // "Search all stores" through HQ; customers found are added to this store.
   caf::replies_to<atom::search_hq, search_query>::with<std::vector<customer>>,
+  // Before "create new" (seeds 002, 004): customers here that may be the
+  // same person as the draft (same email or phone, or same name), strongest
+  // match first. Fails with the draft's validation error.
+  caf::replies_to<atom::similar, customer_draft>::with<std::vector<customer>>,
   // Creates a customer: Sync through the RTS (profile async off) or Async
   // with its GUID. Fails with permission_denied, email_prompt (seed 004:
   // once, unless the request confirms), the validation or limitation error

@@ -502,6 +502,19 @@ terminal(terminal_actor::stateful_pointer<terminal_state> self,
       });
       return promise;
     },
+    [=](atom::similar,
+        customer_draft& draft) -> caf::result<std::vector<customer>> {
+      auto promise = self->make_response_promise<std::vector<customer>>();
+      online_or_offline<std::vector<customer>>(
+        self,
+        [self, draft](then_fn<std::vector<customer>> done) {
+          ask_store<std::vector<customer>>(self, done, atom::similar_v, draft);
+        },
+        [] { return caf::expected<std::vector<customer>>{
+               std::vector<customer>{}}; },
+        reply_to(promise));
+      return promise;
+    },
     [=](atom::create, customer_draft& draft) -> caf::result<created_customer> {
       auto promise = self->make_response_promise<created_customer>();
       op_create(self, std::move(draft), reply_to(promise));

@@ -64,5 +64,6 @@ CAF_BEGIN_TYPE_ID_BLOCK(retailsim, caf::first_custom_type_id)
   CAF_ADD_ATOM(retailsim, retailsim::atom, history, "history")
   CAF_ADD_ATOM(retailsim, retailsim::atom, purchases, "purchases")
   CAF_ADD_ATOM(retailsim, retailsim::atom, login, "login")
+  CAF_ADD_ATOM(retailsim, retailsim::atom, similar, "similar")
 
 CAF_END_TYPE_ID_BLOCK(retailsim)

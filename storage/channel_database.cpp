@@ -267,6 +267,13 @@ caf::error channel_database::acknowledge_pjob(int64_t customers_seq,
 }
 
 caf::expected<std::vector<customer>>
+channel_database::similar(const customer& candidate,
+                          const std::string& generic_email, size_t limit) {
+  return similar_customers(*db_, "customers", search_columns_of(candidate),
+                           generic_email, limit);
+}
+
+caf::expected<std::vector<customer>>
 channel_database::search(const search_query& query, const std::string& region,
                          size_t limit) {
   return search_customers(*db_, "customers", query, region, limit);

@@ -87,6 +87,12 @@ public:
   caf::error acknowledge_pjob(int64_t customers_seq, int64_t sales_seq);
 
   /// Local customer search in this channel.
+  /// Customers that may be the same person as `candidate` (see
+  /// similar_customers), at most `limit`.
+  caf::expected<std::vector<customer>>
+  similar(const customer& candidate, const std::string& generic_email,
+          size_t limit);
+
   caf::expected<std::vector<customer>>
   search(const search_query& query, const std::string& region, size_t limit);
 

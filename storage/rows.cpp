@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <set>
 #include <string_view>
 
 #include <SQLiteCpp/Statement.h>
@@ -235,6 +236,45 @@ search_customers(database& db, const char* table, const search_query& query,
       out.push_back(std::move(*record));
     }
     return {};
+  });
+  if (err)
+    return err;
+  return out;
+}
+
+caf::expected<std::vector<customer>>
+similar_customers(database& db, const char* table, const search_columns& keys,
+                  const std::string& generic_email, size_t limit) {
+  std::vector<customer> out;
+  std::set<int64_t> seen;
+  auto match = [&](const char* column, const std::string& value,
+                   bool nocase) -> caf::error {
+    if (value.empty() || out.size() >= limit)
+      return {};
+    auto sql = std::string{"SELECT rowid, record FROM "} + table + " WHERE "
+               + column + " = ?" + (nocase ? " COLLATE NOCASE" : "")
+               + " ORDER BY rowid LIMIT ?";
+    auto stmt = db.statement(sql);
+    stmt.bind(1, value);
+    stmt.bind(2, static_cast<int64_t>(limit));
+    while (stmt.executeStep() && out.size() < limit) {
+      if (!seen.insert(stmt.getColumn(0).getInt64()).second)
+        continue;
+      auto record = decode_customer(stmt.getColumn(1).getString(),
+                                    std::string{table} + " similar");
+      if (!record)
+        return record.error();
+      out.push_back(std::move(*record));
+    }
+    return {};
+  };
+  auto err = db.read("find similar customers", [&]() -> caf::error {
+    if (keys.primary_email != generic_email)
+      if (auto err = match("primary_email", keys.primary_email, true))
+        return err;
+    if (auto err = match("primary_phone", keys.primary_phone, false))
+      return err;
+    return match("display_name", keys.display_name, true);
   });
   if (err)
     return err;

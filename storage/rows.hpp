@@ -17,6 +17,7 @@
 #include "model/messages.hpp"
 #include "model/sale.hpp"
 #include "storage/database.hpp"
+#include "storage/record_codec.hpp"
 
 namespace retailsim::storage {
 
@@ -83,8 +84,18 @@ caf::expected<size_t> count_rows(database& db, const char* sql);
 void bind_customer_columns(database::statement_ref& stmt, int first,
                            const customer& c);
 
-/// Customers of `table` matching `query` (see search_query), active ones
-/// only unless asked, at most `limit`, by display name. Emails and phones are
+/// Customers that may be the same person as `keys` (seed 004: "two John
+/// Smiths"): the same primary email (ignoring case), the same primary phone,
+/// or the same display name (ignoring case), in that order of strength, each
+/// once, active or not, at most `limit`. `generic_email` is shared by many
+/// customers and matches nobody.
+caf::expected<std::vector<customer>>
+similar_customers(database& db, const char* table, const search_columns& keys,
+                  const std::string& generic_email, size_t limit);
+
+/// Customers of `table` matching `query` (see search_query), narrowed by its
+/// status filter (active only by default) and type filter, at most `limit`,
+/// by display name. Emails and phones are
 /// normalised first (phones with `region` as default); text that is neither
 /// matches names by prefix, case-insensitively. The table needs the columns
 /// bound by bind_customer_columns plus account_number.

@@ -189,3 +189,50 @@ TEST_F(StoreOperations, PurchaseHistoryCountsEverySaleOnceBeforeAndAfterTheUploa
   EXPECT_EQ(h->top_products[0].product_id, "WINE");
   EXPECT_EQ(h->top_products[0].quantity, 2);
 }
+
+TEST_F(StoreOperations, TwoJohnSmithsAreBothKeptAndTheFirstIsOfferedBeforeTheSecond) {
+  start();
+  auto john = [](const std::string& email, const std::string& phone) {
+    customer_draft d;
+    d.profile.first_name = "John";
+    d.profile.last_name = "Smith";
+    d.profile.emails.push_back({email, true, {}});
+    d.profile.phones.push_back({phone, true, {}});
+    return d;
+  };
+  auto first_draft = john("john@example.com", "(707) 320-2478");
+  auto none = ask<std::vector<customer>>(w.terminals[0], atom::similar_v,
+                                         first_draft);
+  ASSERT_TRUE(none) << describe(none.error());
+  EXPECT_TRUE(none->empty());
+  auto first = create_at(0, first_draft);
+  ASSERT_TRUE(first) << describe(first.error());
+  // Same name, another email and phone: offered as a similar match ...
+  auto second_draft = john("j.smith@example.org", "(415) 239-4001");
+  auto offered = ask<std::vector<customer>>(w.terminals[0], atom::similar_v,
+                                            second_draft);
+  ASSERT_TRUE(offered) << describe(offered.error());
+  ASSERT_EQ(offered->size(), 1u);
+  EXPECT_EQ((*offered)[0].id, first->record.id);
+  // ... and the cashier decides it is a new person: both are kept.
+  auto second = create_at(0, second_draft);
+  ASSERT_TRUE(second) << describe(second.error());
+  EXPECT_NE(second->record.id.account_number, first->record.id.account_number);
+  EXPECT_EQ(*dbs.hq->customer_count(), 2u);
+  EXPECT_EQ(search(0, "John Smith", status_filter::active).size(), 2u);
+  // The same email typed in capitals is the strongest match, first.
+  auto same_email = john("JOHN@EXAMPLE.COM", "(212) 346-7788");
+  same_email.profile.first_name = "Jon";
+  auto strong = ask<std::vector<customer>>(w.terminals[0], atom::similar_v,
+                                           same_email);
+  ASSERT_TRUE(strong) << describe(strong.error());
+  ASSERT_EQ(strong->size(), 1u);
+  EXPECT_EQ((*strong)[0].id, first->record.id);
+  // The generic address identifies nobody.
+  auto generic = john("noemail@store.example", "(212) 346-7788");
+  generic.profile.first_name = "Someone";
+  auto nobody = ask<std::vector<customer>>(w.terminals[0], atom::similar_v,
+                                           generic);
+  ASSERT_TRUE(nobody);
+  EXPECT_TRUE(nobody->empty());
+}
