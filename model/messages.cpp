@@ -11,6 +11,7 @@ const char* to_string(search_field x) {
     case search_field::email: return "email";
     case search_field::phone: return "phone";
     case search_field::account: return "account";
+    case search_field::company: return "company";
   }
   return "?";
 }

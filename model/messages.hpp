@@ -17,8 +17,9 @@
 
 namespace retailsim {
 
-/// Which field a search looks at; `any` tries name, email, phone and account.
-enum class search_field : uint8_t { any, name, email, phone, account };
+/// Which field a search looks at; `any` tells email, phone and account
+/// number by their shape and looks up other text in names and company names.
+enum class search_field : uint8_t { any, name, email, phone, account, company };
 
 const char* to_string(search_field x);
 

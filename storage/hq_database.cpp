@@ -76,6 +76,9 @@ const std::vector<std::string>& hq_database::migrations() {
 
     // Version 3: sales without AUTOINCREMENT.
     RETAILSIM_SALES_WITHOUT_AUTOINCREMENT,
+    // Version 4: company search.
+    "CREATE INDEX customers_by_company ON customers (company_name COLLATE "
+    "  NOCASE);",
   };
   return steps;
 }

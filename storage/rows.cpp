@@ -207,8 +207,17 @@ search_customers(database& db, const char* table, const search_query& query,
       condition = "account_number = ?";
       value = *text;
       break;
+    case search_field::company:
+      condition = "company_name LIKE ?1 ESCAPE '\\'";
+      value = like_prefix(*text);
+      break;
     default:
-      condition = "display_name LIKE ? ESCAPE '\\'";
+      // Seed 002: the search bar finds people by name and businesses by
+      // company name alike.
+      condition = query.field == search_field::any
+                    ? "(display_name LIKE ?1 ESCAPE '\\' OR company_name "
+                      "LIKE ?1 ESCAPE '\\')"
+                    : "display_name LIKE ?1 ESCAPE '\\'";
       value = like_prefix(*text);
   }
   std::string sql = std::string{"SELECT record FROM "} + table + " WHERE "

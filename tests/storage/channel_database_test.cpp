@@ -3,6 +3,8 @@
 
 #include "storage/channel_database.hpp"
 
+#include <algorithm>
+
 #include <gtest/gtest.h>
 #include <SQLiteCpp/Database.h>
 #include <SQLiteCpp/Statement.h>
@@ -255,4 +257,47 @@ TEST(Channel, ADistributionTheStoreAlreadyHoldsLeavesItsRowAlone) {
   ASSERT_TRUE(ch->apply_distribution(batch, at(3)));
   EXPECT_GT(row().first, before.first);
   EXPECT_EQ((*ch->find("C000000011"))->profile.segment, "VIP");
+}
+
+TEST(Channel, TheSearchBarFindsBusinessesByCompanyAndFiltersByType) {
+  auto ch = open_channel(":memory:");
+  auto acme = test::sample_customer("Olga", "Owner");
+  acme.id.account_number = "C000000021";
+  acme.type = customer_type::organization;
+  acme.profile.business.company_name = "Acme Wines LLC";
+  ASSERT_FALSE(ch->apply_distributed(acme, at(1)));
+  auto person = test::sample_customer("Acme", "Fan");
+  person.id.account_number = "C000000022";
+  ASSERT_FALSE(ch->apply_distributed(person, at(1)));
+  auto ids = [&](search_query q) {
+    std::vector<std::string> out;
+    auto found = ch->search(q, "US", 10);
+    EXPECT_TRUE(found) << describe(found.error());
+    if (found)
+      for (const auto& c : *found)
+        out.push_back(c.id.account_number);
+    std::sort(out.begin(), out.end());
+    return out;
+  };
+  // A buyer of a business, registered as a person.
+  auto buyer = test::sample_customer("Bea", "Buyer");
+  buyer.id.account_number = "C000000023";
+  buyer.profile.business.company_name = "Zeta Corp";
+  ASSERT_FALSE(ch->apply_distributed(buyer, at(1)));
+  using v = std::vector<std::string>;
+  // The company "Acme Wines LLC" and the person "Acme Fan".
+  EXPECT_EQ(ids({"acme", search_field::any}), (v{"C000000021", "C000000022"}));
+  EXPECT_EQ(ids({"acme w", search_field::company}), v{"C000000021"});
+  // Bea is found by her company from the search bar, not by name.
+  EXPECT_EQ(ids({"zeta", search_field::any}), v{"C000000023"});
+  EXPECT_EQ(ids({"zeta", search_field::company}), v{"C000000023"});
+  EXPECT_TRUE(ids({"zeta", search_field::name}).empty());
+  EXPECT_EQ(ids({"acme", search_field::any, status_filter::active,
+                 type_filter::organization}),
+            v{"C000000021"});
+  EXPECT_EQ(ids({"acme", search_field::any, status_filter::active,
+                 type_filter::person}),
+            v{"C000000022"});
+  // LIKE wildcards typed by the cashier are text, not patterns.
+  EXPECT_TRUE(ids({"acme%", search_field::company}).empty());
 }

@@ -259,7 +259,8 @@ TEST(Database, AChannelOfSchemaTwoKeepsItsSalesAndTheirOrderAcrossVersionThree) 
   }
   auto channel = channel_database::open(path);
   ASSERT_TRUE(channel) << describe(channel.error());
-  EXPECT_EQ((*channel)->schema_version(), 3);
+  EXPECT_EQ((*channel)->schema_version(),
+            static_cast<int>(channel_database::migrations().size()));
   sale_transaction next;
   next.transaction_id = "T-10";
   next.store_id = "S0001";
