@@ -510,8 +510,21 @@ terminal(terminal_actor::stateful_pointer<terminal_state> self,
         [self, draft](then_fn<std::vector<customer>> done) {
           ask_store<std::vector<customer>>(self, done, atom::similar_v, draft);
         },
-        [] { return caf::expected<std::vector<customer>>{
-               std::vector<customer>{}}; },
+        [self, draft]() -> caf::expected<std::vector<customer>> {
+          // Offline, the terminal knows only what it created offline.
+          auto& st = self->state;
+          const auto& settings = st.cfg.settings;
+          auto valid = validate_draft(draft, settings.operating_unit_country,
+                                      settings.attributes);
+          if (!valid)
+            return valid.error();
+          if (!st.offline_db)
+            return std::vector<customer>{};
+          customer candidate;
+          candidate.profile = std::move(valid->profile);
+          return st.offline_db->similar(candidate,
+                                        settings.profile.generic_email, 10);
+        },
         reply_to(promise));
       return promise;
     },

@@ -37,7 +37,7 @@ using terminal_actor = caf::typed_actor<
   // Cashier input. A search starts a transaction (and so may reconnect).
   caf::replies_to<atom::search, search_query>::with<std::vector<customer>>,
   // Cashier input: similar customers at the store before "create new";
-  // offline, none are known.
+  // offline, among the customers this terminal created offline.
   caf::replies_to<atom::similar, customer_draft>::with<std::vector<customer>>,
   // Cashier input: creates a customer (online through the store, else
   // offline); replies with the customer and how it was created. With the

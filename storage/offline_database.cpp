@@ -128,6 +128,13 @@ offline_database::mark_uploaded(const std::vector<std::string>& async_guids,
 }
 
 caf::expected<std::vector<customer>>
+offline_database::similar(const customer& candidate,
+                          const std::string& generic_email, size_t limit) {
+  return similar_customers(*db_, "offline_customers",
+                           search_columns_of(candidate), generic_email, limit);
+}
+
+caf::expected<std::vector<customer>>
 offline_database::search(const search_query& query, const std::string& region,
                          size_t limit) {
   return search_customers(*db_, "offline_customers", query, region, limit);

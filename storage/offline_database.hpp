@@ -53,6 +53,12 @@ public:
   caf::expected<size_t> customers_to_upload_count();
   caf::expected<size_t> sales_to_upload_count();
 
+  /// Customers created here offline that may be the same person as
+  /// `candidate` (see similar_customers).
+  caf::expected<std::vector<customer>>
+  similar(const customer& candidate, const std::string& generic_email,
+          size_t limit);
+
   /// Offline search: the customers this terminal created offline.
   caf::expected<std::vector<customer>>
   search(const search_query& query, const std::string& region, size_t limit);

@@ -236,3 +236,18 @@ TEST_F(StoreOperations, TwoJohnSmithsAreBothKeptAndTheFirstIsOfferedBeforeTheSec
   ASSERT_TRUE(nobody);
   EXPECT_TRUE(nobody->empty());
 }
+
+TEST_F(StoreOperations, OfflineTheTerminalOffersWhatItCreatedOffline) {
+  start();
+  caf::anon_send(w.terminals[0], atom::link_v, false);
+  run();
+  auto first = create_at(0, draft("Olli", "(707) 320-2478"));
+  ASSERT_TRUE(first) << describe(first.error());
+  EXPECT_EQ(first->mode, creation_mode::offline);
+  auto again = draft("Olli", "(415) 239-4001");
+  auto offered = ask<std::vector<customer>>(w.terminals[0], atom::similar_v,
+                                            again);
+  ASSERT_TRUE(offered) << describe(offered.error());
+  ASSERT_EQ(offered->size(), 1u);
+  EXPECT_EQ((*offered)[0].id.async_guid, first->record.id.async_guid);
+}
