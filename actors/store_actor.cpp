@@ -86,15 +86,10 @@ store(store_actor::stateful_pointer<store_state> self, store_config cfg,
     [=](atom::similar,
         const customer_draft& draft) -> caf::result<std::vector<customer>> {
       auto& st = self->state;
-      const auto& settings = st.cfg.settings;
-      auto valid = validate_draft(draft, settings.operating_unit_country,
-                                  settings.attributes);
-      if (!valid)
-        return valid.error();
-      customer candidate;
-      candidate.profile = std::move(valid->profile);
-      auto found = st.db->similar(candidate, settings.profile.generic_email,
-                                  10);
+      auto candidate = similarity_candidate(draft, st.cfg.settings);
+      if (!candidate)
+        return candidate.error();
+      auto found = st.db->similar(*candidate, 10);
       if (!found)
         return found.error();
       return std::move(*found);

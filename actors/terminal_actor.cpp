@@ -513,17 +513,12 @@ terminal(terminal_actor::stateful_pointer<terminal_state> self,
         [self, draft]() -> caf::expected<std::vector<customer>> {
           // Offline, the terminal knows only what it created offline.
           auto& st = self->state;
-          const auto& settings = st.cfg.settings;
-          auto valid = validate_draft(draft, settings.operating_unit_country,
-                                      settings.attributes);
-          if (!valid)
-            return valid.error();
+          auto candidate = similarity_candidate(draft, st.cfg.settings);
+          if (!candidate)
+            return candidate.error();
           if (!st.offline_db)
             return std::vector<customer>{};
-          customer candidate;
-          candidate.profile = std::move(valid->profile);
-          return st.offline_db->similar(candidate,
-                                        settings.profile.generic_email, 10);
+          return st.offline_db->similar(*candidate, 10);
         },
         reply_to(promise));
       return promise;

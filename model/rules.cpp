@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "model/error.hpp"
+#include "model/validation.hpp"
 
 namespace retailsim {
 
@@ -234,9 +235,22 @@ apply_email_prompt(customer_draft draft, const functionality_profile& profile,
   return draft;
 }
 
-bool is_generic_email(const std::string& email,
-                      const functionality_profile& profile) {
-  return !profile.generic_email.empty() && email == profile.generic_email;
+caf::expected<customer> similarity_candidate(const customer_draft& draft,
+                                             const store_settings& store) {
+  auto valid = validate_draft(draft, store.operating_unit_country,
+                              store.attributes);
+  if (!valid)
+    return valid.error();
+  customer out;
+  out.profile = std::move(valid->profile);
+  auto& emails = out.profile.emails;
+  const auto& generic = store.profile.generic_email;
+  emails.erase(std::remove_if(emails.begin(), emails.end(),
+                              [&](const email_contact& e) {
+                                return !generic.empty() && e.address == generic;
+                              }),
+               emails.end());
+  return out;
 }
 
 std::vector<store_operation> store_operations_in(const customer& before,

@@ -98,10 +98,12 @@ caf::expected<customer_draft>
 apply_email_prompt(customer_draft draft, const functionality_profile& profile,
                    bool confirmed_without_email);
 
-/// Whether `email` is the profile's generic address, which many customers
-/// share and which therefore identifies nobody.
-bool is_generic_email(const std::string& email,
-                      const functionality_profile& profile);
+/// What "similar customers" looks for before "create new": the draft,
+/// validated (so emails and phones are in their stored form), as a customer
+/// without the profile's generic email, which many customers share and which
+/// therefore identifies nobody. Fails with the draft's validation error.
+caf::expected<customer> similarity_candidate(const customer_draft& draft,
+                                             const store_settings& store);
 
 /// Operations on an existing customer that the Async limitations restrict.
 enum class customer_operation : uint8_t {

@@ -270,10 +270,9 @@ caf::error channel_database::acknowledge_pjob(int64_t customers_seq,
 }
 
 caf::expected<std::vector<customer>>
-channel_database::similar(const customer& candidate,
-                          const std::string& generic_email, size_t limit) {
+channel_database::similar(const customer& candidate, size_t limit) {
   return similar_customers(*db_, "customers", search_columns_of(candidate),
-                           generic_email, limit);
+                           limit);
 }
 
 caf::expected<std::vector<customer>>

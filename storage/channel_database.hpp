@@ -86,13 +86,12 @@ public:
   /// P-job: HQ has everything up to these sequence numbers.
   caf::error acknowledge_pjob(int64_t customers_seq, int64_t sales_seq);
 
-  /// Local customer search in this channel.
   /// Customers that may be the same person as `candidate` (see
   /// similar_customers), at most `limit`.
   caf::expected<std::vector<customer>>
-  similar(const customer& candidate, const std::string& generic_email,
-          size_t limit);
+  similar(const customer& candidate, size_t limit);
 
+  /// Local customer search in this channel.
   caf::expected<std::vector<customer>>
   search(const search_query& query, const std::string& region, size_t limit);
 

@@ -128,10 +128,9 @@ offline_database::mark_uploaded(const std::vector<std::string>& async_guids,
 }
 
 caf::expected<std::vector<customer>>
-offline_database::similar(const customer& candidate,
-                          const std::string& generic_email, size_t limit) {
+offline_database::similar(const customer& candidate, size_t limit) {
   return similar_customers(*db_, "offline_customers",
-                           search_columns_of(candidate), generic_email, limit);
+                           search_columns_of(candidate), limit);
 }
 
 caf::expected<std::vector<customer>>

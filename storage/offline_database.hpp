@@ -56,8 +56,7 @@ public:
   /// Customers created here offline that may be the same person as
   /// `candidate` (see similar_customers).
   caf::expected<std::vector<customer>>
-  similar(const customer& candidate, const std::string& generic_email,
-          size_t limit);
+  similar(const customer& candidate, size_t limit);
 
   /// Offline search: the customers this terminal created offline.
   caf::expected<std::vector<customer>>

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cctype>
-#include <set>
 #include <string_view>
 
 #include <SQLiteCpp/Statement.h>
@@ -142,6 +141,19 @@ void bind_customer_columns(database::statement_ref& stmt, int first,
 
 namespace {
 
+/// Appends the customer of each row (its JSON record in column 0) to `out`;
+/// `what` names the rows in a decoding error.
+caf::error decode_records(database::statement_ref& rows,
+                          const std::string& what, std::vector<customer>& out) {
+  while (rows.executeStep()) {
+    auto record = decode_customer(rows.getColumn(0).getString(), what);
+    if (!record)
+      return record.error();
+    out.push_back(std::move(*record));
+  }
+  return {};
+}
+
 /// What kind of text a free search is, by its shape.
 search_field classify(const std::string& text) {
   if (text.find('@') != std::string::npos)
@@ -237,14 +249,7 @@ search_customers(database& db, const char* table, const search_query& query,
     auto stmt = db.statement(sql);
     stmt.bind(1, value);
     stmt.bind(2, static_cast<int64_t>(limit));
-    while (stmt.executeStep()) {
-      auto record = decode_customer(stmt.getColumn(0).getString(),
-                                    std::string{table} + " search");
-      if (!record)
-        return record.error();
-      out.push_back(std::move(*record));
-    }
-    return {};
+    return decode_records(stmt, std::string{table} + " search", out);
   });
   if (err)
     return err;
@@ -253,37 +258,26 @@ search_customers(database& db, const char* table, const search_query& query,
 
 caf::expected<std::vector<customer>>
 similar_customers(database& db, const char* table, const search_columns& keys,
-                  const std::string& generic_email, size_t limit) {
+                  size_t limit) {
+  auto sql = std::string{"SELECT record FROM "} + table
+             + " WHERE primary_email = ?1 COLLATE NOCASE OR primary_phone = ?2"
+               " OR display_name = ?3 COLLATE NOCASE"
+               " ORDER BY CASE WHEN primary_email = ?1 COLLATE NOCASE THEN 0"
+               " WHEN primary_phone = ?2 THEN 1 ELSE 2 END, rowid LIMIT ?4";
   std::vector<customer> out;
-  std::set<int64_t> seen;
-  auto match = [&](const char* column, const std::string& value,
-                   bool nocase) -> caf::error {
-    if (value.empty() || out.size() >= limit)
-      return {};
-    auto sql = std::string{"SELECT rowid, record FROM "} + table + " WHERE "
-               + column + " = ?" + (nocase ? " COLLATE NOCASE" : "")
-               + " ORDER BY rowid LIMIT ?";
-    auto stmt = db.statement(sql);
-    stmt.bind(1, value);
-    stmt.bind(2, static_cast<int64_t>(limit));
-    while (stmt.executeStep() && out.size() < limit) {
-      if (!seen.insert(stmt.getColumn(0).getInt64()).second)
-        continue;
-      auto record = decode_customer(stmt.getColumn(1).getString(),
-                                    std::string{table} + " similar");
-      if (!record)
-        return record.error();
-      out.push_back(std::move(*record));
-    }
-    return {};
-  };
   auto err = db.read("find similar customers", [&]() -> caf::error {
-    if (keys.primary_email != generic_email)
-      if (auto err = match("primary_email", keys.primary_email, true))
-        return err;
-    if (auto err = match("primary_phone", keys.primary_phone, false))
-      return err;
-    return match("display_name", keys.display_name, true);
+    auto stmt = db.statement(sql);
+    int index = 1;
+    // NULL equals nothing: an empty key takes no part.
+    for (const auto* key :
+         {&keys.primary_email, &keys.primary_phone, &keys.display_name}) {
+      if (key->empty())
+        stmt.bind(index++);
+      else
+        stmt.bind(index++, *key);
+    }
+    stmt.bind(4, static_cast<int64_t>(limit));
+    return decode_records(stmt, std::string{table} + " similar", out);
   });
   if (err)
     return err;

@@ -86,12 +86,12 @@ void bind_customer_columns(database::statement_ref& stmt, int first,
 
 /// Customers that may be the same person as `keys` (seed 004: "two John
 /// Smiths"): the same primary email (ignoring case), the same primary phone,
-/// or the same display name (ignoring case), in that order of strength, each
-/// once, active or not, at most `limit`. `generic_email` is shared by many
-/// customers and matches nobody.
+/// or the same display name (ignoring case), in that order of strength (then
+/// oldest first), each once, active or not, at most `limit`. Empty keys match
+/// nothing.
 caf::expected<std::vector<customer>>
 similar_customers(database& db, const char* table, const search_columns& keys,
-                  const std::string& generic_email, size_t limit);
+                  size_t limit);
 
 /// Customers of `table` matching `query` (see search_query), narrowed by its
 /// status filter (active only by default) and type filter, at most `limit`,

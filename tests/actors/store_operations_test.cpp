@@ -228,6 +228,15 @@ TEST_F(StoreOperations, TwoJohnSmithsAreBothKeptAndTheFirstIsOfferedBeforeTheSec
   ASSERT_TRUE(strong) << describe(strong.error());
   ASSERT_EQ(strong->size(), 1u);
   EXPECT_EQ((*strong)[0].id, first->record.id);
+  // A John Smith with the second one's email: that match comes first, the
+  // name-only match after it.
+  auto both = ask<std::vector<customer>>(
+    w.terminals[0], atom::similar_v,
+    john("j.smith@example.org", "(212) 346-7790"));
+  ASSERT_TRUE(both) << describe(both.error());
+  ASSERT_EQ(both->size(), 2u);
+  EXPECT_EQ((*both)[0].id, second->record.id);
+  EXPECT_EQ((*both)[1].id, first->record.id);
   // The generic address identifies nobody.
   auto generic = john("noemail@store.example", "(212) 346-7788");
   generic.profile.first_name = "Someone";

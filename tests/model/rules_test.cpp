@@ -347,8 +347,6 @@ TEST(EmailPrompt, PromptsOnceThenUsesTheGenericAddress) {
   ASSERT_EQ(second->profile.emails.size(), 1u);
   EXPECT_EQ(second->profile.emails[0].address, "noemail@store.example");
   EXPECT_TRUE(second->profile.emails[0].primary);
-  EXPECT_TRUE(is_generic_email("noemail@store.example", profile));
-  EXPECT_FALSE(is_generic_email("ann@example.com", profile));
 }
 
 TEST(EmailPrompt, WithoutThePromptTheGenericAddressIsSilent) {
@@ -389,4 +387,24 @@ TEST(StoreOperations, AnEditNeedsThePermissionsOfWhatItChanges) {
                                           store_operation::manage_loyalty,
                                           store_operation::manage_clubs,
                                           store_operation::edit}));
+}
+
+TEST(Similarity, TheCandidateIsTheValidatedDraftWithoutTheGenericEmail) {
+  auto s = store();
+  s.profile.generic_email = "noemail@store.example";
+  customer_draft draft;
+  draft.profile.first_name = "Ann";
+  draft.profile.emails.push_back({"noemail@store.example", true, {}});
+  draft.profile.phones.push_back({"(707) 320-2478", true, {}});
+  auto candidate = similarity_candidate(draft, s);
+  ASSERT_TRUE(candidate) << describe(candidate.error());
+  EXPECT_TRUE(candidate->profile.emails.empty());
+  ASSERT_EQ(candidate->profile.phones.size(), 1u);
+  EXPECT_EQ(candidate->profile.phones[0].number, "+17073202478");
+  draft.profile.emails[0].address = "Ann@Example.com";
+  ASSERT_EQ(similarity_candidate(draft, s)->profile.emails.size(), 1u);
+  draft.profile.phones[0].number = "12";
+  auto bad = similarity_candidate(draft, s);
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(error_field(bad.error()), "phones[0].number");
 }
