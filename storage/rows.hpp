@@ -30,7 +30,8 @@ namespace retailsim::storage {
 
 /// A migration step for HQ and channels: rebuilds `sales` with a plain
 /// INTEGER PRIMARY KEY. AUTOINCREMENT cost a write to sqlite_sequence on
-/// every sale (about a third of a one-sale commit) and bought nothing:
+/// every sale (a channel sale took 3.94 us with it, 3.39 without) and
+/// bought nothing:
 /// sales are never deleted, so each new row's seq is above every earlier
 /// one, which is all the P-job's watermark needs.
 #define RETAILSIM_SALES_WITHOUT_AUTOINCREMENT                                  \
