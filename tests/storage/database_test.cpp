@@ -226,7 +226,7 @@ TEST(Database, PersistReplacesTheFileWhole) {
   EXPECT_EQ(raw.execAndGet("PRAGMA integrity_check").getString(), "ok");
 }
 
-TEST(Database, PersistIntoAMissingFolderNamesTheFileAndKeepsNothingHalfDone) {
+TEST(Database, PersistIntoAMissingFolderNamesTheFile) {
   test::temp_dir dir;
   auto folder = dir.file("gone");
   std::filesystem::create_directory(folder);
@@ -239,7 +239,22 @@ TEST(Database, PersistIntoAMissingFolderNamesTheFileAndKeepsNothingHalfDone) {
   ASSERT_TRUE(err);
   EXPECT_EQ(error_code(err), ec::storage_failure);
   EXPECT_NE(describe(err).find(path), std::string::npos) << describe(err);
-  EXPECT_FALSE(std::filesystem::exists(folder));
+}
+
+TEST(Database, APersistThatCannotReplaceItsFileLeavesNoTemporaryFile) {
+  test::temp_dir dir;
+  auto path = dir.file("mem.db");
+  auto db = database::open(path, database_kind::test, two_steps,
+                           durability::in_memory);
+  ASSERT_TRUE(db) << describe(db.error());
+  // Something else took the name meanwhile: the rename must fail.
+  std::filesystem::create_directories(path + "/occupied");
+  auto err = (*db)->persist();
+  ASSERT_TRUE(err);
+  EXPECT_NE(describe(err).find("cannot rename"), std::string::npos)
+    << describe(err);
+  EXPECT_FALSE(std::filesystem::exists(path + ".tmp"));
+  EXPECT_TRUE(std::filesystem::is_directory(path + "/occupied"));
 }
 
 TEST(Database, AChannelOfSchemaTwoKeepsItsSalesAndTheirOrderAcrossVersionThree) {
