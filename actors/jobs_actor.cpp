@@ -245,6 +245,8 @@ jobs_actor::behavior_type jobs(jobs_actor::stateful_pointer<jobs_state> self,
     if (schedule.interval.count() > 0)
       self->delayed_send(self, schedule.offset, atom::tick_v, kind);
   }
+  if (st.cfg.distribute_at_start)
+    start_cycle(self, job_kind::dist_1010);
   return {
     [=](atom::run_job, job_kind kind) -> caf::result<uint64_t> {
       auto promise = self->make_response_promise<uint64_t>();

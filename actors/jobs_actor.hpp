@@ -46,6 +46,9 @@ struct jobs_config {
   /// Parts a cycle works on at once: stores for the P-job, address books for
   /// 1010.
   size_t parallel_parts = 8;
+  /// Runs a 1010 cycle as the run opens, before the first schedule: HQ
+  /// starts with an existing customer base the stores must know.
+  bool distribute_at_start = false;
   /// Time-out of each call a job makes.
   caf::timespan call_timeout = std::chrono::minutes(10);
   actor_env env;

@@ -217,6 +217,7 @@ caf::expected<run_outcome> run_simulation(const run_config& given,
   }  // every actor is gone: the databases are ours alone
   if (auto err = dbs->persist())
     return err;
+  out.customers_at_start = dbs->customers_at_start;
   return out;
 }
 

@@ -30,6 +30,8 @@ struct run_outcome {
   uint64_t actor_messages = 0;
   /// Offline customers terminals still held after closing.
   uint64_t offline_left = 0;
+  /// Customers HQ held before the day began (an existing base).
+  uint64_t customers_at_start = 0;
   /// Whether closing completed (all terminals answered, all jobs ran).
   bool closed = false;
 };

@@ -243,6 +243,10 @@ caf::expected<world_databases> open_databases(const run_config& cfg) {
   if (!hq)
     return hq.error();
   out.hq = std::move(*hq);
+  auto existing = out.hq->customer_count();
+  if (!existing)
+    return existing.error();
+  out.customers_at_start = *existing;
   for (size_t i = 0; i < cfg.stores; ++i) {
     auto path = (std::filesystem::path{stores_dir(cfg)} / (store_id(i) + ".db"))
                   .string();
@@ -324,6 +328,7 @@ world spawn_world(caf::actor_system& sys, const run_config& cfg,
   }
   auto jobs_cfg = cfg.jobs;
   jobs_cfg.env = env;
+  jobs_cfg.distribute_at_start = dbs.customers_at_start > 0;
   w.jobs = sys.spawn(jobs, jobs_cfg, w.hq, entries);
   return w;
 }

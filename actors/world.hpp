@@ -73,6 +73,11 @@ struct run_config {
   /// Seed 004's "Prompt for Email" at every store (off: a customer without
   /// email silently gets the generic address).
   bool prompt_for_email = false;
+  /// An existing customer base HQ starts with: a copy of this HQ database
+  /// (e.g. one `retailsim import` loaded), plus `population` synthetic
+  /// customers. 1010 distributes them to the stores as the run opens.
+  std::string customers_from;
+  size_t population = 0;
   // -- the parts of each actor's configuration the run decides -----------------
   hq_config hq;
   rts_link_config link;
@@ -117,6 +122,8 @@ std::string address_book_of(const run_config& cfg, size_t store_index);
 struct world_databases {
   std::shared_ptr<storage::hq_database> hq;
   std::vector<std::shared_ptr<storage::channel_database>> channels;
+  /// Customers HQ held when opened (an imported or synthetic base).
+  uint64_t customers_at_start = 0;
 
   /// Writes databases that worked in memory (virtual runs) to their files.
   caf::error persist();

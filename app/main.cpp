@@ -7,6 +7,7 @@
 #include <CLI/CLI.hpp>
 #include <sqlite3.h>
 
+#include "app/import_command.hpp"
 #include "app/run_command.hpp"
 
 namespace {
@@ -28,6 +29,7 @@ int main(int argc, char** argv) {
   app.require_subcommand(0, 1);
   int exit_code = 0;
   retailsim::add_run_command(app, exit_code);
+  retailsim::add_import_command(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "actors/runtime.hpp"
+#include "app/existing_base.hpp"
 #include "app/flag_parsers.hpp"
 #include "metrics/run_recorder.hpp"
 #include "model/error.hpp"
@@ -31,6 +32,8 @@ struct run_flags {
   std::string rts_policy = "fallback";
   std::string features;
   bool prompt_for_email = false;
+  std::string customers_from;
+  size_t population = 0;
   std::string output = "out/run";
   bool force = false;
   double time_scale = 60;
@@ -98,6 +101,8 @@ run_config to_config(const run_flags& f, bool hq_service_given) {
   if (!parse_feature_flags(f.features, cfg.flags, problem))
     refuse("--features", problem);
   cfg.prompt_for_email = f.prompt_for_email;
+  cfg.customers_from = f.customers_from;
+  cfg.population = f.population;
   cfg.output_dir = f.output;
   cfg.time_scale = f.time_scale;
   cfg.hq.workers = f.hq_workers;
@@ -200,6 +205,14 @@ void add_run_command(CLI::App& app, int& exit_code) {
   run->add_flag("--prompt-for-email", f.prompt_for_email,
                 "Seed 004's email prompt at every store (off: the generic "
                 "address is filled in silently)");
+  run->add_option("--customers-from", f.customers_from,
+                  "Start from a copy of this HQ database (e.g. one `retailsim "
+                  "import` loaded); 1010 distributes it as the run opens")
+    ->check(CLI::ExistingFile);
+  run->add_option("--population", f.population,
+                  "Synthetic existing customers HQ starts with (same seed, "
+                  "same customers)")
+    ->capture_default_str();
   run->add_option("--output", f.output, "Folder for databases and summary.json")
     ->capture_default_str();
   run->add_flag("--force", f.force,
@@ -241,6 +254,11 @@ void add_run_command(CLI::App& app, int& exit_code) {
   run->callback([run, flags, &exit_code] {
     auto cfg = to_config(*flags, run->count("--hq-service") > 0);
     prepare_output(cfg.output_dir, flags->force);
+    if (auto base = prepare_existing_base(cfg); !base) {
+      std::cerr << "retailsim run: " << describe(base.error()) << "\n";
+      exit_code = 2;
+      return;
+    }
     auto recorder = std::make_shared<run_recorder>();
     auto outcome = run_simulation(cfg, recorder);
     if (!outcome) {

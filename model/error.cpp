@@ -52,6 +52,7 @@ const char* to_string(ec code) {
     case ec::not_found: return "not_found";
     case ec::permission_denied: return "permission_denied";
     case ec::email_prompt: return "email_prompt";
+    case ec::malformed_file: return "malformed_file";
   }
   return "unknown_error_code";
 }

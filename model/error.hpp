@@ -109,6 +109,10 @@ enum class ec : uint8_t {
   /// "Prompt for email" is on and the customer has no email: the cashier is
   /// asked once; confirming creates the customer with the generic address.
   email_prompt,
+  // -- files ----------------------------------------------------------------------
+  /// An input file (CSV import, ...) is malformed as a whole: bad quoting, an
+  /// unknown or repeated column, no header.
+  malformed_file,
 };
 
 /// The name of an error code as written in this header, e.g. "field_too_long".

@@ -35,7 +35,8 @@ struct invariant_report {
 
 /// Checks, on the files in cfg.output_dir:
 /// - every acknowledged customer is at HQ exactly once: HQ customers ==
-///   customers created (all modes);
+///   customers there at the start (an existing base) + customers created
+///   (all modes);
 /// - nothing is pending: no staged row at HQ, no pending row in any channel,
 ///   no offline record left on any terminal;
 /// - no GUID is mapped twice and no account number is used twice.

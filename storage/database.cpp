@@ -72,6 +72,10 @@ database::open(const std::string& path, database_kind kind,
       // Nobody else can see a private memdb: skip its per-transaction locks.
       h.exec("PRAGMA locking_mode = EXCLUSIVE");
       h.exec("PRAGMA synchronous = OFF");
+      // A memdb loaded from a WAL-mode file (one a realtime run or an
+      // import wrote) would stay in WAL mode and keep its writes in a WAL
+      // of its own, which the image persist() writes does not contain.
+      h.exec("PRAGMA journal_mode = MEMORY");
       // The memdb already holds every page; SQLite's page cache would keep a
       // second copy of up to 2 MB per database. With 1,000 stores that
       // doubled the memory a day touches: 64 KB ran the 300-store day

@@ -201,6 +201,41 @@ caf::expected<customer> hq_database::create_customer(customer record,
   return record;
 }
 
+caf::expected<std::vector<std::string>>
+hq_database::import_customers(const std::vector<staged_customer>& batch,
+                              const std::string& origin,
+                              const std::string& imported_by,
+                              caf::timestamp now) {
+  std::vector<std::string> accounts;
+  auto err = db_->write("import customers", [&]() -> caf::error {
+    auto& db = *db_;
+    auto audit = db.statement("INSERT INTO audit_log (account_number, "
+                              "changed_by, changed_at, field, old_value, "
+                              "new_value) VALUES (?, ?, ?, 'created', '', ?)");
+    for (const auto& item : batch) {
+      auto record = item.record;
+      if (!record.id.account_number.empty() || !record.id.async_guid.empty())
+        return make_error(ec::uniqueness_violation, "account_number",
+                          "an imported customer gets its account number "
+                          "from HQ; '"
+                            + display_name(record) + "' already has an id");
+      record.id.account_number = next_account_number(db);
+      insert_customer_row(db, record, item.store_id, item.address_book, now);
+      audit.reset();
+      audit.bind(1, record.id.account_number);
+      audit.bind(2, imported_by);
+      audit.bind(3, to_db_time(now));
+      audit.bind(4, origin);
+      audit.exec();
+      accounts.push_back(std::move(record.id.account_number));
+    }
+    return {};
+  });
+  if (err)
+    return err;
+  return accounts;
+}
+
 caf::expected<size_t> hq_database::stage(const std::vector<staged_customer>& batch,
                                          caf::timestamp now,
                                          const std::vector<sale_transaction>& sales) {

@@ -72,6 +72,16 @@ public:
                                           const std::string& created_by,
                                           caf::timestamp now);
 
+  /// An existing customer base (CSV import, synthetic population), all or
+  /// nothing in one transaction: each record takes the next account number
+  /// and its address book (1010 distributes it), with a 'created' history
+  /// row by `imported_by` naming `origin` (the file). Returns the account
+  /// numbers in order.
+  caf::expected<std::vector<std::string>>
+  import_customers(const std::vector<staged_customer>& batch,
+                   const std::string& origin, const std::string& imported_by,
+                   caf::timestamp now);
+
   /// P-job upload, in one transaction: records `sales` (a transaction id
   /// seen before is skipped; a GUID already converted is relinked on the way
   /// in) and stages Async customers (a GUID already converted is skipped, one

@@ -327,3 +327,29 @@ TEST(Database, PersistMergesWalFramesAnotherConnectionLeftBehind) {
             "1,2");
   EXPECT_EQ(raw.execAndGet("PRAGMA integrity_check").getString(), "ok");
 }
+
+TEST(Database, InMemoryCopyOfAWalFileKeepsItsWritesWhenPersisted) {
+  test::temp_dir dir;
+  auto path = dir.file("imported.db");
+  // A file an import (full durability, WAL mode) wrote and closed cleanly:
+  // its header says WAL, its WAL is merged.
+  {
+    auto full = database::open(path, database_kind::test, two_steps,
+                               durability::full);
+    ASSERT_TRUE(full) << describe(full.error());
+    (*full)->handle().exec("INSERT INTO a VALUES (1)");
+  }
+  auto mem = database::open(path, database_kind::test, two_steps,
+                            durability::in_memory);
+  ASSERT_TRUE(mem) << describe(mem.error());
+  (*mem)->handle().exec("INSERT INTO a VALUES (2)");
+  ASSERT_FALSE((*mem)->persist());
+  mem->reset();
+  // Kept in WAL mode, the memdb wrote row 2 to a WAL of its own that the
+  // image persist writes does not contain.
+  SQLite::Database raw{path};
+  EXPECT_EQ(raw.execAndGet("SELECT group_concat(x) FROM (SELECT x FROM a "
+                           "ORDER BY x)")
+              .getString(),
+            "1,2");
+}

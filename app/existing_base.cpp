@@ -1,0 +1,89 @@
+#include "app/existing_base.hpp"
+
+#include <filesystem>
+
+#include <SQLiteCpp/Backup.h>
+#include <SQLiteCpp/Database.h>
+
+#include "model/error.hpp"
+#include "population/synthetic.hpp"
+#include "storage/hq_database.hpp"
+
+namespace retailsim {
+
+import_defaults import_defaults_for(const run_config& cfg) {
+  import_defaults out;
+  out.store = settings_for(cfg, 0);
+  out.groups = customer_groups();
+  out.flags = cfg.flags;
+  out.address_book = address_book_of(cfg, 0);
+  return out;
+}
+
+std::vector<std::string> address_books_of(const run_config& cfg) {
+  std::vector<std::string> out;
+  for (size_t s = 0; s < cfg.stores; ++s) {
+    auto book = address_book_of(cfg, s);
+    if (out.empty() || out.back() != book)
+      out.push_back(std::move(book));
+  }
+  return out;
+}
+
+caf::expected<std::vector<std::string>>
+load_into_hq(const std::string& hq_path,
+             const std::vector<imported_customer>& customers,
+             const std::string& origin, const std::string& loaded_by) {
+  std::vector<storage::staged_customer> batch;
+  batch.reserve(customers.size());
+  for (const auto& c : customers)
+    batch.push_back({"IMPORT", c.address_book, c.record});
+  auto hq = storage::hq_database::open(hq_path, storage::durability::full);
+  if (!hq)
+    return hq.error();
+  return (*hq)->import_customers(batch, origin, loaded_by,
+                                 caf::make_timestamp());
+}
+
+caf::expected<uint64_t> prepare_existing_base(const run_config& cfg) {
+  namespace fs = std::filesystem;
+  auto hq_path = (fs::path{cfg.output_dir} / "hq.db").string();
+  std::error_code err;
+  if (!cfg.customers_from.empty()) {
+    // SQLite's backup API, not a file copy: it also takes what is still in
+    // the source's write-ahead log.
+    fs::create_directories(cfg.output_dir, err);
+    try {
+      SQLite::Database source{cfg.customers_from, SQLite::OPEN_READONLY};
+      SQLite::Database copy{hq_path,
+                            SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE};
+      SQLite::Backup{copy, source}.executeStep();
+    } catch (const SQLite::Exception& e) {
+      return make_error(ec::storage_failure, cfg.customers_from,
+                        "cannot copy to " + hq_path + ": " + e.what());
+    }
+  }
+  if (cfg.population > 0) {
+    auto people = synthetic_customers(cfg.population, cfg.seed,
+                                      import_defaults_for(cfg),
+                                      address_books_of(cfg));
+    if (!people)
+      return people.error();
+    fs::create_directories(cfg.output_dir, err);
+    auto loaded = load_into_hq(hq_path, *people, "synthetic population",
+                               "population");
+    if (!loaded)
+      return loaded.error();
+  }
+  if (cfg.customers_from.empty() && cfg.population == 0)
+    return uint64_t{0};
+  auto hq = storage::hq_database::open(hq_path, storage::durability::full);
+  if (!hq)
+    return hq.error();
+  auto count = (*hq)->customer_count();
+  if (!count)
+    return count.error();
+  return static_cast<uint64_t>(*count);
+}
+
+} // namespace retailsim

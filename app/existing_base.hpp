@@ -1,0 +1,40 @@
+#pragma once
+
+// The customers HQ holds before a day begins: a CSV file (`retailsim
+// import`), a copy of an earlier HQ database, or a synthetic population.
+// They enter HQ in one transaction, all or nothing, and reach the stores
+// through 1010 (a run distributes them as it opens).
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "caf/expected.hpp"
+
+#include "actors/world.hpp"
+#include "population/customer_csv.hpp"
+
+namespace retailsim {
+
+/// What rows inherit at the stores of `cfg`: store 1's default customer and
+/// country, HQ's customer groups, the run's feature flags.
+import_defaults import_defaults_for(const run_config& cfg);
+
+/// The address books of `cfg`'s stores, in store order, each once.
+std::vector<std::string> address_books_of(const run_config& cfg);
+
+/// Writes `customers` into the HQ database at `hq_path` (created if need
+/// be) in one transaction; `origin` names where they came from in each
+/// customer's history. Returns the account numbers given.
+caf::expected<std::vector<std::string>>
+load_into_hq(const std::string& hq_path,
+             const std::vector<imported_customer>& customers,
+             const std::string& origin, const std::string& loaded_by);
+
+/// Before a run: copies `cfg.customers_from` to the run's HQ database (the
+/// copy is opened and migrated, the original is left alone) and adds
+/// `cfg.population` synthetic customers. Returns how many customers HQ then
+/// holds.
+caf::expected<uint64_t> prepare_existing_base(const run_config& cfg);
+
+} // namespace retailsim
