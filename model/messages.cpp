@@ -12,6 +12,7 @@ const char* to_string(search_field x) {
     case search_field::phone: return "phone";
     case search_field::account: return "account";
     case search_field::company: return "company";
+    case search_field::loyalty_card: return "loyalty_card";
   }
   return "?";
 }

@@ -17,9 +17,18 @@
 
 namespace retailsim {
 
-/// Which field a search looks at; `any` tells email, phone and account
-/// number by their shape and looks up other text in names and company names.
-enum class search_field : uint8_t { any, name, email, phone, account, company };
+/// Which field a search looks at; `any` tells email, phone, account number
+/// and loyalty card (one word with a digit, such as L-1001) by their shape
+/// and looks up other text in names and company names.
+enum class search_field : uint8_t {
+  any,
+  name,
+  email,
+  phone,
+  account,
+  company,
+  loyalty_card,
+};
 
 const char* to_string(search_field x);
 

@@ -1,6 +1,8 @@
 #include "model/rules.hpp"
 
 #include <algorithm>
+#include <cctype>
+#include <type_traits>
 
 #include "model/error.hpp"
 #include "model/validation.hpp"
@@ -88,6 +90,61 @@ std::vector<customer_operation> operations_in(const customer& before,
   if (!(strip(before) == strip(after)))
     out.push_back(customer_operation::edit_profile);
   return out;
+}
+
+namespace {
+
+bool same_text_ignoring_case(const std::string& x, const std::string& y) {
+  return std::equal(x.begin(), x.end(), y.begin(), y.end(),
+                    [](char a, char b) {
+                      return std::tolower(static_cast<unsigned char>(a))
+                             == std::tolower(static_cast<unsigned char>(b));
+                    });
+}
+
+/// Appends each of `from` that `same` finds nowhere in `to`, made
+/// secondary (primary = false) when the item has that flag.
+template <class T, class Same>
+void add_missing(std::vector<T>& to, const std::vector<T>& from, Same same) {
+  for (const auto& item : from) {
+    bool known = std::any_of(to.begin(), to.end(),
+                             [&](const T& x) { return same(x, item); });
+    if (known)
+      continue;
+    to.push_back(item);
+    if constexpr (!std::is_same_v<T, std::string>
+                  && !std::is_same_v<T, club_membership>)
+      to.back().primary = false;
+  }
+}
+
+} // namespace
+
+customer merge_customers(customer survivor, const customer& duplicate) {
+  auto& to = survivor.profile;
+  const auto& from = duplicate.profile;
+  add_missing(to.emails, from.emails, [](const auto& x, const auto& y) {
+    return same_text_ignoring_case(x.address, y.address);
+  });
+  add_missing(to.phones, from.phones, [](const auto& x, const auto& y) {
+    return x.number == y.number;
+  });
+  add_missing(to.addresses, from.addresses, [](const auto& x, const auto& y) {
+    return x.street == y.street && x.city == y.city && x.zip == y.zip
+           && x.country == y.country;
+  });
+  add_missing(to.affiliations, from.affiliations,
+              [](const auto& x, const auto& y) { return x == y; });
+  add_missing(to.clubs, from.clubs, [](const auto& x, const auto& y) {
+    return x.club == y.club;
+  });
+  if (duplicate.loyalty) {
+    if (survivor.loyalty)
+      survivor.loyalty->points += duplicate.loyalty->points;
+    else
+      survivor.loyalty = duplicate.loyalty;
+  }
+  return survivor;
 }
 
 size_t secondary_contact_count(const customer_profile& profile) {

@@ -150,6 +150,13 @@ std::vector<customer_operation> operations_in(const customer& before,
 std::vector<store_operation> store_operations_in(const customer& before,
                                                  const customer& after);
 
+/// Seed 002's merge of two records of one person: the survivor keeps its
+/// identity, status, names and primary contacts, and gains what only the
+/// duplicate had: emails, phones and addresses (as secondary ones),
+/// affiliations, club memberships, and its loyalty card (when both have
+/// one, the duplicate's points are added to the survivor's card).
+customer merge_customers(customer survivor, const customer& duplicate);
+
 /// The number of emails and phones that are not primary.
 size_t secondary_contact_count(const customer_profile& profile);
 

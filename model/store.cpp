@@ -20,6 +20,23 @@ bool operator==(const hq_feature_flags& x, const hq_feature_flags& y) {
                      y.edit_async_customers);
 }
 
+const char* to_string(duplicate_policy x) {
+  switch (x) {
+    case duplicate_policy::flag_for_review: return "flag";
+    case duplicate_policy::merge: return "merge";
+  }
+  return "?";
+}
+
+bool from_string(const std::string& in, duplicate_policy& out) {
+  for (auto x : {duplicate_policy::flag_for_review, duplicate_policy::merge})
+    if (in == to_string(x)) {
+      out = x;
+      return true;
+    }
+  return false;
+}
+
 bool operator==(const store_settings& x, const store_settings& y) {
   return std::tie(x.store_id, x.profile, x.default_customer,
                   x.operating_unit_country, x.attributes)

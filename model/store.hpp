@@ -38,6 +38,22 @@ struct hq_feature_flags {
   bool edit_async_customers = false;
 };
 
+/// What the async-sync job does when a customer it converts is the same
+/// person as a customer HQ already has (same name, and the same email or
+/// phone): typical when two stores created them Async before either knew.
+enum class duplicate_policy : uint8_t {
+  /// Keep both and list the pair for review (the default: a person
+  /// decides).
+  flag_for_review,
+  /// Merge the new customer into the one HQ had (see merge_customers).
+  merge,
+};
+
+const char* to_string(duplicate_policy x);
+
+/// Parses "flag" or "merge"; false on anything else.
+bool from_string(const std::string& in, duplicate_policy& out);
+
 /// One store (channel) as HQ configures it.
 struct store_settings {
   std::string store_id;

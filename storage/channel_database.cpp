@@ -50,6 +50,10 @@ const std::vector<std::string>& channel_database::migrations() {
     // Version 4: company search.
     "CREATE INDEX customers_by_company ON customers (company_name COLLATE "
     "  NOCASE);",
+    // Version 5: loyalty-card search.
+    RETAILSIM_LOYALTY_CARD_COLUMN
+    "CREATE INDEX customers_by_loyalty_card ON customers (loyalty_card) "
+    "  WHERE loyalty_card IS NOT NULL;",
   };
   return steps;
 }
@@ -81,15 +85,14 @@ void bind_optional(database::statement_ref& stmt, int index,
 
 void insert_row(database& db, const customer& c, caf::timestamp now) {
   auto insert = db.statement("INSERT INTO customers (account_number, "
-                               "async_guid, change_seq, status, display_name, "
-                               "primary_email, primary_phone, company_name, "
-                               "record, updated_at) VALUES (?, ?, ?, ?, ?, ?, "
-                               "?, ?, ?, ?)");
+                             "async_guid, change_seq, " RETAILSIM_CUSTOMER_COLUMNS
+                             ", updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, "
+                             "?, ?)");
   bind_optional(insert, 1, c.id.account_number);
   bind_optional(insert, 2, c.id.async_guid);
   insert.bind(3, next_change_seq(db));
   bind_customer_columns(insert, 4, c);
-  insert.bind(10, to_db_time(now));
+  insert.bind(11, to_db_time(now));
   insert.exec();
 }
 
@@ -97,16 +100,15 @@ void insert_row(database& db, const customer& c, caf::timestamp now) {
 void update_row(database& db, int64_t row_id, const customer& c,
                 caf::timestamp now) {
   auto update = db.statement("UPDATE customers SET account_number = ?, "
-                               "async_guid = ?, change_seq = ?, status = ?, "
-                               "display_name = ?, primary_email = ?, "
-                               "primary_phone = ?, company_name = ?, "
-                               "record = ?, updated_at = ? WHERE id = ?");
+                             "async_guid = ?, change_seq = ?, "
+                             RETAILSIM_CUSTOMER_COLUMNS_SET ", updated_at = ? "
+                             "WHERE id = ?");
   bind_optional(update, 1, c.id.account_number);
   bind_optional(update, 2, c.id.async_guid);
   update.bind(3, next_change_seq(db));
   bind_customer_columns(update, 4, c);
-  update.bind(10, to_db_time(now));
-  update.bind(11, row_id);
+  update.bind(11, to_db_time(now));
+  update.bind(12, row_id);
   update.exec();
 }
 

@@ -1,5 +1,7 @@
 #include "storage/hq_database.hpp"
 
+#include <algorithm>
+#include <cctype>
 #include <cstdio>
 
 #include <SQLiteCpp/Statement.h>
@@ -79,6 +81,21 @@ const std::vector<std::string>& hq_database::migrations() {
     // Version 4: company search.
     "CREATE INDEX customers_by_company ON customers (company_name COLLATE "
     "  NOCASE);",
+    // Version 5: loyalty-card search (a card belongs to one customer),
+    // merges (the duplicate points at its survivor) and the review queue of
+    // duplicates the async-sync job found.
+    RETAILSIM_LOYALTY_CARD_COLUMN
+    "CREATE UNIQUE INDEX customers_by_loyalty_card ON customers "
+    "  (loyalty_card) WHERE loyalty_card IS NOT NULL;"
+    "ALTER TABLE customers ADD COLUMN merged_into TEXT"
+    "  REFERENCES customers (account_number);"
+    "CREATE TABLE duplicate_review ("
+    "  seq INTEGER PRIMARY KEY,"
+    "  account_number TEXT NOT NULL REFERENCES customers (account_number),"
+    "  candidate TEXT NOT NULL REFERENCES customers (account_number),"
+    "  reason TEXT NOT NULL,"
+    "  found_at INTEGER NOT NULL,"
+    "  UNIQUE (account_number, candidate));",
   };
   return steps;
 }
@@ -88,7 +105,13 @@ hq_database::open(const std::string& path, durability mode) {
   auto db = database::open(path, database_kind::hq, migrations(), mode);
   if (!db)
     return db.error();
-  return std::unique_ptr<hq_database>{new hq_database(std::move(*db))};
+  std::unique_ptr<hq_database> out{new hq_database(std::move(*db))};
+  auto merges = count_rows(*out->db_, "SELECT COUNT(*) FROM customers WHERE "
+                                      "merged_into IS NOT NULL");
+  if (!merges)
+    return merges.error();
+  out->has_merges_ = *merges > 0;
+  return out;
 }
 
 namespace {
@@ -112,17 +135,42 @@ std::string next_account_number(database& db) {
   return prefix + digits;
 }
 
+/// The customer a sale for `ref` belongs to now: a converted GUID's account
+/// number, and, when `follow_merges`, a merged customer's survivor.
+std::string current_ref(database& db, std::string ref, bool follow_merges) {
+  {
+    auto mapped = db.statement("SELECT account_number FROM guid_account_map "
+                               "WHERE async_guid = ?");
+    mapped.bind(1, ref);
+    if (mapped.executeStep())
+      ref = mapped.getColumn(0).getString();
+  }
+  // A survivor may have been merged in turn; merges never form a cycle
+  // (a merged customer cannot take part in another merge).
+  while (follow_merges) {
+    auto merged = db.statement("SELECT merged_into FROM customers WHERE "
+                               "account_number = ? AND merged_into IS NOT "
+                               "NULL");
+    merged.bind(1, ref);
+    if (!merged.executeStep())
+      break;
+    ref = merged.getColumn(0).getString();
+  }
+  return ref;
+}
+
 /// Records a sale; one uploaded after its customer was converted still
-/// names the GUID and is linked to the account number on the way in. Must
-/// run inside a write transaction. Returns true if the sale was new.
-bool insert_sale_relinked(database& db, const sale_transaction& sale) {
-  auto mapped = db.statement("SELECT account_number FROM guid_account_map "
-                             "WHERE async_guid = ?");
-  mapped.bind(1, sale.customer_ref);
-  if (!mapped.executeStep())
+/// names the GUID, one sold to a customer since merged names the
+/// duplicate: each is linked to the customer it belongs to now on the way
+/// in. Must run inside a write transaction. Returns true if the sale was
+/// new.
+bool insert_sale_relinked(database& db, const sale_transaction& sale,
+                          bool follow_merges) {
+  auto ref = current_ref(db, sale.customer_ref, follow_merges);
+  if (ref == sale.customer_ref)
     return insert_sale(db, sale);
   auto relinked = sale;
-  relinked.customer_ref = mapped.getColumn(0).getString();
+  relinked.customer_ref = std::move(ref);
   return insert_sale(db, relinked);
 }
 
@@ -134,10 +182,9 @@ void insert_customer_row(database& db, const customer& c,
                          const std::string& address_book, caf::timestamp now) {
   auto insert = db.statement(
     std::string{"INSERT INTO customers (account_number, async_guid, "
-                "origin_store, status, display_name, primary_email, "
-                "primary_phone, company_name, record, created_at, updated_at, "
-                "address_book, change_seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, "
-                "?, ?, ?, "}
+                "origin_store, " RETAILSIM_CUSTOMER_COLUMNS ", created_at, "
+                "updated_at, address_book, change_seq) VALUES (?, ?, ?, ?, ?, "
+                "?, ?, ?, ?, ?, ?, ?, ?, "}
     + next_change_seq + ")");
   insert.bind(1, c.id.account_number);
   if (c.id.async_guid.empty())
@@ -146,10 +193,175 @@ void insert_customer_row(database& db, const customer& c,
     insert.bind(2, c.id.async_guid);
   insert.bind(3, store_id);
   bind_customer_columns(insert, 4, c);
-  insert.bind(10, to_db_time(now));
   insert.bind(11, to_db_time(now));
-  insert.bind(12, address_book);
+  insert.bind(12, to_db_time(now));
+  insert.bind(13, address_book);
   insert.exec();
+}
+
+/// One row of a customer's change history; values are JSON text.
+void audit(database& db, const std::string& account, const std::string& by,
+           caf::timestamp now, const std::string& field,
+           const std::string& old_value, const std::string& new_value) {
+  auto row = db.statement("INSERT INTO audit_log (account_number, "
+                          "changed_by, changed_at, field, old_value, "
+                          "new_value) VALUES (?, ?, ?, ?, ?, ?)");
+  row.bind(1, account);
+  row.bind(2, by);
+  row.bind(3, to_db_time(now));
+  row.bind(4, field);
+  row.bind(5, old_value);
+  row.bind(6, new_value);
+  row.exec();
+}
+
+/// A string as the JSON value the history stores.
+std::string json_text(const std::string& x) {
+  std::string out = "\"";
+  for (char c : x) {
+    if (c == '"' || c == '\\')
+      out += '\\';
+    out += c;
+  }
+  return out + "\"";
+}
+
+/// Rewrites customer `before` (same identity) as `after` with the next
+/// change sequence and one history row per changed field; nothing when
+/// nothing changed. Must run inside a write transaction.
+void rewrite_customer(database& db, const customer& before,
+                      const customer& after, const std::string& by,
+                      caf::timestamp now) {
+  auto changes = diff(before, after);
+  if (changes.empty())
+    return;
+  const auto& account = after.id.account_number;
+  auto update = db.statement(
+    std::string{"UPDATE customers SET " RETAILSIM_CUSTOMER_COLUMNS_SET
+                ", updated_at = ?, change_seq = "}
+    + next_change_seq + " WHERE account_number = ?");
+  bind_customer_columns(update, 1, after);
+  update.bind(8, to_db_time(now));
+  update.bind(9, account);
+  update.exec();
+  for (const auto& change : changes)
+    audit(db, account, by, now, change.field, change.old_value,
+          change.new_value);
+}
+
+/// A customer row's record and the survivor it was merged into ("" if
+/// none).
+struct stored_customer {
+  customer record;
+  std::string merged_into;
+};
+
+caf::expected<caf::optional<stored_customer>>
+load_customer(database& db, const std::string& account) {
+  auto query = db.statement("SELECT record, merged_into FROM customers WHERE "
+                            "account_number = ?");
+  query.bind(1, account);
+  if (!query.executeStep())
+    return caf::optional<stored_customer>{};
+  auto record = decode_customer(query.getColumn(0).getString(),
+                                "customers " + account);
+  if (!record)
+    return record.error();
+  auto merged = query.getColumn(1);
+  return caf::optional<stored_customer>{
+    stored_customer{std::move(*record),
+                    merged.isNull() ? std::string{} : merged.getString()}};
+}
+
+/// The oldest active customer other than `c` that is the same person: the
+/// same display name, and the same primary email (not `ignored_email`) or
+/// phone. "" if none.
+std::string same_person_at_hq(database& db, const customer& c,
+                              const std::string& ignored_email) {
+  auto keys = search_columns_of(c);
+  bool email_counts = !keys.primary_email.empty()
+                      && !std::equal(keys.primary_email.begin(),
+                                     keys.primary_email.end(),
+                                     ignored_email.begin(), ignored_email.end(),
+                                     [](unsigned char a, unsigned char b) {
+                                       return std::tolower(a)
+                                              == std::tolower(b);
+                                     });
+  if (!email_counts && keys.primary_phone.empty())
+    return {};
+  // The unary + keeps SQLite off the name index: many customers share a
+  // name, few an email or phone.
+  auto query = db.statement(
+    "SELECT account_number FROM customers WHERE (primary_email = ?1 COLLATE "
+    "NOCASE OR primary_phone = ?2) AND +display_name = ?3 COLLATE NOCASE AND "
+    "account_number != ?4 AND status = 'active' AND merged_into IS NULL "
+    "ORDER BY rowid LIMIT 1");
+  if (email_counts)
+    query.bind(1, keys.primary_email);
+  else
+    query.bind(1);
+  if (keys.primary_phone.empty())
+    query.bind(2);
+  else
+    query.bind(2, keys.primary_phone);
+  query.bind(3, keys.display_name);
+  query.bind(4, c.id.account_number);
+  if (!query.executeStep())
+    return {};
+  return query.getColumn(0).getString();
+}
+
+/// The merge of hq_database::merge inside the caller's write transaction.
+caf::expected<customer> merge_rows(database& db, const std::string& survivor,
+                                   const std::string& duplicate,
+                                   const std::string& by, caf::timestamp now) {
+  auto refuse = [](const std::string& why) {
+    return make_error(ec::value_out_of_range, "merge", why);
+  };
+  if (survivor == duplicate)
+    return refuse("'" + survivor + "' cannot be merged into itself");
+  auto keep = load_customer(db, survivor);
+  if (!keep)
+    return keep.error();
+  auto drop = load_customer(db, duplicate);
+  if (!drop)
+    return drop.error();
+  for (const auto& [row, account] :
+       {std::pair{&*keep, &survivor}, std::pair{&*drop, &duplicate}}) {
+    if (!*row)
+      return make_error(ec::not_found, "account_number",
+                        "no customer '" + *account + "' at HQ");
+    if (!(*row)->merged_into.empty())
+      return refuse("'" + *account + "' was merged into '"
+                    + (*row)->merged_into + "' already");
+  }
+  const auto& before = (*keep)->record;
+  const auto& gone = (*drop)->record;
+  if (before.status != customer_status::active)
+    return refuse("the survivor '" + survivor + "' is inactive");
+  auto merged = merge_customers(before, gone);
+  auto retired = gone;
+  retired.status = customer_status::inactive;
+  retired.loyalty = caf::none;  // the card moves to the survivor
+  // The duplicate's history and sales move to the survivor; then each gets
+  // the rows of this merge. The duplicate is rewritten first: its loyalty
+  // card must leave before the survivor takes it (one card, one customer).
+  auto move = db.statement("UPDATE audit_log SET account_number = ? WHERE "
+                           "account_number = ?");
+  move.bind(1, survivor);
+  move.bind(2, duplicate);
+  move.exec();
+  relink_sales(db, duplicate, survivor);
+  rewrite_customer(db, gone, retired, by, now);
+  auto point = db.statement("UPDATE customers SET merged_into = ? WHERE "
+                            "account_number = ?");
+  point.bind(1, survivor);
+  point.bind(2, duplicate);
+  point.exec();
+  audit(db, duplicate, by, now, "merged_into", "", json_text(survivor));
+  rewrite_customer(db, before, merged, by, now);
+  audit(db, survivor, by, now, "merged_from", "", json_text(duplicate));
+  return merged;
 }
 
 } // namespace
@@ -243,7 +455,7 @@ caf::expected<size_t> hq_database::stage(const std::vector<staged_customer>& bat
   auto err = db_->write("stage async customers", [&]() -> caf::error {
     auto& db = *db_;
     for (const auto& sale : sales)
-      insert_sale_relinked(db, sale);
+      insert_sale_relinked(db, sale, has_merges_);
     // A GUID that was converted already is not staged again: a P-job that
     // reruns after the async-sync job must not resurrect it. A GUID staged
     // already gets the newer record (an allowed edit while pending).
@@ -286,7 +498,8 @@ caf::expected<size_t> hq_database::stage(const std::vector<staged_customer>& bat
 }
 
 caf::expected<std::vector<guid_mapping>>
-hq_database::convert_staged(size_t max_count, caf::timestamp now) {
+hq_database::convert_staged(size_t max_count, caf::timestamp now,
+                            const duplicate_check& check) {
   // Read the work list first; each conversion is its own transaction so a
   // crash loses at most the one in flight, and that one rolls back whole.
   struct item {
@@ -309,6 +522,7 @@ hq_database::convert_staged(size_t max_count, caf::timestamp now) {
   if (err)
     return err;
   std::vector<guid_mapping> out;
+  bool merges = false;
   for (const auto& [guid, store, book] : work) {
     guid_mapping mapping;
     auto step = db_->write("convert async customer", [&]() -> caf::error {
@@ -342,8 +556,28 @@ hq_database::convert_staged(size_t max_count, caf::timestamp now) {
       mapping = guid_mapping{db.handle().getLastInsertRowid(), guid,
                              record->id.account_number};
       relink_sales(db, guid, record->id.account_number);
+      auto twin = same_person_at_hq(db, *record, check.ignored_email);
+      if (twin.empty())
+        return {};
+      if (check.policy == duplicate_policy::merge) {
+        auto merged = merge_rows(db, twin, record->id.account_number,
+                                 "async-sync job", now);
+        if (!merged)
+          return merged.error();
+        merges = true;
+        return {};
+      }
+      auto flag = db.statement("INSERT OR IGNORE INTO duplicate_review "
+                               "(account_number, candidate, reason, "
+                               "found_at) VALUES (?, ?, ?, ?)");
+      flag.bind(1, record->id.account_number);
+      flag.bind(2, twin);
+      flag.bind(3, "same name, and same email or phone");
+      flag.bind(4, to_db_time(now));
+      flag.exec();
       return {};
     });
+    has_merges_ = has_merges_ || merges;
     if (step)
       return step;
     if (!mapping.async_guid.empty())
@@ -428,47 +662,86 @@ caf::error hq_database::update_customer(const customer& record,
   const auto& account = record.id.account_number;
   return db_->write("update customer", [&]() -> caf::error {
     auto& db = *db_;
-    auto query = db.statement("SELECT record FROM customers WHERE "
-                                "account_number = ?");
-    query.bind(1, account);
-    if (!query.executeStep())
+    auto stored = load_customer(db, account);
+    if (!stored)
+      return stored.error();
+    if (!*stored)
       return make_error(ec::not_found, "account_number",
                         "no customer '" + account + "' at HQ");
-    auto before = decode_customer(query.getColumn(0).getString(),
-                                  "customers " + account);
-    if (!before)
-      return before.error();
-    if (!(before->id == record.id))
+    const auto& before = (*stored)->record;
+    if (!(before.id == record.id))
       return make_error(ec::uniqueness_violation, "async_guid",
                         "an edit cannot change the identity of '" + account
                           + "'");
-    auto changes = diff(*before, record);
-    if (changes.empty())
-      return {};
-    auto update = db.statement(
-      std::string{"UPDATE customers SET status = ?, display_name = ?, "
-                  "primary_email = ?, primary_phone = ?, company_name = ?, "
-                  "record = ?, updated_at = ?, change_seq = "}
-      + next_change_seq + " WHERE account_number = ?");
-    bind_customer_columns(update, 1, record);
-    update.bind(7, to_db_time(now));
-    update.bind(8, account);
-    update.exec();
-    auto audit = db.statement("INSERT INTO audit_log (account_number, "
-                                "changed_by, changed_at, field, old_value, "
-                                "new_value) VALUES (?, ?, ?, ?, ?, ?)");
-    for (const auto& change : changes) {
-      audit.reset();
-      audit.bind(1, account);
-      audit.bind(2, changed_by);
-      audit.bind(3, to_db_time(now));
-      audit.bind(4, change.field);
-      audit.bind(5, change.old_value);
-      audit.bind(6, change.new_value);
-      audit.exec();
-    }
+    if (!(*stored)->merged_into.empty())
+      return make_error(ec::value_out_of_range, "account_number",
+                        "'" + account + "' was merged into '"
+                          + (*stored)->merged_into + "'; edit that one");
+    rewrite_customer(db, before, record, changed_by, now);
     return {};
   });
+}
+
+caf::expected<customer> hq_database::merge(const std::string& survivor,
+                                          const std::string& duplicate,
+                                          const std::string& merged_by,
+                                          caf::timestamp now) {
+  customer out;
+  auto err = db_->write("merge customers", [&]() -> caf::error {
+    auto merged = merge_rows(*db_, survivor, duplicate, merged_by, now);
+    if (!merged)
+      return merged.error();
+    out = std::move(*merged);
+    return {};
+  });
+  if (err)
+    return err;
+  has_merges_ = true;
+  return out;
+}
+
+caf::expected<std::vector<customer>>
+hq_database::duplicates_of(const std::string& account_number, size_t limit) {
+  auto self = find(account_number);
+  if (!self)
+    return self.error();
+  if (!*self)
+    return make_error(ec::not_found, "account_number",
+                      "no customer '" + account_number + "' at HQ");
+  // One more than asked for: the customer finds itself.
+  auto found = similar_customers(*db_, "customers", search_columns_of(**self),
+                                 limit + 1);
+  if (!found)
+    return found.error();
+  std::vector<customer> out;
+  for (auto& c : *found)
+    if (c.id.account_number != account_number
+        && c.status == customer_status::active && out.size() < limit)
+      out.push_back(std::move(c));
+  return out;
+}
+
+caf::expected<std::vector<duplicate_flag>>
+hq_database::review_queue(size_t limit) {
+  std::vector<duplicate_flag> out;
+  auto err = db_->read("read duplicate review", [&]() -> caf::error {
+    auto query = db_->statement(
+      "SELECT r.account_number, r.candidate, r.reason, r.found_at FROM "
+      "duplicate_review r JOIN customers a ON a.account_number = "
+      "r.account_number JOIN customers b ON b.account_number = r.candidate "
+      "WHERE a.merged_into IS NULL AND b.merged_into IS NULL ORDER BY r.seq "
+      "LIMIT ?");
+    query.bind(1, static_cast<int64_t>(limit));
+    while (query.executeStep())
+      out.push_back({query.getColumn(0).getString(),
+                     query.getColumn(1).getString(),
+                     query.getColumn(2).getString(),
+                     from_db_time(query.getColumn(3).getInt64())});
+    return {};
+  });
+  if (err)
+    return err;
+  return out;
 }
 
 caf::expected<std::vector<change_record>>
@@ -495,7 +768,7 @@ hq_database::history(const std::string& account_number) {
 caf::expected<bool> hq_database::record_sale(const sale_transaction& sale) {
   bool added = false;
   auto err = db_->write("record sale", [&]() -> caf::error {
-    added = insert_sale_relinked(*db_, sale);
+    added = insert_sale_relinked(*db_, sale, has_merges_);
     return {};
   });
   if (err)

@@ -22,6 +22,7 @@
 #include "model/customer.hpp"
 #include "model/messages.hpp"
 #include "model/sale.hpp"
+#include "model/store.hpp"
 #include "storage/database.hpp"
 
 namespace retailsim::storage {
@@ -41,6 +42,23 @@ struct guid_mapping {
   int64_t seq = 0;
   std::string async_guid;
   std::string account_number;
+};
+
+/// A pair the async-sync job found to be one person, waiting for review.
+struct duplicate_flag {
+  /// The customer the job converted.
+  std::string account_number;
+  /// The customer HQ already had.
+  std::string candidate;
+  std::string reason;
+  caf::timestamp found_at;
+};
+
+/// What the async-sync job does with duplicates, and which email is
+/// nobody's (the profiles' generic address).
+struct duplicate_check {
+  duplicate_policy policy = duplicate_policy::flag_for_review;
+  std::string ignored_email;
 };
 
 class hq_database {
@@ -94,9 +112,38 @@ public:
   /// The "Synchronize customers and business partners from async mode" job:
   /// converts up to `max_count` staged customers that have no account yet,
   /// each in its own transaction (account number, customer row, map row), and
-  /// removes them from staging. Safe to interrupt and rerun.
-  caf::expected<std::vector<guid_mapping>> convert_staged(size_t max_count,
-                                                          caf::timestamp now);
+  /// removes them from staging. Safe to interrupt and rerun. A converted
+  /// customer that is the same person as an active one HQ had (same display
+  /// name, and the same primary email or phone) is, in the same
+  /// transaction, flagged for review or merged into that one, as `check`
+  /// says.
+  caf::expected<std::vector<guid_mapping>>
+  convert_staged(size_t max_count, caf::timestamp now,
+                 const duplicate_check& check = {});
+
+  /// Merges customer `duplicate` into `survivor` in one transaction (seed
+  /// 002): the survivor's record becomes merge_customers(survivor,
+  /// duplicate); every sale and every history row of the duplicate move to
+  /// the survivor; the duplicate is deactivated, loses its loyalty card to
+  /// the survivor and points at it (`merged_into`), so a sale still
+  /// arriving under its account number or GUID lands at the survivor. Both
+  /// get a history row and a new change sequence (1010 brings both to the
+  /// stores). Returns the survivor as stored. Fails with not_found, or
+  /// value_out_of_range when both are one customer, either was merged
+  /// already, or the survivor is inactive.
+  caf::expected<customer> merge(const std::string& survivor,
+                                const std::string& duplicate,
+                                const std::string& merged_by,
+                                caf::timestamp now);
+
+  /// Active customers that may be the same person as customer
+  /// `account_number` (same email, phone or name, strongest first; see
+  /// similar_customers), itself excluded.
+  caf::expected<std::vector<customer>>
+  duplicates_of(const std::string& account_number, size_t limit);
+
+  /// Pairs the async-sync job flagged and nobody has merged, oldest first.
+  caf::expected<std::vector<duplicate_flag>> review_queue(size_t limit);
 
   /// The account number HQ gave `async_guid`, or "" if not converted.
   caf::expected<std::string> account_for_guid(const std::string& async_guid);
@@ -139,6 +186,9 @@ private:
   }
 
   std::unique_ptr<database> db_;
+  /// Whether any customer was ever merged: until one is, a sale's customer
+  /// needs no lookup of a survivor.
+  bool has_merges_ = false;
 };
 
 } // namespace retailsim::storage

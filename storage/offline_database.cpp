@@ -33,6 +33,9 @@ const std::vector<std::string>& offline_database::migrations() {
     "  DEFAULT '';"
     "ALTER TABLE offline_customers ADD COLUMN company_name TEXT NOT NULL "
     "  DEFAULT '';",
+    // Version 3: the loyalty-card column every customer table has (always
+    // NULL here: a pending customer cannot have a card).
+    "ALTER TABLE offline_customers ADD COLUMN loyalty_card TEXT;",
   };
   return steps;
 }
@@ -53,10 +56,8 @@ caf::error offline_database::add_customer(const customer& record,
                       "number");
   return db_->write("add offline customer", [&]() -> caf::error {
     auto insert = db_->statement("INSERT INTO offline_customers (async_guid, "
-                                 "created_at, status, display_name, "
-                                 "primary_email, primary_phone, "
-                                 "company_name, record) VALUES (?, ?, ?, ?, "
-                                 "?, ?, ?, ?)");
+                                 "created_at, " RETAILSIM_CUSTOMER_COLUMNS
+                                 ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
     insert.bind(1, record.id.async_guid);
     insert.bind(2, to_db_time(now));
     bind_customer_columns(insert, 3, record);

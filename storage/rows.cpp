@@ -136,7 +136,11 @@ void bind_customer_columns(database::statement_ref& stmt, int first,
   stmt.bind(first + 2, keys.primary_email);
   stmt.bind(first + 3, keys.primary_phone);
   stmt.bind(first + 4, keys.company_name);
-  stmt.bind(first + 5, encode(c));
+  if (c.loyalty)
+    stmt.bind(first + 5, c.loyalty->card_number);
+  else
+    stmt.bind(first + 5);
+  stmt.bind(first + 6, encode(c));
 }
 
 namespace {
@@ -172,6 +176,13 @@ search_field classify(const std::string& text) {
       && std::all_of(text.begin() + 1, text.end(),
                      [](char c) { return std::isdigit(c); }))
     return search_field::account;
+  // Names have no digits; loyalty card numbers are one word with some.
+  if (digits > 0
+      && std::all_of(text.begin(), text.end(), [](char c) {
+           return std::isalnum(static_cast<unsigned char>(c)) || c == '-'
+                  || c == '_';
+         }))
+    return search_field::loyalty_card;
   return search_field::name;
 }
 
@@ -217,6 +228,10 @@ search_customers(database& db, const char* table, const search_query& query,
     }
     case search_field::account:
       condition = "account_number = ?";
+      value = *text;
+      break;
+    case search_field::loyalty_card:
+      condition = "loyalty_card = ?";
       value = *text;
       break;
     case search_field::company:

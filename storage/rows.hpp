@@ -43,6 +43,14 @@ namespace retailsim::storage {
   "DELETE FROM sqlite_sequence WHERE name = 'sales';"                          \
   "CREATE INDEX sales_by_customer ON sales (customer_ref);"
 
+/// A migration step for HQ and channels: the loyalty-card column, filled
+/// from the records.
+#define RETAILSIM_LOYALTY_CARD_COLUMN                                          \
+  "ALTER TABLE customers ADD COLUMN loyalty_card TEXT;"                        \
+  "UPDATE customers SET loyalty_card = "                                       \
+  "  json_extract(record, '$.loyalty.card_number') "                           \
+  "  WHERE json_extract(record, '$.loyalty') IS NOT NULL;"
+
 /// The columns read_sale reads, in its order, for SELECT statements.
 #define RETAILSIM_SALE_FIELDS                                                  \
   "transaction_id, store_id, terminal_id, customer_ref, amount_cents, "        \
@@ -79,9 +87,17 @@ find_customer(database& db, const char* column, const std::string& value);
 /// The count a `SELECT COUNT(*) ...` query returns.
 caf::expected<size_t> count_rows(database& db, const char* sql);
 
-/// Binds the six columns stored beside every customer record, starting at
-/// parameter `first`: status, display_name, primary_email, primary_phone,
-/// company_name, record (the JSON).
+/// The seven columns stored beside every customer record (as
+/// bind_customer_columns binds them), for INSERT and UPDATE statements.
+#define RETAILSIM_CUSTOMER_COLUMNS                                             \
+  "status, display_name, primary_email, primary_phone, company_name, "         \
+  "loyalty_card, record"
+#define RETAILSIM_CUSTOMER_COLUMNS_SET                                         \
+  "status = ?, display_name = ?, primary_email = ?, primary_phone = ?, "       \
+  "company_name = ?, loyalty_card = ?, record = ?"
+
+/// Binds the seven columns of RETAILSIM_CUSTOMER_COLUMNS, starting at
+/// parameter `first`; a customer without a loyalty card gets NULL.
 void bind_customer_columns(database::statement_ref& stmt, int first,
                            const customer& c);
 

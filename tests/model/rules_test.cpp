@@ -408,3 +408,24 @@ TEST(Similarity, TheCandidateIsTheValidatedDraftWithoutTheGenericEmail) {
   ASSERT_FALSE(bad);
   EXPECT_EQ(error_field(bad.error()), "phones[0].number");
 }
+
+TEST(Merge, SurvivorKeepsItsOwnAndGainsWhatOnlyTheDuplicateHad) {
+  auto keep = test::sample_customer("Ann", "Lee");
+  keep.id.account_number = "C1";
+  auto dup = test::sample_customer("Ann", "Lee");
+  dup.id.account_number = "C2";
+  dup.profile.emails[0].address = "ANN.LEE@example.com";  // same, other case
+  dup.profile.phones[0].number = "+14155550100";
+  dup.profile.affiliations = {"Staff"};
+  dup.loyalty = loyalty_card{"L-2", 40};
+  auto merged = merge_customers(keep, dup);
+  EXPECT_EQ(merged.id, keep.id);
+  EXPECT_EQ(merged.profile.emails.size(), 1u);
+  ASSERT_EQ(merged.profile.phones.size(), 2u);
+  EXPECT_TRUE(merged.profile.phones[0].primary);
+  EXPECT_FALSE(merged.profile.phones[1].primary);
+  EXPECT_EQ(merged.profile.affiliations, std::vector<std::string>{"Staff"});
+  // The survivor had no card: it takes the duplicate's, points included.
+  ASSERT_TRUE(merged.loyalty);
+  EXPECT_EQ(*merged.loyalty, (loyalty_card{"L-2", 40}));
+}

@@ -301,3 +301,39 @@ TEST(Channel, TheSearchBarFindsBusinessesByCompanyAndFiltersByType) {
   // LIKE wildcards typed by the cashier are text, not patterns.
   EXPECT_TRUE(ids({"acme%", search_field::company}).empty());
 }
+
+TEST(Channel, LoyaltyCardSearchFollowsTheCardFromCustomerToCustomer) {
+  test::temp_dir dir;
+  auto path = dir.file("S001.db");
+  auto ch = open_channel(path);
+  auto ann = test::sample_customer("Ann", "Lee");
+  ann.id.account_number = "C000000031";
+  ann.loyalty = loyalty_card{"WINE-2024-7", 10};
+  ASSERT_FALSE(ch->apply_distributed(ann, at(1)));
+  auto bob = test::sample_customer("Bob", "Ray");
+  bob.id.account_number = "C000000032";
+  ASSERT_FALSE(ch->apply_distributed(bob, at(1)));
+  auto card = [&](const std::string& text, search_field field) {
+    auto found = ch->search({text, field}, "US", 10);
+    EXPECT_TRUE(found) << describe(found.error());
+    return found && found->size() == 1 ? found->front().id.account_number
+                                       : std::string{};
+  };
+  // The search bar tells a card number by its shape.
+  EXPECT_EQ(card("WINE-2024-7", search_field::any), "C000000031");
+  EXPECT_EQ(card("WINE-2024-7", search_field::loyalty_card), "C000000031");
+  EXPECT_TRUE(ch->search({"WINE-2024", search_field::any}, "US", 10)->empty());
+  // A merge at HQ moved the card to Bob; 1010 brings both records.
+  ann.loyalty = caf::none;
+  bob.loyalty = loyalty_card{"WINE-2024-7", 10};
+  ASSERT_FALSE(ch->apply_distributed(ann, at(2)));
+  ASSERT_FALSE(ch->apply_distributed(bob, at(2)));
+  EXPECT_EQ(card("WINE-2024-7", search_field::any), "C000000032");
+  // The card column is indexed.
+  SQLite::Database raw{path};
+  SQLite::Statement plan{raw, "EXPLAIN QUERY PLAN SELECT record FROM "
+                              "customers WHERE loyalty_card = 'x'"};
+  ASSERT_TRUE(plan.executeStep());
+  EXPECT_NE(plan.getColumn(3).getString().find("customers_by_loyalty_card"),
+            std::string::npos);
+}

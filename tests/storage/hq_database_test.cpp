@@ -346,3 +346,175 @@ TEST(Hq, SearchAllStoresByEmailPhoneNameAndAccount) {
   ASSERT_TRUE(with_inactive);
   EXPECT_EQ(with_inactive->size(), 1u);
 }
+
+// -- duplicates and merge -------------------------------------------------------
+
+namespace {
+
+sale_transaction sale_of(const std::string& id, const std::string& ref,
+                         int64_t cents) {
+  return {id, "S001", "S001-T1", ref, cents, at(20), {{"SKU-1", 1, cents}}};
+}
+
+/// The same person as `c`, entered again with another email.
+customer twin_of(customer c, const std::string& email) {
+  c.id = {};
+  c.profile.emails[0].address = email;
+  return c;
+}
+
+} // namespace
+
+TEST(Hq, MergeMovesSalesHistoryContactsAndCardToTheSurvivor) {
+  auto hq = open_hq(":memory:");
+  auto ann = test::sample_customer("Ann", "Lee");
+  ann.loyalty = loyalty_card{"L-1", 100};
+  auto keep = hq->create_customer(ann, "S001", "B1", "cashier-1", at(10));
+  auto again = twin_of(ann, "ann.work@example.com");
+  again.loyalty = loyalty_card{"L-2", 40};
+  again.profile.clubs.push_back({"Wine club", "Gold", at(5)});
+  auto drop = hq->create_customer(again, "S002", "B1", "cashier-2", at(11));
+  ASSERT_TRUE(keep && drop);
+  const auto& k = keep->id.account_number;
+  const auto& d = drop->id.account_number;
+  ASSERT_TRUE(*hq->record_sale(sale_of("T-1", k, 1000)));
+  ASSERT_TRUE(*hq->record_sale(sale_of("T-2", d, 2500)));
+  ASSERT_TRUE(*hq->record_sale(sale_of("T-3", d, 500)));
+  auto dup_history = hq->history(d)->size();
+  auto merged = hq->merge(k, d, "manager-1", at(30));
+  ASSERT_TRUE(merged) << describe(merged.error());
+  // Contacts and clubs the duplicate alone had, as secondary ones; both
+  // cards' points on the survivor's card.
+  ASSERT_EQ(merged->profile.emails.size(), 2u);
+  EXPECT_TRUE(merged->profile.emails[0].primary);
+  EXPECT_EQ(merged->profile.emails[1].address, "ann.work@example.com");
+  EXPECT_FALSE(merged->profile.emails[1].primary);
+  EXPECT_EQ(merged->profile.phones.size(), 1u);  // the same phone, once
+  ASSERT_EQ(merged->profile.clubs.size(), 1u);
+  ASSERT_TRUE(merged->loyalty);
+  EXPECT_EQ(merged->loyalty->card_number, "L-1");
+  EXPECT_EQ(merged->loyalty->points, 140);
+  EXPECT_EQ(**hq->find(k), *merged);
+  // Every sale is the survivor's, and so are sales still arriving under
+  // the duplicate's account number.
+  ASSERT_TRUE(*hq->record_sale(sale_of("T-4", d, 300)));
+  auto sales = hq->sales_for(k);
+  ASSERT_EQ(sales->size(), 4u);
+  int64_t total = 0;
+  for (const auto& s : *sales)
+    total += s.amount_cents;
+  EXPECT_EQ(total, 1000 + 2500 + 500 + 300);
+  EXPECT_TRUE(hq->sales_for(d)->empty());
+  // The duplicate is inactive, without card, and its history moved.
+  auto gone = **hq->find(d);
+  EXPECT_EQ(gone.status, customer_status::inactive);
+  EXPECT_FALSE(gone.loyalty);
+  auto history = *hq->history(k);
+  EXPECT_EQ(history.front().field, "created");
+  EXPECT_EQ(history.back().field, "merged_from");
+  EXPECT_EQ(history.back().new_value, "\"" + d + "\"");
+  EXPECT_EQ(history.back().changed_by, "manager-1");
+  auto left = *hq->history(d);
+  EXPECT_EQ(left.back().field, "merged_into");
+  // 1 created + emails + clubs + loyalty + merged_from at the survivor,
+  // beside what the duplicate had.
+  EXPECT_GE(history.size(), 1 + dup_history + 1);
+  // A merged customer takes part in no further merge or edit.
+  auto twice = hq->merge(k, d, "manager-1", at(31));
+  ASSERT_FALSE(twice);
+  EXPECT_EQ(error_code(twice.error()), ec::value_out_of_range);
+  gone.profile.notes = "back";
+  EXPECT_EQ(error_code(hq->update_customer(gone, "x", at(32))),
+            ec::value_out_of_range);
+  // The survivor's card is found by loyalty-card search, the retired one
+  // by nobody.
+  auto by_card = hq->search({"L-1"}, "US", 10);
+  ASSERT_EQ(by_card->size(), 1u);
+  EXPECT_EQ(by_card->front().id.account_number, k);
+  EXPECT_TRUE(hq->search({"L-2"}, "US", 10)->empty());
+}
+
+TEST(Hq, MergeRefusalsChangeNothing) {
+  auto hq = open_hq(":memory:");
+  auto a = hq->create_customer(test::sample_customer("Ann", "Lee"), "S001",
+                               "B1", "c", at(1));
+  ASSERT_TRUE(a);
+  const auto& k = a->id.account_number;
+  EXPECT_EQ(error_code(hq->merge(k, k, "m", at(2)).error()),
+            ec::value_out_of_range);
+  EXPECT_EQ(error_code(hq->merge(k, "C999999999", "m", at(2)).error()),
+            ec::not_found);
+  EXPECT_EQ(hq->history(k)->size(), 1u);
+  EXPECT_EQ(**hq->find(k), *a);
+}
+
+TEST(Hq, AsyncSyncJobFlagsOrMergesTheSamePersonFromAnotherStore) {
+  for (auto policy : {duplicate_policy::flag_for_review,
+                      duplicate_policy::merge}) {
+    auto hq = open_hq(":memory:");
+    auto ann = test::sample_customer("Ann", "Lee");
+    auto first = hq->create_customer(ann, "S001", "B1", "c", at(1));
+    ASSERT_TRUE(first);
+    // Two stores created her Async before either knew: one with the same
+    // phone (another email), one a different Ann Lee (other email and
+    // phone), one with the generic address only.
+    auto same = twin_of(ann, "ann.other@example.com");
+    same.id.async_guid = make_async_guid(1, 2);
+    auto other = test::sample_customer("Ann", "Lee");
+    other.profile.emails[0].address = "someone.else@example.com";
+    other.profile.phones[0].number = "+14155550100";
+    other.id.async_guid = make_async_guid(3, 4);
+    auto generic = twin_of(ann, "noemail@store.example");
+    generic.profile.phones.clear();
+    generic.id.async_guid = make_async_guid(5, 6);
+    auto generic_too = generic;
+    generic_too.id.async_guid = make_async_guid(7, 8);
+    ASSERT_TRUE(hq->stage({{"S002", "B1", same},
+                           {"S003", "B1", other},
+                           {"S004", "B1", generic},
+                           {"S005", "B1", generic_too}},
+                          at(2)));
+    auto sale = sale_of("T-9", same.id.async_guid, 700);
+    ASSERT_TRUE(*hq->record_sale(sale));
+    auto converted = hq->convert_staged(10, at(3),
+                                        {policy, "noemail@store.example"});
+    ASSERT_TRUE(converted) << describe(converted.error());
+    ASSERT_EQ(converted->size(), 4u);
+    auto same_account = *hq->account_for_guid(same.id.async_guid);
+    auto review = *hq->review_queue(10);
+    if (policy == duplicate_policy::flag_for_review) {
+      ASSERT_EQ(review.size(), 1u) << to_string(policy);
+      EXPECT_EQ(review[0].account_number, same_account);
+      EXPECT_EQ(review[0].candidate, first->id.account_number);
+      EXPECT_EQ((**hq->find(same_account)).status, customer_status::active);
+      // Merging the flagged pair clears it from the queue.
+      ASSERT_TRUE(hq->merge(review[0].candidate, review[0].account_number,
+                            "manager-1", at(4)));
+      EXPECT_TRUE(hq->review_queue(10)->empty());
+    } else {
+      EXPECT_TRUE(review.empty());
+      EXPECT_EQ((**hq->find(same_account)).status, customer_status::inactive);
+      EXPECT_EQ(hq->history(same_account)->back().changed_by,
+                "async-sync job");
+    }
+    // Either way the sale ends at the first Ann and both records exist.
+    EXPECT_EQ(hq->sales_for(first->id.account_number)->size(), 1u)
+      << to_string(policy);
+    EXPECT_EQ(*hq->customer_count(), 5u);
+    auto dupes = *hq->duplicates_of(first->id.account_number, 10);
+    // Active Ann Lees by name: the other one and the generic-address ones.
+    EXPECT_EQ(dupes.size(), 3u);
+  }
+}
+
+TEST(Hq, LoyaltyCardsAreOnePerCustomer) {
+  auto hq = open_hq(":memory:");
+  auto a = test::sample_customer("Ann", "Lee");
+  a.loyalty = loyalty_card{"L-7", 0};
+  auto b = test::sample_customer("Bob", "Ray");
+  b.loyalty = loyalty_card{"L-7", 0};
+  ASSERT_TRUE(hq->create_customer(a, "S001", "B1", "c", at(1)));
+  auto second = hq->create_customer(b, "S001", "B1", "c", at(2));
+  ASSERT_FALSE(second);
+  EXPECT_EQ(error_code(second.error()), ec::uniqueness_violation);
+}
