@@ -1,5 +1,7 @@
 #include "actors/events.hpp"
 
+#include "caf/sec.hpp"
+
 #include "model/error.hpp"
 
 namespace retailsim {
@@ -25,8 +27,76 @@ const char* to_string(event_kind x) {
     case event_kind::dist_1010_cycle: return "dist_1010_cycle";
     case event_kind::customer_converted: return "customer_converted";
     case event_kind::operation_error: return "operation_error";
+    case event_kind::store_operation: return "store_operation";
   }
   return "?";
+}
+
+const char* to_string(store_op x) {
+  switch (x) {
+    case store_op::search_phone: return "search by phone";
+    case store_op::search_email: return "search by email";
+    case store_op::search_name: return "search by name";
+    case store_op::search_account: return "search by account number";
+    case store_op::search_loyalty_card: return "search by loyalty card";
+    case store_op::search_company: return "search by company";
+    case store_op::search_inactive: return "search inactive (status filter)";
+    case store_op::search_all_stores: return "search all stores (HQ)";
+    case store_op::similar_check: return "similar customers before create";
+    case store_op::quick_add: return "create: quick add";
+    case store_op::full_wizard: return "create: full wizard";
+    case store_op::email_prompt: return "email prompt";
+    case store_op::edit_profile: return "edit profile";
+    case store_op::add_address: return "add address";
+    case store_op::view_history: return "view change history";
+    case store_op::view_purchases: return "view purchase history";
+    case store_op::issue_loyalty_card: return "issue loyalty card";
+    case store_op::add_loyalty_points: return "add loyalty points";
+    case store_op::join_club: return "join club";
+    case store_op::deactivate: return "deactivate";
+    case store_op::reactivate: return "reactivate";
+    case store_op::find_duplicates: return "find duplicates (HQ)";
+    case store_op::merge: return "merge duplicates (HQ)";
+    case store_op::read_only_edit: return "edit by read-only user";
+  }
+  return "?";
+}
+
+const char* to_string(op_outcome x) {
+  switch (x) {
+    case op_outcome::ok: return "ok";
+    case op_outcome::refused: return "refused";
+    case op_outcome::unavailable: return "unavailable";
+    case op_outcome::unexpected: return "unexpected";
+  }
+  return "?";
+}
+
+op_outcome outcome_of(const caf::error& err) {
+  if (!err)
+    return op_outcome::ok;
+  if (err == caf::sec::request_timeout || err == caf::sec::request_receiver_down)
+    return op_outcome::unavailable;
+  switch (error_code(err)) {
+    case ec::permission_denied:
+    case ec::email_prompt:
+    case ec::pending_customer_not_editable:
+    case ec::async_address_disabled:
+    case ec::async_affiliations_disabled:
+    case ec::async_secondary_contacts_disabled:
+    case ec::multiple_contacts_disabled:
+    case ec::loyalty_card_requires_account:
+    case ec::customer_merged:
+      return op_outcome::refused;
+    case ec::rts_unavailable:
+    case ec::rts_timeout:
+    case ec::hq_overloaded:
+    case ec::store_unreachable:
+    case ec::unavailable_offline:
+      return op_outcome::unavailable;
+    default:
+      return op_outcome::unexpected;
+  }
 }
 
 uint8_t event_detail(const caf::error& err) {

@@ -47,9 +47,74 @@ enum class event_kind : uint8_t {
   customer_converted,
   /// An operation failed for another reason. detail: ec.
   operation_error,
+  /// A store operation of the cashier model ended. detail: store_op; value:
+  /// latency seen by the terminal (ns); key: op_outcome << 8 | ec.
+  store_operation,
 };
 
 const char* to_string(event_kind x);
+
+/// What store staff do with customer records (seeds 002 and 004), as the
+/// cashier model exercises and the summary counts them.
+enum class store_op : uint8_t {
+  search_phone,
+  search_email,
+  search_name,
+  search_account,
+  search_loyalty_card,
+  search_company,
+  /// Search with the status filter on inactive customers.
+  search_inactive,
+  /// "Search all stores" through HQ; the customer found joins the store.
+  search_all_stores,
+  /// Similar customers shown before "create new".
+  similar_check,
+  /// Quick add: name, phone, email.
+  quick_add,
+  /// The full wizard: type, business profile, address, preferences,
+  /// segment, notes.
+  full_wizard,
+  /// The email prompt refused a creation without email once.
+  email_prompt,
+  edit_profile,
+  add_address,
+  view_history,
+  view_purchases,
+  issue_loyalty_card,
+  add_loyalty_points,
+  join_club,
+  deactivate,
+  reactivate,
+  /// The manager looks for duplicates of a customer at HQ.
+  find_duplicates,
+  /// The manager merges a duplicate at HQ.
+  merge,
+  /// A read-only user tries an edit (refused: permission).
+  read_only_edit,
+};
+
+constexpr size_t store_op_count = static_cast<size_t>(store_op::read_only_edit) + 1;
+
+const char* to_string(store_op x);
+
+/// How a store operation ended.
+enum class op_outcome : uint8_t {
+  ok,
+  /// Refused by a business rule, as the model says it must be: a missing
+  /// permission, an Async limitation, the email prompt, a customer merged
+  /// away that the store still showed.
+  refused,
+  /// HQ or the store could not be reached or was overloaded, or the
+  /// terminal was offline (a fault).
+  unavailable,
+  /// Anything else: a bug or a broken database.
+  unexpected,
+};
+
+const char* to_string(op_outcome x);
+
+/// The outcome an operation's error stands for (ok for no error).
+op_outcome outcome_of(const caf::error& err);
 
 /// One event. `at` is simulated time since the start of the run.
 struct event {

@@ -120,8 +120,8 @@ hq_actor::behavior_type hq(hq_actor::stateful_pointer<hq_state> self,
     },
     [=](atom::convert, uint64_t max_count) -> caf::result<uint64_t> {
       auto& st = self->state;
-      auto mapped = st.db->convert_staged(max_count,
-                                          st.cfg.env.clock.now(self->clock()));
+      auto mapped = st.db->convert_staged(
+        max_count, st.cfg.env.clock.now(self->clock()), st.cfg.duplicates);
       if (!mapped)
         return mapped.error();
       return static_cast<uint64_t>(mapped->size());
@@ -140,6 +140,22 @@ hq_actor::behavior_type hq(hq_actor::stateful_pointer<hq_state> self,
       if (!changes)
         return changes.error();
       return std::move(*changes);
+    },
+    [=](atom::merge, const std::string& survivor, const std::string& duplicate,
+        const std::string& merged_by) -> caf::result<customer> {
+      auto& st = self->state;
+      auto merged = st.db->merge(survivor, duplicate, merged_by,
+                                 st.cfg.env.clock.now(self->clock()));
+      if (!merged)
+        return merged.error();
+      return std::move(*merged);
+    },
+    [=](atom::duplicates,
+        const std::string& account) -> caf::result<std::vector<customer>> {
+      auto found = self->state.db->duplicates_of(account, 10);
+      if (!found)
+        return found.error();
+      return std::move(*found);
     },
     [=](atom::purchases, const std::string& customer_ref)
       -> caf::result<std::vector<sale_transaction>> {

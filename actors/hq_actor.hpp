@@ -41,6 +41,12 @@ using hq_actor = caf::typed_actor<
   // The change history of a Sync customer (account number), oldest first.
   caf::replies_to<atom::history, std::string>::with<
     std::vector<change_record>>,
+  // Merges the customer of the second account number into the first (the
+  // string after them names who); replies with the survivor as stored.
+  caf::replies_to<atom::merge, std::string, std::string, std::string>::with<
+    customer>,
+  // Active customers that may be the same person as this account's.
+  caf::replies_to<atom::duplicates, std::string>::with<std::vector<customer>>,
   // The sales HQ holds for a customer reference, oldest first.
   caf::replies_to<atom::purchases, std::string>::with<
     std::vector<sale_transaction>>,
@@ -60,6 +66,9 @@ struct hq_config {
   /// Time a worker is busy per creation, on top of the real commit (zero:
   /// only the real commit, as in realtime runs).
   distribution service_time = distribution::constant(0);
+  /// What the async-sync job does with a customer it converts that HQ
+  /// already has (flag for review or merge), and the generic email.
+  storage::duplicate_check duplicates;
   /// Customers per 1010 answer.
   size_t distribution_batch = 100000;
   actor_env env;

@@ -82,6 +82,16 @@ rts_link(rts_link_actor::stateful_pointer<rts_link_state> self,
       return forward<std::vector<change_record>>(self, atom::history_v,
                                                  std::move(account));
     },
+    [=](atom::merge, std::string& survivor, std::string& duplicate,
+        std::string& merged_by) -> caf::result<customer> {
+      return forward<customer>(self, atom::merge_v, std::move(survivor),
+                               std::move(duplicate), std::move(merged_by));
+    },
+    [=](atom::duplicates,
+        std::string& account) -> caf::result<std::vector<customer>> {
+      return forward<std::vector<customer>>(self, atom::duplicates_v,
+                                            std::move(account));
+    },
     [=](atom::purchases, std::string& customer_ref)
       -> caf::result<std::vector<sale_transaction>> {
       return forward<std::vector<sale_transaction>>(self, atom::purchases_v,

@@ -32,6 +32,11 @@ using rts_link_actor = caf::typed_actor<
   // Forwards a customer's change history the same way.
   caf::replies_to<atom::history, std::string>::with<
     std::vector<change_record>>,
+  // Forwards a merge the same way.
+  caf::replies_to<atom::merge, std::string, std::string, std::string>::with<
+    customer>,
+  // Forwards a duplicate lookup the same way.
+  caf::replies_to<atom::duplicates, std::string>::with<std::vector<customer>>,
   // Forwards a customer's sales at HQ the same way.
   caf::replies_to<atom::purchases, std::string>::with<
     std::vector<sale_transaction>>,

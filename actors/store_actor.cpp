@@ -35,6 +35,17 @@ bool is_rts_failure(const caf::error& err) {
          || code == ec::hq_overloaded;
 }
 
+/// Asks HQ through the RTS link and relays its answer.
+template <class T, class... Ts>
+caf::result<T> ask_hq(self_ptr self, Ts&&... xs) {
+  auto& st = self->state;
+  auto promise = self->make_response_promise<T>();
+  self->request(st.link, st.cfg.rts_timeout, std::forward<Ts>(xs)...)
+    .then([promise](T& answer) mutable { promise.deliver(std::move(answer)); },
+          [promise](caf::error& err) mutable { promise.deliver(err); });
+  return promise;
+}
+
 /// Async creation: the record becomes a pending row with its GUID.
 caf::expected<created_customer> create_async(self_ptr self, customer record,
                                              bool fell_back) {
@@ -204,17 +215,10 @@ store(store_actor::stateful_pointer<store_state> self, store_config cfg,
     },
     [=](atom::history, const std::string& account, const staff_member& staff)
       -> caf::result<std::vector<change_record>> {
-      auto& st = self->state;
       if (auto err = check_permission(staff, store_operation::view))
         return err;
-      auto promise = self->make_response_promise<std::vector<change_record>>();
-      self->request(st.link, st.cfg.rts_timeout, atom::history_v, account)
-        .then(
-          [promise](std::vector<change_record>& changes) mutable {
-            promise.deliver(std::move(changes));
-          },
-          [promise](caf::error& err) mutable { promise.deliver(err); });
-      return promise;
+      return ask_hq<std::vector<change_record>>(self, atom::history_v,
+                                                account);
     },
     [=](atom::purchases, const std::string& customer_ref,
         const staff_member& staff) -> caf::result<purchase_history> {
@@ -247,6 +251,32 @@ store(store_actor::stateful_pointer<store_state> self, store_config cfg,
           },
           [promise](caf::error& err) mutable { promise.deliver(err); });
       return promise;
+    },
+    [=](atom::merge, const std::string& survivor, const std::string& duplicate,
+        const staff_member& staff) -> caf::result<customer> {
+      auto& st = self->state;
+      if (auto err = check_permission(staff, store_operation::merge))
+        return err;
+      auto promise = self->make_response_promise<customer>();
+      self
+        ->request(st.link, st.cfg.rts_timeout, atom::merge_v, survivor,
+                  duplicate, staff.id)
+        .then(
+          [self, promise](customer& merged) mutable {
+            auto& st = self->state;
+            if (auto err = st.db->apply_distributed(
+                  merged, st.cfg.env.clock.now(self->clock())))
+              emit(self, event_kind::operation_error, event_detail(err));
+            promise.deliver(std::move(merged));
+          },
+          [promise](caf::error& err) mutable { promise.deliver(err); });
+      return promise;
+    },
+    [=](atom::duplicates, const std::string& account,
+        const staff_member& staff) -> caf::result<std::vector<customer>> {
+      if (auto err = check_permission(staff, store_operation::view))
+        return err;
+      return ask_hq<std::vector<customer>>(self, atom::duplicates_v, account);
     },
     [=](atom::sale, const sale_transaction& sale) -> caf::result<bool> {
       auto added = self->state.db->record_sale(sale);

@@ -47,6 +47,15 @@ using store_actor = caf::typed_actor<
   // only) and this store's own, each transaction once.
   caf::replies_to<atom::purchases, std::string, staff_member>::with<
     purchase_history>,
+  // Merges the customer of the second account number into the first at HQ
+  // (seed 002) on behalf of a staff member with the merge permission;
+  // replies with the survivor, which this store holds at once (1010 brings
+  // the deactivated duplicate).
+  caf::replies_to<atom::merge, std::string, std::string, staff_member>::with<
+    customer>,
+  // Customers HQ holds that may be the same person as this account's.
+  caf::replies_to<atom::duplicates, std::string, staff_member>::with<
+    std::vector<customer>>,
   // Records a sale; false if its transaction id was recorded before.
   caf::replies_to<atom::sale, sale_transaction>::with<bool>,
   // A reconnecting terminal's offline records; replies with new customers.

@@ -218,6 +218,26 @@ void op_sale(self_ptr self, sale_transaction sale, then_fn<bool> k) {
     std::move(k));
 }
 
+void op_similar(self_ptr self, customer_draft draft,
+                then_fn<std::vector<customer>> k) {
+  online_or_offline<std::vector<customer>>(
+    self,
+    [self, draft](then_fn<std::vector<customer>> done) {
+      ask_store<std::vector<customer>>(self, done, atom::similar_v, draft);
+    },
+    [self, draft]() -> caf::expected<std::vector<customer>> {
+      // Offline, the terminal knows only what it created offline.
+      auto& st = self->state;
+      auto candidate = similarity_candidate(draft, st.cfg.settings);
+      if (!candidate)
+        return candidate.error();
+      if (!st.offline_db)
+        return std::vector<customer>{};
+      return st.offline_db->similar(*candidate, 10);
+    },
+    std::move(k));
+}
+
 /// At the start of a transaction: an offline terminal whose reconnect
 /// interval has passed (or one with a backlog) uploads its offline records;
 /// success brings it online. Then `k` runs, online or not.
@@ -301,6 +321,20 @@ void finish_flush(self_ptr self) {
   });
 }
 
+/// An operation that needs the store (HQ behind it): unavailable offline;
+/// a lost connection takes the terminal offline.
+template <class T, class... Ts>
+void online_only(self_ptr self, then_fn<T> k, Ts... xs) {
+  online_or_offline<T>(
+    self,
+    [self, xs...](then_fn<T> done) { ask_store<T>(self, done, xs...); },
+    [self]() -> caf::expected<T> {
+      return make_error(ec::unavailable_offline, self->state.cfg.terminal_id,
+                        "the terminal is offline; this needs the store");
+    },
+    std::move(k));
+}
+
 // -- the cashier model ---------------------------------------------------------------
 
 constexpr const char* first_names[] = {
@@ -312,6 +346,14 @@ constexpr const char* last_names[] = {
   "Okafor", "Rossi", "Haddad", "Silva", "Novak", "Tanaka", "Dubois", "Lee"};
 constexpr const char* area_codes[] = {"707", "415", "212", "312",
                                       "617", "206", "303", "512"};
+constexpr const char* companies[] = {"Acme Wines", "Globex Catering",
+                                     "Initech Supplies", "Vandelay Imports"};
+constexpr const char* streets[] = {"1 Main St", "22 Oak Ave", "303 Pine Rd",
+                                   "48 Elm St", "5 Harbor Way"};
+constexpr const char* cities[] = {"Santa Rosa", "Oakland", "Portland",
+                                  "Austin", "Boston"};
+constexpr const char* segments[] = {"Regular", "VIP", "Wholesale"};
+constexpr const char* tiers[] = {"Silver", "Gold", "Platinum"};
 
 template <class T, size_t N>
 const T& pick(actor_rng& rng, const T (&xs)[N]) {
@@ -329,21 +371,91 @@ std::string new_phone(actor_rng& rng) {
   return buf;
 }
 
-customer_draft new_draft(self_ptr self, const std::string& phone) {
+std::string ref_of(const customer& c) {
+  return c.id.account_number.empty() ? c.id.async_guid : c.id.account_number;
+}
+
+/// Whether `c` is the customer the terminal knows as `k`.
+bool is_known_as(const customer& c, const known_customer& k) {
+  return c.id.async_guid == k.ref || c.id.account_number == k.ref
+         || (!k.phone.empty() && !c.profile.phones.empty()
+             && c.profile.phones.front().number == k.phone);
+}
+
+known_customer known_of(const customer& c) {
+  known_customer k;
+  k.ref = ref_of(c);
+  k.name = display_name(c);
+  k.company = c.profile.business.company_name;
+  if (!c.profile.phones.empty())
+    k.phone = c.profile.phones.front().number;
+  if (!c.profile.emails.empty())
+    k.email = c.profile.emails.front().address;
+  if (c.loyalty)
+    k.card = c.loyalty->card_number;
+  return k;
+}
+
+void remember(self_ptr self, const customer& c) {
+  auto& known = self->state.known;
+  auto k = known_of(c);
+  for (auto& x : known)
+    if (is_known_as(c, x)) {
+      x = std::move(k);
+      return;
+    }
+  if (known.size() < 64)
+    known.push_back(std::move(k));
+  else
+    known[self->state.rng.below(known.size())] = std::move(k);
+}
+
+std::string new_email(self_ptr self) {
+  auto& st = self->state;
+  return "c" + std::to_string(st.creations) + "." + st.cfg.terminal_id
+         + "@example.com";
+}
+
+/// Quick add (seed 004): name, phone and, most of the time, an email.
+customer_draft quick_draft(self_ptr self, const std::string& phone) {
   auto& st = self->state;
   customer_draft d;
   d.profile.first_name = pick(st.rng, first_names);
   d.profile.last_name = pick(st.rng, last_names);
   d.profile.phones.push_back({phone, true, {}});
-  // Prefilled from the search, as seed 004 describes; most give an email.
   if (st.rng.chance(0.8))
     d.profile.emails.push_back(
-      {"c" + std::to_string(st.creations) + "." + st.cfg.terminal_id
-         + "@example.com",
-       true,
+      {new_email(self), true,
        marketing_consent{st.rng.chance(0.5), st.cfg.terminal_id,
                          st.cfg.env.clock.now(self->clock()), "pos"}});
   ++st.creations;
+  return d;
+}
+
+/// The full wizard (seed 002): type, business profile, address,
+/// preferences, segment and notes besides the quick-add fields.
+customer_draft wizard_draft(self_ptr self, const std::string& phone) {
+  auto& st = self->state;
+  auto d = quick_draft(self, phone);
+  auto& p = d.profile;
+  if (st.rng.chance(st.cfg.cashier.mix.business)) {
+    d.type = customer_type::organization;
+    p.name = std::string{pick(st.rng, companies)} + " "
+             + std::to_string(st.creations);
+    p.business.company_name = p.name;
+    p.business.business_type = "LLC";
+    p.business.payment_terms = "Net30";
+    p.customer_group = "WHOLESALE";
+  }
+  postal_address a;
+  a.street = pick(st.rng, streets);
+  a.city = pick(st.rng, cities);
+  a.zip = std::to_string(10000 + st.rng.below(89999));
+  p.addresses.push_back(std::move(a));
+  p.segment = pick(st.rng, segments);
+  p.language = "en-US";
+  p.receipt = receipt_option::email;
+  p.notes = "Prefers weekend delivery";
   return d;
 }
 
@@ -367,10 +479,6 @@ sale_transaction new_sale(self_ptr self, const std::string& customer_ref) {
   return s;
 }
 
-std::string ref_of(const customer& c) {
-  return c.id.account_number.empty() ? c.id.async_guid : c.id.account_number;
-}
-
 void next_step(self_ptr self, session_step step, caf::timespan delay) {
   auto& st = self->state;
   if (st.stopping)
@@ -389,70 +497,258 @@ void end_session(self_ptr self) {
   next_step(self, session_step::begin, st.cfg.cashier.session_gap.sample(st.rng));
 }
 
-void remember(self_ptr self, const std::string& phone) {
-  auto& known = self->state.known_phones;
-  if (known.size() < 64)
-    known.push_back(phone);
-  else
-    known[self->state.rng.below(known.size())] = phone;
+/// Reports a store operation of the cashier model.
+void record_op(self_ptr self, store_op op, caf::actor_clock::time_point start,
+               const caf::error& err) {
+  auto outcome = static_cast<uint64_t>(outcome_of(err));
+  emit(self, event_kind::store_operation, static_cast<uint8_t>(op),
+       (self->clock().now() - start).count(),
+       (outcome << 8) | event_detail(err));
 }
 
-void timed_search(self_ptr self, const std::string& text,
-                  std::function<void(caf::expected<std::vector<customer>>)> k) {
+/// A store operation through the store, reported, then `k`.
+template <class T, class... Ts>
+void staff_call(self_ptr self, store_op op, then_fn<T> k, Ts... xs) {
   auto start = self->clock().now();
-  op_search(self, search_query{text, search_field::phone},
-            [self, start, k](caf::expected<std::vector<customer>> found) {
+  online_only<T>(
+    self,
+    [self, op, start, k](caf::expected<T> result) {
+      record_op(self, op, start, result ? caf::error{} : result.error());
+      k(std::move(result));
+    },
+    xs...);
+}
+
+staff_member manager_of(self_ptr self) {
+  return {self->state.cfg.settings.store_id + "-MGR", staff_role::manager};
+}
+
+/// The customer of this transaction is known: on to the service step.
+void select_customer(self_ptr self, const customer& c) {
+  auto& st = self->state;
+  st.current = c;
+  remember(self, c);
+  think_then(self, session_step::service);
+}
+
+/// A search of the cashier model, reported as a store operation and as a
+/// search (for the search latency).
+void timed_search(self_ptr self, store_op op, search_query query,
+                  then_fn<std::vector<customer>> k) {
+  auto start = self->clock().now();
+  op_search(self, std::move(query),
+            [self, op, start, k](caf::expected<std::vector<customer>> found) {
               emit(self, event_kind::search, found && !found->empty() ? 1 : 0,
                    (self->clock().now() - start).count());
+              record_op(self, op, start,
+                        found ? caf::error{} : found.error());
               k(std::move(found));
             });
 }
 
+/// A new customer: search by the phone they give; "no customer found"
+/// leads into creation, prefilled.
+void find_by_phone_or_create(self_ptr self, bool twin) {
+  auto& st = self->state;
+  timed_search(self, store_op::search_phone, {st.phone, search_field::phone},
+               [self, twin](caf::expected<std::vector<customer>> found) {
+                 if (found && !found->empty() && !twin) {
+                   select_customer(self, found->front());
+                   return;
+                 }
+                 self->state.twin = twin;
+                 think_then(self, session_step::create);
+               });
+}
+
+/// A returning customer, looked up by one of what the cashier knows.
+void find_known(self_ptr self, const known_customer& k) {
+  auto& st = self->state;
+  const auto& w = st.cfg.cashier.mix;
+  struct way {
+    double weight;
+    store_op op;
+    search_field field;
+    const std::string* text;
+  };
+  bool has_account = !k.ref.empty() && !is_valid_guid(k.ref);
+  const way ways[] = {
+    {w.by_phone, store_op::search_phone, search_field::phone, &k.phone},
+    {k.email.empty() ? 0 : w.by_email, store_op::search_email,
+     search_field::email, &k.email},
+    {k.company.empty() ? w.by_name : 0, store_op::search_name,
+     search_field::name, &k.name},
+    {k.company.empty() ? 0 : w.by_name, store_op::search_company,
+     search_field::company, &k.company},
+    {has_account ? w.by_account : 0, store_op::search_account,
+     search_field::account, &k.ref},
+    {k.card.empty() ? 0 : w.by_loyalty_card, store_op::search_loyalty_card,
+     search_field::loyalty_card, &k.card},
+  };
+  double total = 0;
+  for (const auto& x : ways)
+    total += x.weight;
+  auto roll = st.rng.uniform() * total;
+  const way* chosen = &ways[0];
+  for (const auto& x : ways) {
+    if (roll < x.weight) {
+      chosen = &x;
+      break;
+    }
+    roll -= x.weight;
+  }
+  st.phone = k.phone;
+  timed_search(self, chosen->op, {*chosen->text, chosen->field},
+               [self, k](caf::expected<std::vector<customer>> found) {
+                 if (found)
+                   for (const auto& c : *found)
+                     if (is_known_as(c, k)) {
+                       select_customer(self, c);
+                       return;
+                     }
+                 // Not found here (yet): a new customer after all.
+                 think_then(self, session_step::create);
+               });
+}
+
+/// "Search all stores": a customer of another store shops here.
+void find_elsewhere(self_ptr self) {
+  auto& st = self->state;
+  auto name = std::string{pick(st.rng, first_names)} + " "
+              + pick(st.rng, last_names);
+  staff_call<std::vector<customer>>(
+    self, store_op::search_all_stores,
+    [self](caf::expected<std::vector<customer>> found) {
+      auto& st = self->state;
+      if (found && !found->empty()) {
+        select_customer(self, (*found)[st.rng.below(found->size())]);
+        return;
+      }
+      st.phone = new_phone(st.rng);
+      find_by_phone_or_create(self, false);
+    },
+    atom::search_hq_v, search_query{name, search_field::name});
+}
+
 void session_begin(self_ptr self) {
   auto& st = self->state;
-  if (!st.rng.chance(st.cfg.cashier.identified)) {
+  const auto& model = st.cfg.cashier;
+  st.current = caf::none;
+  st.twin = false;
+  if (!st.rng.chance(model.identified)) {
     emit(self, event_kind::anonymous_sale);
     end_session(self);
     return;
   }
-  bool returning = !st.known_phones.empty()
-                   && !st.rng.chance(st.cfg.cashier.new_customer);
-  st.phone = returning ? st.known_phones[st.rng.below(st.known_phones.size())]
-                       : new_phone(st.rng);
-  // Search first; "no customer found" leads into creation, prefilled.
-  timed_search(self, st.phone,
-               [self](caf::expected<std::vector<customer>> found) {
-                 if (found && !found->empty()) {
-                   self->state.customer_ref = ref_of(found->front());
-                   think_then(self, session_step::sale);
-                 } else {
-                   think_then(self, session_step::create);
-                 }
-               });
+  if (st.rng.chance(model.mix.from_other_store)) {
+    find_elsewhere(self);
+    return;
+  }
+  bool returning = !st.known.empty() && !st.rng.chance(model.new_customer);
+  if (!returning) {
+    st.phone = new_phone(st.rng);
+    find_by_phone_or_create(self, false);
+    return;
+  }
+  auto k = st.known[st.rng.below(st.known.size())];
+  if (st.rng.chance(model.mix.skip_search)) {
+    // The cashier does not search and enters the customer again: a
+    // duplicate, for the manager to merge later.
+    st.phone = k.phone;
+    st.twin = true;
+    think_then(self, session_step::create);
+    return;
+  }
+  find_known(self, k);
 }
 
-void session_create(self_ptr self) {
+/// Creates the draft; the email prompt, when on, refuses once and the
+/// cashier confirms the generic address.
+void create_customer(self_ptr self, customer_draft draft, store_op op) {
   auto start = self->clock().now();
-  op_create(self, new_draft(self, self->state.phone),
-            [self, start](caf::expected<created_customer> created) {
+  op_create(self, draft,
+            [self, draft, op, start](caf::expected<created_customer> created) {
               if (!created) {
+                auto code = error_code(created.error());
+                record_op(self,
+                          code == ec::email_prompt ? store_op::email_prompt
+                                                   : op,
+                          start, created.error());
+                if (code == ec::email_prompt) {
+                  create_customer(self, draft, op);
+                  return;
+                }
                 emit(self, event_kind::create_failed,
                      event_detail(created.error()));
                 end_session(self);
                 return;
               }
+              record_op(self, op, start, {});
               emit(self, event_kind::customer_created,
                    static_cast<uint8_t>(created->mode),
                    (self->clock().now() - start).count(),
                    event_key(created->record.id.async_guid));
-              remember(self, self->state.phone);
-              self->state.customer_ref = ref_of(created->record);
-              think_then(self, session_step::sale);
+              select_customer(self, created->record);
             });
 }
 
+void session_create(self_ptr self) {
+  auto& st = self->state;
+  bool wizard = st.rng.chance(st.cfg.cashier.mix.full_wizard);
+  auto draft = wizard ? wizard_draft(self, st.phone)
+                      : quick_draft(self, st.phone);
+  auto op = wizard ? store_op::full_wizard : store_op::quick_add;
+  if (st.twin) {
+    // The same person as a known customer, with another email.
+    for (const auto& k : st.known)
+      if (k.phone == st.phone && !k.name.empty()) {
+        draft.type = caf::none;
+        draft.profile = quick_draft(self, st.phone).profile;
+        auto space = k.name.find(' ');
+        draft.profile.first_name = k.name.substr(0, space);
+        draft.profile.last_name = space == std::string::npos
+                                    ? std::string{}
+                                    : k.name.substr(space + 1);
+        op = store_op::quick_add;
+        break;
+      }
+    create_customer(self, std::move(draft), op);
+    return;
+  }
+  // Seed 004: similar customers are shown before "create new"; one with the
+  // same email or phone is the customer.
+  auto start = self->clock().now();
+  op_similar(self, draft,
+             [self, draft, op,
+              start](caf::expected<std::vector<customer>> similar) mutable {
+               record_op(self, store_op::similar_check, start,
+                         similar ? caf::error{} : similar.error());
+               if (similar)
+                 for (const auto& c : *similar) {
+                   auto keys = known_of(c);
+                   bool same_phone = !draft.profile.phones.empty()
+                                     && keys.phone
+                                          == draft.profile.phones[0].number;
+                   if (same_phone) {
+                     select_customer(self, c);
+                     return;
+                   }
+                 }
+               create_customer(self, std::move(draft), op);
+             });
+}
+
+/// One thing a cashier (or the manager) does with the customer besides
+/// the sale, chosen by the model's weights; then `k`.
+void service_customer(self_ptr self, std::function<void()> k);
+
 void session_sale(self_ptr self) {
-  auto sale = new_sale(self, self->state.customer_ref);
+  auto& st = self->state;
+  if (!st.current) {
+    end_session(self);
+    return;
+  }
+  auto sale = new_sale(self, ref_of(*st.current));
   auto amount = sale.amount_cents;
   op_sale(self, std::move(sale), [self, amount](caf::expected<bool> done) {
     if (done)
@@ -461,6 +757,186 @@ void session_sale(self_ptr self) {
       emit(self, event_kind::operation_error, event_detail(done.error()));
     end_session(self);
   });
+}
+
+/// Edits the current customer as `staff`; the stored record becomes current.
+void edit_current(self_ptr self, store_op op, customer changed,
+                  staff_member staff, std::function<void()> k) {
+  staff_call<customer>(
+    self, op,
+    [self, k](caf::expected<customer> stored) {
+      if (stored)
+        self->state.current = std::move(*stored);
+      k();
+    },
+    atom::edit_v, std::move(changed), std::move(staff));
+}
+
+/// The manager deactivates the customer, finds it with the status filter,
+/// and reactivates it (seed 002).
+void deactivate_and_back(self_ptr self, std::function<void()> k) {
+  auto& st = self->state;
+  auto inactive = *st.current;
+  inactive.status = customer_status::inactive;
+  staff_call<customer>(
+    self, store_op::deactivate,
+    [self, k](caf::expected<customer> stored) {
+      if (!stored) {
+        k();
+        return;
+      }
+      auto& st = self->state;
+      st.current = *stored;
+      search_query query{st.phone.empty() ? display_name(*stored) : st.phone,
+                         st.phone.empty() ? search_field::name
+                                          : search_field::phone,
+                         status_filter::inactive};
+      timed_search(
+        self, store_op::search_inactive, query,
+        [self, k](caf::expected<std::vector<customer>>) {
+          auto& st = self->state;
+          auto active = *st.current;
+          active.status = customer_status::active;
+          edit_current(self, store_op::reactivate, active, manager_of(self), k);
+        });
+    },
+    atom::edit_v, inactive, manager_of(self));
+}
+
+/// The manager looks for duplicates of the customer at HQ and merges one
+/// that has the same phone or email (a name alone is not the same person).
+void merge_duplicates(self_ptr self, std::function<void()> k) {
+  auto& st = self->state;
+  auto me = *st.current;
+  staff_call<std::vector<customer>>(
+    self, store_op::find_duplicates,
+    [self, k, me](caf::expected<std::vector<customer>> found) {
+      if (!found) {
+        k();
+        return;
+      }
+      auto mine = known_of(me);
+      for (const auto& c : *found) {
+        auto other = known_of(c);
+        bool same = (!mine.phone.empty() && other.phone == mine.phone)
+                    || (!mine.email.empty() && other.email == mine.email);
+        if (!same)
+          continue;
+        // The older account survives.
+        auto survivor = std::min(me.id.account_number, c.id.account_number);
+        auto duplicate = std::max(me.id.account_number, c.id.account_number);
+        staff_call<customer>(
+          self, store_op::merge,
+          [self, k](caf::expected<customer> merged) {
+            if (merged)
+              self->state.current = std::move(*merged);
+            k();
+          },
+          atom::merge_v, survivor, duplicate, manager_of(self));
+        return;
+      }
+      k();
+    },
+    atom::duplicates_v, me.id.account_number, manager_of(self));
+}
+
+void service_customer(self_ptr self, std::function<void()> k) {
+  auto& st = self->state;
+  const auto& w = st.cfg.cashier.mix;
+  const auto& c = *st.current;
+  bool pending = c.id.account_number.empty();
+  enum class act {
+    nothing, edit, address, history, purchases, loyalty, club, status,
+    duplicates, read_only
+  };
+  const std::pair<double, act> acts[] = {
+    {w.nothing, act::nothing},
+    {w.edit_profile, act::edit},
+    {w.add_address, act::address},
+    // The change history is HQ's: there is none before conversion.
+    {pending ? 0 : w.view_history, act::history},
+    {w.view_purchases, act::purchases},
+    {w.loyalty, act::loyalty},
+    {w.join_club, act::club},
+    {w.deactivate_reactivate, act::status},
+    {pending ? 0 : w.duplicates, act::duplicates},
+    {w.read_only_edit, act::read_only},
+  };
+  double total = 0;
+  for (const auto& [weight, a] : acts)
+    total += weight;
+  auto roll = st.rng.uniform() * total;
+  auto chosen = act::nothing;
+  for (const auto& [weight, a] : acts) {
+    if (roll < weight) {
+      chosen = a;
+      break;
+    }
+    roll -= weight;
+  }
+  auto cashier = st.cfg.staff;
+  auto changed = c;
+  switch (chosen) {
+    case act::nothing:
+      k();
+      return;
+    case act::edit:
+      changed.profile.segment = pick(st.rng, segments);
+      edit_current(self, store_op::edit_profile, changed, cashier, k);
+      return;
+    case act::address: {
+      postal_address a;
+      a.street = pick(st.rng, streets);
+      a.city = pick(st.rng, cities);
+      a.zip = std::to_string(10000 + st.rng.below(89999));
+      a.primary = changed.profile.addresses.empty();
+      changed.profile.addresses.push_back(std::move(a));
+      edit_current(self, store_op::add_address, changed, cashier, k);
+      return;
+    }
+    case act::history:
+      staff_call<std::vector<change_record>>(
+        self, store_op::view_history,
+        [k](caf::expected<std::vector<change_record>>) { k(); },
+        atom::history_v, c.id.account_number, cashier);
+      return;
+    case act::purchases:
+      staff_call<purchase_history>(
+        self, store_op::view_purchases,
+        [k](caf::expected<purchase_history>) { k(); }, atom::purchases_v,
+        ref_of(c), cashier);
+      return;
+    case act::loyalty:
+      if (changed.loyalty) {
+        changed.loyalty->points += 10 + static_cast<int64_t>(st.rng.below(90));
+        edit_current(self, store_op::add_loyalty_points, changed, cashier, k);
+      } else {
+        changed.loyalty = loyalty_card{
+          "L-" + st.cfg.terminal_id + "-" + std::to_string(st.cards++), 0};
+        edit_current(self, store_op::issue_loyalty_card, changed, cashier, k);
+      }
+      return;
+    case act::club:
+      if (!changed.profile.clubs.empty()) {
+        changed.profile.clubs.front().tier = pick(st.rng, tiers);
+      } else {
+        changed.profile.clubs.push_back({"Wine club", pick(st.rng, tiers),
+                                         st.cfg.env.clock.now(self->clock())});
+      }
+      edit_current(self, store_op::join_club, changed, cashier, k);
+      return;
+    case act::status:
+      deactivate_and_back(self, k);
+      return;
+    case act::duplicates:
+      merge_duplicates(self, k);
+      return;
+    case act::read_only:
+      changed.profile.notes = "Edited by a trainee";
+      edit_current(self, store_op::read_only_edit, changed,
+                   {st.cfg.terminal_id + "-RO", staff_role::read_only}, k);
+      return;
+  }
 }
 
 } // namespace
@@ -505,22 +981,7 @@ terminal(terminal_actor::stateful_pointer<terminal_state> self,
     [=](atom::similar,
         customer_draft& draft) -> caf::result<std::vector<customer>> {
       auto promise = self->make_response_promise<std::vector<customer>>();
-      online_or_offline<std::vector<customer>>(
-        self,
-        [self, draft](then_fn<std::vector<customer>> done) {
-          ask_store<std::vector<customer>>(self, done, atom::similar_v, draft);
-        },
-        [self, draft]() -> caf::expected<std::vector<customer>> {
-          // Offline, the terminal knows only what it created offline.
-          auto& st = self->state;
-          auto candidate = similarity_candidate(draft, st.cfg.settings);
-          if (!candidate)
-            return candidate.error();
-          if (!st.offline_db)
-            return std::vector<customer>{};
-          return st.offline_db->similar(*candidate, 10);
-        },
-        reply_to(promise));
+      op_similar(self, std::move(draft), reply_to(promise));
       return promise;
     },
     [=](atom::create, customer_draft& draft) -> caf::result<created_customer> {
@@ -529,19 +990,48 @@ terminal(terminal_actor::stateful_pointer<terminal_state> self,
       return promise;
     },
     [=](atom::edit, customer& record) -> caf::result<customer> {
-      if (!still_online(self))
-        return make_error(ec::unavailable_offline, "customer",
-                          "editing a customer is unavailable while the "
-                          "terminal is offline");
       auto promise = self->make_response_promise<customer>();
-      ask_store<customer>(
-        self,
-        [self, reply = reply_to(promise)](caf::expected<customer> r) {
-          if (!r && lost_connection(r.error()))
-            go_offline(self, r.error());
-          reply(std::move(r));
-        },
-        atom::edit_v, std::move(record), self->state.cfg.staff);
+      online_only<customer>(self, reply_to(promise), atom::edit_v,
+                            std::move(record), self->state.cfg.staff);
+      return promise;
+    },
+    [=](atom::search_hq,
+        search_query& query) -> caf::result<std::vector<customer>> {
+      auto promise = self->make_response_promise<std::vector<customer>>();
+      online_only<std::vector<customer>>(self, reply_to(promise),
+                                         atom::search_hq_v, std::move(query));
+      return promise;
+    },
+    [=](atom::history,
+        std::string& account) -> caf::result<std::vector<change_record>> {
+      auto promise = self->make_response_promise<std::vector<change_record>>();
+      online_only<std::vector<change_record>>(self, reply_to(promise),
+                                              atom::history_v,
+                                              std::move(account),
+                                              self->state.cfg.staff);
+      return promise;
+    },
+    [=](atom::purchases, std::string& ref) -> caf::result<purchase_history> {
+      auto promise = self->make_response_promise<purchase_history>();
+      online_only<purchase_history>(self, reply_to(promise), atom::purchases_v,
+                                    std::move(ref), self->state.cfg.staff);
+      return promise;
+    },
+    [=](atom::duplicates,
+        std::string& account) -> caf::result<std::vector<customer>> {
+      auto promise = self->make_response_promise<std::vector<customer>>();
+      online_only<std::vector<customer>>(self, reply_to(promise),
+                                         atom::duplicates_v,
+                                         std::move(account),
+                                         self->state.cfg.staff);
+      return promise;
+    },
+    [=](atom::merge, std::string& survivor,
+        std::string& duplicate) -> caf::result<customer> {
+      auto promise = self->make_response_promise<customer>();
+      online_only<customer>(self, reply_to(promise), atom::merge_v,
+                            std::move(survivor), std::move(duplicate),
+                            self->state.cfg.staff);
       return promise;
     },
     [=](atom::login, staff_member& staff) {
@@ -575,6 +1065,9 @@ terminal(terminal_actor::stateful_pointer<terminal_state> self,
           break;
         case session_step::create:
           session_create(self);
+          break;
+        case session_step::service:
+          service_customer(self, [self] { think_then(self, session_step::sale); });
           break;
         case session_step::sale:
           session_sale(self);

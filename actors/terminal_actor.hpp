@@ -45,8 +45,19 @@ using terminal_actor = caf::typed_actor<
   // the same draft submitted again is created with the generic address.
   caf::replies_to<atom::create, customer_draft>::with<created_customer>,
   // Cashier input: edits a customer through the store as the signed-in
-  // staff member; unavailable offline.
+  // staff member; unavailable offline (as are all inputs below that HQ
+  // answers).
   caf::replies_to<atom::edit, customer>::with<customer>,
+  // Cashier input: "search all stores" (at least 4 characters).
+  caf::replies_to<atom::search_hq, search_query>::with<std::vector<customer>>,
+  // Cashier input: a customer's change history (account number).
+  caf::replies_to<atom::history, std::string>::with<std::vector<change_record>>,
+  // Cashier input: a customer's purchase history (account number or GUID).
+  caf::replies_to<atom::purchases, std::string>::with<purchase_history>,
+  // Manager input: customers at HQ that may be this account's person.
+  caf::replies_to<atom::duplicates, std::string>::with<std::vector<customer>>,
+  // Manager input: merges the second account into the first at HQ.
+  caf::replies_to<atom::merge, std::string, std::string>::with<customer>,
   // Staff input: who works this terminal from now on.
   caf::reacts_to<atom::login, staff_member>,
   // Cashier input: records a sale linked to sale.customer_ref.
@@ -62,6 +73,44 @@ using terminal_actor = caf::typed_actor<
   // INTERNAL: the cashier model's next step.
   caf::reacts_to<atom::tick>>;
 
+/// How often the cashier model does each store operation: relative weights
+/// within each choice (0 turns one off), and shares.
+struct operation_mix {
+  // How a returning customer is looked up (a business by company name
+  // instead of by name; account and card only when known).
+  double by_phone = 45;
+  double by_email = 15;
+  double by_name = 15;
+  double by_account = 10;
+  double by_loyalty_card = 15;
+  // What is done with an identified customer besides the sale.
+  double nothing = 45;
+  double edit_profile = 8;
+  double add_address = 5;
+  double view_history = 6;
+  double view_purchases = 8;
+  /// Issue a card, or add points to the one the customer has.
+  double loyalty = 10;
+  double join_club = 3;
+  /// The manager deactivates, finds with the status filter, reactivates.
+  double deactivate_reactivate = 2;
+  /// The manager looks for duplicates at HQ and merges a real one.
+  double duplicates = 4;
+  /// A read-only user tries an edit and is refused.
+  double read_only_edit = 1;
+  // Shares.
+  /// New customers created with the full wizard (else quick add).
+  double full_wizard = 0.2;
+  /// Wizard creations that are businesses.
+  double business = 0.25;
+  /// Identified transactions with a customer of another store, found by
+  /// "search all stores".
+  double from_other_store = 0.03;
+  /// Returning customers the cashier enters again without searching (the
+  /// duplicates managers merge).
+  double skip_search = 0.02;
+};
+
 /// The cashier model: what a built-in cashier does all day.
 struct cashier_model {
   /// Whether the built-in cashier runs (off: input events only).
@@ -76,6 +125,7 @@ struct cashier_model {
   double new_customer = 0.25;
   /// Sale amount in currency units.
   distribution amount = distribution::lognormal(40, 0.6);
+  operation_mix mix;
 };
 
 struct terminal_config {
@@ -100,7 +150,18 @@ struct terminal_config {
 };
 
 /// The steps of one transaction of the cashier model.
-enum class session_step : uint8_t { begin, create, sale };
+enum class session_step : uint8_t { begin, create, service, sale };
+
+/// What a terminal's cashier remembers of a customer it served.
+struct known_customer {
+  /// Account number, or GUID while pending.
+  std::string ref;
+  std::string name;
+  std::string company;
+  std::string phone;
+  std::string email;
+  std::string card;
+};
 
 struct terminal_state {
   terminal_config cfg;
@@ -121,11 +182,16 @@ struct terminal_state {
   // The cashier model's transaction in progress.
   session_step step = session_step::begin;
   std::string phone;
-  std::string customer_ref;
-  /// Phones of customers this terminal created: returning customers.
-  std::vector<std::string> known_phones;
+  /// The customer of the transaction, once identified.
+  caf::optional<customer> current;
+  /// This creation enters a known customer again (a duplicate).
+  bool twin = false;
+  /// Customers this terminal served: the returning customers.
+  std::vector<known_customer> known;
   uint64_t sales = 0;
   uint64_t creations = 0;
+  /// Loyalty cards issued here (numbers them).
+  uint64_t cards = 0;
   /// The draft the email prompt was last shown for: submitting it again
   /// confirms the generic address.
   caf::optional<customer_draft> email_prompted;

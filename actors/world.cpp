@@ -22,6 +22,7 @@ const char* to_string(runtime_kind x) {
 
 run_config default_run_config() {
   run_config cfg;
+  cfg.prompt_for_email = true;
   cfg.hq.workers = 8;
   cfg.hq.queue_limit = 2000;
   cfg.hq.queue_timeout = std::chrono::seconds(30);
@@ -301,6 +302,8 @@ world spawn_world(caf::actor_system& sys, const run_config& cfg,
   auto hq_cfg = cfg.hq;
   actor_env env{cfg.seed, clock, events};
   hq_cfg.env = env;
+  hq_cfg.duplicates = {cfg.duplicates,
+                       settings_for(cfg, 0).profile.generic_email};
   w.hq = sys.spawn(hq, hq_cfg, dbs.hq);
   auto groups = customer_groups();
   std::vector<store_entry> entries;

@@ -71,8 +71,10 @@ struct run_config {
   /// ISO 3166-1 alpha-2 country of every store's operating unit.
   std::string country = "US";
   /// Seed 004's "Prompt for Email" at every store (off: a customer without
-  /// email silently gets the generic address).
+  /// email silently gets the generic address). On in default_run_config.
   bool prompt_for_email = false;
+  /// What the async-sync job does with a customer HQ already has.
+  duplicate_policy duplicates = duplicate_policy::flag_for_review;
   /// An existing customer base HQ starts with: a copy of this HQ database
   /// (e.g. one `retailsim import` loaded), plus `population` synthetic
   /// customers. 1010 distributes them to the stores as the run opens.
@@ -101,8 +103,9 @@ struct run_config {
   caf::timestamp virtual_epoch;
 };
 
-/// The defaults of `retailsim run`: a US chain with Sync stores, HQ with 8
-/// workers of lognormal service time, jobs every 15/15/15 minutes.
+/// The defaults of `retailsim run`: a US chain with Sync stores and the
+/// email prompt on, HQ with 8 workers of lognormal service time, jobs every
+/// 15/15/15 minutes.
 run_config default_run_config();
 
 /// Every modelled duration divided by `factor` (for realtime runs).

@@ -31,9 +31,10 @@ struct run_flags {
   std::vector<std::string> rts_faults;
   std::string rts_policy = "fallback";
   std::string features;
-  bool prompt_for_email = false;
+  bool prompt_for_email = true;
   std::string customers_from;
   size_t population = 0;
+  std::string duplicates = "flag";
   std::string output = "out/run";
   bool force = false;
   double time_scale = 60;
@@ -102,6 +103,7 @@ run_config to_config(const run_flags& f, bool hq_service_given) {
     refuse("--features", problem);
   cfg.prompt_for_email = f.prompt_for_email;
   cfg.customers_from = f.customers_from;
+  from_string(f.duplicates, cfg.duplicates);  // checked by IsMember
   cfg.population = f.population;
   cfg.output_dir = f.output;
   cfg.time_scale = f.time_scale;
@@ -202,9 +204,16 @@ void add_run_command(CLI::App& app, int& exit_code) {
   run->add_option("--features", f.features,
                   "HQ features on: multiple_contacts,async_addresses,"
                   "enhanced_async,edit_async");
-  run->add_flag("--prompt-for-email", f.prompt_for_email,
-                "Seed 004's email prompt at every store (off: the generic "
-                "address is filled in silently)");
+  run->add_flag("--prompt-for-email,!--no-prompt-for-email",
+                f.prompt_for_email,
+                "Seed 004's email prompt at every store (on by default; "
+                "off: the generic address is filled in silently)");
+  run->add_option("--duplicates", f.duplicates,
+                  "What the async-sync job does with a customer HQ already "
+                  "has (same name, and same email or phone): flag (for "
+                  "review) or merge")
+    ->check(CLI::IsMember({"flag", "merge"}))
+    ->capture_default_str();
   run->add_option("--customers-from", f.customers_from,
                   "Start from a copy of this HQ database (e.g. one `retailsim "
                   "import` loaded); 1010 distributes it as the run opens")

@@ -120,6 +120,17 @@ void run_recorder::record(const event& e) {
     case event_kind::operation_error:
       ++t.errors[error_name("operation", e.detail)];
       break;
+    case event_kind::store_operation: {
+      auto outcome = static_cast<size_t>(e.key >> 8);
+      if (e.detail < store_op_count && outcome < 4)
+        ++t.operations[e.detail][outcome];
+      if (outcome == static_cast<size_t>(op_outcome::unexpected)) {
+        ++t.unexpected_errors;
+        ++t.errors[error_name(to_string(static_cast<store_op>(e.detail)),
+                              static_cast<uint8_t>(e.key & 0xff))];
+      }
+      break;
+    }
   }
 }
 

@@ -58,6 +58,10 @@ struct run_results {
   latency_summary conversion_lag;
   /// Pending creations no channel has converted (by the recorder's view).
   uint64_t unconverted = 0;
+  /// Store operations of the cashier model, by operation and outcome.
+  std::array<std::array<uint64_t, 4>, store_op_count> operations{};
+  /// Store operations that ended in an unexpected error.
+  uint64_t unexpected_errors = 0;
 };
 
 class run_recorder : public event_sink {

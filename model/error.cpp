@@ -53,6 +53,7 @@ const char* to_string(ec code) {
     case ec::permission_denied: return "permission_denied";
     case ec::email_prompt: return "email_prompt";
     case ec::malformed_file: return "malformed_file";
+    case ec::customer_merged: return "customer_merged";
   }
   return "unknown_error_code";
 }
@@ -64,7 +65,8 @@ caf::error make_error(ec code, std::string field, std::string detail) {
 namespace {
 
 bool is_ours(const caf::error& err) {
-  return err.category() == caf::atom("retailsim");
+  // CAF 0.17's category() of an empty error reads a null pointer.
+  return err && err.category() == caf::atom("retailsim");
 }
 
 } // namespace

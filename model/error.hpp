@@ -102,6 +102,9 @@ enum class ec : uint8_t {
   uniqueness_violation,
   /// The requested record does not exist.
   not_found,
+  /// The customer was merged into another (named in the detail); a store
+  /// may still show it until 1010 brings the merge.
+  customer_merged,
 
   // -- store operations --------------------------------------------------------
   /// The staff member's role lacks the permission the operation needs.

@@ -65,5 +65,7 @@ CAF_BEGIN_TYPE_ID_BLOCK(retailsim, caf::first_custom_type_id)
   CAF_ADD_ATOM(retailsim, retailsim::atom, purchases, "purchases")
   CAF_ADD_ATOM(retailsim, retailsim::atom, login, "login")
   CAF_ADD_ATOM(retailsim, retailsim::atom, similar, "similar")
+  CAF_ADD_ATOM(retailsim, retailsim::atom, merge, "merge")
+  CAF_ADD_ATOM(retailsim, retailsim::atom, duplicates, "duplicates")
 
 CAF_END_TYPE_ID_BLOCK(retailsim)

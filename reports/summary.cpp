@@ -176,6 +176,22 @@ void print_summary(std::ostream& out, const run_summary& s) {
         + ")");
   row(out, "terminal offline spells / reconnects",
       std::to_string(r.offline_spells) + " / " + std::to_string(r.reconnects));
+  char head[160];
+  snprintf(head, sizeof(head), "store operations %30s %9s %9s %11s %10s\n",
+           "", "ok", "refused", "unavailable", "unexpected");
+  out << head;
+  for (size_t i = 0; i < store_op_count; ++i) {
+    const auto& n = r.operations[i];
+    char line[160];
+    snprintf(line, sizeof(line), "  %-44s %9llu %9llu %11llu %10llu\n",
+             to_string(static_cast<store_op>(i)),
+             static_cast<unsigned long long>(n[0]),
+             static_cast<unsigned long long>(n[1]),
+             static_cast<unsigned long long>(n[2]),
+             static_cast<unsigned long long>(n[3]));
+    out << line;
+  }
+  row(out, "unexpected errors", std::to_string(r.unexpected_errors));
   out << "errors by kind\n";
   if (r.errors.empty())
     row(out, "(none)", "");
@@ -209,6 +225,12 @@ caf::expected<std::string> write_summary_json(const run_summary& s) {
   nlohmann::json errors = nlohmann::json::object();
   for (const auto& [name, count] : r.errors)
     errors[name] = count;
+  nlohmann::json operations = nlohmann::json::object();
+  for (size_t i = 0; i < store_op_count; ++i) {
+    auto& entry = operations[to_string(static_cast<store_op>(i))];
+    for (size_t k = 0; k < 4; ++k)
+      entry[to_string(static_cast<op_outcome>(k))] = r.operations[i][k];
+  }
   nlohmann::json j = {
     {"run_id", s.run_id},
     {"scenario", c.scenario},
@@ -226,6 +248,7 @@ caf::expected<std::string> write_summary_json(const run_summary& s) {
       {"rts_policy", to_string(c.rts_policy)},
       {"address_book_size", c.address_book_size},
       {"prompt_for_email", c.prompt_for_email},
+      {"duplicates", to_string(c.duplicates)},
       {"customers_from", c.customers_from},
       {"population", c.population},
       {"job_interval_min",
@@ -269,6 +292,8 @@ caf::expected<std::string> write_summary_json(const run_summary& s) {
       {"searches_found", r.searches_found},
       {"offline_spells", r.offline_spells},
       {"reconnects", r.reconnects}}},
+    {"store_operations", operations},
+    {"unexpected_errors", r.unexpected_errors},
     {"errors", errors},
     {"invariants", {{"ok", s.invariants.ok()},
                     {"failures", s.invariants.failures}}},

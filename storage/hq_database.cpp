@@ -332,8 +332,9 @@ caf::expected<customer> merge_rows(database& db, const std::string& survivor,
       return make_error(ec::not_found, "account_number",
                         "no customer '" + *account + "' at HQ");
     if (!(*row)->merged_into.empty())
-      return refuse("'" + *account + "' was merged into '"
-                    + (*row)->merged_into + "' already");
+      return make_error(ec::customer_merged, "account_number",
+                        "'" + *account + "' was merged into '"
+                          + (*row)->merged_into + "' already");
   }
   const auto& before = (*keep)->record;
   const auto& gone = (*drop)->record;
@@ -674,7 +675,7 @@ caf::error hq_database::update_customer(const customer& record,
                         "an edit cannot change the identity of '" + account
                           + "'");
     if (!(*stored)->merged_into.empty())
-      return make_error(ec::value_out_of_range, "account_number",
+      return make_error(ec::customer_merged, "account_number",
                         "'" + account + "' was merged into '"
                           + (*stored)->merged_into + "'; edit that one");
     rewrite_customer(db, before, record, changed_by, now);

@@ -128,9 +128,9 @@ public:
   /// the survivor and points at it (`merged_into`), so a sale still
   /// arriving under its account number or GUID lands at the survivor. Both
   /// get a history row and a new change sequence (1010 brings both to the
-  /// stores). Returns the survivor as stored. Fails with not_found, or
-  /// value_out_of_range when both are one customer, either was merged
-  /// already, or the survivor is inactive.
+  /// stores). Returns the survivor as stored. Fails with not_found,
+  /// customer_merged when either was merged already, or value_out_of_range
+  /// when both are one customer or the survivor is inactive.
   caf::expected<customer> merge(const std::string& survivor,
                                 const std::string& duplicate,
                                 const std::string& merged_by,
@@ -165,7 +165,8 @@ public:
   caf::expected<size_t> customer_count();
   caf::expected<size_t> staged_count();
 
-  /// Edits a customer and appends one audit row per changed field.
+  /// Edits a customer and appends one audit row per changed field. Fails
+  /// with not_found, or customer_merged for a customer merged into another.
   caf::error update_customer(const customer& record,
                              const std::string& changed_by, caf::timestamp now);
 

@@ -66,6 +66,30 @@ TEST(VirtualRuntime, ADayEndsWithEveryCustomerConvertedAndNothingPending) {
   EXPECT_EQ(*(*hq)->staged_count(), 0u);
 }
 
+TEST(VirtualRuntime, ADefaultDayExercisesEveryStoreOperationWithoutSurprises) {
+  test::temp_dir dir;
+  auto cfg = default_run_config();  // what `retailsim run` does unflagged
+  cfg.output_dir = dir.file("run");
+  auto r = run(cfg);
+  for (size_t i = 0; i < store_op_count; ++i) {
+    const auto& n = r.operations[i];
+    auto name = to_string(static_cast<store_op>(i));
+    // Each ran, and ended as the model says it may: ok, or refused by a
+    // rule (the email prompt, a read-only user, a customer merged away).
+    EXPECT_GT(n[0] + n[1], 0u) << name;
+    EXPECT_EQ(n[3], 0u) << name;
+  }
+  EXPECT_EQ(r.unexpected_errors, 0u);
+  // The refusals are the rules': every read-only edit, never a search.
+  const auto& read_only = r.operations[static_cast<size_t>(
+    store_op::read_only_edit)];
+  EXPECT_EQ(read_only[0], 0u);
+  EXPECT_GT(read_only[1], 0u);
+  const auto& by_phone = r.operations[static_cast<size_t>(
+    store_op::search_phone)];
+  EXPECT_EQ(by_phone[1] + by_phone[2] + by_phone[3], 0u);
+}
+
 TEST(VirtualRuntime, BadConfigurationFailsBeforeAnythingIsWritten) {
   test::temp_dir dir;
   auto cfg = small_run(dir.file("bad"), 1);

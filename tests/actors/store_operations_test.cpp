@@ -260,3 +260,122 @@ TEST_F(StoreOperations, OfflineTheTerminalOffersWhatItCreatedOffline) {
   ASSERT_EQ(offered->size(), 1u);
   EXPECT_EQ((*offered)[0].id.async_guid, first->record.id.async_guid);
 }
+
+namespace {
+
+customer_draft person(const std::string& email) {
+  auto d = actor_fixture::draft("Ann", "(707) 320-2478");
+  d.profile.last_name = "Lee";
+  d.profile.emails.push_back({email, true, {}});
+  return d;
+}
+
+} // namespace
+
+TEST_F(StoreOperations, AMergeAtHqMovesEverySaleAndTheSurvivorsStatisticsAddUp) {
+  start();
+  auto first = create_at(0, person("ann@example.com"));
+  auto again = create_at(1, person("ann.lee@work.example"));
+  ASSERT_TRUE(first && again);
+  auto keep = first->record.id.account_number;
+  auto drop = again->record.id.account_number;
+  auto sale = [&](size_t store, const std::string& id,
+                  const std::string& ref, int64_t cents) {
+    sale_transaction s{id,    store_id(store), terminal_id(store, 0), ref,
+                       cents, {},              {{"WINE", 1, cents}}};
+    auto ok = ask<bool>(w.terminals[store], atom::sale_v, s);
+    ASSERT_TRUE(ok && *ok) << id;
+  };
+  sale(0, "T1", keep, 1000);
+  sale(0, "T2", keep, 3000);
+  sale(1, "T3", drop, 2000);
+  run_job(job_kind::p_job);
+  // Sold to the duplicate after HQ has its other sales: the next P-job
+  // brings it to HQ after the merge.
+  sale(1, "T4", drop, 500);
+  auto found = ask<std::vector<customer>>(w.stores[0], atom::duplicates_v,
+                                          keep, manager);
+  ASSERT_TRUE(found) << describe(found.error());
+  ASSERT_EQ(found->size(), 1u);
+  EXPECT_EQ(found->front().id.account_number, drop);
+  // A cashier may not merge: refused, nothing changes.
+  auto refused = ask<customer>(w.terminals[0], atom::merge_v, keep, drop);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(error_code(refused.error()), ec::permission_denied);
+  EXPECT_EQ(error_field(refused.error()), "customer.merge");
+  EXPECT_EQ(history(drop).size(), 1u);
+  login(0, manager);
+  auto merged = ask<customer>(w.terminals[0], atom::merge_v, keep, drop);
+  ASSERT_TRUE(merged) << describe(merged.error());
+  EXPECT_EQ(merged->id.account_number, keep);
+  ASSERT_EQ(merged->profile.emails.size(), 2u);
+  EXPECT_EQ(merged->profile.emails[1].address, "ann.lee@work.example");
+  run_job(job_kind::p_job);
+  auto h = ask<purchase_history>(w.stores[0], atom::purchases_v, keep,
+                                 read_only);
+  ASSERT_TRUE(h) << describe(h.error());
+  EXPECT_EQ(h->transactions.size(), 4u);
+  EXPECT_EQ(h->orders, 4u);
+  EXPECT_EQ(h->total_cents, 1000 + 3000 + 2000 + 500);
+  EXPECT_EQ(h->average_order_cents, 1625);
+  ASSERT_FALSE(h->top_products.empty());
+  EXPECT_EQ(h->top_products[0].quantity, 4);
+  // The survivor's history says what happened; 1010 tells store 2 that
+  // the duplicate is gone.
+  EXPECT_EQ(history(keep).back().field, "merged_from");
+  run_job(job_kind::dist_1010);
+  auto at_store_1 = search(1, "(707) 320-2478", status_filter::active);
+  ASSERT_EQ(at_store_1.size(), 1u);
+  EXPECT_EQ(at_store_1[0].id.account_number, keep);
+  // A stale edit of the duplicate is refused, naming the survivor.
+  auto stale = again->record;
+  stale.profile.notes = "late edit";
+  auto late = edit_at(0, stale);
+  ASSERT_FALSE(late);
+  EXPECT_EQ(error_code(late.error()), ec::customer_merged);
+}
+
+TEST_F(StoreOperations, TwoAsyncStoresCreatingOnePersonAreMergedAtConversion) {
+  cfg.async_stores = {0, 1};
+  cfg.duplicates = duplicate_policy::merge;
+  start();
+  auto first = create_at(0, person("ann@example.com"));
+  auto again = create_at(1, person("ann.lee@work.example"));
+  ASSERT_TRUE(first && again);
+  EXPECT_EQ(first->mode, creation_mode::async);
+  for (auto [store, c, id] :
+       {std::tuple{0, &*first, "T1"}, std::tuple{1, &*again, "T2"}}) {
+    sale_transaction s{id,   store_id(store), terminal_id(store, 0),
+                       c->record.id.async_guid, 1500, {}, {}};
+    ASSERT_TRUE(*ask<bool>(w.terminals[store], atom::sale_v, s));
+  }
+  conversion_cycle();
+  auto keep = *dbs.hq->account_for_guid(first->record.id.async_guid);
+  auto drop = *dbs.hq->account_for_guid(again->record.id.async_guid);
+  ASSERT_FALSE(keep.empty());
+  ASSERT_FALSE(drop.empty());
+  EXPECT_NE(keep, drop);  // each GUID its own account, exactly once
+  EXPECT_EQ((**dbs.hq->find(drop)).status, customer_status::inactive);
+  EXPECT_EQ(dbs.hq->sales_for(keep)->size(), 2u);
+  EXPECT_TRUE(dbs.hq->review_queue(10)->empty());
+  for (size_t store : {0u, 1u}) {
+    auto found = search(store, "(707) 320-2478", status_filter::active);
+    ASSERT_EQ(found.size(), 1u) << store;
+    EXPECT_EQ(found[0].id.account_number, keep) << store;
+  }
+}
+
+TEST_F(StoreOperations, TwoAsyncStoresCreatingOnePersonAreFlaggedByDefault) {
+  cfg.async_stores = {0, 1};
+  start();
+  ASSERT_TRUE(create_at(0, person("ann@example.com")));
+  auto again = create_at(1, person("ann.lee@work.example"));
+  ASSERT_TRUE(again);
+  conversion_cycle();
+  auto review = dbs.hq->review_queue(10);
+  ASSERT_TRUE(review);
+  ASSERT_EQ(review->size(), 1u);
+  EXPECT_EQ((*review)[0].account_number,
+            *dbs.hq->account_for_guid(again->record.id.async_guid));
+  EXPECT_EQ(*dbs.hq->customer_count(), 2u);
+}

@@ -103,3 +103,13 @@ TEST(Customer, TypeIdBlockCoversTheMessageTypes) {
   EXPECT_EQ(caf::type_id<customer>::value, caf::first_custom_type_id);
   EXPECT_GT(caf::id_block::retailsim::end, caf::id_block::retailsim::begin);
 }
+
+TEST(Errors, NoErrorHasNoCodeAndNoField) {
+  // CAF 0.17 crashes on category() of an empty error; the helpers must not
+  // ask it.
+  EXPECT_EQ(error_code(caf::error{}), ec::none);
+  EXPECT_EQ(error_field(caf::error{}), "");
+  auto err = make_error(ec::not_found, "customer", "gone");
+  EXPECT_EQ(error_code(err), ec::not_found);
+  EXPECT_EQ(error_field(err), "customer");
+}

@@ -422,10 +422,10 @@ TEST(Hq, MergeMovesSalesHistoryContactsAndCardToTheSurvivor) {
   // A merged customer takes part in no further merge or edit.
   auto twice = hq->merge(k, d, "manager-1", at(31));
   ASSERT_FALSE(twice);
-  EXPECT_EQ(error_code(twice.error()), ec::value_out_of_range);
+  EXPECT_EQ(error_code(twice.error()), ec::customer_merged);
   gone.profile.notes = "back";
   EXPECT_EQ(error_code(hq->update_customer(gone, "x", at(32))),
-            ec::value_out_of_range);
+            ec::customer_merged);
   // The survivor's card is found by loyalty-card search, the retired one
   // by nobody.
   auto by_card = hq->search({"L-1"}, "US", 10);
