@@ -1,5 +1,6 @@
 #include "actors/store_actor.hpp"
 
+#include <algorithm>
 #include <set>
 
 #include "model/error.hpp"
@@ -78,6 +79,16 @@ store(store_actor::stateful_pointer<store_state> self, store_config cfg,
     [=](atom::search_hq,
         search_query& query) -> caf::result<std::vector<customer>> {
       auto& st = self->state;
+      // Seed 004: searching every store needs at least 4 characters.
+      auto text = normalize_text(query.text, "query", 254);
+      if (!text)
+        return text.error();
+      auto characters = std::count_if(text->begin(), text->end(), [](char c) {
+        return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+      });
+      if (characters < 4)
+        return make_error(ec::value_out_of_range, "query",
+                          "search all stores needs at least 4 characters");
       auto promise = self->make_response_promise<std::vector<customer>>();
       self
         ->request(st.link, st.cfg.rts_timeout, atom::search_v, std::move(query),

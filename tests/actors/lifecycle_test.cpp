@@ -32,6 +32,14 @@ TEST_F(Lifecycle, SyncCustomerIsVisibleAtAnotherStoreAtOnce) {
   auto local = search_store(1, "707-320-2478");
   ASSERT_EQ(local.size(), 1u);
   EXPECT_EQ(local[0].id.account_number, created->record.id.account_number);
+  // Seed 004: searching every store needs at least 4 characters.
+  auto short_text = ask<std::vector<customer>>(
+    w.stores[1], atom::search_hq_v, search_query{" An ", search_field::any});
+  ASSERT_FALSE(short_text);
+  EXPECT_EQ(error_code(short_text.error()), ec::value_out_of_range);
+  auto four = ask<std::vector<customer>>(
+    w.stores[1], atom::search_hq_v, search_query{"Ann T", search_field::any});
+  ASSERT_TRUE(four) << describe(four.error());
 }
 
 TEST_F(Lifecycle, AsyncCustomerIsInvisibleElsewhereUntil1010) {
