@@ -715,8 +715,12 @@ void session_create(self_ptr self) {
     create_customer(self, std::move(draft), op);
     return;
   }
+  if (!st.rng.chance(st.cfg.cashier.mix.similar_check)) {
+    create_customer(self, std::move(draft), op);
+    return;
+  }
   // Seed 004: similar customers are shown before "create new"; one with the
-  // same email or phone is the customer.
+  // same phone is the customer.
   auto start = self->clock().now();
   op_similar(self, draft,
              [self, draft, op,

@@ -83,22 +83,26 @@ struct operation_mix {
   double by_name = 15;
   double by_account = 10;
   double by_loyalty_card = 15;
-  // What is done with an identified customer besides the sale.
-  double nothing = 45;
-  double edit_profile = 8;
-  double add_address = 5;
-  double view_history = 6;
-  double view_purchases = 8;
+  // What is done with an identified customer besides the sale: mostly
+  // nothing; every edit reaches HQ and, through 1010, every store of the
+  // address book.
+  double nothing = 80;
+  double edit_profile = 3;
+  double add_address = 2;
+  double view_history = 2;
+  double view_purchases = 4;
   /// Issue a card, or add points to the one the customer has.
-  double loyalty = 10;
-  double join_club = 3;
+  double loyalty = 3;
+  double join_club = 1;
   /// The manager deactivates, finds with the status filter, reactivates.
-  double deactivate_reactivate = 2;
+  double deactivate_reactivate = 0.5;
   /// The manager looks for duplicates at HQ and merges a real one.
-  double duplicates = 4;
+  double duplicates = 1;
   /// A read-only user tries an edit and is refused.
-  double read_only_edit = 1;
+  double read_only_edit = 0.3;
   // Shares.
+  /// Creations preceded by the similar-customers check (seed 004).
+  double similar_check = 1;
   /// New customers created with the full wizard (else quick add).
   double full_wizard = 0.2;
   /// Wizard creations that are businesses.

@@ -66,9 +66,22 @@ BENCHMARK(caf_raw_message_rate)->Arg(2000000)->Unit(benchmark::kMillisecond)
   ->UseRealTime();
 
 /// One virtual business day of `stores` x `terminals` for `hours`, 30% of
-/// the stores Async, with the default cashier model and job schedules.
+/// the stores Async, with the default job schedules and the default cashier
+/// model (every store operation) or, with `lifecycle` = 1, only the
+/// lifecycle's transaction: search by phone, create if not found, sale.
 void day(benchmark::State& state) {
   auto cfg = default_run_config();
+  if (state.range(3) == 1) {
+    auto& mix = cfg.cashier.mix;
+    mix = operation_mix{};
+    mix.by_email = mix.by_name = mix.by_account = mix.by_loyalty_card = 0;
+    mix.edit_profile = mix.add_address = mix.view_history = 0;
+    mix.view_purchases = mix.loyalty = mix.join_club = 0;
+    mix.deactivate_reactivate = mix.duplicates = mix.read_only_edit = 0;
+    mix.full_wizard = mix.from_other_store = mix.skip_search = 0;
+    mix.similar_check = 0;
+    cfg.prompt_for_email = false;
+  }
   cfg.stores = static_cast<size_t>(state.range(0));
   cfg.terminals_per_store = static_cast<size_t>(state.range(1));
   cfg.duration = std::chrono::hours(state.range(2));
@@ -107,10 +120,12 @@ void day(benchmark::State& state) {
     created, benchmark::Counter::kAvgIterations);
 }
 BENCHMARK(day)
-  ->Args({20, 4, 8})
-  ->Args({100, 10, 12})
-  ->Args({1000, 10, 12})
-  ->ArgNames({"stores", "terminals", "hours"})
+  ->Args({20, 4, 8, 0})
+  ->Args({100, 10, 12, 0})
+  ->Args({100, 10, 12, 1})
+  ->Args({1000, 10, 12, 0})
+  ->Args({1000, 10, 12, 1})
+  ->ArgNames({"stores", "terminals", "hours", "lifecycle"})
   ->Iterations(1)
   ->Unit(benchmark::kSecond)
   ->UseRealTime();
