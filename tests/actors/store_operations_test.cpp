@@ -379,3 +379,41 @@ TEST_F(StoreOperations, TwoAsyncStoresCreatingOnePersonAreFlaggedByDefault) {
             *dbs.hq->account_for_guid(again->record.id.async_guid));
   EXPECT_EQ(*dbs.hq->customer_count(), 2u);
 }
+
+TEST_F(StoreOperations, LoyaltyCardsPointsAndClubsAreEditsWithHistory) {
+  start();
+  auto created = create_at(0, person("ann@example.com"));
+  ASSERT_TRUE(created);
+  auto ann = created->record;
+  ann.loyalty = loyalty_card{"WINE-0001", 0};
+  auto carded = edit_at(0, ann);
+  ASSERT_TRUE(carded) << describe(carded.error());
+  carded->loyalty->points += 120;
+  carded->profile.clubs.push_back({"Wine club", "Gold", clock.now(
+                                     sys().clock())});
+  // A read-only user may look but not change points or clubs.
+  login(0, read_only);
+  auto refused = edit_at(0, *carded);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(error_code(refused.error()), ec::permission_denied);
+  EXPECT_EQ(error_field(refused.error()), "customer.loyalty");
+  login(0, {"cashier-1", staff_role::cashier});
+  auto joined = edit_at(0, *carded);
+  ASSERT_TRUE(joined) << describe(joined.error());
+  EXPECT_EQ(joined->loyalty->points, 120);
+  ASSERT_EQ(joined->profile.clubs.size(), 1u);
+  std::vector<std::string> fields;
+  for (const auto& change : history(ann.id.account_number))
+    fields.push_back(change.field);
+  // The card; then, in one edit, the clubs (profile fields come first) and
+  // the points.
+  EXPECT_EQ(fields, (std::vector<std::string>{"created", "loyalty", "clubs",
+                                              "loyalty"}));
+  // 1010 brings the card to the other store of the book, where it finds her.
+  run_job(job_kind::dist_1010);
+  auto found = ask<std::vector<customer>>(
+    w.stores[1], atom::search_v, search_query{"WINE-0001"});
+  ASSERT_TRUE(found) << describe(found.error());
+  ASSERT_EQ(found->size(), 1u);
+  EXPECT_EQ(found->front().id.account_number, ann.id.account_number);
+}
