@@ -548,15 +548,14 @@ void timed_search(self_ptr self, store_op op, search_query query,
 
 /// A new customer: search by the phone they give; "no customer found"
 /// leads into creation, prefilled.
-void find_by_phone_or_create(self_ptr self, bool twin) {
+void find_by_phone_or_create(self_ptr self) {
   auto& st = self->state;
   timed_search(self, store_op::search_phone, {st.phone, search_field::phone},
-               [self, twin](caf::expected<std::vector<customer>> found) {
-                 if (found && !found->empty() && !twin) {
+               [self](caf::expected<std::vector<customer>> found) {
+                 if (found && !found->empty()) {
                    select_customer(self, found->front());
                    return;
                  }
-                 self->state.twin = twin;
                  think_then(self, session_step::create);
                });
 }
@@ -625,7 +624,7 @@ void find_elsewhere(self_ptr self) {
         return;
       }
       st.phone = new_phone(st.rng);
-      find_by_phone_or_create(self, false);
+      find_by_phone_or_create(self);
     },
     atom::search_hq_v, search_query{name, search_field::name});
 }
@@ -647,7 +646,7 @@ void session_begin(self_ptr self) {
   bool returning = !st.known.empty() && !st.rng.chance(model.new_customer);
   if (!returning) {
     st.phone = new_phone(st.rng);
-    find_by_phone_or_create(self, false);
+    find_by_phone_or_create(self);
     return;
   }
   auto k = st.known[st.rng.below(st.known.size())];
@@ -791,9 +790,10 @@ void deactivate_and_back(self_ptr self, std::function<void()> k) {
       }
       auto& st = self->state;
       st.current = *stored;
-      search_query query{st.phone.empty() ? display_name(*stored) : st.phone,
-                         st.phone.empty() ? search_field::name
-                                          : search_field::phone,
+      auto phone = known_of(*stored).phone;
+      search_query query{phone.empty() ? display_name(*stored) : phone,
+                         phone.empty() ? search_field::name
+                                       : search_field::phone,
                          status_filter::inactive};
       timed_search(
         self, store_op::search_inactive, query,
@@ -882,7 +882,8 @@ void service_customer(self_ptr self, std::function<void()> k) {
   auto changed = c;
   switch (chosen) {
     case act::nothing:
-      k();
+      // Straight on to the sale, without another pause.
+      session_sale(self);
       return;
     case act::edit:
       changed.profile.segment = pick(st.rng, segments);

@@ -4,27 +4,15 @@
 
 #include "tests/fixtures.hpp"
 #include "model/error.hpp"
+#include "tests/population/import_defaults.hpp"
 
 namespace retailsim {
 namespace {
 
-import_defaults defaults() {
-  import_defaults d;
-  d.store.store_id = "S0001";
-  d.store.operating_unit_country = "US";
-  auto& dc = d.store.default_customer;
-  dc.type = customer_type::person;
-  dc.profile.name = "Walk-in customer";
-  dc.profile.customer_group = "RETAIL";
-  dc.profile.currency = "USD";
-  d.groups = {{"RETAIL", {{"CostCenter", "CC-100"}}},
-              {"WHOLESALE", {{"CostCenter", "CC-900"}}}};
-  d.address_book = "AB001";
-  return d;
-}
+using test::us_store_defaults;
 
 customer_csv parse(const std::string& text) {
-  auto out = parse_customer_csv(text, "base.csv", defaults());
+  auto out = parse_customer_csv(text, "base.csv", us_store_defaults());
   EXPECT_TRUE(out) << describe(out.error());
   return out ? *out : customer_csv{};
 }
@@ -47,7 +35,7 @@ TEST(CustomerCsv, GoodRowsBecomeValidatedCustomersWithDefaults) {
   EXPECT_EQ(ann.record.loyalty->points, 25);
   // The default customer's settings are inherited as at a store.
   EXPECT_EQ(ann.record.profile.customer_group,
-            defaults().store.default_customer.profile.customer_group);
+            us_store_defaults().store.default_customer.profile.customer_group);
   EXPECT_EQ(csv.customers[1].address_book, "AB001");
   EXPECT_TRUE(csv.customers[1].record.id.account_number.empty());
   EXPECT_TRUE(csv.customers[1].record.id.async_guid.empty());
@@ -147,7 +135,7 @@ TEST(CustomerCsv, BadLoyaltyPointsTypeAndAddressBookAreRowErrors) {
 
 TEST(CustomerCsv, FileLevelProblemsFailWholeNamingLineAndByte) {
   auto check = [](const std::string& text, const std::string& needle) {
-    auto out = parse_customer_csv(text, "base.csv", defaults());
+    auto out = parse_customer_csv(text, "base.csv", us_store_defaults());
     ASSERT_FALSE(out) << "accepted: " << text;
     EXPECT_EQ(error_code(out.error()), ec::malformed_file);
     EXPECT_NE(describe(out.error()).find(needle), std::string::npos)
@@ -163,7 +151,7 @@ TEST(CustomerCsv, FileLevelProblemsFailWholeNamingLineAndByte) {
 }
 
 TEST(CustomerCsv, MissingFileIsNamed) {
-  auto out = read_customer_csv("/nonexistent/base.csv", defaults());
+  auto out = read_customer_csv("/nonexistent/base.csv", us_store_defaults());
   ASSERT_FALSE(out);
   EXPECT_NE(describe(out.error()).find("/nonexistent/base.csv"),
             std::string::npos);

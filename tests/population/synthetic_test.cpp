@@ -6,24 +6,17 @@
 #include <gtest/gtest.h>
 
 #include "model/error.hpp"
+#include "tests/population/import_defaults.hpp"
 
 namespace retailsim {
 namespace {
 
-import_defaults defaults() {
-  import_defaults d;
-  d.store.store_id = "S0001";
-  d.store.operating_unit_country = "US";
-  d.store.default_customer.profile.name = "Walk-in customer";
-  d.store.default_customer.profile.customer_group = "RETAIL";
-  d.groups = {{"RETAIL", {}}, {"WHOLESALE", {}}};
-  return d;
-}
+using test::us_store_defaults;
 
 TEST(SyntheticPopulation, SameSeedSameCustomersAnotherSeedOthers) {
-  auto a = synthetic_customers(500, 7, defaults(), {"AB001", "AB002"});
-  auto b = synthetic_customers(500, 7, defaults(), {"AB001", "AB002"});
-  auto c = synthetic_customers(500, 8, defaults(), {"AB001", "AB002"});
+  auto a = synthetic_customers(500, 7, us_store_defaults(), {"AB001", "AB002"});
+  auto b = synthetic_customers(500, 7, us_store_defaults(), {"AB001", "AB002"});
+  auto c = synthetic_customers(500, 8, us_store_defaults(), {"AB001", "AB002"});
   ASSERT_TRUE(a && b && c);
   ASSERT_EQ(a->size(), 500u);
   for (size_t i = 0; i < a->size(); ++i)
@@ -35,7 +28,7 @@ TEST(SyntheticPopulation, SameSeedSameCustomersAnotherSeedOthers) {
 }
 
 TEST(SyntheticPopulation, RealisticNamesDuplicatesAndBusinesses) {
-  auto people = synthetic_customers(20000, 1, defaults(), {"AB001", "AB002"});
+  auto people = synthetic_customers(20000, 1, us_store_defaults(), {"AB001", "AB002"});
   ASSERT_TRUE(people) << describe(people.error());
   std::map<std::string, size_t> by_name;
   std::map<std::string, size_t> by_phone;
@@ -69,7 +62,7 @@ TEST(SyntheticPopulation, RealisticNamesDuplicatesAndBusinesses) {
 }
 
 TEST(SyntheticPopulation, NeedsAnAddressBook) {
-  auto none = synthetic_customers(1, 1, defaults(), {});
+  auto none = synthetic_customers(1, 1, us_store_defaults(), {});
   ASSERT_FALSE(none);
   EXPECT_EQ(error_field(none.error()), "address_books");
 }
