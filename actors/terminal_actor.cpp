@@ -691,29 +691,33 @@ void create_customer(self_ptr self, customer_draft draft, store_op op) {
             });
 }
 
+/// A known person entered again by quick add: same name and phone, another
+/// email.
+customer_draft twin_draft(self_ptr self) {
+  auto& st = self->state;
+  auto draft = quick_draft(self, st.phone);
+  for (const auto& k : st.known)
+    if (k.phone == st.phone && k.company.empty()) {
+      auto space = k.name.find(' ');
+      draft.profile.first_name = k.name.substr(0, space);
+      draft.profile.last_name = space == std::string::npos
+                                  ? std::string{}
+                                  : k.name.substr(space + 1);
+      break;
+    }
+  return draft;
+}
+
 void session_create(self_ptr self) {
   auto& st = self->state;
+  if (st.twin) {
+    create_customer(self, twin_draft(self), store_op::quick_add);
+    return;
+  }
   bool wizard = st.rng.chance(st.cfg.cashier.mix.full_wizard);
   auto draft = wizard ? wizard_draft(self, st.phone)
                       : quick_draft(self, st.phone);
   auto op = wizard ? store_op::full_wizard : store_op::quick_add;
-  if (st.twin) {
-    // The same person as a known customer, with another email.
-    for (const auto& k : st.known)
-      if (k.phone == st.phone && !k.name.empty()) {
-        draft.type = caf::none;
-        draft.profile = quick_draft(self, st.phone).profile;
-        auto space = k.name.find(' ');
-        draft.profile.first_name = k.name.substr(0, space);
-        draft.profile.last_name = space == std::string::npos
-                                    ? std::string{}
-                                    : k.name.substr(space + 1);
-        op = store_op::quick_add;
-        break;
-      }
-    create_customer(self, std::move(draft), op);
-    return;
-  }
   if (!st.rng.chance(st.cfg.cashier.mix.similar_check)) {
     create_customer(self, std::move(draft), op);
     return;

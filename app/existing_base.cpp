@@ -45,9 +45,11 @@ load_into_hq(const std::string& hq_path,
                                  caf::make_timestamp());
 }
 
-caf::expected<uint64_t> prepare_existing_base(const run_config& cfg) {
+namespace {
+
+caf::expected<uint64_t> build_base(const run_config& cfg,
+                                   const std::string& hq_path) {
   namespace fs = std::filesystem;
-  auto hq_path = (fs::path{cfg.output_dir} / "hq.db").string();
   std::error_code err;
   if (!cfg.customers_from.empty()) {
     // SQLite's backup API, not a file copy: it also takes what is still in
@@ -62,6 +64,11 @@ caf::expected<uint64_t> prepare_existing_base(const run_config& cfg) {
       return make_error(ec::storage_failure, cfg.customers_from,
                         "cannot copy to " + hq_path + ": " + e.what());
     }
+    // Opening the copy checks its kind and brings its schema up to date.
+    if (auto hq = storage::hq_database::open(hq_path); !hq)
+      return make_error(error_code(hq.error()), cfg.customers_from,
+                        "cannot start a run from it: "
+                          + describe(hq.error()));
   }
   if (cfg.population > 0) {
     auto people = synthetic_customers(cfg.population, cfg.seed,
@@ -84,6 +91,20 @@ caf::expected<uint64_t> prepare_existing_base(const run_config& cfg) {
   if (!count)
     return count.error();
   return static_cast<uint64_t>(*count);
+}
+
+} // namespace
+
+caf::expected<uint64_t> prepare_existing_base(const run_config& cfg) {
+  auto hq_path = (std::filesystem::path{cfg.output_dir} / "hq.db").string();
+  auto count = build_base(cfg, hq_path);
+  if (!count) {
+    // A run that cannot start leaves no half-made HQ behind.
+    std::error_code ignored;
+    for (const auto* suffix : {"", "-wal", "-shm"})
+      std::filesystem::remove(hq_path + suffix, ignored);
+  }
+  return count;
 }
 
 } // namespace retailsim

@@ -34,7 +34,8 @@ load_into_hq(const std::string& hq_path,
 /// Before a run: copies `cfg.customers_from` to the run's HQ database (the
 /// copy is opened and migrated, the original is left alone) and adds
 /// `cfg.population` synthetic customers. Returns how many customers HQ then
-/// holds.
+/// holds. On failure (not an HQ database, I/O) no HQ file is left in the
+/// output folder.
 caf::expected<uint64_t> prepare_existing_base(const run_config& cfg);
 
 } // namespace retailsim

@@ -77,5 +77,15 @@ check "population at HQ before the day" grep -qE 'existing base at HQ .* 3000$' 
 check "population reached the stores" \
   [ "$(sqlite3 "$work/pop/stores/S0003.db" "SELECT COUNT(*) FROM customers")" -ge 3000 ]
 
+# A file that is not an HQ database is refused before the day, naming it,
+# and leaves no HQ behind.
+"$bin" run --stores 2 --terminals 1 --hours 1 --output "$work/chan" >/dev/null
+cp "$work/chan/stores/S0001.db" "$work/base.db"
+out=$("$bin" run --customers-from "$work/base.db" --stores 2 \
+  --terminals 1 --hours 1 --output "$work/wrong" 2>&1); rc=$?
+check "a channel database as base: exit 2 and named (rc=$rc): $out" \
+  bash -c '[ "$0" -eq 2 ] && grep -qF "base.db: cannot start a run from it: wrong_database_kind" <<<"$1"' "$rc" "$out"
+check "no HQ left behind" [ ! -e "$work/wrong/hq.db" ]
+
 echo "$pass passed, $failed failed"
 [ "$failed" -eq 0 ]
