@@ -103,6 +103,17 @@ run_config to_config(const run_flags& f, bool hq_service_given) {
     refuse("--features", problem);
   cfg.prompt_for_email = f.prompt_for_email;
   cfg.customers_from = f.customers_from;
+  if (!f.customers_from.empty()) {
+    // The run replaces what is in its output folder: a base kept there
+    // would be gone before it is read.
+    namespace fs = std::filesystem;
+    auto base = fs::weakly_canonical(f.customers_from).string();
+    auto out = fs::weakly_canonical(f.output).string() + "/";
+    if (base.compare(0, out.size(), out) == 0)
+      refuse("--customers-from", "'" + f.customers_from
+                                   + "' is inside --output, which the run "
+                                     "replaces; copy it elsewhere first");
+  }
   from_string(f.duplicates, cfg.duplicates);  // checked by IsMember
   cfg.population = f.population;
   cfg.output_dir = f.output;

@@ -77,6 +77,13 @@ check "population at HQ before the day" grep -qE 'existing base at HQ .* 3000$' 
 check "population reached the stores" \
   [ "$(sqlite3 "$work/pop/stores/S0003.db" "SELECT COUNT(*) FROM customers")" -ge 3000 ]
 
+# A base inside the output folder would be replaced before it is read.
+out=$("$bin" run --customers-from "$work/run/hq.db" --output "$work/run" \
+  --force 2>&1); rc=$?
+check "a base inside --output is refused (rc=$rc): $out" \
+  bash -c '[ "$0" -eq 2 ] && grep -qF "is inside --output" <<<"$1"' "$rc" "$out"
+check "and left alone" [ -s "$work/run/hq.db" ]
+
 # A file that is not an HQ database is refused before the day, naming it,
 # and leaves no HQ behind.
 "$bin" run --stores 2 --terminals 1 --hours 1 --output "$work/chan" >/dev/null
