@@ -1,10 +1,9 @@
 #include "population/customer_csv.hpp"
 
 #include <algorithm>
-#include <cerrno>
 #include <charconv>
 #include <fstream>
-#include <sstream>
+#include <map>
 
 #include "model/error.hpp"
 #include "model/rules.hpp"
@@ -348,6 +347,8 @@ caf::expected<customer_csv> parse_customer_csv(std::string_view text,
     slot = static_cast<int>(i);
   }
   customer_csv out;
+  // A loyalty card belongs to one customer: the row that has it first.
+  std::map<std::string, size_t> cards;
   for (size_t r = 1; r < records->size(); ++r) {
     const auto& rec = (*records)[r];
     auto row_number = r + 1;
@@ -366,6 +367,16 @@ caf::expected<customer_csv> parse_customer_csv(std::string_view text,
       continue;
     }
     customer->row = row_number;
+    if (const auto& card = customer->record.loyalty; card) {
+      auto [first, added] = cards.emplace(card->card_number, row_number);
+      if (!added) {
+        out.errors.push_back({row_number, rec.line, "loyalty_card",
+                              "uniqueness_violation: loyalty.card_number: '"
+                                + card->card_number + "' is on row "
+                                + std::to_string(first->second) + " already"});
+        continue;
+      }
+    }
     out.customers.push_back(std::move(*customer));
   }
   return out;

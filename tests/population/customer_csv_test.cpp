@@ -133,6 +133,15 @@ TEST(CustomerCsv, BadLoyaltyPointsTypeAndAddressBookAreRowErrors) {
   EXPECT_EQ(csv.errors[5].column, "loyalty_card");
 }
 
+TEST(CustomerCsv, ALoyaltyCardOnTwoRowsIsAnErrorOnTheSecond) {
+  auto csv = parse("first_name,loyalty_card\nAnn,L-1\nBob,L-2\nCy,L-1\n");
+  ASSERT_EQ(csv.customers.size(), 2u);
+  ASSERT_EQ(csv.errors.size(), 1u);
+  EXPECT_EQ(to_string(csv.errors[0]),
+            "row 4 (line 4), column loyalty_card: uniqueness_violation: "
+            "loyalty.card_number: 'L-1' is on row 2 already");
+}
+
 TEST(CustomerCsv, FileLevelProblemsFailWholeNamingLineAndByte) {
   auto check = [](const std::string& text, const std::string& needle) {
     auto out = parse_customer_csv(text, "base.csv", us_store_defaults());
