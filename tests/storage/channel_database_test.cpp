@@ -337,3 +337,23 @@ TEST(Channel, LoyaltyCardSearchFollowsTheCardFromCustomerToCustomer) {
   EXPECT_NE(plan.getColumn(3).getString().find("customers_by_loyalty_card"),
             std::string::npos);
 }
+
+TEST(Channel, PhoneSearchTakesTypedAndStoredFormsAlike) {
+  auto ch = open_channel(":memory:");
+  auto ann = test::sample_customer("Ann", "Lee");  // +17073202478
+  ann.id.account_number = "C000000041";
+  ASSERT_FALSE(ch->apply_distributed(ann, at(1)));
+  auto count = [&](const std::string& text) {
+    auto found = ch->search({text, search_field::phone}, "US", 10);
+    EXPECT_TRUE(found) << describe(found.error());
+    return found ? found->size() : 99u;
+  };
+  // The stored form itself (no libphonenumber), and as typed.
+  EXPECT_EQ(count("+17073202478"), 1u);
+  EXPECT_EQ(count("(707) 320-2478"), 1u);
+  EXPECT_EQ(count("+1 707 320 2478"), 1u);
+  // Shaped like E.164 but nobody's number, or not a number at all.
+  EXPECT_EQ(count("+17073202479"), 0u);
+  EXPECT_EQ(count("+0707320247"), 0u);
+  EXPECT_EQ(count("+1707320247x"), 0u);
+}
