@@ -230,8 +230,9 @@ search_customers(database& db, const char* table, const search_query& query,
     case search_field::phone: {
       condition = "primary_phone = ?";
       // Text already in E.164 form is the stored key itself: only stored
-      // (valid) numbers can match it, so libphonenumber, a sixth of a
-      // search's cost, is needed only for numbers as typed.
+      // (valid) numbers can match it, so libphonenumber (in the profile of
+      // the 100-store day, 6.8% of the run against 17.6% for all channel
+      // searches) is needed only for numbers as typed.
       if (is_e164_shaped(*text)) {
         value = *text;
         break;
