@@ -56,6 +56,7 @@ const char* to_string(store_op x) {
     case store_op::deactivate: return "deactivate";
     case store_op::reactivate: return "reactivate";
     case store_op::find_duplicates: return "find duplicates (HQ)";
+    case store_op::review_duplicates: return "review flagged duplicates (HQ)";
     case store_op::merge: return "merge duplicates (HQ)";
     case store_op::read_only_edit: return "edit by read-only user";
   }

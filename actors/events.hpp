@@ -87,6 +87,8 @@ enum class store_op : uint8_t {
   reactivate,
   /// The manager looks for duplicates of a customer at HQ.
   find_duplicates,
+  /// The manager reads HQ's queue of duplicates the async-sync job flagged.
+  review_duplicates,
   /// The manager merges a duplicate at HQ.
   merge,
   /// A read-only user tries an edit (refused: permission).

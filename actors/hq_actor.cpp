@@ -157,6 +157,12 @@ hq_actor::behavior_type hq(hq_actor::stateful_pointer<hq_state> self,
         return found.error();
       return std::move(*found);
     },
+    [=](atom::review) -> caf::result<std::vector<duplicate_pair>> {
+      auto pairs = self->state.db->review_queue(20);
+      if (!pairs)
+        return pairs.error();
+      return std::move(*pairs);
+    },
     [=](atom::purchases, const std::string& customer_ref)
       -> caf::result<std::vector<sale_transaction>> {
       auto sales = self->state.db->sales_for(customer_ref);

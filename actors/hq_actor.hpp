@@ -47,6 +47,9 @@ using hq_actor = caf::typed_actor<
     customer>,
   // Active customers that may be the same person as this account's.
   caf::replies_to<atom::duplicates, std::string>::with<std::vector<customer>>,
+  // The pairs the async-sync job flagged and nobody has merged, oldest
+  // first (at most 20).
+  caf::replies_to<atom::review>::with<std::vector<duplicate_pair>>,
   // The sales HQ holds for a customer reference, oldest first.
   caf::replies_to<atom::purchases, std::string>::with<
     std::vector<sale_transaction>>,

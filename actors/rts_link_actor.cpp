@@ -92,6 +92,9 @@ rts_link(rts_link_actor::stateful_pointer<rts_link_state> self,
       return forward<std::vector<customer>>(self, atom::duplicates_v,
                                             std::move(account));
     },
+    [=](atom::review) -> caf::result<std::vector<duplicate_pair>> {
+      return forward<std::vector<duplicate_pair>>(self, atom::review_v);
+    },
     [=](atom::purchases, std::string& customer_ref)
       -> caf::result<std::vector<sale_transaction>> {
       return forward<std::vector<sale_transaction>>(self, atom::purchases_v,

@@ -37,6 +37,8 @@ using rts_link_actor = caf::typed_actor<
     customer>,
   // Forwards a duplicate lookup the same way.
   caf::replies_to<atom::duplicates, std::string>::with<std::vector<customer>>,
+  // Forwards the duplicate review queue the same way.
+  caf::replies_to<atom::review>::with<std::vector<duplicate_pair>>,
   // Forwards a customer's sales at HQ the same way.
   caf::replies_to<atom::purchases, std::string>::with<
     std::vector<sale_transaction>>,

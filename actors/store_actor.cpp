@@ -289,6 +289,12 @@ store(store_actor::stateful_pointer<store_state> self, store_config cfg,
         return err;
       return ask_hq<std::vector<customer>>(self, atom::duplicates_v, account);
     },
+    [=](atom::review,
+        const staff_member& staff) -> caf::result<std::vector<duplicate_pair>> {
+      if (auto err = check_permission(staff, store_operation::merge))
+        return err;
+      return ask_hq<std::vector<duplicate_pair>>(self, atom::review_v);
+    },
     [=](atom::sale, const sale_transaction& sale) -> caf::result<bool> {
       auto added = self->state.db->record_sale(sale);
       if (!added)

@@ -56,6 +56,9 @@ using store_actor = caf::typed_actor<
   // Customers HQ holds that may be the same person as this account's.
   caf::replies_to<atom::duplicates, std::string, staff_member>::with<
     std::vector<customer>>,
+  // HQ's queue of flagged duplicates, for whoever may merge them.
+  caf::replies_to<atom::review, staff_member>::with<
+    std::vector<duplicate_pair>>,
   // Records a sale; false if its transaction id was recorded before.
   caf::replies_to<atom::sale, sale_transaction>::with<bool>,
   // A reconnecting terminal's offline records; replies with new customers.

@@ -811,6 +811,21 @@ void deactivate_and_back(self_ptr self, std::function<void()> k) {
     atom::edit_v, inactive, manager_of(self));
 }
 
+/// The manager merges at HQ, the older account surviving.
+void merge_pair(self_ptr self, const std::string& a, const std::string& b,
+                std::function<void()> k) {
+  staff_call<customer>(
+    self, store_op::merge,
+    [self, k](caf::expected<customer> merged) {
+      auto& st = self->state;
+      if (merged && st.current
+          && st.current->id.account_number == merged->id.account_number)
+        st.current = std::move(*merged);
+      k();
+    },
+    atom::merge_v, std::min(a, b), std::max(a, b), manager_of(self));
+}
+
 /// The manager looks for duplicates of the customer at HQ and merges one
 /// that has the same phone or email (a name alone is not the same person).
 void merge_duplicates(self_ptr self, std::function<void()> k) {
@@ -830,17 +845,7 @@ void merge_duplicates(self_ptr self, std::function<void()> k) {
                     || (!mine.email.empty() && other.email == mine.email);
         if (!same)
           continue;
-        // The older account survives.
-        auto survivor = std::min(me.id.account_number, c.id.account_number);
-        auto duplicate = std::max(me.id.account_number, c.id.account_number);
-        staff_call<customer>(
-          self, store_op::merge,
-          [self, k](caf::expected<customer> merged) {
-            if (merged)
-              self->state.current = std::move(*merged);
-            k();
-          },
-          atom::merge_v, survivor, duplicate, manager_of(self));
+        merge_pair(self, me.id.account_number, c.id.account_number, k);
         return;
       }
       k();
@@ -938,7 +943,18 @@ void service_customer(self_ptr self, std::function<void()> k) {
       deactivate_and_back(self, k);
       return;
     case act::duplicates:
-      merge_duplicates(self, k);
+      // First what the async-sync job flagged, else this customer's.
+      staff_call<std::vector<duplicate_pair>>(
+        self, store_op::review_duplicates,
+        [self, k](caf::expected<std::vector<duplicate_pair>> flagged) {
+          if (flagged && !flagged->empty()) {
+            const auto& pair = flagged->front();
+            merge_pair(self, pair.candidate, pair.account_number, k);
+            return;
+          }
+          merge_duplicates(self, k);
+        },
+        atom::review_v, manager_of(self));
       return;
     case act::read_only:
       changed.profile.notes = "Edited by a trainee";
@@ -1033,6 +1049,13 @@ terminal(terminal_actor::stateful_pointer<terminal_state> self,
                                          atom::duplicates_v,
                                          std::move(account),
                                          self->state.cfg.staff);
+      return promise;
+    },
+    [=](atom::review) -> caf::result<std::vector<duplicate_pair>> {
+      auto promise = self->make_response_promise<std::vector<duplicate_pair>>();
+      online_only<std::vector<duplicate_pair>>(self, reply_to(promise),
+                                               atom::review_v,
+                                               self->state.cfg.staff);
       return promise;
     },
     [=](atom::merge, std::string& survivor,

@@ -56,6 +56,8 @@ using terminal_actor = caf::typed_actor<
   caf::replies_to<atom::purchases, std::string>::with<purchase_history>,
   // Manager input: customers at HQ that may be this account's person.
   caf::replies_to<atom::duplicates, std::string>::with<std::vector<customer>>,
+  // Manager input: HQ's queue of duplicates the async-sync job flagged.
+  caf::replies_to<atom::review>::with<std::vector<duplicate_pair>>,
   // Manager input: merges the second account into the first at HQ.
   caf::replies_to<atom::merge, std::string, std::string>::with<customer>,
   // Staff input: who works this terminal from now on.

@@ -39,6 +39,8 @@ CAF_BEGIN_TYPE_ID_BLOCK(retailsim, caf::first_custom_type_id)
   CAF_ADD_TYPE_ID(retailsim, (std::vector<retailsim::change_record>))
   CAF_ADD_TYPE_ID(retailsim, (retailsim::staff_member))
   CAF_ADD_TYPE_ID(retailsim, (retailsim::purchase_history))
+  CAF_ADD_TYPE_ID(retailsim, (retailsim::duplicate_pair))
+  CAF_ADD_TYPE_ID(retailsim, (std::vector<retailsim::duplicate_pair>))
 
   // Atoms (text at most 10 characters).
   CAF_ADD_ATOM(retailsim, retailsim::atom, create, "create")
@@ -67,5 +69,6 @@ CAF_BEGIN_TYPE_ID_BLOCK(retailsim, caf::first_custom_type_id)
   CAF_ADD_ATOM(retailsim, retailsim::atom, similar, "similar")
   CAF_ADD_ATOM(retailsim, retailsim::atom, merge, "merge")
   CAF_ADD_ATOM(retailsim, retailsim::atom, duplicates, "duplicates")
+  CAF_ADD_ATOM(retailsim, retailsim::atom, review, "review")
 
 CAF_END_TYPE_ID_BLOCK(retailsim)

@@ -89,4 +89,9 @@ bool operator==(const dist_batch& x, const dist_batch& y) {
   return x.customers == y.customers && x.last_seq == y.last_seq;
 }
 
+bool operator==(const duplicate_pair& x, const duplicate_pair& y) {
+  return x.account_number == y.account_number && x.candidate == y.candidate
+         && x.reason == y.reason && x.found_at == y.found_at;
+}
+
 } // namespace retailsim

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "caf/meta/type_name.hpp"
+#include "caf/timestamp.hpp"
 
 #include "model/customer.hpp"
 #include "model/permissions.hpp"
@@ -106,6 +107,17 @@ struct dist_batch {
   int64_t last_seq = 0;
 };
 
+/// A pair the async-sync job found to be one person, waiting for review
+/// (see duplicate_policy).
+struct duplicate_pair {
+  /// The customer the job converted.
+  std::string account_number;
+  /// The customer HQ already had: the natural survivor of a merge.
+  std::string candidate;
+  std::string reason;
+  caf::timestamp found_at;
+};
+
 /// The three conversion jobs of Commerce.
 enum class job_kind : uint8_t {
   /// Uploads new channel records to HQ staging.
@@ -130,6 +142,7 @@ bool operator==(const created_customer& x, const created_customer& y);
 bool operator==(const offline_upload& x, const offline_upload& y);
 bool operator==(const pjob_batch& x, const pjob_batch& y);
 bool operator==(const dist_batch& x, const dist_batch& y);
+bool operator==(const duplicate_pair& x, const duplicate_pair& y);
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, search_query& x) {
@@ -165,6 +178,12 @@ template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, pjob_batch& x) {
   return f(caf::meta::type_name("pjob_batch"), x.store_id, x.customers,
            x.sales, x.customers_seq, x.sales_seq);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, duplicate_pair& x) {
+  return f(caf::meta::type_name("duplicate_pair"), x.account_number,
+           x.candidate, x.reason, x.found_at);
 }
 
 template <class Inspector>

@@ -722,9 +722,9 @@ hq_database::duplicates_of(const std::string& account_number, size_t limit) {
   return out;
 }
 
-caf::expected<std::vector<duplicate_flag>>
+caf::expected<std::vector<duplicate_pair>>
 hq_database::review_queue(size_t limit) {
-  std::vector<duplicate_flag> out;
+  std::vector<duplicate_pair> out;
   auto err = db_->read("read duplicate review", [&]() -> caf::error {
     auto query = db_->statement(
       "SELECT r.account_number, r.candidate, r.reason, r.found_at FROM "

@@ -44,16 +44,6 @@ struct guid_mapping {
   std::string account_number;
 };
 
-/// A pair the async-sync job found to be one person, waiting for review.
-struct duplicate_flag {
-  /// The customer the job converted.
-  std::string account_number;
-  /// The customer HQ already had.
-  std::string candidate;
-  std::string reason;
-  caf::timestamp found_at;
-};
-
 /// What the async-sync job does with duplicates, and which email is
 /// nobody's (the profiles' generic address).
 struct duplicate_check {
@@ -143,7 +133,7 @@ public:
   duplicates_of(const std::string& account_number, size_t limit);
 
   /// Pairs the async-sync job flagged and nobody has merged, oldest first.
-  caf::expected<std::vector<duplicate_flag>> review_queue(size_t limit);
+  caf::expected<std::vector<duplicate_pair>> review_queue(size_t limit);
 
   /// The account number HQ gave `async_guid`, or "" if not converted.
   caf::expected<std::string> account_for_guid(const std::string& async_guid);

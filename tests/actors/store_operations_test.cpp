@@ -378,6 +378,23 @@ TEST_F(StoreOperations, TwoAsyncStoresCreatingOnePersonAreFlaggedByDefault) {
   EXPECT_EQ((*review)[0].account_number,
             *dbs.hq->account_for_guid(again->record.id.async_guid));
   EXPECT_EQ(*dbs.hq->customer_count(), 2u);
+  // A manager sees the pair from a terminal and merges it; a cashier may
+  // not even look.
+  auto refused = ask<std::vector<duplicate_pair>>(w.terminals[1],
+                                                  atom::review_v);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(error_code(refused.error()), ec::permission_denied);
+  login(1, manager);
+  auto flagged = ask<std::vector<duplicate_pair>>(w.terminals[1],
+                                                  atom::review_v);
+  ASSERT_TRUE(flagged) << describe(flagged.error());
+  ASSERT_EQ(*flagged, *review);
+  auto merged = ask<customer>(w.terminals[1], atom::merge_v,
+                              flagged->front().candidate,
+                              flagged->front().account_number);
+  ASSERT_TRUE(merged) << describe(merged.error());
+  EXPECT_TRUE(ask<std::vector<duplicate_pair>>(w.terminals[1], atom::review_v)
+                ->empty());
 }
 
 TEST_F(StoreOperations, LoyaltyCardsPointsAndClubsAreEditsWithHistory) {
