@@ -18,25 +18,21 @@
 
 namespace retailsim {
 
-/// The HQ: customer master over the HQ database, account-number sequence,
-/// and the Real-time Service endpoint with a capacity model.
-using hq_actor = caf::typed_actor<
-  // Sync creation (RTS): waits for one of `workers`, takes the service time,
+/// The Real-time Service: what a store asks HQ for in real time. HQ answers
+/// these calls; each store's RTS link carries them (with the same
+/// signatures) across its network.
+using rts_service = caf::typed_actor<
+  // Sync creation: waits for one of HQ's `workers`, takes the service time,
   // commits, then replies with the customer and its account number. Fails
   // with hq_overloaded when the queue is full or a call waited too long.
   caf::replies_to<atom::create, hq_create_request>::with<customer>,
-  // "Search all stores" (RTS): active customers matching the query; the
-  // string is the caller's country for phone numbers.
+  // "Search all stores": active customers matching the query; the string
+  // is the caller's country for phone numbers.
   caf::replies_to<atom::search, search_query, std::string>::with<
     std::vector<customer>>,
-  // P-job upload: stages the batch's Async customers (under the address book
-  // given) and records its sales; replies with how many customers were new.
-  caf::replies_to<atom::stage, pjob_batch, std::string>::with<uint64_t>,
-  // "Synchronize customers and business partners from async mode": converts
-  // up to n staged customers; replies with how many it converted.
-  caf::replies_to<atom::convert, uint64_t>::with<uint64_t>,
   // Edits a Sync customer (the string names who); writes one audit row per
-  // changed field; replies with the stored customer. Fails with not_found.
+  // changed field; replies with the stored customer. Fails with not_found
+  // or customer_merged.
   caf::replies_to<atom::edit, customer, std::string>::with<customer>,
   // The change history of a Sync customer (account number), oldest first.
   caf::replies_to<atom::history, std::string>::with<
@@ -52,7 +48,18 @@ using hq_actor = caf::typed_actor<
   caf::replies_to<atom::review>::with<std::vector<duplicate_pair>>,
   // The sales HQ holds for a customer reference, oldest first.
   caf::replies_to<atom::purchases, std::string>::with<
-    std::vector<sale_transaction>>,
+    std::vector<sale_transaction>>>;
+
+/// The HQ: customer master over the HQ database, account-number sequence,
+/// the Real-time Service endpoint with a capacity model, and HQ's side of
+/// the jobs.
+using hq_actor = rts_service::extend<
+  // P-job upload: stages the batch's Async customers (under the address book
+  // given) and records its sales; replies with how many customers were new.
+  caf::replies_to<atom::stage, pjob_batch, std::string>::with<uint64_t>,
+  // "Synchronize customers and business partners from async mode": converts
+  // up to n staged customers; replies with how many it converted.
+  caf::replies_to<atom::convert, uint64_t>::with<uint64_t>,
   // 1010: customers of an address book changed after a sequence number.
   caf::replies_to<atom::distribute, std::string, int64_t>::with<dist_batch>,
   // INTERNAL: the worker serving call n finished its service time.

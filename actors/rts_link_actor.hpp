@@ -19,29 +19,10 @@ namespace retailsim {
 
 /// The Real-time Service link between one store and HQ: a network latency
 /// and an availability (up, down, slow) that faults switch at run time.
-using rts_link_actor = caf::typed_actor<
-  // Forwards a Sync creation to HQ after the network latency. Fails with
-  // rts_unavailable while the link is down and rts_timeout when HQ does not
-  // answer within the call time-out.
-  caf::replies_to<atom::create, hq_create_request>::with<customer>,
-  // Forwards "search all stores" the same way.
-  caf::replies_to<atom::search, search_query, std::string>::with<
-    std::vector<customer>>,
-  // Forwards an edit of a Sync customer the same way.
-  caf::replies_to<atom::edit, customer, std::string>::with<customer>,
-  // Forwards a customer's change history the same way.
-  caf::replies_to<atom::history, std::string>::with<
-    std::vector<change_record>>,
-  // Forwards a merge the same way.
-  caf::replies_to<atom::merge, std::string, std::string, std::string>::with<
-    customer>,
-  // Forwards a duplicate lookup the same way.
-  caf::replies_to<atom::duplicates, std::string>::with<std::vector<customer>>,
-  // Forwards the duplicate review queue the same way.
-  caf::replies_to<atom::review>::with<std::vector<duplicate_pair>>,
-  // Forwards a customer's sales at HQ the same way.
-  caf::replies_to<atom::purchases, std::string>::with<
-    std::vector<sale_transaction>>,
+/// Every call of the rts_service is forwarded to HQ after the latency; it
+/// fails with rts_unavailable while the link is down and rts_timeout when
+/// HQ does not answer within the call time-out.
+using rts_link_actor = rts_service::extend<
   // Switches the link's availability.
   caf::reacts_to<atom::link, link_availability>,
   // INTERNAL: call n has crossed the network.
