@@ -47,6 +47,26 @@ caf::result<T> ask_hq(self_ptr self, Ts&&... xs) {
   return promise;
 }
 
+/// Asks HQ for a change of one customer and relays the customer as HQ
+/// stored it, which this store holds from then on (1010 would bring it
+/// later).
+template <class... Ts>
+caf::result<customer> ask_hq_and_keep(self_ptr self, Ts&&... xs) {
+  auto& st = self->state;
+  auto promise = self->make_response_promise<customer>();
+  self->request(st.link, st.cfg.rts_timeout, std::forward<Ts>(xs)...)
+    .then(
+      [self, promise](customer& stored) mutable {
+        auto& st = self->state;
+        if (auto err = st.db->apply_distributed(
+              stored, st.cfg.env.clock.now(self->clock())))
+          emit(self, event_kind::operation_error, event_detail(err));
+        promise.deliver(std::move(stored));
+      },
+      [promise](caf::error& err) mutable { promise.deliver(err); });
+  return promise;
+}
+
 /// Async creation: the record becomes a pending row with its GUID.
 caf::expected<created_customer> create_async(self_ptr self, customer record,
                                              bool fell_back) {
@@ -210,19 +230,7 @@ store(store_actor::stateful_pointer<store_state> self, store_config cfg,
           return err;
         return std::move(*after);
       }
-      auto promise = self->make_response_promise<customer>();
-      self
-        ->request(st.link, st.cfg.rts_timeout, atom::edit_v, *after, staff.id)
-        .then(
-          [self, promise](customer& stored) mutable {
-            auto& st = self->state;
-            if (auto err = st.db->apply_distributed(
-                  stored, st.cfg.env.clock.now(self->clock())))
-              emit(self, event_kind::operation_error, event_detail(err));
-            promise.deliver(std::move(stored));
-          },
-          [promise](caf::error& err) mutable { promise.deliver(err); });
-      return promise;
+      return ask_hq_and_keep(self, atom::edit_v, std::move(*after), staff.id);
     },
     [=](atom::history, const std::string& account, const staff_member& staff)
       -> caf::result<std::vector<change_record>> {
@@ -265,23 +273,10 @@ store(store_actor::stateful_pointer<store_state> self, store_config cfg,
     },
     [=](atom::merge, const std::string& survivor, const std::string& duplicate,
         const staff_member& staff) -> caf::result<customer> {
-      auto& st = self->state;
       if (auto err = check_permission(staff, store_operation::merge))
         return err;
-      auto promise = self->make_response_promise<customer>();
-      self
-        ->request(st.link, st.cfg.rts_timeout, atom::merge_v, survivor,
-                  duplicate, staff.id)
-        .then(
-          [self, promise](customer& merged) mutable {
-            auto& st = self->state;
-            if (auto err = st.db->apply_distributed(
-                  merged, st.cfg.env.clock.now(self->clock())))
-              emit(self, event_kind::operation_error, event_detail(err));
-            promise.deliver(std::move(merged));
-          },
-          [promise](caf::error& err) mutable { promise.deliver(err); });
-      return promise;
+      return ask_hq_and_keep(self, atom::merge_v, survivor, duplicate,
+                             staff.id);
     },
     [=](atom::duplicates, const std::string& account,
         const staff_member& staff) -> caf::result<std::vector<customer>> {
