@@ -372,7 +372,7 @@ std::string new_phone(actor_rng& rng) {
 }
 
 std::string ref_of(const customer& c) {
-  return c.id.account_number.empty() ? c.id.async_guid : c.id.account_number;
+  return is_pending(c.id) ? c.id.async_guid : c.id.account_number;
 }
 
 /// Whether `c` is the customer the terminal knows as `k`.
@@ -857,7 +857,7 @@ void service_customer(self_ptr self, std::function<void()> k) {
   auto& st = self->state;
   const auto& w = st.cfg.cashier.mix;
   const auto& c = *st.current;
-  bool pending = c.id.account_number.empty();
+  bool pending = is_pending(c.id);
   enum class act {
     nothing, edit, address, history, purchases, loyalty, club, status,
     duplicates, read_only
