@@ -47,14 +47,15 @@ load_into_hq(const std::string& hq_path,
 
 namespace {
 
-caf::expected<uint64_t> build_base(const run_config& cfg,
-                                   const std::string& hq_path) {
-  namespace fs = std::filesystem;
+caf::error build_base(const run_config& cfg, const std::string& hq_path) {
   std::error_code err;
+  std::filesystem::create_directories(cfg.output_dir, err);
+  if (err)
+    return make_error(ec::storage_failure, cfg.output_dir,
+                      "cannot create folder: " + err.message());
   if (!cfg.customers_from.empty()) {
     // SQLite's backup API, not a file copy: it also takes what is still in
     // the source's write-ahead log.
-    fs::create_directories(cfg.output_dir, err);
     try {
       SQLite::Database source{cfg.customers_from, SQLite::OPEN_READONLY};
       SQLite::Database copy{hq_path,
@@ -76,35 +77,28 @@ caf::expected<uint64_t> build_base(const run_config& cfg,
                                       address_books_of(cfg));
     if (!people)
       return people.error();
-    fs::create_directories(cfg.output_dir, err);
     auto loaded = load_into_hq(hq_path, *people, "synthetic population",
                                "population");
     if (!loaded)
       return loaded.error();
   }
-  if (cfg.customers_from.empty() && cfg.population == 0)
-    return uint64_t{0};
-  auto hq = storage::hq_database::open(hq_path, storage::durability::full);
-  if (!hq)
-    return hq.error();
-  auto count = (*hq)->customer_count();
-  if (!count)
-    return count.error();
-  return static_cast<uint64_t>(*count);
+  return {};
 }
 
 } // namespace
 
-caf::expected<uint64_t> prepare_existing_base(const run_config& cfg) {
+caf::error prepare_existing_base(const run_config& cfg) {
+  if (cfg.customers_from.empty() && cfg.population == 0)
+    return {};
   auto hq_path = (std::filesystem::path{cfg.output_dir} / "hq.db").string();
-  auto count = build_base(cfg, hq_path);
-  if (!count) {
+  auto err = build_base(cfg, hq_path);
+  if (err) {
     // A run that cannot start leaves no half-made HQ behind.
     std::error_code ignored;
     for (const auto* suffix : {"", "-wal", "-shm"})
       std::filesystem::remove(hq_path + suffix, ignored);
   }
-  return count;
+  return err;
 }
 
 } // namespace retailsim

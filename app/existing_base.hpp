@@ -5,10 +5,10 @@
 // They enter HQ in one transaction, all or nothing, and reach the stores
 // through 1010 (a run distributes them as it opens).
 
-#include <cstdint>
 #include <string>
 #include <vector>
 
+#include "caf/error.hpp"
 #include "caf/expected.hpp"
 
 #include "actors/world.hpp"
@@ -33,9 +33,9 @@ load_into_hq(const std::string& hq_path,
 
 /// Before a run: copies `cfg.customers_from` to the run's HQ database (the
 /// copy is opened and migrated, the original is left alone) and adds
-/// `cfg.population` synthetic customers. Returns how many customers HQ then
-/// holds. On failure (not an HQ database, I/O) no HQ file is left in the
-/// output folder.
-caf::expected<uint64_t> prepare_existing_base(const run_config& cfg);
+/// `cfg.population` synthetic customers (the run counts what HQ holds when
+/// it opens it). On failure (not an HQ database, I/O) no HQ file is left in
+/// the output folder.
+caf::error prepare_existing_base(const run_config& cfg);
 
 } // namespace retailsim

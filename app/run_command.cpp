@@ -274,8 +274,8 @@ void add_run_command(CLI::App& app, int& exit_code) {
   run->callback([run, flags, &exit_code] {
     auto cfg = to_config(*flags, run->count("--hq-service") > 0);
     prepare_output(cfg.output_dir, flags->force);
-    if (auto base = prepare_existing_base(cfg); !base) {
-      std::cerr << "retailsim run: " << describe(base.error()) << "\n";
+    if (auto err = prepare_existing_base(cfg)) {
+      std::cerr << "retailsim run: " << describe(err) << "\n";
       exit_code = 2;
       return;
     }
