@@ -4,6 +4,7 @@
 #include <cctype>
 #include <cstdio>
 
+#include <nlohmann/json.hpp>
 #include <SQLiteCpp/Statement.h>
 
 #include "model/error.hpp"
@@ -215,15 +216,9 @@ void audit(database& db, const std::string& account, const std::string& by,
   row.exec();
 }
 
-/// A string as the JSON value the history stores.
+/// A string as the JSON value the history stores (as diff writes them).
 std::string json_text(const std::string& x) {
-  std::string out = "\"";
-  for (char c : x) {
-    if (c == '"' || c == '\\')
-      out += '\\';
-    out += c;
-  }
-  return out + "\"";
+  return nlohmann::json(x).dump();
 }
 
 /// Rewrites customer `before` (same identity) as `after` with the next
