@@ -29,6 +29,23 @@ std::string pragma(const std::string& path, const char* name) {
   return db.execAndGet(std::string{"PRAGMA "} + name).getString();
 }
 
+/// The test schema at `path` in memory (loaded from the file, if any).
+std::unique_ptr<database> open_in_memory(const std::string& path) {
+  auto db = database::open(path, database_kind::test, two_steps,
+                           durability::in_memory);
+  if (!db)
+    ADD_FAILURE() << describe(db.error());
+  return db ? std::move(*db) : nullptr;
+}
+
+/// Table a's values in the file at `path`, in order: "1,2".
+std::string values_in_file(const std::string& path) {
+  SQLite::Database raw{path};
+  return raw.execAndGet("SELECT group_concat(x) FROM (SELECT x FROM a "
+                        "ORDER BY x)")
+    .getString();
+}
+
 } // namespace
 
 TEST(Database, MigratesAnEmptyFileToTheNewestVersion) {
@@ -185,40 +202,37 @@ TEST(Database, EachDurabilityModeSetsWhatItPromises) {
 TEST(Database, InMemoryWorkReachesItsFileOnlyWhenPersisted) {
   test::temp_dir dir;
   auto path = dir.file("mem.db");
-  auto db = database::open(path, database_kind::test, two_steps,
-                           durability::in_memory);
-  ASSERT_TRUE(db) << describe(db.error());
-  (*db)->handle().exec("INSERT INTO a VALUES (42)");
+  auto db = open_in_memory(path);
+  ASSERT_TRUE(db);
+  db->handle().exec("INSERT INTO a VALUES (42)");
   EXPECT_FALSE(std::filesystem::exists(path));
-  ASSERT_FALSE((*db)->persist());
+  ASSERT_FALSE(db->persist());
   EXPECT_EQ(pragma(path, "user_version"), "2");
   {
     SQLite::Database raw{path};
     EXPECT_EQ(raw.execAndGet("SELECT x FROM a").getInt(), 42);
   }
   // Reopening in memory starts from what the file holds.
-  db->reset();
-  auto again = database::open(path, database_kind::test, two_steps,
-                              durability::in_memory);
-  ASSERT_TRUE(again) << describe(again.error());
-  EXPECT_EQ((*again)->handle().execAndGet("SELECT x FROM a").getInt(), 42);
+  db.reset();
+  auto again = open_in_memory(path);
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->handle().execAndGet("SELECT x FROM a").getInt(), 42);
 }
 
 TEST(Database, PersistReplacesTheFileWhole) {
   test::temp_dir dir;
   auto path = dir.file("mem.db");
-  auto db = database::open(path, database_kind::test, two_steps,
-                           durability::in_memory);
-  ASSERT_TRUE(db) << describe(db.error());
-  (*db)->handle().exec("INSERT INTO a VALUES (1)");
-  ASSERT_FALSE((*db)->persist());
-  (*db)->handle().exec("UPDATE a SET x = 2");
+  auto db = open_in_memory(path);
+  ASSERT_TRUE(db);
+  db->handle().exec("INSERT INTO a VALUES (1)");
+  ASSERT_FALSE(db->persist());
+  db->handle().exec("UPDATE a SET x = 2");
   // Rows big enough to grow the file past its first version.
-  (*db)->handle().exec("CREATE TABLE big (b TEXT);"
+  db->handle().exec("CREATE TABLE big (b TEXT);"
                        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 "
                        "FROM n WHERE i < 500) "
                        "INSERT INTO big SELECT printf('%.500c', 'x') FROM n");
-  ASSERT_FALSE((*db)->persist());
+  ASSERT_FALSE(db->persist());
   EXPECT_FALSE(std::filesystem::exists(path + ".tmp"));
   SQLite::Database raw{path};
   EXPECT_EQ(raw.execAndGet("SELECT x FROM a").getInt(), 2);
@@ -231,11 +245,10 @@ TEST(Database, PersistIntoAMissingFolderNamesTheFile) {
   auto folder = dir.file("gone");
   std::filesystem::create_directory(folder);
   auto path = folder + "/mem.db";
-  auto db = database::open(path, database_kind::test, two_steps,
-                           durability::in_memory);
-  ASSERT_TRUE(db) << describe(db.error());
+  auto db = open_in_memory(path);
+  ASSERT_TRUE(db);
   std::filesystem::remove(folder);
-  auto err = (*db)->persist();
+  auto err = db->persist();
   ASSERT_TRUE(err);
   EXPECT_EQ(error_code(err), ec::storage_failure);
   EXPECT_NE(describe(err).find(path), std::string::npos) << describe(err);
@@ -244,12 +257,11 @@ TEST(Database, PersistIntoAMissingFolderNamesTheFile) {
 TEST(Database, APersistThatCannotReplaceItsFileLeavesNoTemporaryFile) {
   test::temp_dir dir;
   auto path = dir.file("mem.db");
-  auto db = database::open(path, database_kind::test, two_steps,
-                           durability::in_memory);
-  ASSERT_TRUE(db) << describe(db.error());
+  auto db = open_in_memory(path);
+  ASSERT_TRUE(db);
   // Something else took the name meanwhile: the rename must fail.
   std::filesystem::create_directories(path + "/occupied");
-  auto err = (*db)->persist();
+  auto err = db->persist();
   ASSERT_TRUE(err);
   EXPECT_NE(describe(err).find("cannot rename"), std::string::npos)
     << describe(err);
@@ -312,20 +324,15 @@ TEST(Database, PersistMergesWalFramesAnotherConnectionLeftBehind) {
   (*full)->handle().exec("PRAGMA wal_autocheckpoint = 0");
   (*full)->handle().exec("INSERT INTO a VALUES (1)");
   ASSERT_GT(std::filesystem::file_size(path + "-wal"), 0u);
-  auto mem = database::open(path, database_kind::test, two_steps,
-                            durability::in_memory);
-  ASSERT_TRUE(mem) << describe(mem.error());
-  (*mem)->handle().exec("INSERT INTO a VALUES (2)");
-  ASSERT_FALSE((*mem)->persist());
+  auto mem = open_in_memory(path);
+  ASSERT_TRUE(mem);
+  mem->handle().exec("INSERT INTO a VALUES (2)");
+  ASSERT_FALSE(mem->persist());
   full->reset();
   // Renaming a new file under the old WAL would have replayed row 1 over
   // it; the file holds exactly what the in-memory database held.
-  SQLite::Database raw{path};
-  EXPECT_EQ(raw.execAndGet("SELECT group_concat(x) FROM (SELECT x FROM a "
-                           "ORDER BY x)")
-              .getString(),
-            "1,2");
-  EXPECT_EQ(raw.execAndGet("PRAGMA integrity_check").getString(), "ok");
+  EXPECT_EQ(values_in_file(path), "1,2");
+  EXPECT_EQ(pragma(path, "integrity_check"), "ok");
 }
 
 TEST(Database, InMemoryCopyOfAWalFileKeepsItsWritesWhenPersisted) {
@@ -339,17 +346,12 @@ TEST(Database, InMemoryCopyOfAWalFileKeepsItsWritesWhenPersisted) {
     ASSERT_TRUE(full) << describe(full.error());
     (*full)->handle().exec("INSERT INTO a VALUES (1)");
   }
-  auto mem = database::open(path, database_kind::test, two_steps,
-                            durability::in_memory);
-  ASSERT_TRUE(mem) << describe(mem.error());
-  (*mem)->handle().exec("INSERT INTO a VALUES (2)");
-  ASSERT_FALSE((*mem)->persist());
-  mem->reset();
+  auto mem = open_in_memory(path);
+  ASSERT_TRUE(mem);
+  mem->handle().exec("INSERT INTO a VALUES (2)");
+  ASSERT_FALSE(mem->persist());
+  mem.reset();
   // Kept in WAL mode, the memdb wrote row 2 to a WAL of its own that the
   // image persist writes does not contain.
-  SQLite::Database raw{path};
-  EXPECT_EQ(raw.execAndGet("SELECT group_concat(x) FROM (SELECT x FROM a "
-                           "ORDER BY x)")
-              .getString(),
-            "1,2");
+  EXPECT_EQ(values_in_file(path), "1,2");
 }
