@@ -15,7 +15,6 @@ const char* to_string(event_kind x) {
     case event_kind::customer_created: return "customer_created";
     case event_kind::create_failed: return "create_failed";
     case event_kind::rts_fallback: return "rts_fallback";
-    case event_kind::search: return "search";
     case event_kind::sale_recorded: return "sale_recorded";
     case event_kind::anonymous_sale: return "anonymous_sale";
     case event_kind::terminal_offline: return "terminal_offline";
@@ -61,6 +60,10 @@ const char* to_string(store_op x) {
     case store_op::read_only_edit: return "edit by read-only user";
   }
   return "?";
+}
+
+bool is_local_search(store_op op) {
+  return op <= store_op::search_inactive;
 }
 
 const char* to_string(op_outcome x) {

@@ -23,8 +23,6 @@ enum class event_kind : uint8_t {
   /// A store's Sync creation failed at the RTS and fell back to Async.
   /// detail: ec of the RTS failure.
   rts_fallback,
-  /// A terminal search. detail: 1 if something was found; value: latency.
-  search,
   /// A sale linked to a customer. detail: 1 if recorded offline; value: cents.
   sale_recorded,
   /// A transaction without a customer.
@@ -48,14 +46,17 @@ enum class event_kind : uint8_t {
   /// An operation failed for another reason. detail: ec.
   operation_error,
   /// A store operation of the cashier model ended. detail: store_op; value:
-  /// latency seen by the terminal (ns); key: op_outcome << 8 | ec.
+  /// latency seen by the terminal (ns); key: bit 16 set if a search found
+  /// something, op_outcome << 8, ec in the low byte.
   store_operation,
 };
 
 const char* to_string(event_kind x);
 
 /// What store staff do with customer records (seeds 002 and 004), as the
-/// cashier model exercises and the summary counts them.
+/// cashier model exercises and the summary counts them. The searches in the
+/// store's own database come first, up to search_inactive
+/// (is_local_search).
 enum class store_op : uint8_t {
   search_phone,
   search_email,
@@ -98,6 +99,10 @@ enum class store_op : uint8_t {
 constexpr size_t store_op_count = static_cast<size_t>(store_op::read_only_edit) + 1;
 
 const char* to_string(store_op x);
+
+/// Whether `op` is a search in the store's (or offline terminal's) own
+/// database: what the summary's search counts and latency are made of.
+bool is_local_search(store_op op);
 
 /// How a store operation ended.
 enum class op_outcome : uint8_t {

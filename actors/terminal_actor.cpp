@@ -497,13 +497,14 @@ void end_session(self_ptr self) {
   next_step(self, session_step::begin, st.cfg.cashier.session_gap.sample(st.rng));
 }
 
-/// Reports a store operation of the cashier model.
+/// Reports a store operation of the cashier model (`found`: a search
+/// found something).
 void record_op(self_ptr self, store_op op, caf::actor_clock::time_point start,
-               const caf::error& err) {
+               const caf::error& err, bool found = false) {
   auto outcome = static_cast<uint64_t>(outcome_of(err));
   emit(self, event_kind::store_operation, static_cast<uint8_t>(op),
        (self->clock().now() - start).count(),
-       (outcome << 8) | event_detail(err));
+       (uint64_t{found} << 16) | (outcome << 8) | event_detail(err));
 }
 
 /// A store operation through the store, reported, then `k`.
@@ -531,17 +532,14 @@ void select_customer(self_ptr self, const customer& c) {
   think_then(self, session_step::service);
 }
 
-/// A search of the cashier model, reported as a store operation and as a
-/// search (for the search latency).
+/// A search of the cashier model, reported as a store operation.
 void timed_search(self_ptr self, store_op op, search_query query,
                   then_fn<std::vector<customer>> k) {
   auto start = self->clock().now();
   op_search(self, std::move(query),
             [self, op, start, k](caf::expected<std::vector<customer>> found) {
-              emit(self, event_kind::search, found && !found->empty() ? 1 : 0,
-                   (self->clock().now() - start).count());
-              record_op(self, op, start,
-                        found ? caf::error{} : found.error());
+              record_op(self, op, start, found ? caf::error{} : found.error(),
+                        found && !found->empty());
               k(std::move(found));
             });
 }

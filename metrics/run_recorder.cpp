@@ -76,11 +76,6 @@ void run_recorder::record(const event& e) {
     case event_kind::rts_fallback:
       ++t.rts_fallbacks;
       break;
-    case event_kind::search:
-      ++t.searches;
-      t.searches_found += e.detail;
-      search_.push_back(e.value);
-      break;
     case event_kind::sale_recorded:
       ++t.sales;
       t.sales_offline += e.detail;
@@ -121,7 +116,12 @@ void run_recorder::record(const event& e) {
       ++t.errors[error_name("operation", e.detail)];
       break;
     case event_kind::store_operation: {
-      auto outcome = static_cast<size_t>(e.key >> 8);
+      auto outcome = static_cast<size_t>((e.key >> 8) & 0xff);
+      if (is_local_search(static_cast<store_op>(e.detail))) {
+        ++t.searches;
+        t.searches_found += (e.key >> 16) & 1;
+        search_.push_back(e.value);
+      }
       if (e.detail < store_op_count && outcome < 4)
         ++t.operations[e.detail][outcome];
       if (outcome == static_cast<size_t>(op_outcome::unexpected)) {

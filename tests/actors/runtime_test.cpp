@@ -80,6 +80,29 @@ TEST(VirtualRuntime, ADefaultDayExercisesEveryStoreOperationWithoutSurprises) {
     EXPECT_EQ(n[3], 0u) << name;
   }
   EXPECT_EQ(r.unexpected_errors, 0u);
+  // The summary's searches are the local searches among the operations.
+  uint64_t local = 0;
+  for (size_t i = 0; i < store_op_count; ++i)
+    if (is_local_search(static_cast<store_op>(i)))
+      local += r.operations[i][0] + r.operations[i][1] + r.operations[i][2]
+               + r.operations[i][3];
+  EXPECT_EQ(r.searches, local);
+  EXPECT_EQ(r.search.count, local);
+  EXPECT_GT(r.searches_found, 0u);
+  EXPECT_LT(r.searches_found, r.searches);
+  EXPECT_EQ(local, r.operations[static_cast<size_t>(store_op::search_phone)][0]
+                     + r.operations[static_cast<size_t>(
+                         store_op::search_email)][0]
+                     + r.operations[static_cast<size_t>(
+                         store_op::search_name)][0]
+                     + r.operations[static_cast<size_t>(
+                         store_op::search_account)][0]
+                     + r.operations[static_cast<size_t>(
+                         store_op::search_loyalty_card)][0]
+                     + r.operations[static_cast<size_t>(
+                         store_op::search_company)][0]
+                     + r.operations[static_cast<size_t>(
+                         store_op::search_inactive)][0]);
   // The refusals are the rules': every read-only edit, never a search.
   const auto& read_only = r.operations[static_cast<size_t>(
     store_op::read_only_edit)];
