@@ -468,6 +468,14 @@ caf::expected<std::string> normalize_language(std::string_view input,
   return tag;
 }
 
+bool is_code_text(std::string_view input) {
+  return !input.empty()
+         && std::all_of(input.begin(), input.end(), [](char c) {
+              return std::isalnum(static_cast<unsigned char>(c)) || c == '-'
+                     || c == '_';
+            });
+}
+
 caf::error check_date(std::string_view input, const std::string& field) {
   auto bad = [&](const char* why) {
     return make_error(ec::invalid_date, field,

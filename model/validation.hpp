@@ -77,6 +77,10 @@ caf::expected<std::string> normalize_currency(std::string_view input,
 caf::expected<std::string> normalize_language(std::string_view input,
                                               const std::string& field);
 
+/// Whether `input` is one word of ASCII letters, digits, '-' and '_' (an
+/// identifier such as a loyalty card number or an address book), not empty.
+bool is_code_text(std::string_view input);
+
 /// A calendar date YYYY-MM-DD between 1900-01-01 and 2199-12-31.
 caf::error check_date(std::string_view input, const std::string& field);
 

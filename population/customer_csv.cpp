@@ -190,14 +190,6 @@ enum col : size_t {
   c_language, c_currency, c_notes, c_card, c_points, c_book,
 };
 
-bool is_code(const std::string& x) {
-  return !x.empty() && x.size() <= field_limits::code
-         && std::all_of(x.begin(), x.end(), [](char c) {
-              return std::isalnum(static_cast<unsigned char>(c)) || c == '-'
-                     || c == '_';
-            });
-}
-
 /// One row as a customer, validated as a Sync creation at a store would be.
 caf::expected<imported_customer> to_customer(const row_view& row,
                                              const import_defaults& d) {
@@ -260,7 +252,7 @@ caf::expected<imported_customer> to_customer(const row_view& row,
                                field_limits::loyalty_card_number, true);
     if (!card)
       return card.error();
-    if (!is_code(*card))
+    if (!is_code_text(*card))
       return make_error(ec::value_out_of_range, "loyalty.card_number",
                         "letters, digits, '-' and '_' only");
     out.record.loyalty = loyalty_card{*card, 0};
@@ -281,11 +273,12 @@ caf::expected<imported_customer> to_customer(const row_view& row,
   }
   out.address_book = d.address_book;
   if (!row[c_book].empty()) {
-    if (!is_code(row[c_book]))
+    const auto& book = row[c_book];
+    if (book.size() > field_limits::code || !is_code_text(book))
       return make_error(ec::value_out_of_range, "address_book",
                         "an address book id is 1-20 letters, digits, '-' or "
                         "'_'");
-    out.address_book = row[c_book];
+    out.address_book = book;
   }
   return out;
 }

@@ -177,11 +177,7 @@ search_field classify(const std::string& text) {
                      [](char c) { return std::isdigit(c); }))
     return search_field::account;
   // Names have no digits; loyalty card numbers are one word with some.
-  if (digits > 0
-      && std::all_of(text.begin(), text.end(), [](char c) {
-           return std::isalnum(static_cast<unsigned char>(c)) || c == '-'
-                  || c == '_';
-         }))
+  if (digits > 0 && is_code_text(text))
     return search_field::loyalty_card;
   return search_field::name;
 }

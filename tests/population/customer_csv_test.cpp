@@ -133,6 +133,17 @@ TEST(CustomerCsv, BadLoyaltyPointsTypeAndAddressBookAreRowErrors) {
   EXPECT_EQ(csv.errors[5].column, "loyalty_card");
 }
 
+TEST(CustomerCsv, LoyaltyCardsMayBeAsLongAsTheModelAllows) {
+  auto card = std::string(40, '7');
+  auto csv = parse("first_name,loyalty_card\nAnn," + card + "\nBob,"
+                   + card + "8\n");
+  ASSERT_EQ(csv.customers.size(), 1u);
+  EXPECT_EQ(csv.customers[0].record.loyalty->card_number, card);
+  ASSERT_EQ(csv.errors.size(), 1u);
+  EXPECT_NE(csv.errors[0].reason.find("field_too_long"), std::string::npos)
+    << to_string(csv.errors[0]);
+}
+
 TEST(CustomerCsv, ALoyaltyCardOnTwoRowsIsAnErrorOnTheSecond) {
   auto csv = parse("first_name,loyalty_card\nAnn,L-1\nBob,L-2\nCy,L-1\n");
   ASSERT_EQ(csv.customers.size(), 2u);
