@@ -13,7 +13,6 @@ event_sink::~event_sink() {
 const char* to_string(event_kind x) {
   switch (x) {
     case event_kind::customer_created: return "customer_created";
-    case event_kind::create_failed: return "create_failed";
     case event_kind::rts_fallback: return "rts_fallback";
     case event_kind::sale_recorded: return "sale_recorded";
     case event_kind::anonymous_sale: return "anonymous_sale";

@@ -18,8 +18,6 @@ enum class event_kind : uint8_t {
   /// A terminal got a customer acknowledged. detail: creation_mode; value:
   /// latency seen by the terminal (ns); key: hash of its GUID.
   customer_created,
-  /// A creation failed. detail: ec.
-  create_failed,
   /// A store's Sync creation failed at the RTS and fell back to Async.
   /// detail: ec of the RTS failure.
   rts_fallback,

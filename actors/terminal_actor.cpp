@@ -675,8 +675,6 @@ void create_customer(self_ptr self, customer_draft draft, store_op op) {
                   create_customer(self, draft, op);
                   return;
                 }
-                emit(self, event_kind::create_failed,
-                     event_detail(created.error()));
                 end_session(self);
                 return;
               }

@@ -70,9 +70,6 @@ void run_recorder::record(const event& e) {
       }
       break;
     }
-    case event_kind::create_failed:
-      ++t.errors[error_name("create", e.detail)];
-      break;
     case event_kind::rts_fallback:
       ++t.rts_fallbacks;
       break;
@@ -124,11 +121,13 @@ void run_recorder::record(const event& e) {
       }
       if (e.detail < store_op_count && outcome < 4)
         ++t.operations[e.detail][outcome];
-      if (outcome == static_cast<size_t>(op_outcome::unexpected)) {
-        ++t.unexpected_errors;
+      // What went wrong, by kind: faults and bugs; refusals by a rule are
+      // the operations table's.
+      if (outcome >= static_cast<size_t>(op_outcome::unavailable))
         ++t.errors[error_name(to_string(static_cast<store_op>(e.detail)),
                               static_cast<uint8_t>(e.key & 0xff))];
-      }
+      if (outcome == static_cast<size_t>(op_outcome::unexpected))
+        ++t.unexpected_errors;
       break;
     }
   }

@@ -47,7 +47,9 @@ struct run_results {
   uint64_t staged = 0;
   uint64_t converted_at_hq = 0;
   uint64_t converted_at_channels = 0;
-  /// Failures by "where:code", e.g. "create:rts_timeout".
+  /// Failures by "where:code": store operations that met a fault or a bug
+  /// ("create: quick add:rts_unavailable"), HQ refusals ("hq:hq_overloaded")
+  /// and other operations ("operation:storage_failure").
   std::map<std::string, uint64_t> errors;
   latency_summary sync_create;
   latency_summary async_create;
