@@ -119,7 +119,7 @@ void configure(caf::actor_system_config& sys_cfg, const run_config& cfg) {
     sys_cfg.set("scheduler.policy", cfg.scheduler_policy == "sharing"
                                       ? caf::atom("sharing")
                                       : caf::atom("stealing"));
-    sys_cfg.set("scheduler.max-threads", cfg.scheduler_threads);
+    sys_cfg.set("scheduler.max-threads", cfg.threads);
   }
   // No logger output, no console noise.
   sys_cfg.set("logger.verbosity", caf::atom("quiet"));

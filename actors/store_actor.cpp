@@ -1,6 +1,7 @@
 #include "actors/store_actor.hpp"
 
 #include <algorithm>
+#include <optional>
 #include <set>
 
 #include "model/error.hpp"
@@ -47,6 +48,35 @@ caf::result<T> ask_hq(self_ptr self, Ts&&... xs) {
   return promise;
 }
 
+/// Runs `work` on the channel database in the pool and replies with
+/// `reply(outcome)` when the settle message this sends itself arrives. The
+/// message comes through the clock at the same instant, so it queues behind
+/// every message already due (CAF's test_coordinator would run a plain send
+/// to oneself next): the other stores of a job cycle hand over their work
+/// first, and it runs side by side. Whatever this store does before the
+/// settle waits for the work first (channel()), so each store sees its
+/// database as if the work had run here, and the reply has a fixed place in
+/// the message order whatever the number of threads.
+template <class T, class Work, class Reply>
+caf::result<T> in_pool(self_ptr self, Work work, Reply reply) {
+  auto& st = self->state;
+  st.channel();  // one piece of work in the pool per store
+  using outcome = decltype(work(*st.shared_db));
+  auto result = std::make_shared<std::optional<outcome>>();
+  st.busy = st.cfg.pool->submit(
+    [db = st.shared_db, work, result] { result->emplace(work(*db)); });
+  auto promise = self->make_response_promise<T>();
+  st.settling.emplace_back([promise, result, reply]() mutable {
+    caf::expected<T> answer = reply(std::move(**result));
+    if (answer)
+      promise.deliver(std::move(*answer));
+    else
+      promise.deliver(std::move(answer.error()));
+  });
+  self->delayed_send(self, caf::timespan{0}, atom::settle_v);
+  return promise;
+}
+
 /// Asks HQ for a change of one customer and relays the customer as HQ
 /// stored it, which this store holds from then on (1010 would bring it
 /// later).
@@ -58,7 +88,7 @@ caf::result<customer> ask_hq_and_keep(self_ptr self, Ts&&... xs) {
     .then(
       [self, promise](customer& stored) mutable {
         auto& st = self->state;
-        if (auto err = st.db->apply_distributed(
+        if (auto err = st.channel().apply_distributed(
               stored, st.cfg.env.clock.now(self->clock())))
           emit(self, event_kind::operation_error, event_detail(err));
         promise.deliver(std::move(stored));
@@ -71,7 +101,8 @@ caf::result<customer> ask_hq_and_keep(self_ptr self, Ts&&... xs) {
 caf::expected<created_customer> create_async(self_ptr self, customer record,
                                              bool fell_back) {
   auto& st = self->state;
-  if (auto err = st.db->add_customer(record, st.cfg.env.clock.now(self->clock())))
+  if (auto err = st.channel().add_customer(
+        record, st.cfg.env.clock.now(self->clock())))
     return err;
   return created_customer{std::move(record), creation_mode::async, fell_back};
 }
@@ -84,14 +115,16 @@ store(store_actor::stateful_pointer<store_state> self, store_config cfg,
   auto& st = self->state;
   st.rng = actor_rng{cfg.env.seed, "store:" + cfg.settings.store_id};
   st.cfg = std::move(cfg);
-  st.db = std::move(db);
+  if (!st.cfg.pool)  // a store of its own: work runs when it waits for it
+    st.cfg.pool = std::make_shared<work_pool>(0);
+  st.shared_db = std::move(db);
   st.link = std::move(link);
   return {
     [=](atom::search,
         const search_query& query) -> caf::result<std::vector<customer>> {
       auto& st = self->state;
-      auto found = st.db->search(query, st.cfg.settings.operating_unit_country,
-                                 20);
+      auto found = st.channel().search(
+        query, st.cfg.settings.operating_unit_country, 20);
       if (!found)
         return found.error();
       return std::move(*found);
@@ -118,7 +151,7 @@ store(store_actor::stateful_pointer<store_state> self, store_config cfg,
             auto& st = self->state;
             auto now = st.cfg.env.clock.now(self->clock());
             for (const auto& c : found)
-              if (auto err = st.db->apply_distributed(c, now))
+              if (auto err = st.channel().apply_distributed(c, now))
                 emit(self, event_kind::operation_error, event_detail(err));
             promise.deliver(std::move(found));
           },
@@ -131,7 +164,7 @@ store(store_actor::stateful_pointer<store_state> self, store_config cfg,
       auto candidate = similarity_candidate(draft, st.cfg.settings);
       if (!candidate)
         return candidate.error();
-      auto found = st.db->similar(*candidate, 10);
+      auto found = st.channel().similar(*candidate, 10);
       if (!found)
         return found.error();
       return std::move(*found);
@@ -175,7 +208,7 @@ store(store_actor::stateful_pointer<store_state> self, store_config cfg,
             auto& st = self->state;
             // Upsert: a pending row of this GUID (an earlier fallback or
             // offline copy) becomes this synced customer.
-            if (auto err = st.db->apply_distributed(
+            if (auto err = st.channel().apply_distributed(
                   c, st.cfg.env.clock.now(self->clock())))
               emit(self, event_kind::operation_error, event_detail(err));
             promise.deliver(
@@ -202,8 +235,8 @@ store(store_actor::stateful_pointer<store_state> self, store_config cfg,
       auto& st = self->state;
       const auto& settings = st.cfg.settings;
       auto existing = given.id.account_number.empty()
-                        ? st.db->find_by_guid(given.id.async_guid)
-                        : st.db->find(given.id.account_number);
+                        ? st.channel().find_by_guid(given.id.async_guid)
+                        : st.channel().find(given.id.account_number);
       if (!existing)
         return existing.error();
       if (!*existing)
@@ -226,7 +259,7 @@ store(store_actor::stateful_pointer<store_state> self, store_config cfg,
           return err;
       auto now = st.cfg.env.clock.now(self->clock());
       if (is_pending(before.id)) {
-        if (auto err = st.db->update_pending(*after, now))
+        if (auto err = st.channel().update_pending(*after, now))
           return err;
         return std::move(*after);
       }
@@ -244,7 +277,7 @@ store(store_actor::stateful_pointer<store_state> self, store_config cfg,
       auto& st = self->state;
       if (auto err = check_permission(staff, store_operation::view))
         return err;
-      auto local = st.db->sales_for(customer_ref);
+      auto local = st.channel().sales_for(customer_ref);
       if (!local)
         return local.error();
       // A pending customer's sales are all here: HQ knows them only under
@@ -291,49 +324,68 @@ store(store_actor::stateful_pointer<store_state> self, store_config cfg,
       return ask_hq<std::vector<duplicate_pair>>(self, atom::review_v);
     },
     [=](atom::sale, const sale_transaction& sale) -> caf::result<bool> {
-      auto added = self->state.db->record_sale(sale);
+      auto added = self->state.channel().record_sale(sale);
       if (!added)
         return added.error();
       return *added;
     },
     [=](atom::upload, const offline_upload& batch) -> caf::result<uint64_t> {
       auto& st = self->state;
-      auto added = st.db->upload_offline(batch,
-                                         st.cfg.env.clock.now(self->clock()));
+      auto added = st.channel().upload_offline(
+        batch, st.cfg.env.clock.now(self->clock()));
       if (!added)
         return added.error();
       return static_cast<uint64_t>(*added);
     },
     [=](atom::collect) -> caf::result<pjob_batch> {
       auto& st = self->state;
-      auto batch = st.db->collect_for_pjob(st.cfg.settings.store_id,
-                                           st.cfg.pjob_batch);
-      if (!batch)
-        return batch.error();
-      return std::move(*batch);
+      auto store_id = st.cfg.settings.store_id;
+      auto limit = st.cfg.pjob_batch;
+      return in_pool<pjob_batch>(
+        self,
+        [store_id, limit](storage::channel_database& db) {
+          return db.collect_for_pjob(store_id, limit);
+        },
+        [](caf::expected<pjob_batch> batch) { return batch; });
     },
     [=](atom::ack, int64_t customers_seq,
         int64_t sales_seq) -> caf::result<bool> {
-      if (auto err = self->state.db->acknowledge_pjob(customers_seq, sales_seq))
+      if (auto err = self->state.channel().acknowledge_pjob(customers_seq,
+                                                            sales_seq))
         return err;
       return true;
     },
     [=](atom::dist_seq) -> caf::result<int64_t> {
-      auto seq = self->state.db->watermark("dist_1010");
+      auto seq = self->state.channel().watermark("dist_1010");
       if (!seq)
         return seq.error();
       return *seq;
     },
-    [=](atom::apply, const dist_batch& batch) -> caf::result<uint64_t> {
+    [=](atom::apply, dist_batch& batch) -> caf::result<uint64_t> {
+      auto now = self->state.cfg.env.clock.now(self->clock());
+      return in_pool<uint64_t>(
+        self,
+        [batch = std::move(batch), now](storage::channel_database& db) {
+          return db.apply_distribution(batch, now);
+        },
+        [self](caf::expected<std::vector<std::string>> converted)
+          -> caf::expected<uint64_t> {
+          if (!converted)
+            return converted.error();
+          auto& st = self->state;
+          for (const auto& guid : *converted)
+            st.cfg.env.emit(self->clock(),
+                            {{}, event_kind::customer_converted, 0,
+                             st.cfg.index, 0, 0, event_key(guid)});
+          return static_cast<uint64_t>(converted->size());
+        });
+    },
+    [=](atom::settle) {
       auto& st = self->state;
-      auto converted = st.db->apply_distribution(
-        batch, st.cfg.env.clock.now(self->clock()));
-      if (!converted)
-        return converted.error();
-      for (const auto& guid : *converted)
-        st.cfg.env.emit(self->clock(), {{}, event_kind::customer_converted, 0,
-                                        st.cfg.index, 0, 0, event_key(guid)});
-      return static_cast<uint64_t>(converted->size());
+      st.channel();
+      auto reply = std::move(st.settling.front());
+      st.settling.pop_front();
+      reply();
     },
   };
 }

@@ -1,6 +1,8 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -11,6 +13,7 @@
 #include "actors/events.hpp"
 #include "actors/random.hpp"
 #include "actors/rts_link_actor.hpp"
+#include "actors/work_pool.hpp"
 #include "model/fwd.hpp"
 #include "storage/channel_database.hpp"
 
@@ -70,7 +73,10 @@ using store_actor = caf::typed_actor<
   // 1010: the last HQ change this channel has applied.
   caf::replies_to<atom::dist_seq>::with<int64_t>,
   // 1010: applies a batch; replies with how many pending customers converted.
-  caf::replies_to<atom::apply, dist_batch>::with<uint64_t>>;
+  caf::replies_to<atom::apply, dist_batch>::with<uint64_t>,
+  // INTERNAL: collects the oldest job work this store handed to the pool
+  // (P-job collect, 1010 apply) and replies to its caller.
+  caf::reacts_to<atom::settle>>;
 
 /// What a store does when a Sync creation fails at the Real-time Service.
 enum class rts_failure_policy : uint8_t {
@@ -94,14 +100,30 @@ struct store_config {
   caf::timespan rts_timeout = std::chrono::seconds(60);
   /// Rows per P-job collect.
   size_t pjob_batch = 100000;
+  /// Runs the store's side of job cycles beside the other actors.
+  std::shared_ptr<work_pool> pool;
   actor_env env;
 };
 
 struct store_state {
   store_config cfg;
-  std::shared_ptr<storage::channel_database> db;
+  /// Shared with work in the pool: use it only through channel().
+  std::shared_ptr<storage::channel_database> shared_db;
   rts_link_actor link;
   actor_rng rng;
+  /// Job work of this store in the pool, not yet waited for.
+  work_pool::task_ptr busy;
+  /// Replies to job work, one per settle message this store sent itself.
+  std::deque<std::function<void()>> settling;
+
+  /// The channel database, once job work on it in the pool is done.
+  storage::channel_database& channel() {
+    if (busy) {
+      cfg.pool->wait(busy);
+      busy.reset();
+    }
+    return *shared_db;
+  }
 
   static inline const char* name = "store";
 };

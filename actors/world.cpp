@@ -98,7 +98,7 @@ caf::error validate(const run_config& cfg) {
     return bad("time-scale", "must be positive");
   if (cfg.hq.workers == 0)
     return bad("hq-workers", "must be at least 1");
-  if (cfg.scheduler_threads == 0)
+  if (cfg.threads == 0)
     return bad("threads", "must be at least 1");
   if (cfg.scheduler_policy != "sharing" && cfg.scheduler_policy != "stealing")
     return bad("scheduler", "must be 'sharing' or 'stealing'");
@@ -299,6 +299,10 @@ world spawn_world(caf::actor_system& sys, const run_config& cfg,
                   const world_databases& dbs, const sim_clock& clock,
                   const event_sink_ptr& events) {
   world w;
+  // Realtime runs have CAF's threads for that; a pool without threads runs
+  // each piece of work when its store waits for it.
+  w.pool = std::make_shared<work_pool>(
+    cfg.runtime == runtime_kind::virtual_time ? cfg.threads - 1 : 0);
   auto hq_cfg = cfg.hq;
   actor_env env{cfg.seed, clock, events};
   hq_cfg.env = env;
@@ -321,6 +325,7 @@ world spawn_world(caf::actor_system& sys, const run_config& cfg,
     store_cfg.flags = cfg.flags;
     store_cfg.policy = cfg.rts_policy;
     store_cfg.rts_timeout = cfg.store_rts_timeout;
+    store_cfg.pool = w.pool;
     store_cfg.env = env;
     auto st = sys.spawn(store, store_cfg, dbs.channels[s], link);
     w.stores.push_back(st);

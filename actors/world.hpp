@@ -19,6 +19,7 @@
 #include "actors/rts_link_actor.hpp"
 #include "actors/store_actor.hpp"
 #include "actors/terminal_actor.hpp"
+#include "actors/work_pool.hpp"
 
 namespace retailsim {
 
@@ -96,8 +97,12 @@ struct run_config {
   /// reconnect interval) is divided by it; time-outs are not, since they
   /// bound real work.
   double time_scale = 1;
-  /// Realtime only: worker threads and CAF scheduler policy.
-  size_t scheduler_threads = 2;
+  /// Threads the run uses. Realtime: CAF's scheduler threads. Virtual: the
+  /// coordinator's thread and threads - 1 helpers that run the stores' side
+  /// of job cycles (1010 batches, P-job collects) side by side; the trace
+  /// is the same for any number.
+  size_t threads = 2;
+  /// Realtime only: CAF scheduler policy.
   std::string scheduler_policy = "sharing";
   /// The wall-clock moment a virtual run represents at its start.
   caf::timestamp virtual_epoch;
@@ -142,6 +147,8 @@ struct world {
   std::vector<store_actor> stores;
   /// Store-major: terminal t of store s is terminals[s * per_store + t].
   std::vector<terminal_actor> terminals;
+  /// Where stores run their side of job cycles.
+  std::shared_ptr<work_pool> pool;
 };
 
 world spawn_world(caf::actor_system& sys, const run_config& cfg,

@@ -132,7 +132,7 @@ run_config to_config(const run_flags& f, bool hq_service_given) {
   cfg.jobs.dist_1010.interval = duration_flag("--dist-1010-every",
                                               f.dist_interval);
   cfg.address_book_size = f.address_book_size;
-  cfg.scheduler_threads = f.threads;
+  cfg.threads = f.threads;
   cfg.scheduler_policy = f.scheduler;
   if (auto err = validate(cfg))
     refuse("--" + error_field(err), describe(err));
@@ -265,7 +265,11 @@ void add_run_command(CLI::App& app, int& exit_code) {
   run->add_option("--address-book-size", f.address_book_size,
                   "Consecutive stores per customer address book")
     ->capture_default_str();
-  run->add_option("--threads", f.threads, "Realtime: scheduler threads")
+  run
+    ->add_option("--threads", f.threads,
+                 "Threads: realtime, CAF's scheduler threads; virtual, the "
+                 "coordinator and threads-1 helpers for the stores' side of "
+                 "job cycles (the trace does not depend on it)")
     ->capture_default_str();
   run->add_option("--scheduler", f.scheduler,
                   "Realtime: CAF scheduler policy, sharing or stealing")

@@ -52,9 +52,9 @@ database::open(const std::string& path, database_kind kind,
     // so its commits slow down as it grows (measured: 4 us per one-row
     // commit at 50 k rows, 15 us at 200 k; memdb stays at 4-6 us). A URI
     // without a leading '/' keeps each memdb private to its connection.
-    // NOMUTEX: a connection belongs to one actor (or one thread), which
-    // CAF never runs on two threads at once; SQLite's per-call mutex bought
-    // nothing but its cost.
+    // NOMUTEX: a connection is used by one thread at a time (its actor, or
+    // work the actor handed to the pool and waits for); SQLite's per-call
+    // mutex bought nothing but its cost.
     db.reset(new database(path, memdb ? "file:retailsim?vfs=memdb" : path,
                           SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE
                             | SQLite::OPEN_NOMUTEX

@@ -50,6 +50,21 @@ TEST(VirtualRuntime, SameSeedSameFingerprintOtherSeedAnother) {
   EXPECT_NE(a.fingerprint, c.fingerprint);
 }
 
+TEST(VirtualRuntime, TheTraceDoesNotDependOnTheNumberOfThreads) {
+  // Helpers run the stores' job work (1010 batches, P-job collects) beside
+  // the coordinator; what every actor sees, and when, stays the same.
+  test::temp_dir dir;
+  auto one = small_run(dir.file("one"), 7);
+  one.threads = 1;
+  auto three = small_run(dir.file("three"), 7);
+  three.threads = 3;
+  auto a = run(one);
+  auto b = run(three);
+  EXPECT_GT(a.converted_at_channels, 0u);  // 1010 batches ran in the pool
+  EXPECT_EQ(a.fingerprint, b.fingerprint);
+  EXPECT_EQ(a.events, b.events);
+}
+
 TEST(VirtualRuntime, ADayEndsWithEveryCustomerConvertedAndNothingPending) {
   test::temp_dir dir;
   run_outcome outcome;
