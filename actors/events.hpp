@@ -14,6 +14,8 @@
 
 namespace retailsim {
 
+class work_pool;
+
 enum class event_kind : uint8_t {
   /// A terminal got a customer acknowledged. detail: creation_mode; value:
   /// latency seen by the terminal (ns); key: hash of its GUID.
@@ -167,11 +169,13 @@ struct sim_clock {
 };
 
 /// What every actor takes from its run: the seed of its generator, the
-/// simulated clock, and where its events go.
+/// simulated clock, where its events go, and where it may hand database
+/// work (none: such work runs when the actor waits for it).
 struct actor_env {
   uint64_t seed = 0;
   sim_clock clock;
   event_sink_ptr events;
+  std::shared_ptr<work_pool> pool;
 
   /// Records `e` with its time set to now (simulated).
   void emit(const caf::actor_clock& now, event e) const {

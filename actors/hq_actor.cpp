@@ -17,7 +17,7 @@ void emit(self_ptr self, event_kind kind, uint8_t detail, int64_t value) {
 void finish(self_ptr self, hq_state::sync_call& call) {
   auto& st = self->state;
   const auto& req = call.request;
-  auto created = st.db->create_customer(req.record, req.store_id,
+  auto created = st.db.get().create_customer(req.record, req.store_id,
                                         req.address_book, req.cashier,
                                         st.cfg.env.clock.now(self->clock()));
   if (!created) {
@@ -68,7 +68,7 @@ hq_actor::behavior_type hq(hq_actor::stateful_pointer<hq_state> self,
   auto& st = self->state;
   st.rng = actor_rng{cfg.env.seed, "hq"};
   st.cfg = std::move(cfg);
-  st.db = std::move(db);
+  st.db = {std::move(db), st.cfg.env.pool};
   return {
     [=](atom::create, hq_create_request& req) -> caf::result<customer> {
       auto& st = self->state;
@@ -100,7 +100,7 @@ hq_actor::behavior_type hq(hq_actor::stateful_pointer<hq_state> self,
     },
     [=](atom::search, const search_query& query,
         const std::string& region) -> caf::result<std::vector<customer>> {
-      auto found = self->state.db->search(query, region, 20);
+      auto found = self->state.db.get().search(query, region, 20);
       if (!found)
         return found.error();
       return std::move(*found);
@@ -113,30 +113,42 @@ hq_actor::behavior_type hq(hq_actor::stateful_pointer<hq_state> self,
       staged.reserve(batch.customers.size());
       for (auto& c : batch.customers)
         staged.push_back({batch.store_id, address_book, std::move(c)});
-      auto added = st.db->stage(staged, now, batch.sales);
-      if (!added)
-        return added.error();
-      return static_cast<uint64_t>(*added);
+      // Job work: in the pool, beside the stores' side of the P-job.
+      return in_pool<uint64_t>(
+        self,
+        [staged = std::move(staged), sales = std::move(batch.sales),
+         now](storage::hq_database& db) { return db.stage(staged, now, sales); },
+        [](caf::expected<size_t> added) -> caf::expected<uint64_t> {
+          if (!added)
+            return added.error();
+          return static_cast<uint64_t>(*added);
+        });
     },
     [=](atom::convert, uint64_t max_count) -> caf::result<uint64_t> {
       auto& st = self->state;
-      auto mapped = st.db->convert_staged(
-        max_count, st.cfg.env.clock.now(self->clock()), st.cfg.duplicates);
-      if (!mapped)
-        return mapped.error();
-      return static_cast<uint64_t>(mapped->size());
+      return in_pool<uint64_t>(
+        self,
+        [max_count, now = st.cfg.env.clock.now(self->clock()),
+         check = st.cfg.duplicates](storage::hq_database& db) {
+          return db.convert_staged(max_count, now, check);
+        },
+        [](auto mapped) -> caf::expected<uint64_t> {
+          if (!mapped)
+            return mapped.error();
+          return static_cast<uint64_t>(mapped->size());
+        });
     },
     [=](atom::edit, const customer& record,
         const std::string& changed_by) -> caf::result<customer> {
       auto& st = self->state;
-      if (auto err = st.db->update_customer(record, changed_by,
+      if (auto err = st.db.get().update_customer(record, changed_by,
                                             st.cfg.env.clock.now(self->clock())))
         return err;
       return record;
     },
     [=](atom::history, const std::string& account)
       -> caf::result<std::vector<change_record>> {
-      auto changes = self->state.db->history(account);
+      auto changes = self->state.db.get().history(account);
       if (!changes)
         return changes.error();
       return std::move(*changes);
@@ -144,7 +156,7 @@ hq_actor::behavior_type hq(hq_actor::stateful_pointer<hq_state> self,
     [=](atom::merge, const std::string& survivor, const std::string& duplicate,
         const std::string& merged_by) -> caf::result<customer> {
       auto& st = self->state;
-      auto merged = st.db->merge(survivor, duplicate, merged_by,
+      auto merged = st.db.get().merge(survivor, duplicate, merged_by,
                                  st.cfg.env.clock.now(self->clock()));
       if (!merged)
         return merged.error();
@@ -152,20 +164,20 @@ hq_actor::behavior_type hq(hq_actor::stateful_pointer<hq_state> self,
     },
     [=](atom::duplicates,
         const std::string& account) -> caf::result<std::vector<customer>> {
-      auto found = self->state.db->duplicates_of(account, 10);
+      auto found = self->state.db.get().duplicates_of(account, 10);
       if (!found)
         return found.error();
       return std::move(*found);
     },
     [=](atom::review) -> caf::result<std::vector<duplicate_pair>> {
-      auto pairs = self->state.db->review_queue(20);
+      auto pairs = self->state.db.get().review_queue(20);
       if (!pairs)
         return pairs.error();
       return std::move(*pairs);
     },
     [=](atom::purchases, const std::string& customer_ref)
       -> caf::result<std::vector<sale_transaction>> {
-      auto sales = self->state.db->sales_for(customer_ref);
+      auto sales = self->state.db.get().sales_for(customer_ref);
       if (!sales)
         return sales.error();
       return std::move(*sales);
@@ -173,12 +185,15 @@ hq_actor::behavior_type hq(hq_actor::stateful_pointer<hq_state> self,
     [=](atom::distribute, const std::string& address_book,
         int64_t after_seq) -> caf::result<dist_batch> {
       auto& st = self->state;
-      auto batch = st.db->distribution_after(address_book, after_seq,
-                                             st.cfg.distribution_batch);
-      if (!batch)
-        return batch.error();
-      return std::move(*batch);
+      return in_pool<dist_batch>(
+        self,
+        [address_book, after_seq,
+         limit = st.cfg.distribution_batch](storage::hq_database& db) {
+          return db.distribution_after(address_book, after_seq, limit);
+        },
+        [](caf::expected<dist_batch> batch) { return batch; });
     },
+    [=](atom::settle) { self->state.db.settle_next(); },
   };
 }
 

@@ -12,6 +12,7 @@
 #include "caf/typed_response_promise.hpp"
 
 #include "actors/events.hpp"
+#include "actors/pooled_database.hpp"
 #include "actors/random.hpp"
 #include "model/fwd.hpp"
 #include "storage/hq_database.hpp"
@@ -63,7 +64,10 @@ using hq_actor = rts_service::extend<
   // 1010: customers of an address book changed after a sequence number.
   caf::replies_to<atom::distribute, std::string, int64_t>::with<dist_batch>,
   // INTERNAL: the worker serving call n finished its service time.
-  caf::reacts_to<atom::done, uint64_t>>;
+  caf::reacts_to<atom::done, uint64_t>,
+  // INTERNAL: collects the oldest job work HQ handed to the pool (stage,
+  // convert, distribute) and answers its caller.
+  caf::reacts_to<atom::settle>>;
 
 /// How HQ is modelled.
 struct hq_config {
@@ -93,7 +97,8 @@ struct hq_state {
 
   /// Copied from the spawn arguments.
   hq_config cfg;
-  std::shared_ptr<storage::hq_database> db;
+  /// The HQ database, shared with HQ's job work in the pool.
+  pooled_database<storage::hq_database> db;
   actor_rng rng;
   /// Calls waiting for a worker, oldest first.
   std::deque<sync_call> queue;

@@ -1,7 +1,6 @@
 #include "actors/store_actor.hpp"
 
 #include <algorithm>
-#include <optional>
 #include <set>
 
 #include "model/error.hpp"
@@ -48,33 +47,25 @@ caf::result<T> ask_hq(self_ptr self, Ts&&... xs) {
   return promise;
 }
 
-/// Runs `work` on the channel database in the pool and replies with
-/// `reply(outcome)` when the settle message this sends itself arrives. The
-/// message comes through the clock at the same instant, so it queues behind
-/// every message already due (CAF's test_coordinator would run a plain send
-/// to oneself next): the other stores of a job cycle hand over their work
-/// first, and it runs side by side. Whatever this store does before the
-/// settle waits for the work first (channel()), so each store sees its
-/// database as if the work had run here, and the reply has a fixed place in
-/// the message order whatever the number of threads.
-template <class T, class Work, class Reply>
-caf::result<T> in_pool(self_ptr self, Work work, Reply reply) {
-  auto& st = self->state;
-  st.channel();  // one piece of work in the pool per store
-  using outcome = decltype(work(*st.shared_db));
-  auto result = std::make_shared<std::optional<outcome>>();
-  st.busy = st.cfg.pool->submit(
-    [db = st.shared_db, work, result] { result->emplace(work(*db)); });
-  auto promise = self->make_response_promise<T>();
-  st.settling.emplace_back([promise, result, reply]() mutable {
-    caf::expected<T> answer = reply(std::move(**result));
-    if (answer)
-      promise.deliver(std::move(*answer));
-    else
-      promise.deliver(std::move(answer.error()));
-  });
-  self->delayed_send(self, caf::timespan{0}, atom::settle_v);
-  return promise;
+/// Keeps this store's copy of customers HQ just gave it (1010 would bring
+/// them later) in the pool, while the caller is answered at once: nothing
+/// waits on the copy but this store's next use of its database. A failure
+/// is reported at the settle.
+void keep(self_ptr self, std::vector<customer> customers) {
+  auto now = self->state.cfg.env.clock.now(self->clock());
+  hand_over(
+    self,
+    [customers = std::move(customers), now](storage::channel_database& db) {
+      std::vector<caf::error> failed;
+      for (const auto& c : customers)
+        if (auto err = db.apply_distributed(c, now))
+          failed.push_back(std::move(err));
+      return failed;
+    },
+    [self](std::vector<caf::error> failed) {
+      for (const auto& err : failed)
+        emit(self, event_kind::operation_error, event_detail(err));
+    });
 }
 
 /// Asks HQ for a change of one customer and relays the customer as HQ
@@ -87,10 +78,7 @@ caf::result<customer> ask_hq_and_keep(self_ptr self, Ts&&... xs) {
   self->request(st.link, st.cfg.rts_timeout, std::forward<Ts>(xs)...)
     .then(
       [self, promise](customer& stored) mutable {
-        auto& st = self->state;
-        if (auto err = st.channel().apply_distributed(
-              stored, st.cfg.env.clock.now(self->clock())))
-          emit(self, event_kind::operation_error, event_detail(err));
+        keep(self, {stored});
         promise.deliver(std::move(stored));
       },
       [promise](caf::error& err) mutable { promise.deliver(err); });
@@ -101,7 +89,7 @@ caf::result<customer> ask_hq_and_keep(self_ptr self, Ts&&... xs) {
 caf::expected<created_customer> create_async(self_ptr self, customer record,
                                              bool fell_back) {
   auto& st = self->state;
-  if (auto err = st.channel().add_customer(
+  if (auto err = st.db.get().add_customer(
         record, st.cfg.env.clock.now(self->clock())))
     return err;
   return created_customer{std::move(record), creation_mode::async, fell_back};
@@ -115,15 +103,13 @@ store(store_actor::stateful_pointer<store_state> self, store_config cfg,
   auto& st = self->state;
   st.rng = actor_rng{cfg.env.seed, "store:" + cfg.settings.store_id};
   st.cfg = std::move(cfg);
-  if (!st.cfg.pool)  // a store of its own: work runs when it waits for it
-    st.cfg.pool = std::make_shared<work_pool>(0);
-  st.shared_db = std::move(db);
+  st.db = {std::move(db), st.cfg.env.pool};
   st.link = std::move(link);
   return {
     [=](atom::search,
         const search_query& query) -> caf::result<std::vector<customer>> {
       auto& st = self->state;
-      auto found = st.channel().search(
+      auto found = st.db.get().search(
         query, st.cfg.settings.operating_unit_country, 20);
       if (!found)
         return found.error();
@@ -148,11 +134,7 @@ store(store_actor::stateful_pointer<store_state> self, store_config cfg,
                   st.cfg.settings.operating_unit_country)
         .then(
           [self, promise](std::vector<customer>& found) mutable {
-            auto& st = self->state;
-            auto now = st.cfg.env.clock.now(self->clock());
-            for (const auto& c : found)
-              if (auto err = st.channel().apply_distributed(c, now))
-                emit(self, event_kind::operation_error, event_detail(err));
+            keep(self, found);
             promise.deliver(std::move(found));
           },
           [promise](caf::error& err) mutable { promise.deliver(err); });
@@ -164,7 +146,7 @@ store(store_actor::stateful_pointer<store_state> self, store_config cfg,
       auto candidate = similarity_candidate(draft, st.cfg.settings);
       if (!candidate)
         return candidate.error();
-      auto found = st.channel().similar(*candidate, 10);
+      auto found = st.db.get().similar(*candidate, 10);
       if (!found)
         return found.error();
       return std::move(*found);
@@ -205,12 +187,9 @@ store(store_actor::stateful_pointer<store_state> self, store_config cfg,
       self->request(st.link, st.cfg.rts_timeout, atom::create_v, std::move(call))
         .then(
           [self, promise](customer& c) mutable {
-            auto& st = self->state;
             // Upsert: a pending row of this GUID (an earlier fallback or
             // offline copy) becomes this synced customer.
-            if (auto err = st.channel().apply_distributed(
-                  c, st.cfg.env.clock.now(self->clock())))
-              emit(self, event_kind::operation_error, event_detail(err));
+            keep(self, {c});
             promise.deliver(
               created_customer{std::move(c), creation_mode::sync, false});
           },
@@ -235,8 +214,8 @@ store(store_actor::stateful_pointer<store_state> self, store_config cfg,
       auto& st = self->state;
       const auto& settings = st.cfg.settings;
       auto existing = given.id.account_number.empty()
-                        ? st.channel().find_by_guid(given.id.async_guid)
-                        : st.channel().find(given.id.account_number);
+                        ? st.db.get().find_by_guid(given.id.async_guid)
+                        : st.db.get().find(given.id.account_number);
       if (!existing)
         return existing.error();
       if (!*existing)
@@ -259,7 +238,7 @@ store(store_actor::stateful_pointer<store_state> self, store_config cfg,
           return err;
       auto now = st.cfg.env.clock.now(self->clock());
       if (is_pending(before.id)) {
-        if (auto err = st.channel().update_pending(*after, now))
+        if (auto err = st.db.get().update_pending(*after, now))
           return err;
         return std::move(*after);
       }
@@ -277,7 +256,7 @@ store(store_actor::stateful_pointer<store_state> self, store_config cfg,
       auto& st = self->state;
       if (auto err = check_permission(staff, store_operation::view))
         return err;
-      auto local = st.channel().sales_for(customer_ref);
+      auto local = st.db.get().sales_for(customer_ref);
       if (!local)
         return local.error();
       // A pending customer's sales are all here: HQ knows them only under
@@ -324,14 +303,14 @@ store(store_actor::stateful_pointer<store_state> self, store_config cfg,
       return ask_hq<std::vector<duplicate_pair>>(self, atom::review_v);
     },
     [=](atom::sale, const sale_transaction& sale) -> caf::result<bool> {
-      auto added = self->state.channel().record_sale(sale);
+      auto added = self->state.db.get().record_sale(sale);
       if (!added)
         return added.error();
       return *added;
     },
     [=](atom::upload, const offline_upload& batch) -> caf::result<uint64_t> {
       auto& st = self->state;
-      auto added = st.channel().upload_offline(
+      auto added = st.db.get().upload_offline(
         batch, st.cfg.env.clock.now(self->clock()));
       if (!added)
         return added.error();
@@ -350,13 +329,13 @@ store(store_actor::stateful_pointer<store_state> self, store_config cfg,
     },
     [=](atom::ack, int64_t customers_seq,
         int64_t sales_seq) -> caf::result<bool> {
-      if (auto err = self->state.channel().acknowledge_pjob(customers_seq,
+      if (auto err = self->state.db.get().acknowledge_pjob(customers_seq,
                                                             sales_seq))
         return err;
       return true;
     },
     [=](atom::dist_seq) -> caf::result<int64_t> {
-      auto seq = self->state.channel().watermark("dist_1010");
+      auto seq = self->state.db.get().watermark("dist_1010");
       if (!seq)
         return seq.error();
       return *seq;
@@ -380,13 +359,7 @@ store(store_actor::stateful_pointer<store_state> self, store_config cfg,
           return static_cast<uint64_t>(converted->size());
         });
     },
-    [=](atom::settle) {
-      auto& st = self->state;
-      st.channel();
-      auto reply = std::move(st.settling.front());
-      st.settling.pop_front();
-      reply();
-    },
+    [=](atom::settle) { self->state.db.settle_next(); },
   };
 }
 

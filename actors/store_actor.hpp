@@ -1,8 +1,6 @@
 #pragma once
 
 #include <cstdint>
-#include <deque>
-#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -13,7 +11,7 @@
 #include "actors/events.hpp"
 #include "actors/random.hpp"
 #include "actors/rts_link_actor.hpp"
-#include "actors/work_pool.hpp"
+#include "actors/pooled_database.hpp"
 #include "model/fwd.hpp"
 #include "storage/channel_database.hpp"
 
@@ -100,30 +98,15 @@ struct store_config {
   caf::timespan rts_timeout = std::chrono::seconds(60);
   /// Rows per P-job collect.
   size_t pjob_batch = 100000;
-  /// Runs the store's side of job cycles beside the other actors.
-  std::shared_ptr<work_pool> pool;
   actor_env env;
 };
 
 struct store_state {
   store_config cfg;
-  /// Shared with work in the pool: use it only through channel().
-  std::shared_ptr<storage::channel_database> shared_db;
+  /// The channel database, shared with the store's job work in the pool.
+  pooled_database<storage::channel_database> db;
   rts_link_actor link;
   actor_rng rng;
-  /// Job work of this store in the pool, not yet waited for.
-  work_pool::task_ptr busy;
-  /// Replies to job work, one per settle message this store sent itself.
-  std::deque<std::function<void()>> settling;
-
-  /// The channel database, once job work on it in the pool is done.
-  storage::channel_database& channel() {
-    if (busy) {
-      cfg.pool->wait(busy);
-      busy.reset();
-    }
-    return *shared_db;
-  }
 
   static inline const char* name = "store";
 };

@@ -34,7 +34,7 @@ public:
   private:
     friend class work_pool;
     std::function<void()> work_;
-    bool done_ = false;
+    std::atomic<bool> done_{false};
     std::exception_ptr failure_;
   };
 

@@ -291,7 +291,7 @@ terminal_config terminal_config_for(const run_config& cfg, size_t s, size_t t,
   tc.offline_timeout = cfg.offline_timeout;
   tc.reconnect_interval = cfg.reconnect_interval;
   tc.cashier = cfg.cashier;
-  tc.env = {cfg.seed, clock, events};
+  tc.env = {cfg.seed, clock, events, {}};  // a terminal hands nothing over
   return tc;
 }
 
@@ -304,7 +304,7 @@ world spawn_world(caf::actor_system& sys, const run_config& cfg,
   w.pool = std::make_shared<work_pool>(
     cfg.runtime == runtime_kind::virtual_time ? cfg.threads - 1 : 0);
   auto hq_cfg = cfg.hq;
-  actor_env env{cfg.seed, clock, events};
+  actor_env env{cfg.seed, clock, events, w.pool};
   hq_cfg.env = env;
   hq_cfg.duplicates = {cfg.duplicates,
                        settings_for(cfg, 0).profile.generic_email};
@@ -325,7 +325,6 @@ world spawn_world(caf::actor_system& sys, const run_config& cfg,
     store_cfg.flags = cfg.flags;
     store_cfg.policy = cfg.rts_policy;
     store_cfg.rts_timeout = cfg.store_rts_timeout;
-    store_cfg.pool = w.pool;
     store_cfg.env = env;
     auto st = sys.spawn(store, store_cfg, dbs.channels[s], link);
     w.stores.push_back(st);

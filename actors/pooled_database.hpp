@@ -1,0 +1,109 @@
+#pragma once
+
+// An actor's database shared with work the actor hands to the work pool
+// (see work_pool.hpp), and the two ways an actor hands work over.
+//
+// | step                | what happens                                       |
+// |---------------------|----------------------------------------------------|
+// | hand_over(w, s)     | w(db) queued in the pool; a settle message is sent |
+// |                     | to self through the clock, at the same instant     |
+// | any db.get() before | waits for w (the actor sees db as if w had run)    |
+// | the settle message  | waits for w, then runs s(outcome) in the actor     |
+//
+// The settle comes through the clock so that it queues behind every message
+// already due (CAF's test_coordinator would run a plain send to oneself
+// next): the other actors of a job cycle hand over their work first, and it
+// runs side by side. Outcomes are collected at fixed places of the message
+// order, so the trace is the same for any number of threads.
+
+#include <deque>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <utility>
+
+#include "caf/expected.hpp"
+#include "caf/timespan.hpp"
+
+#include "actors/work_pool.hpp"
+#include "model/fwd.hpp"
+
+namespace retailsim {
+
+template <class Database>
+class pooled_database {
+public:
+  pooled_database() = default;
+
+  /// Without a pool, handed-over work runs when the actor waits for it.
+  pooled_database(std::shared_ptr<Database> db, std::shared_ptr<work_pool> pool)
+    : db_(std::move(db)),
+      pool_(pool ? std::move(pool) : std::make_shared<work_pool>(0)) {
+  }
+
+  /// The database, once work handed over on it is done.
+  Database& get() {
+    if (busy_) {
+      pool_->wait(busy_);
+      busy_.reset();
+    }
+    return *db_;
+  }
+
+  /// Queues `work(db)` (one piece at a time) and keeps `settle(outcome)` for
+  /// settle_next().
+  template <class Work, class Settle>
+  void hand_over(Work work, Settle settle) {
+    get();
+    using outcome = decltype(work(*db_));
+    auto result = std::make_shared<std::optional<outcome>>();
+    busy_ = pool_->submit([db = db_, work = std::move(work), result]() mutable {
+      result->emplace(work(*db));
+    });
+    settling_.emplace_back([result, settle = std::move(settle)]() mutable {
+      settle(std::move(**result));
+    });
+  }
+
+  /// Waits for the oldest work handed over and runs its settle.
+  void settle_next() {
+    get();
+    auto settle = std::move(settling_.front());
+    settling_.pop_front();
+    settle();
+  }
+
+private:
+  std::shared_ptr<Database> db_;
+  std::shared_ptr<work_pool> pool_;
+  /// Work handed over and not yet waited for.
+  work_pool::task_ptr busy_;
+  /// One per settle message the actor sent itself, oldest first.
+  std::deque<std::function<void()>> settling_;
+};
+
+/// Hands `work` on `self->state.db` to the pool; `settle(outcome)` runs in
+/// the actor at the settle message this sends.
+template <class Self, class Work, class Settle>
+void hand_over(Self* self, Work work, Settle settle) {
+  self->state.db.hand_over(std::move(work), std::move(settle));
+  self->delayed_send(self, caf::timespan{0}, atom::settle_v);
+}
+
+/// Hands `work` over and answers the caller with `reply(outcome)` (a
+/// caf::expected<T>) at the settle.
+template <class T, class Self, class Work, class Reply>
+auto in_pool(Self* self, Work work, Reply reply) {
+  auto promise = self->template make_response_promise<T>();
+  hand_over(self, std::move(work),
+            [promise, reply = std::move(reply)](auto outcome) mutable {
+              caf::expected<T> answer = reply(std::move(outcome));
+              if (answer)
+                promise.deliver(std::move(*answer));
+              else
+                promise.deliver(std::move(answer.error()));
+            });
+  return promise;
+}
+
+} // namespace retailsim
