@@ -191,59 +191,6 @@ bool is_e164_shaped(const std::string& text) {
             });
 }
 
-/// A North American number typed the usual way -- (707) 320-2478,
-/// 707-320-2478, 707.320.2478, 7073202478, with or without a leading 1 or
-/// +1 -- as the E.164 key it is stored under, for a store in the US or
-/// Canada. Only stored (valid) numbers can match the key, and for those
-/// libphonenumber gives the same answer, so the search skips its parse (a
-/// tenth of a phone search on a new number). Anything else: empty.
-std::string nanp_key(const std::string& text, const std::string& region) {
-  if (region != "US" && region != "CA")
-    return {};
-  size_t i = 0;
-  auto skip = [&](char c) {
-    if (i < text.size() && text[i] == c) {
-      ++i;
-      return true;
-    }
-    return false;
-  };
-  auto separator = [&] {
-    if (!skip(' ') && !skip('-'))
-      skip('.');
-  };
-  auto digits = [&](size_t n, std::string& out) {
-    for (size_t k = 0; k < n; ++k, ++i) {
-      if (i >= text.size() || !std::isdigit(static_cast<unsigned char>(text[i])))
-        return false;
-      out += text[i];
-    }
-    return true;
-  };
-  if (skip('+')) {
-    if (!skip('1'))
-      return {};
-    separator();
-  } else if (text.size() > 10 && text[0] == '1') {
-    ++i;
-    separator();
-  }
-  std::string key = "+1";
-  if (skip('(')) {
-    if (!digits(3, key) || !skip(')'))
-      return {};
-  } else if (!digits(3, key)) {
-    return {};
-  }
-  separator();
-  if (!digits(3, key))
-    return {};
-  separator();
-  if (!digits(4, key) || i != text.size())
-    return {};
-  return key;
-}
-
 std::string like_prefix(const std::string& text) {
   std::string out;
   for (char c : text) {
@@ -286,9 +233,6 @@ search_customers(database& db, const char* table, const search_query& query,
         value = *text;
         break;
       }
-      value = nanp_key(*text, region);
-      if (!value.empty())
-        break;
       auto phone = normalize_phone(*text, region, "query");
       if (!phone)
         return out;
