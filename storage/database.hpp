@@ -137,6 +137,20 @@ public:
     }
   }
 
+  /// Runs `f()`, which executes exactly one writing statement, in SQLite's
+  /// own transaction for that statement (atomic alone; BEGIN and COMMIT
+  /// around it would only add two statements); failures as for `write`.
+  template <class F>
+  caf::error write_one(const char* what, F&& f) {
+    try {
+      return f();
+    } catch (const SQLite::Exception& e) {
+      return translate(e, what);
+    } catch (const std::exception& e) {
+      return failure(what, e.what());
+    }
+  }
+
   /// Runs a read-only `f()` (one statement or a deferred transaction),
   /// translating SQLite failures like `write`.
   template <class F>

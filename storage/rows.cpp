@@ -70,7 +70,7 @@ int relink_sales(database& db, const std::string& from_ref,
 
 caf::expected<bool> record_sale(database& db, const sale_transaction& sale) {
   bool added = false;
-  auto err = db.write("record sale", [&]() -> caf::error {
+  auto err = db.write_one("record sale", [&]() -> caf::error {
     added = insert_sale(db, sale);
     return {};
   });
