@@ -17,9 +17,9 @@ void emit(self_ptr self, event_kind kind, uint8_t detail, int64_t value) {
 void finish(self_ptr self, hq_state::sync_call& call) {
   auto& st = self->state;
   const auto& req = call.request;
-  auto created = st.db.get().create_customer(req.record, req.store_id,
-                                        req.address_book, req.cashier,
-                                        st.cfg.env.clock.now(self->clock()));
+  auto created = st.db.get().create_customer(
+    req.record, req.store_id, req.address_book, req.cashier,
+    st.cfg.env.clock.now(self->clock()));
   if (!created) {
     emit(self, event_kind::hq_refused, static_cast<uint8_t>(ec::storage_failure),
          0);
@@ -141,8 +141,8 @@ hq_actor::behavior_type hq(hq_actor::stateful_pointer<hq_state> self,
     [=](atom::edit, const customer& record,
         const std::string& changed_by) -> caf::result<customer> {
       auto& st = self->state;
-      if (auto err = st.db.get().update_customer(record, changed_by,
-                                            st.cfg.env.clock.now(self->clock())))
+      if (auto err = st.db.get().update_customer(
+            record, changed_by, st.cfg.env.clock.now(self->clock())))
         return err;
       return record;
     },
@@ -157,7 +157,7 @@ hq_actor::behavior_type hq(hq_actor::stateful_pointer<hq_state> self,
         const std::string& merged_by) -> caf::result<customer> {
       auto& st = self->state;
       auto merged = st.db.get().merge(survivor, duplicate, merged_by,
-                                 st.cfg.env.clock.now(self->clock()));
+                                      st.cfg.env.clock.now(self->clock()));
       if (!merged)
         return merged.error();
       return std::move(*merged);

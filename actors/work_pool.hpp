@@ -56,10 +56,6 @@ public:
   /// (its own or others'); rethrows what `t` threw.
   void wait(const task_ptr& t);
 
-  size_t threads() const {
-    return threads_.size();
-  }
-
 private:
   /// Runs the front of the queue with `lock` released; `lock` is held again
   /// on return.

@@ -300,7 +300,7 @@ world spawn_world(caf::actor_system& sys, const run_config& cfg,
                   const event_sink_ptr& events) {
   world w;
   // Realtime runs have CAF's threads for that; a pool without threads runs
-  // each piece of work when its store waits for it.
+  // each piece of work when its actor waits for it.
   w.pool = std::make_shared<work_pool>(
     cfg.runtime == runtime_kind::virtual_time ? cfg.threads - 1 : 0);
   auto hq_cfg = cfg.hq;

@@ -98,9 +98,9 @@ struct run_config {
   /// bound real work.
   double time_scale = 1;
   /// Threads the run uses. Realtime: CAF's scheduler threads. Virtual: the
-  /// coordinator's thread and threads - 1 helpers that run the stores' side
-  /// of job cycles (1010 batches, P-job collects) side by side; the trace
-  /// is the same for any number.
+  /// coordinator's thread and threads - 1 helpers for the database work
+  /// actors hand over (job cycles, a store's copy of HQ's answers; see
+  /// pooled_database.hpp); the trace is the same for any number.
   size_t threads = 2;
   /// Realtime only: CAF scheduler policy.
   std::string scheduler_policy = "sharing";
@@ -147,7 +147,7 @@ struct world {
   std::vector<store_actor> stores;
   /// Store-major: terminal t of store s is terminals[s * per_store + t].
   std::vector<terminal_actor> terminals;
-  /// Where stores run their side of job cycles.
+  /// Where actors hand database work over (see pooled_database.hpp).
   std::shared_ptr<work_pool> pool;
 };
 

@@ -268,7 +268,7 @@ void add_run_command(CLI::App& app, int& exit_code) {
   run
     ->add_option("--threads", f.threads,
                  "Threads: realtime, CAF's scheduler threads; virtual, the "
-                 "coordinator and threads-1 helpers for the stores' side of "
+                 "coordinator and threads-1 helpers for the database work of "
                  "job cycles (the trace does not depend on it)")
     ->capture_default_str();
   run->add_option("--scheduler", f.scheduler,

@@ -142,26 +142,14 @@ public:
   /// around it would only add two statements); failures as for `write`.
   template <class F>
   caf::error write_one(const char* what, F&& f) {
-    try {
-      return f();
-    } catch (const SQLite::Exception& e) {
-      return translate(e, what);
-    } catch (const std::exception& e) {
-      return failure(what, e.what());
-    }
+    return translated(what, std::forward<F>(f));
   }
 
   /// Runs a read-only `f()` (one statement or a deferred transaction),
   /// translating SQLite failures like `write`.
   template <class F>
   caf::error read(const char* what, F&& f) {
-    try {
-      return f();
-    } catch (const SQLite::Exception& e) {
-      return translate(e, what);
-    } catch (const std::exception& e) {
-      return failure(what, e.what());
-    }
+    return translated(what, std::forward<F>(f));
   }
 
   /// A storage_failure about this file and operation.
@@ -169,6 +157,18 @@ public:
 
 private:
   database(const std::string& path, const std::string& open_path, int flags);
+
+  /// `f()`, with SQLite failures translated as `write` does.
+  template <class F>
+  caf::error translated(const char* what, F&& f) {
+    try {
+      return f();
+    } catch (const SQLite::Exception& e) {
+      return translate(e, what);
+    } catch (const std::exception& e) {
+      return failure(what, e.what());
+    }
+  }
 
   statement_ref literal_statement(const char* sql);
 
