@@ -9,9 +9,9 @@
 #include "caf/typed_event_based_actor.hpp"
 
 #include "actors/events.hpp"
+#include "actors/pooled_database.hpp"
 #include "actors/random.hpp"
 #include "actors/rts_link_actor.hpp"
-#include "actors/pooled_database.hpp"
 #include "model/fwd.hpp"
 #include "storage/channel_database.hpp"
 
@@ -72,8 +72,9 @@ using store_actor = caf::typed_actor<
   caf::replies_to<atom::dist_seq>::with<int64_t>,
   // 1010: applies a batch; replies with how many pending customers converted.
   caf::replies_to<atom::apply, dist_batch>::with<uint64_t>,
-  // INTERNAL: collects the oldest job work this store handed to the pool
-  // (P-job collect, 1010 apply) and replies to its caller.
+  // INTERNAL: collects the oldest work this store handed to the pool: a
+  // P-job collect or 1010 apply (replies to its caller), or its copy of a
+  // customer HQ answered with (reports a failure).
   caf::reacts_to<atom::settle>>;
 
 /// What a store does when a Sync creation fails at the Real-time Service.
@@ -103,7 +104,8 @@ struct store_config {
 
 struct store_state {
   store_config cfg;
-  /// The channel database, shared with the store's job work in the pool.
+  /// The channel database, shared with the work the store hands to the
+  /// pool.
   pooled_database<storage::channel_database> db;
   rts_link_actor link;
   actor_rng rng;

@@ -51,8 +51,9 @@ TEST(VirtualRuntime, SameSeedSameFingerprintOtherSeedAnother) {
 }
 
 TEST(VirtualRuntime, TheTraceDoesNotDependOnTheNumberOfThreads) {
-  // Helpers run the stores' job work (1010 batches, P-job collects) beside
-  // the coordinator; what every actor sees, and when, stays the same.
+  // Helpers run the database work actors hand over (job cycles, a store's
+  // copy of HQ's answers) beside the coordinator; what every actor sees,
+  // and when, stays the same.
   test::temp_dir dir;
   auto one = small_run(dir.file("one"), 7);
   one.threads = 1;
