@@ -175,18 +175,20 @@ bool insert_sale_relinked(database& db, const sale_transaction& sale,
   return insert_sale(db, relinked);
 }
 
-constexpr const char* next_change_seq
-  = "(SELECT COALESCE(MAX(change_seq), 0) + 1 FROM customers)";
+// A macro, so that the statements using it stay string literals (found by
+// address in the statement cache, not by hashing their text at every HQ
+// commit).
+#define RETAILSIM_NEXT_CHANGE_SEQ                                              \
+  "(SELECT COALESCE(MAX(change_seq), 0) + 1 FROM customers)"
 
 void insert_customer_row(database& db, const customer& c,
                          const std::string& store_id,
                          const std::string& address_book, caf::timestamp now) {
   auto insert = db.statement(
-    std::string{"INSERT INTO customers (account_number, async_guid, "
-                "origin_store, " RETAILSIM_CUSTOMER_COLUMNS ", created_at, "
-                "updated_at, address_book, change_seq) VALUES (?, ?, ?, ?, ?, "
-                "?, ?, ?, ?, ?, ?, ?, ?, "}
-    + next_change_seq + ")");
+    "INSERT INTO customers (account_number, async_guid, origin_store, "
+    RETAILSIM_CUSTOMER_COLUMNS ", created_at, updated_at, address_book, "
+    "change_seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+    RETAILSIM_NEXT_CHANGE_SEQ ")");
   insert.bind(1, c.id.account_number);
   if (c.id.async_guid.empty())
     insert.bind(2);  // NULL: UNIQUE allows any number of Sync customers
@@ -200,7 +202,9 @@ void insert_customer_row(database& db, const customer& c,
   insert.exec();
 }
 
-/// One row of a customer's change history; values are JSON text.
+/// One row of a customer's change history; values are JSON text, except in
+/// the "created" row, whose new value names the store (or import) that
+/// created the customer.
 void audit(database& db, const std::string& account, const std::string& by,
            caf::timestamp now, const std::string& field,
            const std::string& old_value, const std::string& new_value) {
@@ -231,10 +235,11 @@ void rewrite_customer(database& db, const customer& before,
   if (changes.empty())
     return;
   const auto& account = after.id.account_number;
-  auto update = db.statement(
-    std::string{"UPDATE customers SET " RETAILSIM_CUSTOMER_COLUMNS_SET
-                ", updated_at = ?, change_seq = "}
-    + next_change_seq + " WHERE account_number = ?");
+  auto update = db.statement("UPDATE customers SET "
+                             RETAILSIM_CUSTOMER_COLUMNS_SET
+                             ", updated_at = ?, change_seq = "
+                             RETAILSIM_NEXT_CHANGE_SEQ
+                             " WHERE account_number = ?");
   bind_customer_columns(update, 1, after);
   update.bind(8, to_db_time(now));
   update.bind(9, account);
@@ -394,14 +399,8 @@ caf::expected<customer> hq_database::create_customer(customer record,
       map.bind(3, to_db_time(now));
       map.exec();
     }
-    auto audit = db.statement("INSERT INTO audit_log (account_number, "
-                                "changed_by, changed_at, field, old_value, "
-                                "new_value) VALUES (?, ?, ?, 'created', '', ?)");
-    audit.bind(1, record.id.account_number);
-    audit.bind(2, created_by);
-    audit.bind(3, to_db_time(now));
-    audit.bind(4, store_id);
-    audit.exec();
+    audit(db, record.id.account_number, created_by, now, "created", "",
+          store_id);
     return {};
   });
   if (err)
@@ -417,9 +416,6 @@ hq_database::import_customers(const std::vector<staged_customer>& batch,
   std::vector<std::string> accounts;
   auto err = db_->write("import customers", [&]() -> caf::error {
     auto& db = *db_;
-    auto audit = db.statement("INSERT INTO audit_log (account_number, "
-                              "changed_by, changed_at, field, old_value, "
-                              "new_value) VALUES (?, ?, ?, 'created', '', ?)");
     for (const auto& item : batch) {
       auto record = item.record;
       if (!record.id.account_number.empty() || !record.id.async_guid.empty())
@@ -429,12 +425,8 @@ hq_database::import_customers(const std::vector<staged_customer>& batch,
                             + display_name(record) + "' already has an id");
       record.id.account_number = next_account_number(db);
       insert_customer_row(db, record, item.store_id, item.address_book, now);
-      audit.reset();
-      audit.bind(1, record.id.account_number);
-      audit.bind(2, imported_by);
-      audit.bind(3, to_db_time(now));
-      audit.bind(4, origin);
-      audit.exec();
+      audit(db, record.id.account_number, imported_by, now, "created", "",
+            origin);
       accounts.push_back(std::move(record.id.account_number));
     }
     return {};

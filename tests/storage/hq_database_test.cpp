@@ -253,6 +253,10 @@ TEST(Hq, EditsAreAuditedFieldByField) {
   ASSERT_TRUE(history);
   ASSERT_EQ(history->size(), 3u);
   EXPECT_EQ((*history)[0].field, "created");
+  EXPECT_EQ((*history)[0].old_value, "");
+  EXPECT_EQ((*history)[0].new_value, "S001");  // the store that created it
+  EXPECT_EQ((*history)[0].changed_by, "cashier-1");
+  EXPECT_EQ((*history)[0].changed_at, at(10));
   EXPECT_EQ((*history)[1].field, "last_name");
   EXPECT_EQ((*history)[1].old_value, "\"Lee\"");
   EXPECT_EQ((*history)[1].new_value, "\"Lee-Smith\"");
@@ -517,4 +521,28 @@ TEST(Hq, LoyaltyCardsAreOnePerCustomer) {
   auto second = hq->create_customer(b, "S001", "B1", "c", at(2));
   ASSERT_FALSE(second);
   EXPECT_EQ(error_code(second.error()), ec::uniqueness_violation);
+}
+
+TEST(Hq, AnImportGivesAccountNumbersInOrderAndACreatedRowNamingTheFile) {
+  auto hq = open_hq(":memory:");
+  ASSERT_TRUE(hq->create_customer(test::sample_customer("Sam", "Sync"), "S001",
+                                  "B1", "cashier-1", at(1)));
+  std::vector<storage::staged_customer> batch{
+    {"S002", "B1", test::sample_customer("Ann", "Lee")},
+    {"S003", "B2", test::sample_customer("Bob", "Ray")}};
+  auto accounts = hq->import_customers(batch, "base.csv", "importer", at(5));
+  ASSERT_TRUE(accounts) << describe(accounts.error());
+  EXPECT_EQ(*accounts,
+            (std::vector<std::string>{"C000000002", "C000000003"}));
+  auto history = hq->history("C000000003");
+  ASSERT_TRUE(history);
+  ASSERT_EQ(history->size(), 1u);
+  EXPECT_EQ((*history)[0].field, "created");
+  EXPECT_EQ((*history)[0].new_value, "base.csv");
+  EXPECT_EQ((*history)[0].changed_by, "importer");
+  EXPECT_EQ((*history)[0].changed_at, at(5));
+  // All or nothing: a record that already has an id refuses the batch.
+  batch[1].record.id.account_number = "C000000099";
+  EXPECT_FALSE(hq->import_customers(batch, "again.csv", "importer", at(6)));
+  EXPECT_EQ(*hq->customer_count(), 3u);
 }
