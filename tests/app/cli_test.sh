@@ -2,12 +2,7 @@
 # The command line as a user meets it: bad flags are named, exit 2 and write
 # nothing; a run exits 0 with its invariants holding; the same seed twice
 # prints the same fingerprint. Usage: cli_test.sh path/to/retailsim
-set -u
-bin="$1"
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-failed=0
-pass=0
+source "$(dirname "$0")/harness.sh" "$1"
 
 expect_refusal() {  # expected-text flags...
   local text="$1"; shift
@@ -52,5 +47,4 @@ else
   pass=$((pass + 1))
 fi
 
-echo "$pass passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish

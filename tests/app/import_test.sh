@@ -4,16 +4,7 @@
 # written; --skip-bad loads exactly the good rows; a run started from the
 # imported HQ distributes them to its stores and keeps its invariants; a
 # synthetic population does the same. Usage: import_test.sh path/to/retailsim
-set -u
-bin="$1"
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-failed=0
-pass=0
-check() {  # description condition...
-  local what="$1"; shift
-  if "$@"; then pass=$((pass + 1)); else echo "FAIL: $what"; failed=$((failed + 1)); fi
-}
+source "$(dirname "$0")/harness.sh" "$1"
 
 printf '%s\n' \
   'first_name,last_name,email,phone,loyalty_card,loyalty_points' \
@@ -94,5 +85,4 @@ check "a channel database as base: exit 2 and named (rc=$rc): $out" \
   bash -c '[ "$0" -eq 2 ] && grep -qF "base.db: cannot start a run from it: wrong_database_kind" <<<"$1"' "$rc" "$out"
 check "no HQ left behind" [ ! -e "$work/wrong/hq.db" ]
 
-echo "$pass passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish
