@@ -5,23 +5,28 @@
 //
 // | step                | what happens                                       |
 // |---------------------|----------------------------------------------------|
-// | hand_over(w, s)     | w(db) queued in the pool; a settle message is sent |
-// |                     | to self through the clock, at the same instant     |
+// | hand_over(w, s, d)  | w(db) queued in the pool; a settle message is sent |
+// |                     | to self through the clock, d (the modelled service |
+// |                     | time, often 0) after the previous settle or now    |
 // | any db.get() before | waits for w (the actor sees db as if w had run)    |
 // | the settle message  | waits for w, then runs s(outcome) in the actor     |
 //
 // The settle comes through the clock so that it queues behind every message
 // already due (CAF's test_coordinator would run a plain send to oneself
 // next): the other actors of a job cycle hand over their work first, and it
-// runs side by side. Outcomes are collected at fixed places of the message
-// order, so the trace is the same for any number of threads.
+// runs side by side; with a service time, the coordinator runs the other
+// actors of those simulated milliseconds meanwhile. Outcomes are collected
+// at fixed places of the message order, so the trace is the same for any
+// number of threads.
 
+#include <algorithm>
 #include <deque>
 #include <functional>
 #include <memory>
 #include <optional>
 #include <utility>
 
+#include "caf/actor_clock.hpp"
 #include "caf/expected.hpp"
 #include "caf/timespan.hpp"
 
@@ -51,9 +56,13 @@ public:
   }
 
   /// Queues `work(db)` (one piece at a time) and keeps `settle(outcome)` for
-  /// settle_next().
+  /// settle_next(); returns when the settle is due: `service` after the
+  /// previous settle or `now`, whichever is later (the database serves one
+  /// piece of work at a time, and settles come in the order handed over).
   template <class Work, class Settle>
-  void hand_over(Work work, Settle settle) {
+  caf::actor_clock::time_point hand_over(Work work, Settle settle,
+                                         caf::actor_clock::time_point now,
+                                         caf::timespan service) {
     get();
     using outcome = decltype(work(*db_));
     auto result = std::make_shared<std::optional<outcome>>();
@@ -63,6 +72,8 @@ public:
     settling_.emplace_back([result, settle = std::move(settle)]() mutable {
       settle(std::move(**result));
     });
+    settles_at_ = std::max(now, settles_at_) + service;
+    return settles_at_;
   }
 
   /// Waits for the oldest work handed over and runs its settle.
@@ -80,20 +91,27 @@ private:
   work_pool::task_ptr busy_;
   /// One per settle message the actor sent itself, oldest first.
   std::deque<std::function<void()>> settling_;
+  /// When the last settle is due.
+  caf::actor_clock::time_point settles_at_;
 };
 
 /// Hands `work` on `self->state.db` to the pool; `settle(outcome)` runs in
-/// the actor at the settle message this sends.
+/// the actor at the settle message this sends, `service` (the modelled time
+/// the database takes) after the database is free.
 template <class Self, class Work, class Settle>
-void hand_over(Self* self, Work work, Settle settle) {
-  self->state.db.hand_over(std::move(work), std::move(settle));
-  self->delayed_send(self, caf::timespan{0}, atom::settle_v);
+void hand_over(Self* self, Work work, Settle settle,
+               caf::timespan service = caf::timespan{0}) {
+  auto now = self->clock().now();
+  auto at = self->state.db.hand_over(std::move(work), std::move(settle), now,
+                                     service);
+  self->delayed_send(self, at - now, atom::settle_v);
 }
 
 /// Hands `work` over and answers the caller with `reply(outcome)` (a
 /// caf::expected<T>) at the settle.
 template <class T, class Self, class Work, class Reply>
-auto in_pool(Self* self, Work work, Reply reply) {
+auto in_pool(Self* self, Work work, Reply reply,
+             caf::timespan service = caf::timespan{0}) {
   auto promise = self->template make_response_promise<T>();
   hand_over(self, std::move(work),
             [promise, reply = std::move(reply)](auto outcome) mutable {
@@ -102,7 +120,8 @@ auto in_pool(Self* self, Work work, Reply reply) {
                 promise.deliver(std::move(*answer));
               else
                 promise.deliver(std::move(answer.error()));
-            });
+            },
+            service);
   return promise;
 }
 

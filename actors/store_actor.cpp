@@ -85,6 +85,16 @@ caf::result<customer> ask_hq_and_keep(self_ptr self, Ts&&... xs) {
   return promise;
 }
 
+/// A terminal's lookup or sale: runs in the pool and is answered the
+/// database's service time after the database is free.
+template <class T, class Work>
+caf::result<T> served(self_ptr self, Work work) {
+  auto& st = self->state;
+  return in_pool<T>(
+    self, std::move(work), [](caf::expected<T> answer) { return answer; },
+    st.cfg.service_time.sample(st.rng));
+}
+
 /// Async creation: the record becomes a pending row with its GUID.
 caf::expected<created_customer> create_async(self_ptr self, customer record,
                                              bool fell_back) {
@@ -108,12 +118,11 @@ store(store_actor::stateful_pointer<store_state> self, store_config cfg,
   return {
     [=](atom::search,
         const search_query& query) -> caf::result<std::vector<customer>> {
-      auto& st = self->state;
-      auto found = st.db.get().search(
-        query, st.cfg.settings.operating_unit_country, 20);
-      if (!found)
-        return found.error();
-      return std::move(*found);
+      auto country = self->state.cfg.settings.operating_unit_country;
+      return served<std::vector<customer>>(
+        self, [query, country](storage::channel_database& db) {
+          return db.search(query, country, 20);
+        });
     },
     [=](atom::search_hq,
         search_query& query) -> caf::result<std::vector<customer>> {
@@ -146,10 +155,11 @@ store(store_actor::stateful_pointer<store_state> self, store_config cfg,
       auto candidate = similarity_candidate(draft, st.cfg.settings);
       if (!candidate)
         return candidate.error();
-      auto found = st.db.get().similar(*candidate, 10);
-      if (!found)
-        return found.error();
-      return std::move(*found);
+      return served<std::vector<customer>>(
+        self, [candidate = std::move(*candidate)](
+                storage::channel_database& db) {
+          return db.similar(candidate, 10);
+        });
     },
     [=](atom::create, create_request& req) -> caf::result<created_customer> {
       auto& st = self->state;
@@ -303,10 +313,9 @@ store(store_actor::stateful_pointer<store_state> self, store_config cfg,
       return ask_hq<std::vector<duplicate_pair>>(self, atom::review_v);
     },
     [=](atom::sale, const sale_transaction& sale) -> caf::result<bool> {
-      auto added = self->state.db.get().record_sale(sale);
-      if (!added)
-        return added.error();
-      return *added;
+      return served<bool>(self, [sale](storage::channel_database& db) {
+        return db.record_sale(sale);
+      });
     },
     [=](atom::upload, const offline_upload& batch) -> caf::result<uint64_t> {
       auto& st = self->state;

@@ -20,7 +20,8 @@ namespace retailsim {
 /// A STORE: its channel database, functionality profile and default
 /// customer; local search, Sync creation through the RTS link, Async
 /// creation, offline uploads from terminals, and its side of the P-job and
-/// of 1010.
+/// of 1010. Its database serves one request at a time: a search, duplicate
+/// check or sale is answered its service time after the database is free.
 using store_actor = caf::typed_actor<
   // Local search in the channel database.
   caf::replies_to<atom::search, search_query>::with<std::vector<customer>>,
@@ -97,6 +98,9 @@ struct store_config {
   rts_failure_policy policy = rts_failure_policy::fallback_async;
   /// How long the store waits for the RTS link.
   caf::timespan rts_timeout = std::chrono::seconds(60);
+  /// The time the channel database takes to serve a terminal's search,
+  /// duplicate check or sale (answered that long after it is free).
+  distribution service_time = distribution::constant(0);
   /// Rows per P-job collect.
   size_t pjob_batch = 100000;
   actor_env env;

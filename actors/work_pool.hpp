@@ -4,7 +4,9 @@
 // later, in a message of its own. The virtual runtime runs every actor on
 // one thread; a job cycle sends the same batch to many stores at once, and
 // their database work (a 1010 batch, a P-job collect) can run side by side
-// on the machine's other cores without changing what any actor sees: an
+// on the machine's other cores, as can a store's search or sale while the
+// coordinator runs the simulated milliseconds the store's database takes
+// to answer it, without changing what any actor sees: an
 // actor waits for its handed-off work before it touches its database again
 // and collects the result at a point of its message order, so the trace is
 // the same for any number of threads (0 runs everything on the waiting

@@ -29,6 +29,8 @@ run_config default_run_config() {
   // A Sync creation keeps an HQ worker ~120 ms (median), with a long tail.
   cfg.hq.service_time = distribution::lognormal(0.12, 0.5);
   cfg.link.latency = distribution::lognormal(0.03, 0.4);
+  // A store's channel database answers a search or saves a sale in ~50 ms.
+  cfg.store_service_time = distribution::lognormal(0.05, 0.5);
   cfg.link.call_timeout = std::chrono::seconds(30);
   cfg.jobs.p_job = {std::chrono::minutes(15), std::chrono::minutes(5)};
   cfg.jobs.async_sync = {std::chrono::minutes(15), std::chrono::minutes(10)};
@@ -70,6 +72,7 @@ run_config scaled(run_config cfg, double factor) {
   // which no time scale speeds up.
   cfg.hq.service_time = div(cfg.hq.service_time, factor);
   cfg.link.latency = div(cfg.link.latency, factor);
+  cfg.store_service_time = div(cfg.store_service_time, factor);
   cfg.reconnect_interval = div(cfg.reconnect_interval, factor);
   cfg.cashier.session_gap = div(cfg.cashier.session_gap, factor);
   cfg.cashier.think = div(cfg.cashier.think, factor);
@@ -325,6 +328,7 @@ world spawn_world(caf::actor_system& sys, const run_config& cfg,
     store_cfg.flags = cfg.flags;
     store_cfg.policy = cfg.rts_policy;
     store_cfg.rts_timeout = cfg.store_rts_timeout;
+    store_cfg.service_time = cfg.store_service_time;
     store_cfg.env = env;
     auto st = sys.spawn(store, store_cfg, dbs.channels[s], link);
     w.stores.push_back(st);

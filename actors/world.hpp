@@ -85,6 +85,8 @@ struct run_config {
   hq_config hq;
   rts_link_config link;
   caf::timespan store_rts_timeout = std::chrono::seconds(60);
+  /// A channel database's time per terminal search, duplicate check or sale.
+  distribution store_service_time = distribution::constant(0);
   caf::timespan offline_timeout = std::chrono::seconds(10);
   caf::timespan reconnect_interval = std::chrono::minutes(5);
   cashier_model cashier;
@@ -99,8 +101,9 @@ struct run_config {
   double time_scale = 1;
   /// Threads the run uses. Realtime: CAF's scheduler threads. Virtual: the
   /// coordinator's thread and threads - 1 helpers for the database work
-  /// actors hand over (job cycles, a store's copy of HQ's answers; see
-  /// pooled_database.hpp); the trace is the same for any number.
+  /// actors hand over (job cycles, a store's copy of HQ's answers, a
+  /// terminal's search or sale; see pooled_database.hpp); the trace is the
+  /// same for any number.
   size_t threads = 2;
   /// Realtime only: CAF scheduler policy.
   std::string scheduler_policy = "sharing";

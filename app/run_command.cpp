@@ -41,6 +41,7 @@ struct run_flags {
   size_t hq_workers = 8;
   std::string hq_service = "lognormal:0.12,0.5";
   std::string rts_latency = "lognormal:0.03,0.4";
+  std::string store_service = "lognormal:0.05,0.5";
   std::string session_gap = "exp:240";
   std::string pjob_interval = "15m";
   std::string async_sync_interval = "15m";
@@ -71,7 +72,9 @@ distribution distribution_flag(const std::string& flag,
   return out;
 }
 
-run_config to_config(const run_flags& f, bool hq_service_given) {
+/// `run`: the parsed command, which says which flags were given.
+run_config to_config(const run_flags& f, const CLI::App& run) {
+  auto given = [&run](const char* flag) { return run.count(flag) > 0; };
   auto cfg = default_run_config();
   cfg.seed = f.seed;
   cfg.stores = f.stores;
@@ -120,10 +123,16 @@ run_config to_config(const run_flags& f, bool hq_service_given) {
   cfg.time_scale = f.time_scale;
   cfg.hq.workers = f.hq_workers;
   cfg.hq.service_time = distribution_flag("--hq-service", f.hq_service);
-  // Realtime runs measure the real commit; a modelled service time applies
-  // only when asked for.
-  if (cfg.runtime == runtime_kind::realtime && !hq_service_given)
-    cfg.hq.service_time = distribution::constant(0);
+  cfg.store_service_time = distribution_flag("--store-service",
+                                             f.store_service);
+  // Realtime runs measure the real database work; a modelled service time
+  // applies only when asked for.
+  if (cfg.runtime == runtime_kind::realtime) {
+    if (!given("--hq-service"))
+      cfg.hq.service_time = distribution::constant(0);
+    if (!given("--store-service"))
+      cfg.store_service_time = distribution::constant(0);
+  }
   cfg.link.latency = distribution_flag("--rts-latency", f.rts_latency);
   cfg.cashier.session_gap = distribution_flag("--session-gap", f.session_gap);
   cfg.jobs.p_job.interval = duration_flag("--pjob-every", f.pjob_interval);
@@ -248,6 +257,11 @@ void add_run_command(CLI::App& app, int& exit_code) {
                   "uniform:A,B, exp:MEAN, lognormal:MEDIAN,SIGMA (realtime "
                   "default: constant:0, only the real commit)")
     ->capture_default_str();
+  run->add_option("--store-service", f.store_service,
+                  "Store database time per terminal search, duplicate check "
+                  "or sale (seconds), as --hq-service (realtime default: "
+                  "constant:0, only the real work)")
+    ->capture_default_str();
   run->add_option("--rts-latency", f.rts_latency,
                   "Store<->HQ round trip (seconds), as --hq-service")
     ->capture_default_str();
@@ -268,15 +282,16 @@ void add_run_command(CLI::App& app, int& exit_code) {
   run
     ->add_option("--threads", f.threads,
                  "Threads: realtime, CAF's scheduler threads; virtual, the "
-                 "coordinator and threads-1 helpers for the database work of "
-                 "job cycles (the trace does not depend on it)")
+                 "coordinator and threads-1 helpers for database work actors "
+                 "hand over: job cycles, terminals' searches and sales (the "
+                 "trace does not depend on it)")
     ->capture_default_str();
   run->add_option("--scheduler", f.scheduler,
                   "Realtime: CAF scheduler policy, sharing or stealing")
     ->check(CLI::IsMember({"sharing", "stealing"}))
     ->capture_default_str();
   run->callback([run, flags, &exit_code] {
-    auto cfg = to_config(*flags, run->count("--hq-service") > 0);
+    auto cfg = to_config(*flags, *run);
     prepare_output(cfg.output_dir, flags->force);
     if (auto err = prepare_existing_base(cfg)) {
       std::cerr << "retailsim run: " << describe(err) << "\n";

@@ -243,6 +243,7 @@ caf::expected<std::string> write_summary_json(const run_summary& s) {
     {"config",
      {{"hq_workers", c.hq.workers},
       {"hq_service_s", to_string(c.hq.service_time)},
+      {"store_service_s", to_string(c.store_service_time)},
       {"rts_latency_s", to_string(c.link.latency)},
       {"session_gap_s", to_string(c.cashier.session_gap)},
       {"rts_policy", to_string(c.rts_policy)},

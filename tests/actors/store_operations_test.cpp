@@ -434,3 +434,40 @@ TEST_F(StoreOperations, LoyaltyCardsPointsAndClubsAreEditsWithHistory) {
   ASSERT_EQ(found->size(), 1u);
   EXPECT_EQ(found->front().id.account_number, ann.id.account_number);
 }
+
+TEST_F(StoreOperations, AStoreDatabaseServesOneRequestAtATimeTakingItsServiceTime) {
+  cfg.store_service_time = distribution::constant(0.2);
+  start();
+  // Two searches and a 1010 batch reach store 1 at the same instant. The
+  // searches take 200 ms each, one after the other; the batch (no modelled
+  // time of its own) is answered when the database is free, after them.
+  // What answered, and how many milliseconds after the requests.
+  using answers = std::vector<std::pair<std::string, int64_t>>;
+  auto got = std::make_shared<answers>();
+  sys().spawn(
+    [](caf::event_based_actor* self, store_actor store,
+       std::shared_ptr<answers> got) {
+      auto t0 = self->clock().now();
+      auto note = [self, got, t0](std::string what) {
+        auto after = self->clock().now() - t0;
+        got->emplace_back(
+          std::move(what),
+          std::chrono::duration_cast<std::chrono::milliseconds>(after)
+            .count());
+      };
+      auto timeout = caf::timespan{std::chrono::hours(1)};
+      search_query query{"Tester", search_field::any};
+      for (auto name : {"first search", "second search"})
+        self->request(store, timeout, atom::search_v, query)
+          .then([note, name](std::vector<customer>&) { note(name); },
+                [note](caf::error&) { note("error"); });
+      self->request(store, timeout, atom::apply_v, dist_batch{})
+        .then([note](uint64_t) { note("1010 batch"); },
+              [note](caf::error&) { note("error"); });
+    },
+    w.stores[1], got);
+  run();
+  answers expected{
+    {"first search", 200}, {"second search", 400}, {"1010 batch", 400}};
+  EXPECT_EQ(*got, expected);
+}

@@ -19,6 +19,7 @@ expect_refusal "--stores" --stores 0
 expect_refusal "store 9" --stores 5 --async-stores 9
 expect_refusal "must end after it starts" --offline 3/2@3h-2h
 expect_refusal "unknown distribution 'lognorm'" --hq-service lognorm:1
+expect_refusal "--store-service" --store-service exp:-1
 expect_refusal "unit 'q' unknown" --pjob-every 15q
 expect_refusal "unknown feature 'telepathy'" --features telepathy
 expect_refusal "not a store number" --async-stores 1,x
@@ -40,7 +41,8 @@ b=$(run "$work/b"); rc_b=$?
 fa=$(grep '^fingerprint' <<<"$a")
 fb=$(grep '^fingerprint' <<<"$b")
 if [ "$rc_a" -ne 0 ] || [ "$rc_b" -ne 0 ] || [ -z "$fa" ] || [ "$fa" != "$fb" ] \
-   || ! grep -q '^invariants: ok' <<<"$a" || [ ! -s "$work/a/summary.json" ]; then
+   || ! grep -q '^invariants: ok' <<<"$a" || [ ! -s "$work/a/summary.json" ] \
+   || ! grep -q '"store_service_s": *"lognormal:0.05,0.5"' "$work/a/summary.json"; then
   echo "FAIL: deterministic run: rc=$rc_a/$rc_b '$fa' vs '$fb'"; echo "$a"
   failed=$((failed + 1))
 else
