@@ -13,13 +13,9 @@ void emit(self_ptr self, event_kind kind, uint8_t detail, int64_t value) {
   st.cfg.env.emit(self->clock(), {{}, kind, detail, 0, 0, value, 0});
 }
 
-/// Commits one Sync creation and answers the caller.
-void finish(self_ptr self, hq_state::sync_call& call) {
-  auto& st = self->state;
-  const auto& req = call.request;
-  auto created = st.db.get().create_customer(
-    req.record, req.store_id, req.address_book, req.cashier,
-    st.cfg.env.clock.now(self->clock()));
+/// Answers a Sync creation with what its commit gave.
+void answer(self_ptr self, hq_state::sync_call& call,
+            caf::expected<customer> created) {
   if (!created) {
     emit(self, event_kind::hq_refused, static_cast<uint8_t>(ec::storage_failure),
          0);
@@ -31,14 +27,28 @@ void finish(self_ptr self, hq_state::sync_call& call) {
   call.promise.deliver(std::move(*created));
 }
 
-/// Gives the call a worker: the service time elapses, then it commits.
+/// The commit of one Sync creation, as work on HQ's database.
+auto commit_of(self_ptr self, hq_create_request req) {
+  auto now = self->state.cfg.env.clock.now(self->clock());
+  return [req = std::move(req), now](storage::hq_database& db) {
+    return db.create_customer(req.record, req.store_id, req.address_book,
+                              req.cashier, now);
+  };
+}
+
+/// Gives the call a worker. With a service time, the worker commits in the
+/// pool as it starts and answers when the time has elapsed (at `done`), so
+/// the coordinator runs other actors meanwhile; without one, it commits and
+/// answers at once.
 void serve(self_ptr self, hq_state::sync_call call) {
   auto& st = self->state;
   auto service = st.cfg.service_time.sample(st.rng);
+  auto commit = commit_of(self, std::move(call.request));
   if (service.count() == 0) {
-    finish(self, call);
+    answer(self, call, commit(st.db.get()));
     return;
   }
+  call.commit = st.db.start(std::move(commit));
   auto id = st.next_call++;
   st.in_service.emplace(id, std::move(call));
   self->delayed_send(self, service, atom::done_v, id);
@@ -73,7 +83,7 @@ hq_actor::behavior_type hq(hq_actor::stateful_pointer<hq_state> self,
     [=](atom::create, hq_create_request& req) -> caf::result<customer> {
       auto& st = self->state;
       hq_state::sync_call call{self->make_response_promise<customer>(),
-                               std::move(req), self->clock().now()};
+                               std::move(req), self->clock().now(), {}};
       auto promise = call.promise;
       if (st.in_service.size() < st.cfg.workers && st.queue.empty()) {
         serve(self, std::move(call));
@@ -95,7 +105,7 @@ hq_actor::behavior_type hq(hq_actor::stateful_pointer<hq_state> self,
         return;
       auto call = std::move(i->second);
       st.in_service.erase(i);
-      finish(self, call);
+      answer(self, call, st.db.take(call.commit));
       serve_queue(self);
     },
     [=](atom::search, const search_query& query,

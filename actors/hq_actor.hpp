@@ -23,8 +23,9 @@ namespace retailsim {
 /// these calls; each store's RTS link carries them (with the same
 /// signatures) across its network.
 using rts_service = caf::typed_actor<
-  // Sync creation: waits for one of HQ's `workers`, takes the service time,
-  // commits, then replies with the customer and its account number. Fails
+  // Sync creation: waits for one of HQ's `workers`, which commits and takes
+  // the service time, then replies with the customer and its account
+  // number (never before the commit). Fails
   // with hq_overloaded when the queue is full or a call waited too long.
   caf::replies_to<atom::create, hq_create_request>::with<customer>,
   // "Search all stores": active customers matching the query; the string
@@ -78,7 +79,8 @@ struct hq_config {
   /// A call that waited longer than this for a worker is refused.
   caf::timespan queue_timeout = std::chrono::seconds(30);
   /// Time a worker is busy per creation, on top of the real commit (zero:
-  /// only the real commit, as in realtime runs).
+  /// only the real commit, as in realtime runs). The commit happens as the
+  /// worker starts; the answer goes out when the time has elapsed.
   distribution service_time = distribution::constant(0);
   /// What the async-sync job does with a customer it converts that HQ
   /// already has (flag for review or merge), and the generic email.
@@ -93,6 +95,8 @@ struct hq_state {
     caf::typed_response_promise<customer> promise;
     hq_create_request request;
     caf::actor_clock::time_point arrived;
+    /// The commit, once a worker serves the call.
+    started_work<caf::expected<customer>> commit;
   };
 
   /// Copied from the spawn arguments.

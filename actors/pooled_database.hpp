@@ -35,6 +35,13 @@
 
 namespace retailsim {
 
+/// Work handed over whose outcome the actor collects itself, with take().
+template <class Outcome>
+struct started_work {
+  work_pool::task_ptr task;
+  std::shared_ptr<std::optional<Outcome>> outcome;
+};
+
 template <class Database>
 class pooled_database {
 public:
@@ -63,17 +70,35 @@ public:
   caf::actor_clock::time_point hand_over(Work work, Settle settle,
                                          caf::actor_clock::time_point now,
                                          caf::timespan service) {
+    auto started = start(std::move(work));
+    settling_.emplace_back(
+      [started, settle = std::move(settle)](pooled_database& db) mutable {
+        settle(db.take(started));
+      });
+    settles_at_ = std::max(now, settles_at_) + service;
+    return settles_at_;
+  }
+
+  /// Queues `work(db)` (one piece at a time); the actor collects its
+  /// outcome with take() at a message of its own choosing.
+  template <class Work>
+  auto start(Work work) {
     get();
     using outcome = decltype(work(*db_));
     auto result = std::make_shared<std::optional<outcome>>();
     busy_ = pool_->submit([db = db_, work = std::move(work), result]() mutable {
       result->emplace(work(*db));
     });
-    settling_.emplace_back([result, settle = std::move(settle)]() mutable {
-      settle(std::move(**result));
-    });
-    settles_at_ = std::max(now, settles_at_) + service;
-    return settles_at_;
+    return started_work<outcome>{busy_, std::move(result)};
+  }
+
+  /// Waits for started work and hands out its outcome.
+  template <class Outcome>
+  Outcome take(started_work<Outcome>& started) {
+    pool_->wait(started.task);
+    if (busy_ == started.task)
+      busy_.reset();
+    return std::move(**started.outcome);
   }
 
   /// Waits for the oldest work handed over and runs its settle.
@@ -81,7 +106,7 @@ public:
     get();
     auto settle = std::move(settling_.front());
     settling_.pop_front();
-    settle();
+    settle(*this);
   }
 
 private:
@@ -90,7 +115,7 @@ private:
   /// Work handed over and not yet waited for.
   work_pool::task_ptr busy_;
   /// One per settle message the actor sent itself, oldest first.
-  std::deque<std::function<void()>> settling_;
+  std::deque<std::function<void(pooled_database&)>> settling_;
   /// When the last settle is due.
   caf::actor_clock::time_point settles_at_;
 };
