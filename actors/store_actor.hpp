@@ -74,8 +74,9 @@ using store_actor = caf::typed_actor<
   // 1010: applies a batch; replies with how many pending customers converted.
   caf::replies_to<atom::apply, dist_batch>::with<uint64_t>,
   // INTERNAL: collects the oldest work this store handed to the pool: a
-  // P-job collect or 1010 apply (replies to its caller), or its copy of a
-  // customer HQ answered with (reports a failure).
+  // search, duplicate check, sale, P-job collect or 1010 apply (replies to
+  // its caller), or its copy of a customer HQ answered with (reports a
+  // failure).
   caf::reacts_to<atom::settle>>;
 
 /// What a store does when a Sync creation fails at the Real-time Service.

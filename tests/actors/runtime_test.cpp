@@ -52,8 +52,9 @@ TEST(VirtualRuntime, SameSeedSameFingerprintOtherSeedAnother) {
 
 TEST(VirtualRuntime, TheTraceDoesNotDependOnTheNumberOfThreads) {
   // Helpers run the database work actors hand over (job cycles, a store's
-  // copy of HQ's answers) beside the coordinator; what every actor sees,
-  // and when, stays the same.
+  // copy of HQ's answers, terminals' searches and sales, HQ's Sync commits)
+  // beside the coordinator; what every actor sees, and when, stays the
+  // same.
   test::temp_dir dir;
   auto one = small_run(dir.file("one"), 7);
   one.threads = 1;
