@@ -170,7 +170,8 @@ struct sim_clock {
 
 /// What every actor takes from its run: the seed of its generator, the
 /// simulated clock, where its events go, and where it may hand database
-/// work (none: such work runs when the actor waits for it).
+/// work (none, in realtime runs: the actor works in place; see
+/// pooled_database.hpp).
 struct actor_env {
   uint64_t seed = 0;
   sim_clock clock;

@@ -127,8 +127,8 @@ hq_actor::behavior_type hq(hq_actor::stateful_pointer<hq_state> self,
       return in_pool<uint64_t>(
         self,
         [staged = std::move(staged), sales = std::move(batch.sales),
-         now](storage::hq_database& db) { return db.stage(staged, now, sales); },
-        [](caf::expected<size_t> added) -> caf::expected<uint64_t> {
+         now](storage::hq_database& db) -> caf::expected<uint64_t> {
+          auto added = db.stage(staged, now, sales);
           if (!added)
             return added.error();
           return static_cast<uint64_t>(*added);
@@ -139,10 +139,9 @@ hq_actor::behavior_type hq(hq_actor::stateful_pointer<hq_state> self,
       return in_pool<uint64_t>(
         self,
         [max_count, now = st.cfg.env.clock.now(self->clock()),
-         check = st.cfg.duplicates](storage::hq_database& db) {
-          return db.convert_staged(max_count, now, check);
-        },
-        [](auto mapped) -> caf::expected<uint64_t> {
+         check = st.cfg.duplicates](
+          storage::hq_database& db) -> caf::expected<uint64_t> {
+          auto mapped = db.convert_staged(max_count, now, check);
           if (!mapped)
             return mapped.error();
           return static_cast<uint64_t>(mapped->size());
@@ -200,8 +199,7 @@ hq_actor::behavior_type hq(hq_actor::stateful_pointer<hq_state> self,
         [address_book, after_seq,
          limit = st.cfg.distribution_batch](storage::hq_database& db) {
           return db.distribution_after(address_book, after_seq, limit);
-        },
-        [](caf::expected<dist_batch> batch) { return batch; });
+        });
     },
     [=](atom::settle) { self->state.db.settle_next(); },
   };

@@ -1,7 +1,9 @@
 #pragma once
 
 // An actor's database shared with work the actor hands to the work pool
-// (see work_pool.hpp), and the two ways an actor hands work over.
+// (see work_pool.hpp), and how an actor hands work over: hand_over and
+// in_pool, settled at a message the actor sends itself, or start and take,
+// for work whose outcome the actor collects at a message of its own.
 //
 // | step                | what happens                                       |
 // |---------------------|----------------------------------------------------|
@@ -17,7 +19,8 @@
 // runs side by side; with a service time, the coordinator runs the other
 // actors of those simulated milliseconds meanwhile. Outcomes are collected
 // at fixed places of the message order, so the trace is the same for any
-// number of threads.
+// number of threads. Without a pool (realtime runs) and without a modelled
+// time, in_pool runs the work in place and answers at once.
 
 #include <algorithm>
 #include <deque>
@@ -47,10 +50,21 @@ class pooled_database {
 public:
   pooled_database() = default;
 
-  /// Without a pool, handed-over work runs when the actor waits for it.
+  /// Without a pool (realtime runs, where CAF's own threads do the work),
+  /// work a caller waits for runs in place when there is no modelled time
+  /// (runs_in_place); other work runs when the actor waits for it.
   pooled_database(std::shared_ptr<Database> db, std::shared_ptr<work_pool> pool)
     : db_(std::move(db)),
+      in_place_(!pool),
       pool_(pool ? std::move(pool) : std::make_shared<work_pool>(0)) {
+  }
+
+  /// Whether work a caller waits for, taking `service`, would gain nothing
+  /// from a settle message: no pool, no modelled time, nothing to settle
+  /// before it (in_pool then answers in place; work nobody waits for, like
+  /// a store's copy of HQ's answer, still waits for its settle).
+  bool runs_in_place(caf::timespan service) const {
+    return in_place_ && service.count() == 0 && settling_.empty();
   }
 
   /// The database, once work handed over on it is done.
@@ -111,6 +125,7 @@ public:
 
 private:
   std::shared_ptr<Database> db_;
+  bool in_place_ = false;
   std::shared_ptr<work_pool> pool_;
   /// Work handed over and not yet waited for.
   work_pool::task_ptr busy_;
@@ -132,11 +147,28 @@ void hand_over(Self* self, Work work, Settle settle,
   self->delayed_send(self, at - now, atom::settle_v);
 }
 
+/// The outcome of work, as it is.
+struct as_is {
+  template <class Outcome>
+  Outcome operator()(Outcome x) const {
+    return x;
+  }
+};
+
 /// Hands `work` over and answers the caller with `reply(outcome)` (a
-/// caf::expected<T>) at the settle.
-template <class T, class Self, class Work, class Reply>
-auto in_pool(Self* self, Work work, Reply reply,
-             caf::timespan service = caf::timespan{0}) {
+/// caf::expected<T>; by default the work's outcome) at the settle, or at
+/// once if the work runs in place.
+template <class T, class Self, class Work, class Reply = as_is>
+caf::result<T> in_pool(Self* self, Work work,
+                       caf::timespan service = caf::timespan{0},
+                       Reply reply = {}) {
+  auto& db = self->state.db;
+  if (db.runs_in_place(service)) {
+    caf::expected<T> answer = reply(work(db.get()));
+    if (!answer)
+      return std::move(answer.error());
+    return std::move(*answer);
+  }
   auto promise = self->template make_response_promise<T>();
   hand_over(self, std::move(work),
             [promise, reply = std::move(reply)](auto outcome) mutable {

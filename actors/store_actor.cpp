@@ -48,9 +48,9 @@ caf::result<T> ask_hq(self_ptr self, Ts&&... xs) {
 }
 
 /// Keeps this store's copy of customers HQ just gave it (1010 would bring
-/// them later) in the pool, while the caller is answered at once: nothing
-/// waits on the copy but this store's next use of its database. A failure
-/// is reported at the settle.
+/// them later) in the pool; callers answer first: nothing waits on the
+/// copy but this store's next use of its database. A failure is reported
+/// at the settle.
 void keep(self_ptr self, std::vector<customer> customers) {
   auto now = self->state.cfg.env.clock.now(self->clock());
   hand_over(
@@ -78,8 +78,8 @@ caf::result<customer> ask_hq_and_keep(self_ptr self, Ts&&... xs) {
   self->request(st.link, st.cfg.rts_timeout, std::forward<Ts>(xs)...)
     .then(
       [self, promise](customer& stored) mutable {
-        keep(self, {stored});
-        promise.deliver(std::move(stored));
+        promise.deliver(stored);
+        keep(self, {std::move(stored)});
       },
       [promise](caf::error& err) mutable { promise.deliver(err); });
   return promise;
@@ -90,9 +90,7 @@ caf::result<customer> ask_hq_and_keep(self_ptr self, Ts&&... xs) {
 template <class T, class Work>
 caf::result<T> served(self_ptr self, Work work) {
   auto& st = self->state;
-  return in_pool<T>(
-    self, std::move(work), [](caf::expected<T> answer) { return answer; },
-    st.cfg.service_time.sample(st.rng));
+  return in_pool<T>(self, std::move(work), st.cfg.service_time.sample(st.rng));
 }
 
 /// Async creation: the record becomes a pending row with its GUID.
@@ -143,8 +141,8 @@ store(store_actor::stateful_pointer<store_state> self, store_config cfg,
                   st.cfg.settings.operating_unit_country)
         .then(
           [self, promise](std::vector<customer>& found) mutable {
-            keep(self, found);
-            promise.deliver(std::move(found));
+            promise.deliver(found);
+            keep(self, std::move(found));
           },
           [promise](caf::error& err) mutable { promise.deliver(err); });
       return promise;
@@ -199,9 +197,8 @@ store(store_actor::stateful_pointer<store_state> self, store_config cfg,
           [self, promise](customer& c) mutable {
             // Upsert: a pending row of this GUID (an earlier fallback or
             // offline copy) becomes this synced customer.
-            keep(self, {c});
-            promise.deliver(
-              created_customer{std::move(c), creation_mode::sync, false});
+            promise.deliver(created_customer{c, creation_mode::sync, false});
+            keep(self, {std::move(c)});
           },
           [self, promise, record](caf::error& err) mutable {
             auto& st = self->state;
@@ -333,8 +330,7 @@ store(store_actor::stateful_pointer<store_state> self, store_config cfg,
         self,
         [store_id, limit](storage::channel_database& db) {
           return db.collect_for_pjob(store_id, limit);
-        },
-        [](caf::expected<pjob_batch> batch) { return batch; });
+        });
     },
     [=](atom::ack, int64_t customers_seq,
         int64_t sales_seq) -> caf::result<bool> {
@@ -356,6 +352,7 @@ store(store_actor::stateful_pointer<store_state> self, store_config cfg,
         [batch = std::move(batch), now](storage::channel_database& db) {
           return db.apply_distribution(batch, now);
         },
+        caf::timespan{0},
         [self](caf::expected<std::vector<std::string>> converted)
           -> caf::expected<uint64_t> {
           if (!converted)

@@ -302,10 +302,11 @@ world spawn_world(caf::actor_system& sys, const run_config& cfg,
                   const world_databases& dbs, const sim_clock& clock,
                   const event_sink_ptr& events) {
   world w;
-  // Realtime runs have CAF's threads for that; a pool without threads runs
-  // each piece of work when its actor waits for it.
-  w.pool = std::make_shared<work_pool>(
-    cfg.runtime == runtime_kind::virtual_time ? cfg.threads - 1 : 0);
+  // Realtime runs have CAF's threads for that: no pool, actors work in
+  // place. A virtual pool without threads (--threads 1) runs each piece of
+  // work when its actor waits for it, at the same places of the trace.
+  if (cfg.runtime == runtime_kind::virtual_time)
+    w.pool = std::make_shared<work_pool>(cfg.threads - 1);
   auto hq_cfg = cfg.hq;
   actor_env env{cfg.seed, clock, events, w.pool};
   hq_cfg.env = env;

@@ -150,7 +150,8 @@ struct world {
   std::vector<store_actor> stores;
   /// Store-major: terminal t of store s is terminals[s * per_store + t].
   std::vector<terminal_actor> terminals;
-  /// Where actors hand database work over (see pooled_database.hpp).
+  /// Where actors hand database work over (see pooled_database.hpp); none
+  /// in realtime runs.
   std::shared_ptr<work_pool> pool;
 };
 
