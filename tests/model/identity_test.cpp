@@ -43,3 +43,16 @@ TEST(Identity, PendingCustomersShowPendingSync) {
   customer_identity sync{"C000000008", ""};
   EXPECT_FALSE(is_pending(sync));
 }
+
+TEST(Guid, ItsWordsAreTheGuidItself) {
+  auto a = make_async_guid(0x0123456789abcdefull, 0xfedcba9876543210ull);
+  auto words = words_of_guid(a);
+  EXPECT_EQ(words.high, 0x0123456789ab4defull);
+  EXPECT_EQ(words.low, 0xbedcba9876543210ull);
+  EXPECT_EQ(guid_of_words(words), a);
+  // Upper case is the same GUID; anything else has no words.
+  auto upper = words_of_guid("01234567-89AB-4DEF-BEDC-BA9876543210");
+  EXPECT_EQ(upper.high, words.high);
+  EXPECT_EQ(upper.low, words.low);
+  EXPECT_EQ(words_of_guid("C000000001").high, 0u);
+}
