@@ -26,6 +26,18 @@ const char* to_string(event_kind x) {
     case event_kind::customer_converted: return "customer_converted";
     case event_kind::operation_error: return "operation_error";
     case event_kind::store_operation: return "store_operation";
+    case event_kind::sync_attempt: return "sync_attempt";
+    case event_kind::store_warning: return "store_warning";
+  }
+  return "?";
+}
+
+const char* to_string(sync_outcome x) {
+  switch (x) {
+    case sync_outcome::answered: return "answered by HQ";
+    case sync_outcome::fell_back: return "fell back to Async";
+    case sync_outcome::failed: return "failed";
+    case sync_outcome::timed_out: return "timed out at the terminal";
   }
   return "?";
 }
@@ -40,6 +52,8 @@ const char* to_string(store_op x) {
     case store_op::search_company: return "search by company";
     case store_op::search_inactive: return "search inactive (status filter)";
     case store_op::search_all_stores: return "search all stores (HQ)";
+    case store_op::select_from_all_stores:
+      return "select from all stores (HQ)";
     case store_op::similar_check: return "similar customers before create";
     case store_op::quick_add: return "create: quick add";
     case store_op::full_wizard: return "create: full wizard";
@@ -94,6 +108,7 @@ op_outcome outcome_of(const caf::error& err) {
     case ec::rts_unavailable:
     case ec::rts_timeout:
     case ec::hq_overloaded:
+    case ec::deadline_exceeded:
     case ec::store_unreachable:
     case ec::unavailable_offline:
       return op_outcome::unavailable;

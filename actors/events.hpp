@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <string>
 #include <string_view>
 
 #include "caf/actor_clock.hpp"
@@ -17,13 +18,15 @@ namespace retailsim {
 class work_pool;
 
 enum class event_kind : uint8_t {
-  /// A terminal got a customer acknowledged. detail: creation_mode; value:
-  /// latency seen by the terminal (ns); key: hash of its GUID.
+  /// A terminal acknowledged a customer (to the cashier or another caller).
+  /// detail: creation_mode; value: latency seen by the terminal (ns); key,
+  /// key2: its GUID (guid_words), the creation's identity.
   customer_created,
   /// A store's Sync creation failed at the RTS and fell back to Async.
   /// detail: ec of the RTS failure.
   rts_fallback,
-  /// A sale linked to a customer. detail: 1 if recorded offline; value: cents.
+  /// A terminal acknowledged a sale linked to a customer. detail: 1 if
+  /// recorded offline; value: cents; key: event_key of its transaction id.
   sale_recorded,
   /// A transaction without a customer.
   anonymous_sale,
@@ -41,7 +44,8 @@ enum class event_kind : uint8_t {
   async_sync_cycle,
   /// A 1010 cycle ended. value: pending customers converted at channels.
   dist_1010_cycle,
-  /// A channel replaced a GUID by its account number. key: hash of the GUID.
+  /// A channel replaced a GUID by its account number. key, key2: the GUID
+  /// (guid_words).
   customer_converted,
   /// An operation failed for another reason. detail: ec.
   operation_error,
@@ -49,7 +53,30 @@ enum class event_kind : uint8_t {
   /// latency seen by the terminal (ns); key: bit 16 set if a search found
   /// something, op_outcome << 8, ec in the low byte.
   store_operation,
+  /// A terminal's creation at a Sync store ended, whatever the outcome.
+  /// detail: sync_outcome; value: latency seen by the terminal (ns); key:
+  /// ec of the failure or fallback cause (0 when answered).
+  sync_attempt,
+  /// Something about a store's setup worth telling once. detail:
+  /// warning_code (model/rules.hpp).
+  store_warning,
 };
+
+/// How a creation that a terminal sent to a Sync store ended.
+enum class sync_outcome : uint8_t {
+  /// HQ committed it and answered in time.
+  answered,
+  /// The RTS call failed; the store created it Async with the same GUID.
+  fell_back,
+  /// The RTS call failed and nothing was created (error policy, or the
+  /// Async rules refused the fallback).
+  failed,
+  /// The store did not answer within the terminal's time-out: the terminal
+  /// went offline (and created it offline if the rules allowed).
+  timed_out,
+};
+
+const char* to_string(sync_outcome x);
 
 const char* to_string(event_kind x);
 
@@ -66,8 +93,11 @@ enum class store_op : uint8_t {
   search_company,
   /// Search with the status filter on inactive customers.
   search_inactive,
-  /// "Search all stores" through HQ; the customer found joins the store.
+  /// "Search all stores" through HQ.
   search_all_stores,
+  /// The cashier selects a customer "search all stores" found: it joins
+  /// the store's address book.
+  select_from_all_stores,
   /// Similar customers shown before "create new".
   similar_check,
   /// Quick add: name, phone, email.
@@ -132,6 +162,7 @@ struct event {
   uint32_t terminal = 0;
   int64_t value = 0;
   uint64_t key = 0;
+  uint64_t key2 = 0;
 };
 
 /// Where events go. Must be safe to call from several threads when the run
@@ -177,6 +208,9 @@ struct actor_env {
   sim_clock clock;
   event_sink_ptr events;
   std::shared_ptr<work_pool> pool;
+  /// The run's tag (hq_database::begin_run): every identity an actor makes
+  /// (GUID, transaction id, loyalty card) carries it.
+  std::string run_tag;
 
   /// Records `e` with its time set to now (simulated).
   void emit(const caf::actor_clock& now, event e) const {

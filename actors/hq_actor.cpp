@@ -36,19 +36,51 @@ auto commit_of(self_ptr self, hq_create_request req) {
   };
 }
 
+/// Whether an answer `after` from now would reach the caller too late: at
+/// or past the call's deadline less the reply margin. A call without a
+/// deadline (the epoch) is never too late.
+bool too_late(self_ptr self, const hq_state::sync_call& call,
+              caf::timespan after) {
+  const auto& st = self->state;
+  auto deadline = call.request.deadline;
+  if (deadline == caf::timestamp{})
+    return false;
+  return st.cfg.env.clock.now(self->clock()) + after
+         >= deadline - st.cfg.reply_margin;
+}
+
+void refuse_late(self_ptr self, hq_state::sync_call& call) {
+  emit(self, event_kind::hq_refused,
+       static_cast<uint8_t>(ec::deadline_exceeded), 0);
+  call.promise.deliver(make_error(
+    ec::deadline_exceeded, "hq",
+    "the answer could not reach " + call.request.store_id
+      + " before its deadline; nothing was committed"));
+}
+
 /// Gives the call a worker. With a service time, the worker commits in the
 /// pool as it starts and answers when the time has elapsed (at `done`), so
 /// the coordinator runs other actors meanwhile; without one, it commits and
-/// answers at once.
+/// answers at once. A commit whose answer would come after the caller's
+/// deadline is not made: the worker takes its time and refuses.
 void serve(self_ptr self, hq_state::sync_call call) {
   auto& st = self->state;
-  auto service = st.cfg.service_time.sample(st.rng);
-  auto commit = commit_of(self, std::move(call.request));
-  if (service.count() == 0) {
-    answer(self, call, commit(st.db.get()));
+  if (too_late(self, call, caf::timespan{0})) {
+    // The caller has given up already: no worker time is spent.
+    refuse_late(self, call);
     return;
   }
-  call.commit = st.db.start(std::move(commit));
+  auto service = st.cfg.service_time.sample(st.rng);
+  call.too_late = too_late(self, call, service);
+  if (service.count() == 0) {
+    if (call.too_late)
+      refuse_late(self, call);
+    else
+      answer(self, call, commit_of(self, std::move(call.request))(st.db.get()));
+    return;
+  }
+  if (!call.too_late)
+    call.commit = st.db.start(commit_of(self, std::move(call.request)));
   auto id = st.next_call++;
   st.in_service.emplace(id, std::move(call));
   self->delayed_send(self, service, atom::done_v, id);
@@ -105,7 +137,10 @@ hq_actor::behavior_type hq(hq_actor::stateful_pointer<hq_state> self,
         return;
       auto call = std::move(i->second);
       st.in_service.erase(i);
-      answer(self, call, st.db.take(call.commit));
+      if (call.too_late)
+        refuse_late(self, call);
+      else
+        answer(self, call, st.db.take(call.commit));
       serve_queue(self);
     },
     [=](atom::search, const search_query& query,
@@ -114,6 +149,14 @@ hq_actor::behavior_type hq(hq_actor::stateful_pointer<hq_state> self,
       if (!found)
         return found.error();
       return std::move(*found);
+    },
+    [=](atom::select, const std::string& account,
+        const std::string& address_book) -> caf::result<customer> {
+      auto selected = self->state.db.get().join_address_book(account,
+                                                             address_book);
+      if (!selected)
+        return selected.error();
+      return std::move(*selected);
     },
     [=](atom::stage, pjob_batch& batch,
         const std::string& address_book) -> caf::result<uint64_t> {
@@ -139,12 +182,19 @@ hq_actor::behavior_type hq(hq_actor::stateful_pointer<hq_state> self,
       return in_pool<uint64_t>(
         self,
         [max_count, now = st.cfg.env.clock.now(self->clock()),
-         check = st.cfg.duplicates](
-          storage::hq_database& db) -> caf::expected<uint64_t> {
-          auto mapped = db.convert_staged(max_count, now, check);
-          if (!mapped)
-            return mapped.error();
-          return static_cast<uint64_t>(mapped->size());
+         check = st.cfg.duplicates](storage::hq_database& db) {
+          return db.convert_staged(max_count, now, check);
+        },
+        caf::timespan{0},
+        [self](caf::expected<storage::conversion> done)
+          -> caf::expected<uint64_t> {
+          if (!done)
+            return done.error();
+          // A customer that could not be converted stays staged (the run's
+          // check reports it); it never holds up the others.
+          for (const auto& err : done->failed)
+            emit(self, event_kind::operation_error, event_detail(err), 0);
+          return static_cast<uint64_t>(done->mapped.size());
         });
     },
     [=](atom::edit, const customer& record,
@@ -163,10 +213,12 @@ hq_actor::behavior_type hq(hq_actor::stateful_pointer<hq_state> self,
       return std::move(*changes);
     },
     [=](atom::merge, const std::string& survivor, const std::string& duplicate,
-        const std::string& merged_by) -> caf::result<customer> {
+        const std::string& merged_by,
+        const std::string& address_book) -> caf::result<customer> {
       auto& st = self->state;
       auto merged = st.db.get().merge(survivor, duplicate, merged_by,
-                                      st.cfg.env.clock.now(self->clock()));
+                                      st.cfg.env.clock.now(self->clock()),
+                                      st.cfg.duplicates.flags, address_book);
       if (!merged)
         return merged.error();
       return std::move(*merged);

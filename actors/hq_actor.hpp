@@ -25,13 +25,20 @@ namespace retailsim {
 using rts_service = caf::typed_actor<
   // Sync creation: waits for one of HQ's `workers`, which commits and takes
   // the service time, then replies with the customer and its account
-  // number (never before the commit). Fails
-  // with hq_overloaded when the queue is full or a call waited too long.
+  // number (never before the commit). Fails with hq_overloaded when the
+  // queue is full or a call waited too long, and with deadline_exceeded,
+  // committing nothing, when the answer could not reach the store before
+  // the request's deadline.
   caf::replies_to<atom::create, hq_create_request>::with<customer>,
   // "Search all stores": active customers matching the query; the string
   // is the caller's country for phone numbers.
   caf::replies_to<atom::search, search_query, std::string>::with<
     std::vector<customer>>,
+  // A customer the cashier selected from "search all stores": the
+  // customer of the account (first string) as HQ holds it, which joins the
+  // caller's address book (second string), so that 1010 keeps every store
+  // of the book current with it from then on. Fails with not_found.
+  caf::replies_to<atom::select, std::string, std::string>::with<customer>,
   // Edits a Sync customer (the string names who); writes one audit row per
   // changed field; replies with the stored customer. Fails with not_found
   // or customer_merged.
@@ -40,9 +47,11 @@ using rts_service = caf::typed_actor<
   caf::replies_to<atom::history, std::string>::with<
     std::vector<change_record>>,
   // Merges the customer of the second account number into the first (the
-  // string after them names who); replies with the survivor as stored.
-  caf::replies_to<atom::merge, std::string, std::string, std::string>::with<
-    customer>,
+  // strings after them name who, and the address book of the store that
+  // asked: it keeps the survivor, which joins that book and the
+  // duplicate's); replies with the survivor as stored.
+  caf::replies_to<atom::merge, std::string, std::string, std::string,
+                  std::string>::with<customer>,
   // Active customers that may be the same person as this account's.
   caf::replies_to<atom::duplicates, std::string>::with<std::vector<customer>>,
   // The pairs the async-sync job flagged and nobody has merged, oldest
@@ -77,7 +86,10 @@ struct hq_config {
   /// Sync creations that may wait for a worker; more are refused.
   size_t queue_limit = 1000;
   /// A call that waited longer than this for a worker is refused.
-  caf::timespan queue_timeout = std::chrono::seconds(30);
+  caf::timespan queue_timeout = std::chrono::seconds(5);
+  /// The time an answer needs to reach the caller: HQ commits a Sync
+  /// creation only if it can answer this long before the call's deadline.
+  caf::timespan reply_margin = std::chrono::milliseconds(500);
   /// Time a worker is busy per creation, on top of the real commit (zero:
   /// only the real commit, as in realtime runs). The commit happens as the
   /// worker starts; the answer goes out when the time has elapsed.
@@ -97,6 +109,9 @@ struct hq_state {
     caf::actor_clock::time_point arrived;
     /// The commit, once a worker serves the call.
     started_work<caf::expected<customer>> commit;
+    /// The worker found that its answer would come after the deadline: it
+    /// works the service time and then refuses, having written nothing.
+    bool too_late = false;
   };
 
   /// Copied from the spawn arguments.

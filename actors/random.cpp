@@ -1,7 +1,10 @@
 #include "actors/random.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
+
+#include "model/identity.hpp"
 
 namespace retailsim {
 
@@ -59,7 +62,7 @@ double distribution::draw(actor_rng& rng) const {
 }
 
 caf::timespan distribution::sample(actor_rng& rng) const {
-  auto s = draw(rng);
+  auto s = std::min(draw(rng), max_sample_seconds);
   auto out = seconds(s);
   if (s > 0 && out.count() == 0)
     out = caf::timespan{1};
@@ -93,8 +96,37 @@ std::string to_string(const distribution& x) {
   return "?";
 }
 
+std::string duration_problem(const distribution& x) {
+  auto seconds_ok = [](double v) { return v >= 0 && v <= 86400; };
+  bool ok = seconds_ok(x.a)
+            && (x.shape == distribution::kind::uniform
+                  ? seconds_ok(x.b) && x.b >= x.a
+                  : x.shape != distribution::kind::lognormal
+                      || (x.b >= 0 && x.b <= 4));
+  if (ok)
+    return {};
+  return "'" + to_string(x)
+         + "' is out of range: seconds from 0 to 86400 (a day)"
+         + (x.shape == distribution::kind::lognormal
+              ? ", and a sigma from 0 to 4"
+              : "");
+}
+
 caf::timespan seconds(double s) {
   return caf::timespan{static_cast<int64_t>(std::llround(s * 1e9))};
+}
+
+std::string make_guid(actor_rng& rng, std::string_view run_tag) {
+  // Two FNV-1a hashes of the tag, one per word.
+  uint64_t salt[2] = {1469598103934665603ull, 0x84222325cbf29ce4ull};
+  for (auto& h : salt)
+    for (unsigned char c : run_tag) {
+      h ^= c;
+      h *= 1099511628211ull;
+    }
+  auto high = rng.next() ^ salt[0];
+  auto low = rng.next() ^ salt[1];
+  return make_async_guid(high, low);
 }
 
 } // namespace retailsim

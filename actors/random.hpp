@@ -41,6 +41,11 @@ private:
   std::mt19937_64 engine_;
 };
 
+/// A fresh GUID for a creation: 128 bits drawn from `rng`, mixed with the
+/// run's tag (hq_database::begin_run) so that two runs over one HQ
+/// database never make the same GUID while each stays reproducible.
+std::string make_guid(actor_rng& rng, std::string_view run_tag);
+
 /// A distribution of durations (in seconds) or of other amounts.
 ///
 /// | kind        | a        | b          | sample                         |
@@ -71,14 +76,23 @@ struct distribution {
   /// A draw (seconds for durations; never negative).
   double draw(actor_rng& rng) const;
 
-  /// A draw as a duration, at least one nanosecond when the draw is > 0.
+  /// A draw as a duration, at least one nanosecond when the draw is > 0
+  /// and at most max_sample_seconds (a tail draw beyond is cut there).
   caf::timespan sample(actor_rng& rng) const;
+
+  /// The longest duration sample() gives: 100 days.
+  static constexpr double max_sample_seconds = 100 * 86400.0;
 
   /// The mean in seconds.
   double mean_seconds() const;
 };
 
 std::string to_string(const distribution& x);
+
+/// Why `x` cannot stand for a duration in a run ("" when it can): every
+/// parameter from 0 to 86400 seconds (a day), a lognormal's sigma at most
+/// 4.
+std::string duration_problem(const distribution& x);
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, distribution& x) {

@@ -1,5 +1,8 @@
 #include "actors/rts_link_actor.hpp"
 
+#include <algorithm>
+#include <tuple>
+
 #include "caf/sec.hpp"
 
 #include "model/error.hpp"
@@ -24,10 +27,16 @@ caf::error translate(self_ptr self, const caf::error& err) {
   return err;
 }
 
-/// Sends `xs` to HQ once the network latency has passed and hands HQ's
-/// answer (or the link's failure) to `promise`.
-template <class T, class... Ts>
-caf::result<T> forward(self_ptr self, Ts... xs) {
+/// Sends the call `make_call(until)` gives (a tuple of message elements)
+/// to HQ once the network latency has passed, and hands HQ's answer (or
+/// the link's failure) to the caller. The link waits for HQ until `until`:
+/// its own time-out from then, or the caller's deadline if that comes
+/// first; a Sync creation carries that moment to HQ, which commits only if
+/// its answer arrives before it. A call whose deadline passed on the way
+/// is not forwarded. The epoch: no deadline.
+template <class T, class MakeCall>
+caf::result<T> forward_call(self_ptr self, caf::timestamp deadline,
+                            MakeCall make_call) {
   auto& st = self->state;
   if (st.availability == link_availability::down)
     return down_error(self);
@@ -37,20 +46,46 @@ caf::result<T> forward(self_ptr self, Ts... xs) {
     latency = caf::timespan{static_cast<int64_t>(
       static_cast<double>(latency.count()) * st.cfg.slow_factor)};
   auto id = st.next_call++;
-  st.in_flight.emplace(id, [self, promise, xs...]() mutable {
+  st.in_flight.emplace(id, [self, promise, deadline,
+                            make_call = std::move(make_call)]() mutable {
     auto& st = self->state;
     if (st.availability == link_availability::down) {
       promise.deliver(down_error(self));
       return;
     }
-    self->request(st.hq, st.cfg.call_timeout, xs...)
-      .then([promise](T& answer) mutable { promise.deliver(std::move(answer)); },
+    auto now = st.cfg.env.clock.now(self->clock());
+    auto timeout = st.cfg.call_timeout;
+    if (deadline != caf::timestamp{}) {
+      if (deadline <= now) {
+        promise.deliver(make_error(ec::deadline_exceeded, "rts",
+                                   "the call crossed the network after its "
+                                   "deadline; not forwarded to HQ"));
+        return;
+      }
+      timeout = std::min(timeout, deadline - now);
+    }
+    std::apply(
+      [&](auto&&... xs) {
+        self->request(st.hq, timeout, std::move(xs)...)
+          .then(
+            [promise](T& answer) mutable { promise.deliver(std::move(answer)); },
             [self, promise](caf::error& err) mutable {
               promise.deliver(translate(self, err));
             });
+      },
+      make_call(now + timeout));
   });
   self->delayed_send(self, latency, atom::done_v, id);
   return promise;
+}
+
+/// A call without a deadline.
+template <class T, class... Ts>
+caf::result<T> forward(self_ptr self, Ts... xs) {
+  return forward_call<T>(self, caf::timestamp{},
+                         [xs...](caf::timestamp) mutable {
+                           return std::make_tuple(std::move(xs)...);
+                         });
 }
 
 } // namespace
@@ -64,13 +99,24 @@ rts_link(rts_link_actor::stateful_pointer<rts_link_state> self,
   st.hq = std::move(hq);
   return {
     [=](atom::create, hq_create_request& req) -> caf::result<customer> {
-      return forward<customer>(self, atom::create_v, std::move(req));
+      auto deadline = req.deadline;
+      return forward_call<customer>(
+        self, deadline,
+        [req = std::move(req)](caf::timestamp until) mutable {
+          req.deadline = until;
+          return std::make_tuple(atom::create_v, std::move(req));
+        });
     },
     [=](atom::search, search_query& query,
         std::string& region) -> caf::result<std::vector<customer>> {
       return forward<std::vector<customer>>(self, atom::search_v,
                                             std::move(query),
                                             std::move(region));
+    },
+    [=](atom::select, std::string& account,
+        std::string& address_book) -> caf::result<customer> {
+      return forward<customer>(self, atom::select_v, std::move(account),
+                               std::move(address_book));
     },
     [=](atom::edit, customer& record,
         std::string& changed_by) -> caf::result<customer> {
@@ -83,9 +129,11 @@ rts_link(rts_link_actor::stateful_pointer<rts_link_state> self,
                                                  std::move(account));
     },
     [=](atom::merge, std::string& survivor, std::string& duplicate,
-        std::string& merged_by) -> caf::result<customer> {
+        std::string& merged_by,
+        std::string& address_book) -> caf::result<customer> {
       return forward<customer>(self, atom::merge_v, std::move(survivor),
-                               std::move(duplicate), std::move(merged_by));
+                               std::move(duplicate), std::move(merged_by),
+                               std::move(address_book));
     },
     [=](atom::duplicates,
         std::string& account) -> caf::result<std::vector<customer>> {

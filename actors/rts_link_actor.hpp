@@ -33,8 +33,9 @@ struct rts_link_config {
   distribution latency = distribution::constant(0.02);
   /// Latency multiplier while the link is `slow`.
   double slow_factor = 20;
-  /// How long the link waits for HQ before failing the call.
-  caf::timespan call_timeout = std::chrono::seconds(30);
+  /// How long the link waits for HQ before failing the call (at most
+  /// until a Sync creation's deadline).
+  caf::timespan call_timeout = std::chrono::seconds(7);
   std::string store_id;
   actor_env env;
 };

@@ -1,8 +1,10 @@
 #include "actors/runtime.hpp"
 
+#include <algorithm>
 #include <atomic>
-#include <functional>
 #include <chrono>
+#include <functional>
+#include <map>
 #include <thread>
 
 #include "caf/actor_system.hpp"
@@ -27,21 +29,66 @@ struct closing_report {
   std::atomic<uint64_t> offline_left{0};
 };
 
+/// A fault window of one target: from start to end, the target is in
+/// `state` (the higher, the worse).
+struct window {
+  caf::timespan start;
+  caf::timespan end;
+  int state;
+};
+
+/// When the target's state changes, and to what, with windows that may
+/// overlap: at every moment the worst state of the windows open then, 0
+/// when none is. Two overlapping windows keep the target down until the
+/// later one ends.
+std::vector<std::pair<caf::timespan, int>>
+state_changes(std::vector<window> windows) {
+  std::vector<caf::timespan> moments;
+  for (const auto& w : windows) {
+    moments.push_back(w.start);
+    moments.push_back(w.end);
+  }
+  std::sort(moments.begin(), moments.end());
+  moments.erase(std::unique(moments.begin(), moments.end()), moments.end());
+  std::vector<std::pair<caf::timespan, int>> out;
+  int current = 0;
+  for (auto t : moments) {
+    int state = 0;
+    for (const auto& w : windows)
+      if (w.start <= t && t < w.end)
+        state = std::max(state, w.state);
+    if (state != current)
+      out.emplace_back(t, state);
+    current = state;
+  }
+  return out;
+}
+
 void schedule_faults(const run_config& cfg, const world& w) {
-  for (const auto& win : cfg.offline_windows) {
-    for (size_t t = 0; t < cfg.terminals_per_store; ++t) {
-      if (win.terminal != offline_window::all_terminals && win.terminal != t)
-        continue;
-      auto& term = w.terminals[win.store * cfg.terminals_per_store + t];
-      caf::delayed_anon_send(term, win.start, atom::link_v, false);
-      caf::delayed_anon_send(term, win.end, atom::link_v, true);
-    }
-  }
-  for (const auto& f : cfg.link_faults) {
-    auto& link = w.links[f.store];
-    caf::delayed_anon_send(link, f.start, atom::link_v, f.state);
-    caf::delayed_anon_send(link, f.end, atom::link_v, link_availability::up);
-  }
+  std::map<size_t, std::vector<window>> terminals;
+  for (const auto& win : cfg.offline_windows)
+    for (size_t t = 0; t < cfg.terminals_per_store; ++t)
+      if (win.terminal == offline_window::all_terminals || win.terminal == t)
+        terminals[win.store * cfg.terminals_per_store + t].push_back(
+          {win.start, win.end, 1});
+  for (const auto& [index, windows] : terminals)
+    for (auto [at, down] : state_changes(windows))
+      caf::delayed_anon_send(w.terminals[index], at, atom::link_v, down == 0);
+  // Down is worse than slow.
+  auto rank = [](link_availability x) {
+    return x == link_availability::down ? 2
+           : x == link_availability::slow ? 1
+                                          : 0;
+  };
+  std::map<size_t, std::vector<window>> links;
+  for (const auto& f : cfg.link_faults)
+    links[f.store].push_back({f.start, f.end, rank(f.state)});
+  for (const auto& [store, windows] : links)
+    for (auto [at, state] : state_changes(windows))
+      caf::delayed_anon_send(w.links[store], at, atom::link_v,
+                             state == 2   ? link_availability::down
+                             : state == 1 ? link_availability::slow
+                                          : link_availability::up);
 }
 
 /// The closing sequence as an actor, so it runs the same under both
@@ -218,6 +265,7 @@ caf::expected<run_outcome> run_simulation(const run_config& given,
   if (auto err = dbs->persist())
     return err;
   out.customers_at_start = dbs->customers_at_start;
+  out.run = dbs->run;
   return out;
 }
 

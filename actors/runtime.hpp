@@ -32,6 +32,8 @@ struct run_outcome {
   uint64_t offline_left = 0;
   /// Customers HQ held before the day began (an existing base).
   uint64_t customers_at_start = 0;
+  /// The run as HQ recorded it (tag, where its rows begin).
+  storage::run_start run;
   /// Whether closing completed (all terminals answered, all jobs ran).
   bool closed = false;
 };

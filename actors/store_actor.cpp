@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <set>
 
+#include "caf/sec.hpp"
+
 #include "model/error.hpp"
 #include "model/identity.hpp"
 #include "model/validation.hpp"
@@ -26,14 +28,25 @@ void emit(self_ptr self, event_kind kind, uint8_t detail) {
   st.cfg.env.emit(self->clock(), {{}, kind, detail, st.cfg.index, 0, 0, 0});
 }
 
+/// A failed call to the RTS link in the domain's words: the store's own
+/// time-out is rts_timeout (relayed as CAF's request_timeout, a terminal
+/// would take it for its store not answering and go offline), a link
+/// that is gone rts_unavailable.
+caf::error rts_error(caf::error err) {
+  if (err == caf::sec::request_timeout)
+    return make_error(ec::rts_timeout, "rts",
+                      "HQ did not answer within the store's time-out");
+  if (err == caf::sec::request_receiver_down)
+    return make_error(ec::rts_unavailable, "rts", "the RTS link is gone");
+  return err;
+}
+
 /// Failures of the link or of HQ's capacity, as opposed to refusals of the
 /// customer itself (validation, uniqueness), which no fallback can fix.
 bool is_rts_failure(const caf::error& err) {
   auto code = error_code(err);
-  if (code == ec::none)
-    return true;  // CAF-level failures: the call did not complete
   return code == ec::rts_unavailable || code == ec::rts_timeout
-         || code == ec::hq_overloaded;
+         || code == ec::hq_overloaded || code == ec::deadline_exceeded;
 }
 
 /// Asks HQ through the RTS link and relays its answer.
@@ -43,7 +56,9 @@ caf::result<T> ask_hq(self_ptr self, Ts&&... xs) {
   auto promise = self->make_response_promise<T>();
   self->request(st.link, st.cfg.rts_timeout, std::forward<Ts>(xs)...)
     .then([promise](T& answer) mutable { promise.deliver(std::move(answer)); },
-          [promise](caf::error& err) mutable { promise.deliver(err); });
+          [promise](caf::error& err) mutable {
+        promise.deliver(rts_error(std::move(err)));
+      });
   return promise;
 }
 
@@ -81,7 +96,9 @@ caf::result<customer> ask_hq_and_keep(self_ptr self, Ts&&... xs) {
         promise.deliver(stored);
         keep(self, {std::move(stored)});
       },
-      [promise](caf::error& err) mutable { promise.deliver(err); });
+      [promise](caf::error& err) mutable {
+        promise.deliver(rts_error(std::move(err)));
+      });
   return promise;
 }
 
@@ -95,12 +112,47 @@ caf::result<T> served(self_ptr self, Work work) {
 
 /// Async creation: the record becomes a pending row with its GUID.
 caf::expected<created_customer> create_async(self_ptr self, customer record,
-                                             bool fell_back) {
+                                             ec fallback_cause = ec::none) {
   auto& st = self->state;
   if (auto err = st.db.get().add_customer(
         record, st.cfg.env.clock.now(self->clock())))
     return err;
-  return created_customer{std::move(record), creation_mode::async, fell_back};
+  return created_customer{std::move(record), creation_mode::async,
+                          fallback_cause != ec::none, fallback_cause};
+}
+
+/// Whether the caller's deadline (the epoch: none) leaves less than the
+/// reply margin from now: then nothing of its call may become durable.
+/// The store's wait for HQ ends at that moment at the latest, and a
+/// fallback made then still reaches the terminal in time.
+bool past(self_ptr self, caf::timestamp deadline) {
+  const auto& st = self->state;
+  return deadline != caf::timestamp{}
+         && st.cfg.env.clock.now(self->clock())
+              > deadline - st.cfg.reply_margin;
+}
+
+/// A Sync creation whose RTS call failed: the same draft and GUID created
+/// Async, as Commerce does, under the Async rules (make_new_customer for
+/// the async mode: no inherited affiliations, no address without the
+/// feature, ...), unless the policy says to report the failure or the
+/// terminal's deadline has passed.
+caf::expected<created_customer> fall_back(self_ptr self,
+                                          const customer_draft& draft,
+                                          const std::string& guid,
+                                          caf::timestamp deadline,
+                                          const caf::error& failure) {
+  auto& st = self->state;
+  if (st.cfg.policy == rts_failure_policy::error || !is_rts_failure(failure)
+      || past(self, deadline))
+    return failure;
+  auto cause = error_code(failure);
+  auto built = build_new_customer(draft, st.cfg.settings, st.cfg.groups,
+                                  st.cfg.flags, creation_mode::async, guid);
+  if (!built)
+    return built.error();
+  emit(self, event_kind::rts_fallback, static_cast<uint8_t>(cause));
+  return create_async(self, std::move(built->record), cause);
 }
 
 } // namespace
@@ -113,6 +165,10 @@ store(store_actor::stateful_pointer<store_state> self, store_config cfg,
   st.cfg = std::move(cfg);
   st.db = {std::move(db), st.cfg.env.pool};
   st.link = std::move(link);
+  // Said once, as the store opens: what about its setup every creation
+  // would repeat (seed 000's receipt-email pitfall).
+  for (const auto& w : check_store_settings(st.cfg.settings))
+    emit(self, event_kind::store_warning, static_cast<uint8_t>(w.code));
   return {
     [=](atom::search,
         const search_query& query) -> caf::result<std::vector<customer>> {
@@ -125,7 +181,8 @@ store(store_actor::stateful_pointer<store_state> self, store_config cfg,
     [=](atom::search_hq,
         search_query& query) -> caf::result<std::vector<customer>> {
       auto& st = self->state;
-      // Seed 004: searching every store needs at least 4 characters.
+      // A retailsim rule, not a seed's: a query of fewer than 4 characters
+      // would send HQ a search through every customer of every store.
       auto text = normalize_text(query.text, "query", 254);
       if (!text)
         return text.error();
@@ -135,17 +192,16 @@ store(store_actor::stateful_pointer<store_state> self, store_config cfg,
       if (characters < 4)
         return make_error(ec::value_out_of_range, "query",
                           "search all stores needs at least 4 characters");
-      auto promise = self->make_response_promise<std::vector<customer>>();
-      self
-        ->request(st.link, st.cfg.rts_timeout, atom::search_v, std::move(query),
-                  st.cfg.settings.operating_unit_country)
-        .then(
-          [self, promise](std::vector<customer>& found) mutable {
-            promise.deliver(found);
-            keep(self, std::move(found));
-          },
-          [promise](caf::error& err) mutable { promise.deliver(err); });
-      return promise;
+      return ask_hq<std::vector<customer>>(
+        self, atom::search_v, std::move(query),
+        st.cfg.settings.operating_unit_country);
+    },
+    [=](atom::select, const std::string& account,
+        const staff_member& staff) -> caf::result<customer> {
+      if (auto err = check_permission(staff, store_operation::view))
+        return err;
+      return ask_hq_and_keep(self, atom::select_v, account,
+                             self->state.cfg.address_book);
     },
     [=](atom::similar,
         const customer_draft& draft) -> caf::result<std::vector<customer>> {
@@ -169,30 +225,43 @@ store(store_actor::stateful_pointer<store_state> self, store_config cfg,
                                          req.email_prompt_confirmed);
       if (!prompted)
         return prompted.error();
-      auto draft = validate_draft(*prompted, settings.operating_unit_country,
-                                  settings.attributes);
-      if (!draft)
-        return draft.error();
       auto mode = settings.profile.create_customer_async ? creation_mode::async
                                                          : creation_mode::sync;
-      auto built = make_new_customer(*draft, settings, st.cfg.groups,
-                                     st.cfg.flags, mode);
+      auto guid = req.request_guid.empty()
+                    ? make_guid(st.rng, st.cfg.env.run_tag)
+                    : req.request_guid;
+      auto built = build_new_customer(*prompted, settings, st.cfg.groups,
+                                      st.cfg.flags, mode, guid);
       if (!built)
         return built.error();
-      auto record = std::move(built->record);
-      record.id.async_guid = req.request_guid.empty()
-                               ? make_async_guid(st.rng.next(), st.rng.next())
-                               : req.request_guid;
       if (mode == creation_mode::async) {
-        auto created = create_async(self, std::move(record), false);
+        auto created = create_async(self, std::move(built->record));
         if (!created)
           return created.error();
         return std::move(*created);
       }
+      // The store waits for HQ until its own time-out, or until the
+      // terminal's deadline less the time it needs to answer, whichever
+      // comes first; HQ commits only if its answer comes before then.
+      auto now = st.cfg.env.clock.now(self->clock());
+      auto until = now + st.cfg.rts_timeout;
+      if (req.deadline != caf::timestamp{})
+        until = std::min(until, req.deadline - st.cfg.reply_margin);
+      auto deadline = req.deadline;
+      auto draft = std::move(*prompted);
+      if (until <= now) {
+        auto fell = fall_back(self, draft, guid, deadline,
+                              make_error(ec::deadline_exceeded, "store",
+                                         "no time left for the Real-time "
+                                         "Service call"));
+        if (!fell)
+          return fell.error();
+        return std::move(*fell);
+      }
       auto promise = self->make_response_promise<created_customer>();
       hq_create_request call{settings.store_id, st.cfg.address_book,
-                             req.staff.id, record};
-      self->request(st.link, st.cfg.rts_timeout, atom::create_v, std::move(call))
+                             req.staff.id, std::move(built->record), until};
+      self->request(st.link, until - now, atom::create_v, std::move(call))
         .then(
           [self, promise](customer& c) mutable {
             // Upsert: a pending row of this GUID (an earlier fallback or
@@ -200,19 +269,13 @@ store(store_actor::stateful_pointer<store_state> self, store_config cfg,
             promise.deliver(created_customer{c, creation_mode::sync, false});
             keep(self, {std::move(c)});
           },
-          [self, promise, record](caf::error& err) mutable {
-            auto& st = self->state;
-            if (st.cfg.policy == rts_failure_policy::error
-                || !is_rts_failure(err)) {
-              promise.deliver(err);
-              return;
-            }
-            emit(self, event_kind::rts_fallback, event_detail(err));
-            auto created = create_async(self, std::move(record), true);
-            if (created)
-              promise.deliver(std::move(*created));
+          [self, promise, draft, guid, deadline](caf::error& err) mutable {
+            auto fell = fall_back(self, draft, guid, deadline,
+                                  rts_error(std::move(err)));
+            if (fell)
+              promise.deliver(std::move(*fell));
             else
-              promise.deliver(created.error());
+              promise.deliver(fell.error());
           });
       return promise;
     },
@@ -230,10 +293,23 @@ store(store_actor::stateful_pointer<store_state> self, store_config cfg,
                           "no customer '" + display_account(given.id)
                             + "' at store " + settings.store_id);
       const auto& before = **existing;
-      if (!(before.id == given.id))
+      auto changed = given;
+      // The customer the cashier opened while it was pending has been
+      // converted here since: the edit is of the converted customer (it
+      // goes to HQ under its account number).
+      if (given.id.account_number.empty()
+          && before.id.async_guid == given.id.async_guid)
+        changed.id = before.id;
+      if (!(before.id == changed.id))
         return make_error(ec::not_found, "customer",
                           "an edit cannot change the account or GUID");
-      auto after = validate_customer(given, settings.operating_unit_country,
+      // Seed 000: every address, also one added later, has its purpose
+      // (Home for a person, Business for an organization) and the store's
+      // country unless given.
+      for (auto& address : changed.profile.addresses)
+        address = apply_address_defaults(std::move(address), changed.type,
+                                         settings.operating_unit_country);
+      auto after = validate_customer(changed, settings.operating_unit_country,
                                      settings.attributes);
       if (!after)
         return after.error();
@@ -287,7 +363,9 @@ store(store_actor::stateful_pointer<store_state> self, store_config cfg,
             promise.deliver(
               summarize_purchases(customer_ref, std::move(at_hq)));
           },
-          [promise](caf::error& err) mutable { promise.deliver(err); });
+          [promise](caf::error& err) mutable {
+            promise.deliver(rts_error(std::move(err)));
+          });
       return promise;
     },
     [=](atom::merge, const std::string& survivor, const std::string& duplicate,
@@ -295,7 +373,7 @@ store(store_actor::stateful_pointer<store_state> self, store_config cfg,
       if (auto err = check_permission(staff, store_operation::merge))
         return err;
       return ask_hq_and_keep(self, atom::merge_v, survivor, duplicate,
-                             staff.id);
+                             staff.id, self->state.cfg.address_book);
     },
     [=](atom::duplicates, const std::string& account,
         const staff_member& staff) -> caf::result<std::vector<customer>> {
@@ -358,10 +436,12 @@ store(store_actor::stateful_pointer<store_state> self, store_config cfg,
           if (!converted)
             return converted.error();
           auto& st = self->state;
-          for (const auto& guid : *converted)
+          for (const auto& guid : *converted) {
+            auto words = words_of_guid(guid);
             st.cfg.env.emit(self->clock(),
                             {{}, event_kind::customer_converted, 0,
-                             st.cfg.index, 0, 0, event_key(guid)});
+                             st.cfg.index, 0, 0, words.high, words.low});
+          }
           return static_cast<uint64_t>(converted->size());
         });
     },

@@ -25,8 +25,12 @@ namespace retailsim {
 using store_actor = caf::typed_actor<
   // Local search in the channel database.
   caf::replies_to<atom::search, search_query>::with<std::vector<customer>>,
-  // "Search all stores" through HQ; customers found are added to this store.
+  // "Search all stores" through HQ: HQ's matches (at least 4 characters).
   caf::replies_to<atom::search_hq, search_query>::with<std::vector<customer>>,
+  // The customer of an account the cashier selected from "search all
+  // stores": HQ adds it to this store's address book, and this store (and,
+  // through 1010, every store of the book) holds it from then on.
+  caf::replies_to<atom::select, std::string, staff_member>::with<customer>,
   // Before "create new" (seeds 002, 004): customers here that may be the
   // same person as the draft (same email or phone, or same name), strongest
   // match first. Fails with the draft's validation error.
@@ -97,8 +101,12 @@ struct store_config {
   std::vector<customer_group> groups;
   hq_feature_flags flags;
   rts_failure_policy policy = rts_failure_policy::fallback_async;
-  /// How long the store waits for the RTS link.
-  caf::timespan rts_timeout = std::chrono::seconds(60);
+  /// How long the store waits for the RTS link (less than the terminal's
+  /// time-out, more than the link's; see docs/actors.md, "Time-outs").
+  caf::timespan rts_timeout = std::chrono::seconds(8);
+  /// The time an answer needs to reach the terminal: a Sync creation's
+  /// fallback is made only this long before the terminal's deadline.
+  caf::timespan reply_margin = std::chrono::milliseconds(500);
   /// The time the channel database takes to serve a terminal's search,
   /// duplicate check or sale (answered that long after it is free).
   distribution service_time = distribution::constant(0);

@@ -33,16 +33,27 @@ bool lost_connection(const caf::error& err) {
              && static_cast<ec>(err.code()) == ec::store_unreachable);
 }
 
-caf::error open_offline_db(self_ptr self) {
-  auto& st = self->state;
-  if (st.offline_db)
-    return {};
-  auto db = storage::offline_database::open(st.cfg.offline_db_path,
-                                            st.cfg.durability);
+/// Runs `f(db)` on the terminal's offline database, opened for it and
+/// closed after: no terminal keeps a file open between operations (with
+/// 100,000 terminals offline at once, files held open ran the process out
+/// of file descriptors, and offline creations failed with
+/// storage_failure).
+template <class F>
+auto with_offline_db(self_ptr self, F f)
+  -> decltype(f(std::declval<storage::offline_database&>())) {
+  const auto& cfg = self->state.cfg;
+  auto db = storage::offline_database::open(cfg.offline_db_path,
+                                            cfg.durability);
   if (!db)
     return db.error();
-  st.offline_db = std::move(*db);
-  return {};
+  return f(**db);
+}
+
+/// Whether the terminal has ever written its offline database: before,
+/// an offline search finds nothing and needs no file.
+bool has_offline_db(self_ptr self) {
+  std::error_code ignored;
+  return std::filesystem::exists(self->state.cfg.offline_db_path, ignored);
 }
 
 void go_offline(self_ptr self, const caf::error& cause) {
@@ -77,13 +88,13 @@ then_fn<T> reply_to(caf::typed_response_promise<T> promise) {
   };
 }
 
-/// Offline customers not uploaded yet (0 when the offline file is closed:
-/// it is closed only once everything is uploaded).
+/// Offline customers not uploaded yet (none without a backlog).
 uint64_t offline_left(self_ptr self) {
-  auto& db = self->state.offline_db;
-  if (!db)
+  if (!self->state.backlog)
     return 0;
-  auto n = db->customers_to_upload_count();
+  auto n = with_offline_db(self, [](storage::offline_database& db) {
+    return db.customers_to_upload_count();
+  });
   return n ? *n : 0;
 }
 
@@ -133,11 +144,12 @@ void op_search(self_ptr self, search_query query,
       ask_store<std::vector<customer>>(self, done, atom::search_v, query);
     },
     [self, query]() -> caf::expected<std::vector<customer>> {
-      auto& st = self->state;
-      if (!st.offline_db)
+      if (!has_offline_db(self))
         return std::vector<customer>{};
-      return st.offline_db->search(query,
-                                   st.cfg.settings.operating_unit_country, 20);
+      const auto& country = self->state.cfg.settings.operating_unit_country;
+      return with_offline_db(self, [&](storage::offline_database& db) {
+        return db.search(query, country, 20);
+      });
     },
     std::move(k));
 }
@@ -146,40 +158,94 @@ caf::expected<created_customer> create_offline(self_ptr self,
                                                const customer_draft& draft,
                                                const std::string& guid) {
   auto& st = self->state;
-  const auto& settings = st.cfg.settings;
-  auto valid = validate_draft(draft, settings.operating_unit_country,
-                              settings.attributes);
-  if (!valid)
-    return valid.error();
-  auto built = make_new_customer(*valid, settings, st.cfg.groups, st.cfg.flags,
-                                 creation_mode::offline);
+  auto built = build_new_customer(draft, st.cfg.settings, st.cfg.groups,
+                                  st.cfg.flags, creation_mode::offline, guid);
   if (!built)
     return built.error();
-  built->record.id.async_guid = guid;
-  if (auto err = open_offline_db(self))
-    return err;
-  if (auto err = st.offline_db->add_customer(built->record,
-                                             st.cfg.env.clock.now(self->clock())))
+  auto now = st.cfg.env.clock.now(self->clock());
+  if (auto err = with_offline_db(self, [&](storage::offline_database& db) {
+        return db.add_customer(built->record, now);
+      }))
     return err;
   st.backlog = true;
   return created_customer{std::move(built->record), creation_mode::offline,
                           false};
 }
 
+/// How a creation sent to a Sync store ended, for its sync_attempt event;
+/// false when it never reached the Real-time Service (the email prompt, a
+/// permission, a validation error).
+bool sync_outcome_of(self_ptr self,
+                     const caf::expected<created_customer>& result,
+                     sync_outcome& outcome, ec& cause) {
+  if (!self->state.online) {
+    outcome = sync_outcome::timed_out;
+    cause = ec::store_unreachable;
+    return true;
+  }
+  if (result) {
+    outcome = result->fell_back ? sync_outcome::fell_back
+                                : sync_outcome::answered;
+    cause = result->fallback_cause;
+    return true;
+  }
+  cause = error_code(result.error());
+  outcome = sync_outcome::failed;
+  switch (cause) {
+    case ec::async_address_disabled:
+    case ec::async_affiliations_disabled:
+    case ec::async_secondary_contacts_disabled:
+      return true;  // the fallback to Async was refused
+    default:
+      return outcome_of(result.error()) == op_outcome::unavailable;
+  }
+}
+
 void op_create(self_ptr self, customer_draft draft,
                then_fn<created_customer> k) {
   auto& st = self->state;
+  auto start = self->clock().now();
   // One GUID per creation, whichever path it takes: the idempotency key.
-  auto guid = make_async_guid(st.rng.next(), st.rng.next());
-  // Seed 004: "Select customer" again on the same draft after the email
-  // prompt confirms the generic address.
-  bool confirmed = st.email_prompted && *st.email_prompted == draft;
-  st.email_prompted = caf::none;
-  create_request req{draft, st.cfg.staff, confirmed, guid};
-  auto remember_prompt = [self, draft,
-                          k = std::move(k)](caf::expected<created_customer> r) {
-    if (!r && error_code(r.error()) == ec::email_prompt)
-      self->state.email_prompted = draft;
+  // Submitting the same draft again (after the email prompt, or a failure)
+  // is the same creation and keeps its GUID.
+  std::string guid;
+  bool confirmed = false;
+  if (st.last_attempt && st.last_attempt->draft == draft) {
+    guid = st.last_attempt->guid;
+    // Seed 004: "Select customer" again on the same draft after the email
+    // prompt confirms the generic address.
+    confirmed = st.last_attempt->prompted;
+  } else {
+    guid = make_guid(st.rng, st.cfg.env.run_tag);
+  }
+  st.last_attempt = caf::none;
+  // The store answers before the terminal's time-out, and nothing of this
+  // creation becomes durable after it (the deadline travels with the call).
+  auto deadline = st.cfg.env.clock.now(self->clock()) + st.cfg.offline_timeout;
+  create_request req{draft, st.cfg.staff, confirmed, guid, deadline};
+  bool at_sync_store = !st.cfg.settings.profile.create_customer_async
+                       && still_online(self);
+  auto finish = [self, draft, guid, confirmed, start, at_sync_store,
+                 k = std::move(k)](caf::expected<created_customer> r) {
+    auto& st = self->state;
+    auto latency = (self->clock().now() - start).count();
+    if (at_sync_store) {
+      sync_outcome outcome;
+      ec cause;
+      if (sync_outcome_of(self, r, outcome, cause))
+        emit(self, event_kind::sync_attempt, static_cast<uint8_t>(outcome),
+             latency, static_cast<uint64_t>(cause));
+    }
+    if (r) {
+      auto words = words_of_guid(r->record.id.async_guid);
+      st.cfg.env.emit(self->clock(),
+                      {{}, event_kind::customer_created,
+                       static_cast<uint8_t>(r->mode), st.cfg.store_index,
+                       st.cfg.terminal_index, latency, words.high, words.low});
+    } else {
+      st.last_attempt = terminal_state::attempt{
+        draft, guid, confirmed || error_code(r.error()) == ec::email_prompt};
+    }
     k(std::move(r));
   };
   online_or_offline<created_customer>(
@@ -197,25 +263,31 @@ void op_create(self_ptr self, customer_draft draft,
         return prompted.error();
       return create_offline(self, *prompted, guid);
     },
-    std::move(remember_prompt));
+    std::move(finish));
 }
 
 void op_sale(self_ptr self, sale_transaction sale, then_fn<bool> k) {
+  auto key = event_key(sale.transaction_id);
+  auto amount = sale.amount_cents;
   online_or_offline<bool>(
     self,
     [self, sale](then_fn<bool> done) {
       ask_store<bool>(self, done, atom::sale_v, sale);
     },
     [self, sale]() -> caf::expected<bool> {
-      auto& st = self->state;
-      if (auto err = open_offline_db(self))
+      if (auto err = with_offline_db(self, [&](storage::offline_database& db) {
+            return db.add_sale(sale);
+          }))
         return err;
-      if (auto err = st.offline_db->add_sale(sale))
-        return err;
-      st.backlog = true;
+      self->state.backlog = true;
       return true;
     },
-    std::move(k));
+    [self, key, amount, k = std::move(k)](caf::expected<bool> done) {
+      if (done)
+        emit(self, event_kind::sale_recorded, self->state.online ? 0 : 1,
+             amount, key);
+      k(std::move(done));
+    });
 }
 
 void op_similar(self_ptr self, customer_draft draft,
@@ -231,9 +303,11 @@ void op_similar(self_ptr self, customer_draft draft,
       auto candidate = similarity_candidate(draft, st.cfg.settings);
       if (!candidate)
         return candidate.error();
-      if (!st.offline_db)
+      if (!has_offline_db(self))
         return std::vector<customer>{};
-      return st.offline_db->similar(*candidate, 10);
+      return with_offline_db(self, [&](storage::offline_database& db) {
+        return db.similar(*candidate, 10);
+      });
     },
     std::move(k));
 }
@@ -255,21 +329,22 @@ void maybe_reconnect(self_ptr self, bool force, std::function<void()> k) {
   offline_upload batch;
   batch.terminal_id = st.cfg.terminal_id;
   if (st.backlog) {
-    if (auto err = open_offline_db(self)) {
+    auto err = with_offline_db(self, [&](storage::offline_database& db) {
+      auto customers = db.customers_to_upload();
+      if (!customers)
+        return customers.error();
+      auto sales = db.sales_to_upload();
+      if (!sales)
+        return sales.error();
+      batch.customers = std::move(*customers);
+      batch.sales = std::move(*sales);
+      return caf::error{};
+    });
+    if (err) {
       emit(self, event_kind::operation_error, event_detail(err));
       k();
       return;
     }
-    auto customers = st.offline_db->customers_to_upload();
-    auto sales = st.offline_db->sales_to_upload();
-    if (!customers || !sales) {
-      emit(self, event_kind::operation_error,
-           event_detail(customers ? sales.error() : customers.error()));
-      k();
-      return;
-    }
-    batch.customers = std::move(*customers);
-    batch.sales = std::move(*sales);
   }
   std::vector<std::string> guids;
   std::vector<std::string> transaction_ids;
@@ -284,17 +359,27 @@ void maybe_reconnect(self_ptr self, bool force, std::function<void()> k) {
     .then(
       [=](uint64_t) {
         auto& st = self->state;
-        if (st.offline_db) {
-          if (auto err = st.offline_db->mark_uploaded(guids, transaction_ids)) {
+        if (st.backlog) {
+          // What was uploaded is marked so; anything written meanwhile
+          // stays for the next upload.
+          bool more = false;
+          auto err = with_offline_db(self, [&](storage::offline_database& db) {
+            if (auto err = db.mark_uploaded(guids, transaction_ids))
+              return err;
+            auto customers = db.customers_to_upload_count();
+            auto sales = db.sales_to_upload_count();
+            if (!customers || !sales)
+              return customers ? sales.error() : customers.error();
+            more = *customers + *sales > 0;
+            return caf::error{};
+          });
+          if (err) {
             emit(self, event_kind::operation_error, event_detail(err));
             k();
             return;
           }
-          // Close the file until the next offline spell: a store of many
-          // terminals keeps few files open.
-          st.offline_db.reset();
+          st.backlog = more;
         }
-        st.backlog = false;
         st.online = true;
         emit(self, event_kind::terminal_online, 0,
              static_cast<int64_t>(count));
@@ -410,9 +495,20 @@ void remember(self_ptr self, const customer& c) {
     known[self->state.rng.below(known.size())] = std::move(k);
 }
 
+/// What every identity this terminal makes begins with: its id, the run's
+/// tag and, after a restart, its incarnation; unique across runs over one
+/// HQ database and across restarts.
+std::string id_prefix(self_ptr self) {
+  const auto& cfg = self->state.cfg;
+  auto out = cfg.terminal_id + "-" + cfg.env.run_tag;
+  if (cfg.incarnation > 0)
+    out += "-R" + std::to_string(cfg.incarnation);
+  return out;
+}
+
 std::string new_email(self_ptr self) {
   auto& st = self->state;
-  return "c" + std::to_string(st.creations) + "." + st.cfg.terminal_id
+  return "c" + std::to_string(st.creations) + "." + id_prefix(self)
          + "@example.com";
 }
 
@@ -422,7 +518,11 @@ customer_draft quick_draft(self_ptr self, const std::string& phone) {
   customer_draft d;
   d.profile.first_name = pick(st.rng, first_names);
   d.profile.last_name = pick(st.rng, last_names);
-  d.profile.phones.push_back({phone, true, {}});
+  // Seed 000: the customer's choice about marketing, per contact.
+  d.profile.phones.push_back(
+    {phone, true,
+     marketing_consent{st.rng.chance(0.3), st.cfg.terminal_id,
+                       st.cfg.env.clock.now(self->clock()), "pos"}});
   if (st.rng.chance(0.8))
     d.profile.emails.push_back(
       {new_email(self), true,
@@ -462,7 +562,7 @@ customer_draft wizard_draft(self_ptr self, const std::string& phone) {
 sale_transaction new_sale(self_ptr self, const std::string& customer_ref) {
   auto& st = self->state;
   sale_transaction s;
-  s.transaction_id = st.cfg.terminal_id + "-" + std::to_string(st.sales++);
+  s.transaction_id = id_prefix(self) + "-" + std::to_string(st.sales++);
   s.store_id = st.cfg.settings.store_id;
   s.terminal_id = st.cfg.terminal_id;
   s.customer_ref = customer_ref;
@@ -618,7 +718,18 @@ void find_elsewhere(self_ptr self) {
     [self](caf::expected<std::vector<customer>> found) {
       auto& st = self->state;
       if (found && !found->empty()) {
-        select_customer(self, (*found)[st.rng.below(found->size())]);
+        // The cashier picks the customer: the store adds it.
+        const auto& picked = (*found)[st.rng.below(found->size())];
+        staff_call<customer>(
+          self, store_op::select_from_all_stores,
+          [self](caf::expected<customer> selected) {
+            if (selected) {
+              select_customer(self, *selected);
+              return;
+            }
+            end_session(self);
+          },
+          atom::select_v, picked.id.account_number, st.cfg.staff);
         return;
       }
       st.phone = new_phone(st.rng);
@@ -679,10 +790,6 @@ void create_customer(self_ptr self, customer_draft draft, store_op op) {
                 return;
               }
               record_op(self, op, start, {});
-              emit(self, event_kind::customer_created,
-                   static_cast<uint8_t>(created->mode),
-                   (self->clock().now() - start).count(),
-                   event_key(created->record.id.async_guid));
               select_customer(self, created->record);
             });
 }
@@ -752,11 +859,8 @@ void session_sale(self_ptr self) {
     return;
   }
   auto sale = new_sale(self, ref_of(*st.current));
-  auto amount = sale.amount_cents;
-  op_sale(self, std::move(sale), [self, amount](caf::expected<bool> done) {
-    if (done)
-      emit(self, event_kind::sale_recorded, self->state.online ? 0 : 1, amount);
-    else
+  op_sale(self, std::move(sale), [self](caf::expected<bool> done) {
+    if (!done)
       emit(self, event_kind::operation_error, event_detail(done.error()));
     end_session(self);
   });
@@ -922,7 +1026,7 @@ void service_customer(self_ptr self, std::function<void()> k) {
         edit_current(self, store_op::add_loyalty_points, changed, cashier, k);
       } else {
         changed.loyalty = loyalty_card{
-          "L-" + st.cfg.terminal_id + "-" + std::to_string(st.cards++), 0};
+          "L-" + id_prefix(self) + "-" + std::to_string(st.cards++), 0};
         edit_current(self, store_op::issue_loyalty_card, changed, cashier, k);
       }
       return;
@@ -966,7 +1070,10 @@ terminal_actor::behavior_type
 terminal(terminal_actor::stateful_pointer<terminal_state> self,
          terminal_config cfg, store_actor store) {
   auto& st = self->state;
-  st.rng = actor_rng{cfg.env.seed, "terminal:" + cfg.terminal_id};
+  // A restarted terminal draws anew: its GUIDs must differ from those of
+  // its earlier incarnation.
+  st.rng = actor_rng{cfg.env.seed, "terminal:" + cfg.terminal_id + "#"
+                                     + std::to_string(cfg.incarnation)};
   st.cfg = std::move(cfg);
   if (st.cfg.staff.id.empty())
     st.cfg.staff.id = st.cfg.terminal_id;
@@ -974,18 +1081,22 @@ terminal(terminal_actor::stateful_pointer<terminal_state> self,
   // After a restart, records left in the offline database go up first.
   std::error_code ignored;
   if (std::filesystem::exists(st.cfg.offline_db_path, ignored)) {
-    if (auto err = open_offline_db(self)) {
-      emit(self, event_kind::operation_error, event_detail(err));
-    } else {
-      auto customers = st.offline_db->customers_to_upload_count();
-      auto sales = st.offline_db->sales_to_upload_count();
-      if ((customers && *customers > 0) || (sales && *sales > 0)) {
-        st.backlog = true;
-        st.online = false;
-        st.offline_since = self->clock().now() - st.cfg.reconnect_interval;
-      } else {
-        st.offline_db.reset();
-      }
+    auto left = with_offline_db(self, [](storage::offline_database& db)
+                                        -> caf::expected<uint64_t> {
+      auto customers = db.customers_to_upload_count();
+      if (!customers)
+        return customers.error();
+      auto sales = db.sales_to_upload_count();
+      if (!sales)
+        return sales.error();
+      return *customers + *sales;
+    });
+    if (!left) {
+      emit(self, event_kind::operation_error, event_detail(left.error()));
+    } else if (*left > 0) {
+      st.backlog = true;
+      st.online = false;
+      st.offline_since = self->clock().now() - st.cfg.reconnect_interval;
     }
   }
   if (st.cfg.cashier.enabled)
@@ -1021,6 +1132,12 @@ terminal(terminal_actor::stateful_pointer<terminal_state> self,
       auto promise = self->make_response_promise<std::vector<customer>>();
       online_only<std::vector<customer>>(self, reply_to(promise),
                                          atom::search_hq_v, std::move(query));
+      return promise;
+    },
+    [=](atom::select, std::string& account) -> caf::result<customer> {
+      auto promise = self->make_response_promise<customer>();
+      online_only<customer>(self, reply_to(promise), atom::select_v,
+                            std::move(account), self->state.cfg.staff);
       return promise;
     },
     [=](atom::history,

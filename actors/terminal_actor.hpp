@@ -50,6 +50,9 @@ using terminal_actor = caf::typed_actor<
   caf::replies_to<atom::edit, customer>::with<customer>,
   // Cashier input: "search all stores" (at least 4 characters).
   caf::replies_to<atom::search_hq, search_query>::with<std::vector<customer>>,
+  // Cashier input: selects a customer (account number) found by "search
+  // all stores"; the store holds it from then on.
+  caf::replies_to<atom::select, std::string>::with<customer>,
   // Cashier input: a customer's change history (account number).
   caf::replies_to<atom::history, std::string>::with<std::vector<change_record>>,
   // Cashier input: a customer's purchase history (account number or GUID).
@@ -152,6 +155,9 @@ struct terminal_config {
   /// Who works the terminal until someone else logs in (id empty: the
   /// terminal id, as a cashier).
   staff_member staff;
+  /// 0, then one more at each restart: the identities a terminal makes
+  /// (GUIDs, transaction ids) never repeat those of an earlier one.
+  uint32_t incarnation = 0;
   actor_env env;
 };
 
@@ -173,8 +179,6 @@ struct terminal_state {
   terminal_config cfg;
   store_actor store;
   actor_rng rng;
-  /// Open while the terminal works offline or has records to upload.
-  std::unique_ptr<storage::offline_database> offline_db;
   bool online = true;
   /// The offline database holds records not uploaded yet.
   bool backlog = false;
@@ -198,9 +202,15 @@ struct terminal_state {
   uint64_t creations = 0;
   /// Loyalty cards issued here (numbers them).
   uint64_t cards = 0;
-  /// The draft the email prompt was last shown for: submitting it again
-  /// confirms the generic address.
-  caf::optional<customer_draft> email_prompted;
+  /// A creation that did not succeed: submitting the same draft again is
+  /// the same creation (the same GUID), and confirms the generic address
+  /// when the email prompt refused it.
+  struct attempt {
+    customer_draft draft;
+    std::string guid;
+    bool prompted = false;
+  };
+  caf::optional<attempt> last_attempt;
 
   static inline const char* name = "terminal";
 };

@@ -25,13 +25,13 @@ run_config default_run_config() {
   cfg.prompt_for_email = true;
   cfg.hq.workers = 8;
   cfg.hq.queue_limit = 2000;
-  cfg.hq.queue_timeout = std::chrono::seconds(30);
+  cfg.hq.queue_timeout = std::chrono::seconds(5);
   // A Sync creation keeps an HQ worker ~120 ms (median), with a long tail.
   cfg.hq.service_time = distribution::lognormal(0.12, 0.5);
   cfg.link.latency = distribution::lognormal(0.03, 0.4);
   // A store's channel database answers a search or saves a sale in ~50 ms.
   cfg.store_service_time = distribution::lognormal(0.05, 0.5);
-  cfg.link.call_timeout = std::chrono::seconds(30);
+  cfg.link.call_timeout = std::chrono::seconds(7);
   cfg.jobs.p_job = {std::chrono::minutes(15), std::chrono::minutes(5)};
   cfg.jobs.async_sync = {std::chrono::minutes(15), std::chrono::minutes(10)};
   cfg.jobs.dist_1010 = {std::chrono::minutes(15), std::chrono::minutes(15)};
@@ -87,22 +87,81 @@ caf::error validate(const run_config& cfg) {
   auto bad = [](const char* field, std::string why) {
     return make_error(ec::value_out_of_range, field, std::move(why));
   };
-  if (cfg.stores == 0 || cfg.stores > 100000)
-    return bad("stores", "must be between 1 and 100000");
-  if (cfg.terminals_per_store == 0 || cfg.terminals_per_store > 1000)
-    return bad("terminals", "must be between 1 and 1000");
-  if (cfg.duration.count() <= 0)
-    return bad("hours", "must be positive");
-  if (cfg.address_book_size == 0)
-    return bad("address-book-size", "must be at least 1");
+  auto seconds = [](caf::timespan x) {
+    char buf[32];
+    snprintf(buf, sizeof(buf), "%g s",
+             std::chrono::duration<double>(x).count());
+    return std::string{buf};
+  };
+  // Each count: the value and the range it must lie in.
+  auto count = [&](const char* field, uint64_t value, uint64_t low,
+                   uint64_t high) -> caf::error {
+    if (value >= low && value <= high)
+      return {};
+    return bad(field, "'" + std::to_string(value)
+                        + "' is out of range: from " + std::to_string(low)
+                        + " to " + std::to_string(high));
+  };
+  if (auto err = count("stores", cfg.stores, 1, 100000))
+    return err;
+  if (auto err = count("terminals", cfg.terminals_per_store, 1, 1000))
+    return err;
+  if (auto err = count("address-book-size", cfg.address_book_size, 1, 100000))
+    return err;
+  if (auto err = count("hq-workers", cfg.hq.workers, 1, 100000))
+    return err;
+  if (auto err = count("threads", cfg.threads, 1, 64))
+    return err;
+  if (auto err = count("population", cfg.population, 0, max_population))
+    return err;
+  constexpr auto year = std::chrono::hours(24 * 366);
+  if (cfg.duration < std::chrono::seconds(1) || cfg.duration > year)
+    return bad("hours", "'" + seconds(cfg.duration)
+                          + "' is out of range: from 1 s to a year");
   if (cfg.output_dir.empty())
     return bad("output", "an output folder is required");
-  if (cfg.time_scale <= 0)
-    return bad("time-scale", "must be positive");
-  if (cfg.hq.workers == 0)
-    return bad("hq-workers", "must be at least 1");
-  if (cfg.threads == 0)
-    return bad("threads", "must be at least 1");
+  if (!(cfg.time_scale > 0 && cfg.time_scale <= 1e6))
+    return bad("time-scale", "'" + std::to_string(cfg.time_scale)
+                               + "' is out of range: more than 0, at most "
+                                 "1000000");
+  for (const auto& [field, d] :
+       {std::pair{"hq-service", &cfg.hq.service_time},
+        std::pair{"rts-latency", &cfg.link.latency},
+        std::pair{"store-service", &cfg.store_service_time},
+        std::pair{"session-gap", &cfg.cashier.session_gap},
+        std::pair{"think", &cfg.cashier.think}})
+    if (auto why = duration_problem(*d); !why.empty())
+      return bad(field, why);
+  for (const auto& [field, schedule] :
+       {std::pair{"pjob-every", &cfg.jobs.p_job},
+        std::pair{"async-sync-every", &cfg.jobs.async_sync},
+        std::pair{"dist-1010-every", &cfg.jobs.dist_1010}}) {
+    auto every = schedule->interval;
+    if (every.count() != 0
+        && (every < std::chrono::seconds(1) || every > year))
+      return bad(field, "'" + seconds(every)
+                          + "' is out of range: 0 (off), or from 1 s to a "
+                            "year");
+  }
+  // Each hop of a Sync creation gives up before the one that called it, so
+  // that the caller always hears how its call ended.
+  if (!(cfg.offline_timeout > cfg.store_rts_timeout
+        && cfg.store_rts_timeout > cfg.link.call_timeout
+        && cfg.link.call_timeout > cfg.hq.queue_timeout
+        && cfg.hq.queue_timeout.count() > 0))
+    return bad("timeouts",
+               "must be ordered terminal > store > link > HQ queue > 0; "
+               "they are "
+                 + seconds(cfg.offline_timeout) + ", "
+                 + seconds(cfg.store_rts_timeout) + ", "
+                 + seconds(cfg.link.call_timeout) + ", "
+                 + seconds(cfg.hq.queue_timeout));
+  if (cfg.reply_margin.count() < 0
+      || cfg.reply_margin >= cfg.offline_timeout - cfg.store_rts_timeout)
+    return bad("reply-margin", "'" + seconds(cfg.reply_margin)
+                                 + "' is out of range: from 0 to less than "
+                                   "the terminal's time-out less the "
+                                   "store's");
   if (cfg.scheduler_policy != "sharing" && cfg.scheduler_policy != "stealing")
     return bad("scheduler", "must be 'sharing' or 'stealing'");
   for (auto s : cfg.async_stores)
@@ -110,6 +169,18 @@ caf::error validate(const run_config& cfg) {
       return bad("async-stores", "store " + std::to_string(s + 1)
                                    + " does not exist (there are "
                                    + std::to_string(cfg.stores) + ")");
+  // Fault windows lie within the day: one that starts after it, or ends
+  // after it, would not happen as written.
+  auto within_day = [&](const char* field, caf::timespan start,
+                        caf::timespan end) -> caf::error {
+    if (end <= start)
+      return bad(field, "a window must end after it starts");
+    if (end > cfg.duration)
+      return bad(field, "the window " + seconds(start) + " to "
+                          + seconds(end) + " is out of range: it must end "
+                          "within the day (" + seconds(cfg.duration) + ")");
+    return {};
+  };
   for (const auto& w : cfg.offline_windows) {
     if (w.store >= cfg.stores)
       return bad("offline", "store " + std::to_string(w.store + 1)
@@ -118,19 +189,24 @@ caf::error validate(const run_config& cfg) {
         && w.terminal >= cfg.terminals_per_store)
       return bad("offline", "terminal " + std::to_string(w.terminal + 1)
                               + " does not exist");
-    if (w.end <= w.start)
-      return bad("offline", "a window must end after it starts");
+    if (auto err = within_day("offline", w.start, w.end))
+      return err;
   }
   for (const auto& f : cfg.link_faults) {
     if (f.store >= cfg.stores)
       return bad("rts-fault", "store " + std::to_string(f.store + 1)
                                 + " does not exist");
-    if (f.end <= f.start)
-      return bad("rts-fault", "a fault must end after it starts");
+    if (auto err = within_day("rts-fault", f.start, f.end))
+      return err;
   }
   auto country = normalize_country(cfg.country, "country");
   if (!country)
     return country.error();
+  if (!cfg.default_receipt_email.empty())
+    if (auto email = normalize_email(cfg.default_receipt_email,
+                                     "default-receipt-email");
+        !email)
+      return email.error();
   return {};
 }
 
@@ -173,6 +249,7 @@ store_settings settings_for(const run_config& cfg, size_t index) {
   d.profile.name = "Walk-in customer " + s.store_id;
   d.profile.customer_group = "RETAIL";
   d.profile.receipt = receipt_option::email;
+  d.profile.receipt_email = cfg.default_receipt_email;
   d.profile.currency = "USD";
   d.profile.language = "en-US";
   d.profile.affiliations = {"Retail customers"};
@@ -251,6 +328,12 @@ caf::expected<world_databases> open_databases(const run_config& cfg) {
   if (!existing)
     return existing.error();
   out.customers_at_start = *existing;
+  auto run = out.hq->begin_run(cfg.seed, cfg.runtime == runtime_kind::realtime
+                                           ? caf::make_timestamp()
+                                           : cfg.virtual_epoch);
+  if (!run)
+    return run.error();
+  out.run = std::move(*run);
   for (size_t i = 0; i < cfg.stores; ++i) {
     auto path = (std::filesystem::path{stores_dir(cfg)} / (store_id(i) + ".db"))
                   .string();
@@ -279,7 +362,8 @@ void stop_world(const world& w) {
 
 terminal_config terminal_config_for(const run_config& cfg, size_t s, size_t t,
                                     const sim_clock& clock,
-                                    const event_sink_ptr& events) {
+                                    const event_sink_ptr& events,
+                                    const std::string& run_tag) {
   terminal_config tc;
   tc.store_index = static_cast<uint32_t>(s);
   tc.terminal_index = static_cast<uint32_t>(t);
@@ -294,7 +378,7 @@ terminal_config terminal_config_for(const run_config& cfg, size_t s, size_t t,
   tc.offline_timeout = cfg.offline_timeout;
   tc.reconnect_interval = cfg.reconnect_interval;
   tc.cashier = cfg.cashier;
-  tc.env = {cfg.seed, clock, events, {}};  // a terminal hands nothing over
+  tc.env = {cfg.seed, clock, events, {}, run_tag};  // it hands nothing over
   return tc;
 }
 
@@ -308,10 +392,11 @@ world spawn_world(caf::actor_system& sys, const run_config& cfg,
   if (cfg.runtime == runtime_kind::virtual_time)
     w.pool = std::make_shared<work_pool>(cfg.threads - 1);
   auto hq_cfg = cfg.hq;
-  actor_env env{cfg.seed, clock, events, w.pool};
+  actor_env env{cfg.seed, clock, events, w.pool, dbs.run.run_tag};
   hq_cfg.env = env;
+  hq_cfg.reply_margin = cfg.reply_margin;
   hq_cfg.duplicates = {cfg.duplicates,
-                       settings_for(cfg, 0).profile.generic_email};
+                       settings_for(cfg, 0).profile.generic_email, cfg.flags};
   w.hq = sys.spawn(hq, hq_cfg, dbs.hq);
   auto groups = customer_groups();
   std::vector<store_entry> entries;
@@ -329,6 +414,7 @@ world spawn_world(caf::actor_system& sys, const run_config& cfg,
     store_cfg.flags = cfg.flags;
     store_cfg.policy = cfg.rts_policy;
     store_cfg.rts_timeout = cfg.store_rts_timeout;
+    store_cfg.reply_margin = cfg.reply_margin;
     store_cfg.service_time = cfg.store_service_time;
     store_cfg.env = env;
     auto st = sys.spawn(store, store_cfg, dbs.channels[s], link);
@@ -336,7 +422,10 @@ world spawn_world(caf::actor_system& sys, const run_config& cfg,
     entries.push_back({st, store_cfg.settings.store_id, store_cfg.address_book});
     for (size_t t = 0; t < cfg.terminals_per_store; ++t)
       w.terminals.push_back(
-        sys.spawn(terminal, terminal_config_for(cfg, s, t, clock, events), st));
+        sys.spawn(terminal,
+                  terminal_config_for(cfg, s, t, clock, events,
+                                      dbs.run.run_tag),
+                  st));
   }
   auto jobs_cfg = cfg.jobs;
   jobs_cfg.env = env;

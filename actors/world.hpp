@@ -74,17 +74,30 @@ struct run_config {
   /// Seed 004's "Prompt for Email" at every store (off: a customer without
   /// email silently gets the generic address). On in default_run_config.
   bool prompt_for_email = false;
+  /// The receipt email of every store's default customer: empty, as seed
+  /// 000 recommends; set, every new customer without one inherits it (the
+  /// run warns once per store).
+  std::string default_receipt_email;
   /// What the async-sync job does with a customer HQ already has.
   duplicate_policy duplicates = duplicate_policy::flag_for_review;
   /// An existing customer base HQ starts with: a copy of this HQ database
   /// (e.g. one `retailsim import` loaded), plus `population` synthetic
   /// customers. 1010 distributes them to the stores as the run opens.
   std::string customers_from;
+  /// At most max_population.
   size_t population = 0;
   // -- the parts of each actor's configuration the run decides -----------------
   hq_config hq;
   rts_link_config link;
-  caf::timespan store_rts_timeout = std::chrono::seconds(60);
+  /// Time-outs along a Sync creation's path, longest first (validate()
+  /// refuses any other order; see docs/actors.md, "Time-outs"): the
+  /// terminal's offline_timeout > the store's store_rts_timeout > the
+  /// link's link.call_timeout > HQ's hq.queue_timeout.
+  caf::timespan store_rts_timeout = std::chrono::seconds(8);
+  /// The time an answer needs to travel back one hop: HQ commits, and a
+  /// store falls back to Async, only this long before the caller's
+  /// deadline.
+  caf::timespan reply_margin = std::chrono::milliseconds(500);
   /// A channel database's time per terminal search, duplicate check or sale.
   distribution store_service_time = distribution::constant(0);
   caf::timespan offline_timeout = std::chrono::seconds(10);
@@ -111,6 +124,10 @@ struct run_config {
   caf::timestamp virtual_epoch;
 };
 
+/// The largest synthetic population a run makes (one million customers
+/// take about 3.6 GB at their peak on the way in).
+constexpr size_t max_population = 5000000;
+
 /// The defaults of `retailsim run`: a US chain with Sync stores and the
 /// email prompt on, HQ with 8 workers of lognormal service time, jobs every
 /// 15/15/15 minutes.
@@ -135,6 +152,8 @@ struct world_databases {
   std::vector<std::shared_ptr<storage::channel_database>> channels;
   /// Customers HQ held when opened (an imported or synthetic base).
   uint64_t customers_at_start = 0;
+  /// This run as HQ recorded it: its tag and where its rows begin.
+  storage::run_start run;
 
   /// Writes databases that worked in memory (virtual runs) to their files.
   caf::error persist();
@@ -165,7 +184,8 @@ void stop_world(const world& w);
 /// The configuration of terminal t of store s (also to restart one).
 terminal_config terminal_config_for(const run_config& cfg, size_t s, size_t t,
                                     const sim_clock& clock,
-                                    const event_sink_ptr& events);
+                                    const event_sink_ptr& events,
+                                    const std::string& run_tag);
 
 /// The store settings every store of the run shares (default customer,
 /// profile), for store `index`.

@@ -87,6 +87,32 @@ caf::error build_base(const run_config& cfg, const std::string& hq_path) {
 
 } // namespace
 
+caf::error check_existing_base(const run_config& cfg) {
+  if (cfg.customers_from.empty())
+    return {};
+  const auto& path = cfg.customers_from;
+  try {
+    SQLite::Database db{path, SQLite::OPEN_READONLY};
+    auto kind = db.execAndGet("PRAGMA application_id").getInt();
+    auto version = db.execAndGet("PRAGMA user_version").getInt();
+    if (kind != static_cast<int>(storage::database_kind::hq))
+      return make_error(ec::wrong_database_kind, path,
+                        "not an HQ database (application_id "
+                          + std::to_string(kind) + ")");
+    auto newest = static_cast<int>(storage::hq_database::migrations().size());
+    if (version > newest)
+      return make_error(ec::schema_too_new, path,
+                        "HQ schema version " + std::to_string(version)
+                          + " is newer than this retailsim's "
+                          + std::to_string(newest));
+  } catch (const SQLite::Exception& e) {
+    return make_error(ec::storage_failure, path,
+                      std::string{"cannot read it as an HQ database: "}
+                        + e.what());
+  }
+  return {};
+}
+
 caf::error prepare_existing_base(const run_config& cfg) {
   if (cfg.customers_from.empty() && cfg.population == 0)
     return {};

@@ -31,6 +31,11 @@ load_into_hq(const std::string& hq_path,
              const std::vector<imported_customer>& customers,
              const std::string& origin, const std::string& loaded_by);
 
+/// Whether `cfg.customers_from` (if any) can start a run: a readable HQ
+/// database of this or an older schema. Reads only; an error names the
+/// file and what it is instead.
+caf::error check_existing_base(const run_config& cfg);
+
 /// Before a run: copies `cfg.customers_from` to the run's HQ database (the
 /// copy is opened and migrated, the original is left alone) and adds
 /// `cfg.population` synthetic customers (the run counts what HQ holds when

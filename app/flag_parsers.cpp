@@ -55,45 +55,58 @@ bool parse_duration(const std::string& text, caf::timespan& out,
     out = caf::timespan{0};
     return true;
   }
-  int64_t total = 0;
+  auto not_a_duration = [&] {
+    problem = "'" + text + "' is not a duration (e.g. 90s, 15m, 1h30m, 1.5h, "
+              "250ms)";
+    return false;
+  };
+  if (text.empty()) {
+    problem = "empty duration";
+    return false;
+  }
+  double total = 0;
   size_t i = 0;
-  bool any = false;
   while (i < text.size()) {
     size_t start = i;
-    while (i < text.size() && std::isdigit(static_cast<unsigned char>(text[i])))
+    while (i < text.size()
+           && (std::isdigit(static_cast<unsigned char>(text[i]))
+               || text[i] == '.'))
       ++i;
-    if (start == i || i - start > 9) {
-      problem = "'" + text + "' is not a duration (e.g. 90s, 15m, 1h30m)";
-      return false;
-    }
-    auto value = std::strtoll(text.substr(start, i - start).c_str(), nullptr,
-                              10);
+    auto number = text.substr(start, i - start);
+    if (number.empty() || number.size() > 20
+        || number.find('.') != number.rfind('.') || number == ".")
+      return not_a_duration();
+    double value = std::strtod(number.c_str(), nullptr);
     size_t unit_start = i;
     while (i < text.size() && std::isalpha(static_cast<unsigned char>(text[i])))
       ++i;
     auto unit = text.substr(unit_start, i - unit_start);
-    int64_t ns;
+    double ns;
     if (unit == "ms")
-      ns = 1000000;
+      ns = 1e6;
     else if (unit == "s")
-      ns = 1000000000;
+      ns = 1e9;
     else if (unit == "m")
-      ns = 60000000000;
+      ns = 60e9;
     else if (unit == "h")
-      ns = 3600000000000;
-    else {
+      ns = 3600e9;
+    else if (unit.empty()) {
+      problem = "'" + text + "': '" + number
+                + "' has no unit (use ms, s, m or h)";
+      return false;
+    } else {
       problem = "'" + text + "': unit '" + unit
                 + "' unknown (use ms, s, m or h)";
       return false;
     }
     total += value * ns;
-    any = true;
   }
-  if (!any) {
-    problem = "empty duration";
+  // Up to a year; nothing longer is a day's timing.
+  if (total > 366 * 24 * 3600e9) {
+    problem = "'" + text + "' is out of range: at most a year";
     return false;
   }
-  out = caf::timespan{total};
+  out = caf::timespan{static_cast<int64_t>(std::llround(total))};
   return true;
 }
 

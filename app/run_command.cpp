@@ -1,5 +1,7 @@
 #include "app/run_command.hpp"
 
+#include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <ctime>
 #include <filesystem>
@@ -32,6 +34,7 @@ struct run_flags {
   std::string rts_policy = "fallback";
   std::string features;
   bool prompt_for_email = true;
+  std::string default_receipt_email;
   std::string customers_from;
   size_t population = 0;
   std::string duplicates = "flag";
@@ -50,6 +53,21 @@ struct run_flags {
   size_t threads = 2;
   std::string scheduler = "sharing";
 };
+
+/// CLI11 reads "-1" into an unsigned number as 18446744073709551615: a
+/// whole number is digits only, and at most 19 of them.
+const CLI::Validator whole_number{
+  [](std::string& text) -> std::string {
+    bool digits = !text.empty() && text.size() <= 19
+                  && std::all_of(text.begin(), text.end(), [](char c) {
+                       return std::isdigit(static_cast<unsigned char>(c));
+                     });
+    if (digits)
+      return {};
+    return "'" + text.substr(0, 40)
+           + "' is out of range: a whole number from 0 up";
+  },
+  "WHOLE NUMBER"};
 
 [[noreturn]] void refuse(const std::string& flag, const std::string& problem) {
   throw CLI::ValidationError(flag, problem);
@@ -79,8 +97,13 @@ run_config to_config(const run_flags& f, const CLI::App& run) {
   cfg.seed = f.seed;
   cfg.stores = f.stores;
   cfg.terminals_per_store = f.terminals;
-  if (!(f.hours > 0) || f.hours > 24 * 366)
-    refuse("--hours", "must be more than 0 and at most a year");
+  if (!(f.hours * 3600 >= 1) || f.hours > 24 * 366) {
+    char value[64];
+    snprintf(value, sizeof(value), "%g", f.hours);
+    refuse("--hours", std::string{"'"} + value
+                        + "' is out of range: from 1/3600 (1 s) to 8784 (a "
+                          "year)");
+  }
   cfg.duration = caf::timespan{
     static_cast<int64_t>(f.hours * 3600.0 * 1e9)};
   cfg.runtime = f.runtime == "realtime" ? runtime_kind::realtime
@@ -105,6 +128,7 @@ run_config to_config(const run_flags& f, const CLI::App& run) {
   if (!parse_feature_flags(f.features, cfg.flags, problem))
     refuse("--features", problem);
   cfg.prompt_for_email = f.prompt_for_email;
+  cfg.default_receipt_email = f.default_receipt_email;
   cfg.customers_from = f.customers_from;
   if (!f.customers_from.empty()) {
     // The run replaces what is in its output folder: a base kept there
@@ -117,6 +141,8 @@ run_config to_config(const run_flags& f, const CLI::App& run) {
                                    + "' is inside --output, which the run "
                                      "replaces; copy it elsewhere first");
   }
+  if (auto err = check_existing_base(cfg))
+    refuse("--customers-from", describe(err));
   from_string(f.duplicates, cfg.duplicates);  // checked by IsMember
   cfg.population = f.population;
   cfg.output_dir = f.output;
@@ -143,9 +169,25 @@ run_config to_config(const run_flags& f, const CLI::App& run) {
   cfg.address_book_size = f.address_book_size;
   cfg.threads = f.threads;
   cfg.scheduler_policy = f.scheduler;
-  if (auto err = validate(cfg))
-    refuse("--" + error_field(err), describe(err));
+  // A range the run's configuration refuses is the flag's: "--hq-service:
+  // 'constant:1e+12' is out of range: ...".
+  if (auto err = validate(cfg)) {
+    auto field = error_field(err);
+    auto text = describe(err);
+    auto named = std::string{"value_out_of_range: "} + field + ": ";
+    if (text.compare(0, named.size(), named) == 0)
+      text.erase(0, named.size());
+    refuse("--" + field, text);
+  }
   return cfg;
+}
+
+/// Removes what a run writes in its output folder (and nothing else).
+void remove_run_files(const std::string& dir) {
+  std::error_code ignored;
+  for (const auto& name : {"stores", "terminals", "hq.db", "hq.db-wal",
+                           "hq.db-shm", "summary.json", "summary.json.tmp"})
+    std::filesystem::remove_all(std::filesystem::path{dir} / name, ignored);
 }
 
 /// The output folder must be new or empty; --force clears what an earlier
@@ -173,9 +215,7 @@ void prepare_output(const std::string& dir, bool force) {
                            + "', which retailsim did not write; not touching "
                              "it");
   }
-  for (const auto& name : {"stores", "terminals", "hq.db", "hq.db-wal",
-                           "hq.db-shm", "summary.json"})
-    fs::remove_all(fs::path{dir} / name, err);
+  remove_run_files(dir);
 }
 
 std::string make_run_id(const run_config& cfg) {
@@ -198,12 +238,15 @@ void add_run_command(CLI::App& app, int& exit_code) {
            "summary.json to the output folder.");
   auto& f = *flags;
   run->add_option("--stores", f.stores, "Number of stores")
+    ->check(whole_number)
     ->capture_default_str();
   run->add_option("--terminals", f.terminals, "POS terminals per store")
+    ->check(whole_number)
     ->capture_default_str();
   run->add_option("--hours", f.hours, "Length of the business day (simulated)")
     ->capture_default_str();
   run->add_option("--seed", f.seed, "Run seed: same seed, same trace (virtual)")
+    ->check(whole_number)
     ->capture_default_str();
   run->add_option("--runtime", f.runtime, "virtual or realtime")
     ->check(CLI::IsMember({"virtual", "realtime"}))
@@ -228,6 +271,10 @@ void add_run_command(CLI::App& app, int& exit_code) {
                 f.prompt_for_email,
                 "Seed 004's email prompt at every store (on by default; "
                 "off: the generic address is filled in silently)");
+  run->add_option("--default-receipt-email", f.default_receipt_email,
+                  "Receipt email of every store's default customer (seed "
+                  "000's pitfall: new customers without one inherit it; the "
+                  "run warns once per store)");
   run->add_option("--duplicates", f.duplicates,
                   "What the async-sync job does with a customer HQ already "
                   "has (same name, and same email or phone): flag (for "
@@ -241,6 +288,7 @@ void add_run_command(CLI::App& app, int& exit_code) {
   run->add_option("--population", f.population,
                   "Synthetic existing customers HQ starts with (same seed, "
                   "same customers)")
+    ->check(whole_number)
     ->capture_default_str();
   run->add_option("--output", f.output, "Folder for databases and summary.json")
     ->capture_default_str();
@@ -251,6 +299,7 @@ void add_run_command(CLI::App& app, int& exit_code) {
     ->capture_default_str();
   run->add_option("--hq-workers", f.hq_workers,
                   "Concurrent Sync creations HQ serves")
+    ->check(whole_number)
     ->capture_default_str();
   run->add_option("--hq-service", f.hq_service,
                   "HQ service time per Sync creation (seconds): constant:X, "
@@ -278,6 +327,7 @@ void add_run_command(CLI::App& app, int& exit_code) {
     ->capture_default_str();
   run->add_option("--address-book-size", f.address_book_size,
                   "Consecutive stores per customer address book")
+    ->check(whole_number)
     ->capture_default_str();
   run
     ->add_option("--threads", f.threads,
@@ -285,6 +335,7 @@ void add_run_command(CLI::App& app, int& exit_code) {
                  "coordinator and threads-1 helpers for database work actors "
                  "hand over: job cycles, terminals' searches and sales (the "
                  "trace does not depend on it)")
+    ->check(whole_number)
     ->capture_default_str();
   run->add_option("--scheduler", f.scheduler,
                   "Realtime: CAF scheduler policy, sharing or stealing")
@@ -293,16 +344,25 @@ void add_run_command(CLI::App& app, int& exit_code) {
   run->callback([run, flags, &exit_code] {
     auto cfg = to_config(*flags, *run);
     prepare_output(cfg.output_dir, flags->force);
-    if (auto err = prepare_existing_base(cfg)) {
+    // A run that cannot start leaves nothing behind: not its files, nor
+    // the folder when it made it.
+    std::error_code ignored;
+    bool folder_was_there = std::filesystem::exists(cfg.output_dir, ignored);
+    auto refuse_run = [&](const caf::error& err) {
       std::cerr << "retailsim run: " << describe(err) << "\n";
+      remove_run_files(cfg.output_dir);
+      if (!folder_was_there)
+        std::filesystem::remove(cfg.output_dir, ignored);
       exit_code = 2;
+    };
+    if (auto err = prepare_existing_base(cfg)) {
+      refuse_run(err);
       return;
     }
     auto recorder = std::make_shared<run_recorder>();
     auto outcome = run_simulation(cfg, recorder);
     if (!outcome) {
-      std::cerr << "retailsim run: " << describe(outcome.error()) << "\n";
-      exit_code = 2;
+      refuse_run(outcome.error());
       return;
     }
     run_summary summary;

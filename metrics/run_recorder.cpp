@@ -56,26 +56,47 @@ void run_recorder::record(const event& e) {
   hash_in(hash_, e.terminal);
   hash_in(hash_, e.value);
   hash_in(hash_, e.key);
+  hash_in(hash_, e.key2);
   switch (e.kind) {
     case event_kind::customer_created: {
       auto mode = static_cast<creation_mode>(e.detail);
       if (e.detail < t.created.size())
         ++t.created[e.detail];
+      t.acknowledged_creations.push_back(
+        {e.key, e.key2, e.detail, e.store, e.terminal});
       if (mode == creation_mode::sync) {
         sync_create_.push_back(e.value);
       } else {
         (mode == creation_mode::async ? async_create_ : offline_create_)
           .push_back(e.value);
-        pending_.emplace(e.key, e.at.count());
+        pending_.emplace(e.key ^ e.key2, e.at.count());
       }
       break;
     }
     case event_kind::rts_fallback:
-      ++t.rts_fallbacks;
+      // The store's view; the summary counts the fallbacks terminals
+      // acknowledged (sync_attempt).
+      break;
+    case event_kind::sync_attempt: {
+      if (e.detail >= t.sync_attempts_by_outcome.size())
+        break;
+      auto& outcome = t.sync_attempts_by_outcome[e.detail];
+      ++outcome.count;
+      if (e.key != 0)
+        ++outcome.causes[to_string(static_cast<ec>(e.key))];
+      sync_attempt_.push_back(e.value);
+      sync_attempt_by_outcome_[e.detail].push_back(e.value);
+      if (static_cast<sync_outcome>(e.detail) == sync_outcome::fell_back)
+        ++t.rts_fallbacks;
+      break;
+    }
+    case event_kind::store_warning:
+      t.warnings.emplace_back(e.store, e.detail);
       break;
     case event_kind::sale_recorded:
       ++t.sales;
       t.sales_offline += e.detail;
+      t.acknowledged_sales.push_back({e.key, e.store});
       break;
     case event_kind::anonymous_sale:
       ++t.anonymous_sales;
@@ -102,7 +123,7 @@ void run_recorder::record(const event& e) {
       break;
     case event_kind::customer_converted: {
       ++t.converted_at_channels;
-      auto i = pending_.find(e.key);
+      auto i = pending_.find(e.key ^ e.key2);
       if (i != pending_.end()) {
         lag_.push_back(e.at.count() - i->second);
         pending_.erase(i);
@@ -143,6 +164,10 @@ run_results run_recorder::results() const {
   out.search = summarize(search_);
   out.hq_service = summarize(hq_service_);
   out.conversion_lag = summarize(lag_);
+  out.sync_attempt_latency = summarize(sync_attempt_);
+  for (size_t i = 0; i < out.sync_attempts_by_outcome.size(); ++i)
+    out.sync_attempts_by_outcome[i].latency
+      = summarize(sync_attempt_by_outcome_[i]);
   out.unconverted = pending_.size();
   return out;
 }

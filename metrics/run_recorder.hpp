@@ -11,6 +11,7 @@
 #include <mutex>
 #include <string>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "actors/events.hpp"
@@ -29,6 +30,29 @@ struct latency_summary {
 /// Nearest-rank percentiles of `samples_ns` (nanoseconds), in milliseconds.
 latency_summary summarize(std::vector<int64_t> samples_ns);
 
+/// A creation a terminal acknowledged: its identity and how it was made.
+struct acknowledged_creation {
+  uint64_t guid_high = 0;
+  uint64_t guid_low = 0;
+  uint8_t mode = 0;
+  uint32_t store = 0;
+  uint32_t terminal = 0;
+};
+
+/// A sale a terminal acknowledged: event_key of its transaction id.
+struct acknowledged_sale {
+  uint64_t key = 0;
+  uint32_t store = 0;
+};
+
+/// Creations a terminal sent to a Sync store that ended one way.
+struct sync_attempts {
+  uint64_t count = 0;
+  latency_summary latency;
+  /// By the ec of the failure or fallback ("rts_timeout": 3).
+  std::map<std::string, uint64_t> causes;
+};
+
 struct run_results {
   uint64_t events = 0;
   /// FNV-1a over every event in order: equal for equal traces.
@@ -36,7 +60,19 @@ struct run_results {
   /// Customers acknowledged to terminals, by creation mode (sync, async,
   /// offline).
   std::array<uint64_t, 3> created{};
+  /// Acknowledged Async creations that were Sync ones falling back.
   uint64_t rts_fallbacks = 0;
+  /// Every creation sent to a Sync store, whatever its outcome (its
+  /// latency includes the time until a fallback, a failure or the
+  /// terminal's time-out) ...
+  latency_summary sync_attempt_latency;
+  /// ... and by outcome (sync_outcome).
+  std::array<sync_attempts, 4> sync_attempts_by_outcome{};
+  /// What the terminals acknowledged, for the invariant check.
+  std::vector<acknowledged_creation> acknowledged_creations;
+  std::vector<acknowledged_sale> acknowledged_sales;
+  /// Store warnings: (store index, warning_code), once each.
+  std::vector<std::pair<uint32_t, uint8_t>> warnings;
   uint64_t searches = 0;
   uint64_t searches_found = 0;
   uint64_t sales = 0;
@@ -82,7 +118,10 @@ private:
   std::vector<int64_t> search_;
   std::vector<int64_t> hq_service_;
   std::vector<int64_t> lag_;
-  /// Pending creations not yet converted: GUID key -> creation time (ns).
+  std::vector<int64_t> sync_attempt_;
+  std::array<std::vector<int64_t>, 4> sync_attempt_by_outcome_;
+  /// Pending creations not yet converted: GUID (high ^ low word) ->
+  /// creation time (ns).
   std::unordered_map<uint64_t, int64_t> pending_;
 };
 

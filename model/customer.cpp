@@ -218,8 +218,8 @@ bool operator==(const customer_draft& x, const customer_draft& y) {
 }
 
 bool operator==(const customer& x, const customer& y) {
-  return std::tie(x.id, x.type, x.status, x.profile)
-           == std::tie(y.id, y.type, y.status, y.profile)
+  return std::tie(x.id, x.type, x.status, x.profile, x.merged_into)
+           == std::tie(y.id, y.type, y.status, y.profile, y.merged_into)
          && x.loyalty == y.loyalty;
 }
 

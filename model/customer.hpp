@@ -218,6 +218,9 @@ struct customer {
   customer_status status = customer_status::active;
   customer_profile profile;
   caf::optional<loyalty_card> loyalty;
+  /// The account this customer was merged into (seed 002's duplicate,
+  /// deactivated): its sales belong to that customer. Empty for all others.
+  std::string merged_into;
 };
 
 /// The name shown in lists: organization name, else "first middle last", else name.
@@ -336,7 +339,7 @@ typename Inspector::result_type inspect(Inspector& f, customer_draft& x) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, customer& x) {
   return f(caf::meta::type_name("customer"), x.id, x.type, x.status,
-           x.profile, x.loyalty);
+           x.profile, x.loyalty, x.merged_into);
 }
 
 } // namespace retailsim

@@ -43,6 +43,7 @@ const char* to_string(ec code) {
     case ec::rts_unavailable: return "rts_unavailable";
     case ec::rts_timeout: return "rts_timeout";
     case ec::hq_overloaded: return "hq_overloaded";
+    case ec::deadline_exceeded: return "deadline_exceeded";
     case ec::store_unreachable: return "store_unreachable";
     case ec::unavailable_offline: return "unavailable_offline";
     case ec::storage_failure: return "storage_failure";

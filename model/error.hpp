@@ -87,6 +87,10 @@ enum class ec : uint8_t {
   rts_timeout,
   /// HQ's Real-time Service queue is full, or a call waited past its limit.
   hq_overloaded,
+  /// A Sync creation could not be answered before its caller's deadline, so
+  /// HQ did not commit it: the caller may create it Async (same GUID) or
+  /// report the failure, and nothing of it is left at HQ.
+  deadline_exceeded,
   /// The terminal cannot reach its store (network down or call timed out).
   store_unreachable,
   /// The operation is not available while the terminal is offline.

@@ -61,16 +61,19 @@ bool operator==(const search_query& x, const search_query& y) {
 bool operator==(const create_request& x, const create_request& y) {
   return x.draft == y.draft && x.staff == y.staff
          && x.email_prompt_confirmed == y.email_prompt_confirmed
-         && x.request_guid == y.request_guid;
+         && x.request_guid == y.request_guid && x.deadline == y.deadline;
 }
 
 bool operator==(const hq_create_request& x, const hq_create_request& y) {
-  return std::tie(x.store_id, x.address_book, x.cashier, x.record)
-         == std::tie(y.store_id, y.address_book, y.cashier, y.record);
+  return std::tie(x.store_id, x.address_book, x.cashier, x.record,
+                  x.deadline)
+         == std::tie(y.store_id, y.address_book, y.cashier, y.record,
+                     y.deadline);
 }
 
 bool operator==(const created_customer& x, const created_customer& y) {
-  return x.record == y.record && x.mode == y.mode && x.fell_back == y.fell_back;
+  return x.record == y.record && x.mode == y.mode && x.fell_back == y.fell_back
+         && x.fallback_cause == y.fallback_cause;
 }
 
 bool operator==(const offline_upload& x, const offline_upload& y) {

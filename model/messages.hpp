@@ -12,6 +12,7 @@
 #include "caf/timestamp.hpp"
 
 #include "model/customer.hpp"
+#include "model/error.hpp"
 #include "model/permissions.hpp"
 #include "model/rules.hpp"
 #include "model/sale.hpp"
@@ -63,6 +64,10 @@ struct create_request {
   /// retry, a fallback or an offline copy of the same creation never makes a
   /// second customer. Empty: the store chooses one.
   std::string request_guid;
+  /// When the terminal stops waiting (simulated time). The store answers
+  /// before it, and makes nothing of this creation durable after it (see
+  /// docs/actors.md, "Time-outs"). The epoch: no deadline.
+  caf::timestamp deadline;
 };
 
 /// A Sync creation as the store sends it through the Real-time Service.
@@ -73,6 +78,11 @@ struct hq_create_request {
   /// The customer with its GUID (the creation's idempotency key) set and no
   /// account number yet.
   customer record;
+  /// When the store stops waiting (simulated time): HQ commits the customer
+  /// only if its answer can reach the store before then, and otherwise
+  /// fails with deadline_exceeded without writing anything. The epoch: no
+  /// deadline.
+  caf::timestamp deadline;
 };
 
 /// A created customer and how it was created.
@@ -81,6 +91,8 @@ struct created_customer {
   creation_mode mode = creation_mode::sync;
   /// True when a Sync creation failed at the RTS and fell back to Async.
   bool fell_back = false;
+  /// Why it fell back: the RTS failure (rts_timeout, hq_overloaded, ...).
+  ec fallback_cause = ec::none;
 };
 
 /// What a reconnecting terminal uploads from its offline database.
@@ -153,19 +165,19 @@ typename Inspector::result_type inspect(Inspector& f, search_query& x) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, create_request& x) {
   return f(caf::meta::type_name("create_request"), x.draft, x.staff,
-           x.email_prompt_confirmed, x.request_guid);
+           x.email_prompt_confirmed, x.request_guid, x.deadline);
 }
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, hq_create_request& x) {
   return f(caf::meta::type_name("hq_create_request"), x.store_id,
-           x.address_book, x.cashier, x.record);
+           x.address_book, x.cashier, x.record, x.deadline);
 }
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, created_customer& x) {
   return f(caf::meta::type_name("created_customer"), x.record, x.mode,
-           x.fell_back);
+           x.fell_back, x.fallback_cause);
 }
 
 template <class Inspector>

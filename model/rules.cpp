@@ -120,15 +120,18 @@ void add_missing(std::vector<T>& to, const std::vector<T>& from, Same same) {
 
 } // namespace
 
-customer merge_customers(customer survivor, const customer& duplicate) {
+customer merge_customers(customer survivor, const customer& duplicate,
+                         const hq_feature_flags& flags) {
   auto& to = survivor.profile;
   const auto& from = duplicate.profile;
-  add_missing(to.emails, from.emails, [](const auto& x, const auto& y) {
-    return same_text_ignoring_case(x.address, y.address);
-  });
-  add_missing(to.phones, from.phones, [](const auto& x, const auto& y) {
-    return x.number == y.number;
-  });
+  if (flags.multiple_contacts_with_consent) {
+    add_missing(to.emails, from.emails, [](const auto& x, const auto& y) {
+      return same_text_ignoring_case(x.address, y.address);
+    });
+    add_missing(to.phones, from.phones, [](const auto& x, const auto& y) {
+      return x.number == y.number;
+    });
+  }
   add_missing(to.addresses, from.addresses, [](const auto& x, const auto& y) {
     return x.street == y.street && x.city == y.city && x.zip == y.zip
            && x.country == y.country;
@@ -234,6 +237,22 @@ make_new_customer(const customer_draft& draft, const store_settings& store,
     address = apply_address_defaults(std::move(address), rec.type,
                                      store.operating_unit_country);
   return out;
+}
+
+caf::expected<new_customer>
+build_new_customer(const customer_draft& draft, const store_settings& store,
+                   const std::vector<customer_group>& groups,
+                   const hq_feature_flags& flags, creation_mode mode,
+                   const std::string& guid) {
+  auto valid = validate_draft(draft, store.operating_unit_country,
+                              store.attributes);
+  if (!valid)
+    return valid.error();
+  auto built = make_new_customer(*valid, store, groups, flags, mode);
+  if (!built)
+    return built.error();
+  built->record.id.async_guid = guid;
+  return built;
 }
 
 caf::error check_operation(const customer& target, customer_operation op,

@@ -88,6 +88,18 @@ make_new_customer(const customer_draft& draft, const store_settings& store,
                   const std::vector<customer_group>& groups,
                   const hq_feature_flags& flags, creation_mode mode);
 
+/// The one way a new customer record is made, whatever the path (a Sync or
+/// Async creation at a store, a Sync creation that falls back to Async, an
+/// offline creation at a terminal): the draft validated (validate_draft,
+/// with the store's country and attribute group), built for `mode` by
+/// make_new_customer (so a pending customer meets the Async limitations),
+/// with `guid`, the creation's idempotency key, as its identity.
+caf::expected<new_customer>
+build_new_customer(const customer_draft& draft, const store_settings& store,
+                   const std::vector<customer_group>& groups,
+                   const hq_feature_flags& flags, creation_mode mode,
+                   const std::string& guid);
+
 /// Seed 004's "Prompt for Email" for a validated draft without an email:
 /// - prompt on, not yet confirmed: email_prompt (the field turns yellow);
 /// - prompt on and confirmed ("Select customer" again), or prompt off: the
@@ -152,10 +164,13 @@ std::vector<store_operation> store_operations_in(const customer& before,
 
 /// Seed 002's merge of two records of one person: the survivor keeps its
 /// identity, status, names and primary contacts, and gains what only the
-/// duplicate had: emails, phones and addresses (as secondary ones),
-/// affiliations, club memberships, and its loyalty card (when both have
-/// one, the duplicate's points are added to the survivor's card).
-customer merge_customers(customer survivor, const customer& duplicate);
+/// duplicate had: addresses (as secondary ones), affiliations, club
+/// memberships, its loyalty card (when both have one, the duplicate's
+/// points are added to the survivor's card) and, only with the feature
+/// "multiple emails and phone numbers with consent" (seed 000), its emails
+/// and phones as secondary ones.
+customer merge_customers(customer survivor, const customer& duplicate,
+                         const hq_feature_flags& flags);
 
 /// The number of emails and phones that are not primary.
 size_t secondary_contact_count(const customer_profile& profile);

@@ -1,79 +1,16 @@
 #include "reports/summary.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 
 #include <nlohmann/json.hpp>
-#include <SQLiteCpp/Database.h>
 
 #include "model/error.hpp"
+#include "model/rules.hpp"
 
 namespace retailsim {
-
-namespace {
-
-int64_t scalar(SQLite::Database& db, const char* sql) {
-  return db.execAndGet(sql).getInt64();
-}
-
-} // namespace
-
-caf::expected<invariant_report> check_invariants(const run_config& cfg,
-                                                 const run_outcome& outcome,
-                                                 const run_results& results) {
-  invariant_report out;
-  namespace fs = std::filesystem;
-  auto hq_path = (fs::path{cfg.output_dir} / "hq.db").string();
-  try {
-    SQLite::Database hq{hq_path, SQLite::OPEN_READONLY};
-    out.hq_customers = scalar(hq, "SELECT COUNT(*) FROM customers");
-    out.hq_mapped_guids = scalar(hq, "SELECT COUNT(*) FROM guid_account_map");
-    out.hq_staged_left = scalar(hq, "SELECT COUNT(*) FROM async_staging");
-    auto distinct_guids = scalar(hq, "SELECT COUNT(DISTINCT async_guid) FROM "
-                                     "guid_account_map");
-    auto distinct_accounts = scalar(hq, "SELECT COUNT(DISTINCT "
-                                        "account_number) FROM customers");
-    if (distinct_guids != static_cast<int64_t>(out.hq_mapped_guids))
-      out.failures.push_back("a GUID is mapped to more than one account");
-    if (distinct_accounts != static_cast<int64_t>(out.hq_customers))
-      out.failures.push_back("an account number is used twice");
-    for (size_t s = 0; s < cfg.stores; ++s) {
-      auto path = (fs::path{cfg.output_dir} / "stores"
-                   / (store_id(s) + ".db"))
-                    .string();
-      SQLite::Database ch{path, SQLite::OPEN_READONLY};
-      out.channel_pending_left += scalar(ch, "SELECT COUNT(*) FROM customers "
-                                             "WHERE account_number IS NULL");
-    }
-  } catch (const SQLite::Exception& e) {
-    return make_error(ec::storage_failure, hq_path,
-                      std::string{"cannot check the run's databases: "}
-                        + e.what());
-  }
-  out.offline_left = outcome.offline_left;
-  // An existing base (import, synthetic population) was at HQ already.
-  uint64_t acknowledged = outcome.customers_at_start + results.created[0]
-                          + results.created[1] + results.created[2];
-  if (!outcome.closed)
-    out.failures.push_back("closing did not complete (terminals or jobs did "
-                           "not answer)");
-  if (out.hq_customers != acknowledged)
-    out.failures.push_back(
-      "HQ holds " + std::to_string(out.hq_customers) + " customers but "
-      + std::to_string(acknowledged)
-      + " were there at the start or acknowledged");
-  if (out.hq_staged_left > 0)
-    out.failures.push_back(std::to_string(out.hq_staged_left)
-                           + " customers still staged at HQ");
-  if (out.channel_pending_left > 0)
-    out.failures.push_back(std::to_string(out.channel_pending_left)
-                           + " customers still pending in channels");
-  if (out.offline_left > 0)
-    out.failures.push_back(std::to_string(out.offline_left)
-                           + " offline customers not uploaded");
-  return out;
-}
 
 namespace {
 
@@ -110,6 +47,30 @@ nlohmann::json latency_json(const latency_summary& l) {
           {"max_ms", l.max}};
 }
 
+/// The warnings stores gave, as the model words them (check_store_settings
+/// of the store's settings).
+std::vector<std::string> warnings_of(const run_summary& s) {
+  std::vector<std::string> out;
+  for (const auto& [store, code] : s.results.warnings)
+    for (const auto& w : check_store_settings(settings_for(s.config, store)))
+      if (static_cast<uint8_t>(w.code) == code)
+        out.push_back(w.detail);
+  return out;
+}
+
+nlohmann::json sync_attempts_json(const run_results& r) {
+  nlohmann::json out = {{"all", latency_json(r.sync_attempt_latency)}};
+  static constexpr const char* keys[] = {"answered", "fell_back", "failed",
+                                         "timed_out"};
+  for (size_t i = 0; i < r.sync_attempts_by_outcome.size(); ++i) {
+    const auto& a = r.sync_attempts_by_outcome[i];
+    auto entry = latency_json(a.latency);
+    entry["causes"] = a.causes;
+    out[keys[i]] = entry;
+  }
+  return out;
+}
+
 std::string hex(uint64_t x) {
   char buf[32];
   snprintf(buf, sizeof(buf), "%016llx", static_cast<unsigned long long>(x));
@@ -124,10 +85,49 @@ double minutes(caf::timespan x) {
   return std::chrono::duration<double, std::ratio<60>>(x).count();
 }
 
+/// How many simulated seconds one measured second stands for: a realtime
+/// run compresses every modelled duration by its time scale, so what it
+/// measures is scaled back up; a virtual run measures simulated time.
+double time_factor(const run_config& c) {
+  return c.runtime == runtime_kind::realtime ? c.time_scale : 1.0;
+}
+
+latency_summary scaled(latency_summary l, double factor) {
+  l.p50 *= factor;
+  l.p95 *= factor;
+  l.p99 *= factor;
+  l.max *= factor;
+  return l;
+}
+
+/// The results with every duration in simulated time.
+run_results in_simulated_time(run_results r, double factor) {
+  if (factor == 1)
+    return r;
+  for (auto* l : {&r.sync_create, &r.async_create, &r.offline_create,
+                  &r.search, &r.hq_service, &r.conversion_lag,
+                  &r.sync_attempt_latency})
+    *l = scaled(*l, factor);
+  for (auto& a : r.sync_attempts_by_outcome)
+    a.latency = scaled(a.latency, factor);
+  return r;
+}
+
+/// A latency line; in realtime runs with the wall-clock figures after it.
+std::string latency_line(const latency_summary& sim,
+                         const latency_summary& wall, double factor) {
+  auto out = latency_line(sim);
+  if (factor != 1 && wall.count > 0)
+    out += "  [wall p50 " + ms(wall.p50) + " p99 " + ms(wall.p99) + " ms]";
+  return out;
+}
+
 } // namespace
 
 void print_summary(std::ostream& out, const run_summary& s) {
-  const auto& r = s.results;
+  auto factor = time_factor(s.config);
+  const auto& wall = s.results;
+  const auto r = in_simulated_time(s.results, factor);
   const auto& c = s.config;
   const auto& o = s.outcome;
   out << "retailsim run " << s.run_id << "  (scenario " << c.scenario
@@ -140,19 +140,42 @@ void print_summary(std::ostream& out, const run_summary& s) {
   snprintf(buf, sizeof(buf), "%.2f h in %.2f s wall", hours(c.duration),
            o.wall_seconds);
   row(out, "simulated", buf);
-  out << "customers created\n";
+  out << "customers created (acknowledged by terminals)\n";
   row(out, "sync", std::to_string(r.created[0]));
-  row(out, "async", std::to_string(r.created[1]) + "  (of which RTS fallback "
-                      + std::to_string(r.rts_fallbacks) + ")");
+  row(out, "async", std::to_string(r.created[1]) + "  (Async stores "
+                      + std::to_string(r.created[1] - std::min(r.created[1],
+                                                               r.rts_fallbacks))
+                      + ", RTS fallbacks " + std::to_string(r.rts_fallbacks)
+                      + ")");
   row(out, "offline", std::to_string(r.created[2]));
   if (o.customers_at_start > 0)
     row(out, "existing base at HQ (before the day)",
         std::to_string(o.customers_at_start));
+  if (factor != 1)
+    out << "(times in simulated time: measured x " << factor
+        << ", the time scale; wall-clock figures in brackets)\n";
+  out << "sync creation attempts (terminal's view, whatever the outcome)\n";
+  row(out, "all", latency_line(r.sync_attempt_latency,
+                               wall.sync_attempt_latency, factor));
+  for (size_t i = 0; i < r.sync_attempts_by_outcome.size(); ++i) {
+    const auto& a = r.sync_attempts_by_outcome[i];
+    std::string causes;
+    for (const auto& [name, count] : a.causes)
+      causes += (causes.empty() ? "" : ", ") + name + " "
+                + std::to_string(count);
+    row(out, to_string(static_cast<sync_outcome>(i)),
+        a.count == 0 ? "0"
+                     : latency_line(a.latency)
+                         + (causes.empty() ? "" : "  (" + causes + ")"));
+  }
   out << "latency\n";
-  row(out, "sync creation (terminal)", latency_line(r.sync_create));
-  row(out, "async creation (terminal)", latency_line(r.async_create));
-  row(out, "HQ service (queue + work)", latency_line(r.hq_service));
-  row(out, "search (terminal)", latency_line(r.search));
+  row(out, "sync creation (terminal)",
+      latency_line(r.sync_create, wall.sync_create, factor));
+  row(out, "async creation (terminal)",
+      latency_line(r.async_create, wall.async_create, factor));
+  row(out, "HQ service (queue + work)",
+      latency_line(r.hq_service, wall.hq_service, factor));
+  row(out, "search (terminal)", latency_line(r.search, wall.search, factor));
   out << "conversion\n";
   if (r.conversion_lag.count > 0)
     row(out, "lag creation -> account at store",
@@ -197,6 +220,11 @@ void print_summary(std::ostream& out, const run_summary& s) {
     row(out, "(none)", "");
   for (const auto& [name, count] : r.errors)
     row(out, name, std::to_string(count));
+  if (!r.warnings.empty()) {
+    out << "warnings (once per store)\n";
+    for (const auto& w : warnings_of(s))
+      out << "  " << w << "\n";
+  }
   out << "rates\n";
   auto per_second = [&](uint64_t n) {
     char b[64];
@@ -209,18 +237,29 @@ void print_summary(std::ostream& out, const run_summary& s) {
   if (o.actor_messages > 0)
     row(out, "actor messages", std::to_string(o.actor_messages) + "  ("
                                  + per_second(o.actor_messages) + ")");
+  const auto& inv = s.invariants;
   out << "invariants: "
-      << (s.invariants.ok() ? "ok (HQ holds every acknowledged customer "
-                              "once; nothing pending)"
-                            : "FAILED")
+      << (inv.ok() ? "ok (every acknowledged customer and sale at HQ and at "
+                     "its store exactly once, on its current account; "
+                     "channel copies equal HQ's; nothing pending)"
+                   : "FAILED")
       << "\n";
-  for (const auto& f : s.invariants.failures)
+  row(out, "checked",
+      std::to_string(r.acknowledged_creations.size()) + " creations, "
+        + std::to_string(inv.hq_customers) + " customers at HQ, "
+        + std::to_string(r.acknowledged_sales.size()) + " sales, "
+        + std::to_string(inv.channel_copies) + " channel copies");
+  for (const auto& f : inv.failures)
     out << "  - " << f << "\n";
-  out << "fingerprint " << hex(r.fingerprint) << "\n";
+  out << "fingerprint " << hex(run_fingerprint(r.fingerprint,
+                                               inv.content_digest))
+      << "  (trace " << hex(r.fingerprint) << ", databases "
+      << hex(inv.content_digest) << ")\n";
 }
 
 caf::expected<std::string> write_summary_json(const run_summary& s) {
-  const auto& r = s.results;
+  auto factor = time_factor(s.config);
+  const auto r = in_simulated_time(s.results, factor);
   const auto& c = s.config;
   nlohmann::json errors = nlohmann::json::object();
   for (const auto& [name, count] : r.errors)
@@ -247,6 +286,15 @@ caf::expected<std::string> write_summary_json(const run_summary& s) {
       {"rts_latency_s", to_string(c.link.latency)},
       {"session_gap_s", to_string(c.cashier.session_gap)},
       {"rts_policy", to_string(c.rts_policy)},
+      {"timeouts_s",
+       {{"terminal", std::chrono::duration<double>(c.offline_timeout).count()},
+        {"store", std::chrono::duration<double>(c.store_rts_timeout).count()},
+        {"link", std::chrono::duration<double>(c.link.call_timeout).count()},
+        {"hq_queue",
+         std::chrono::duration<double>(c.hq.queue_timeout).count()},
+        {"reply_margin",
+         std::chrono::duration<double>(c.reply_margin).count()}}},
+      {"default_receipt_email", c.default_receipt_email},
       {"address_book_size", c.address_book_size},
       {"prompt_for_email", c.prompt_for_email},
       {"duplicates", to_string(c.duplicates)},
@@ -262,11 +310,23 @@ caf::expected<std::string> write_summary_json(const run_summary& s) {
         {"enhanced_async", c.flags.enhanced_async_customer},
         {"edit_async", c.flags.edit_async_customers}}}}},
     {"wall_seconds", s.outcome.wall_seconds},
-    {"fingerprint", hex(r.fingerprint)},
+    // Durations below are simulated time: what a realtime run measured
+    // times its time scale.
+    {"time_factor", factor},
+    {"latency_wall",
+     {{"sync_create", latency_json(s.results.sync_create)},
+      {"search", latency_json(s.results.search)},
+      {"hq_service", latency_json(s.results.hq_service)}}},
+    {"fingerprint", hex(run_fingerprint(r.fingerprint,
+                                        s.invariants.content_digest))},
+    {"trace_hash", hex(r.fingerprint)},
+    {"content_digest", hex(s.invariants.content_digest)},
+    {"run_tag", s.outcome.run.run_tag},
     {"events", r.events},
     {"actor_messages", s.outcome.actor_messages},
     {"created", {{"sync", r.created[0]}, {"async", r.created[1]},
                  {"offline", r.created[2]}, {"rts_fallback", r.rts_fallbacks}}},
+    {"sync_attempts", sync_attempts_json(r)},
     {"latency",
      {{"sync_create", latency_json(r.sync_create)},
       {"async_create", latency_json(r.async_create)},
@@ -296,6 +356,7 @@ caf::expected<std::string> write_summary_json(const run_summary& s) {
     {"store_operations", operations},
     {"unexpected_errors", r.unexpected_errors},
     {"errors", errors},
+    {"warnings", warnings_of(s)},
     {"invariants", {{"ok", s.invariants.ok()},
                     {"failures", s.invariants.failures}}},
   };

@@ -14,35 +14,9 @@
 #include "actors/runtime.hpp"
 #include "actors/world.hpp"
 #include "metrics/run_recorder.hpp"
+#include "reports/invariants.hpp"
 
 namespace retailsim {
-
-/// What the databases hold after closing, and whether the lifecycle's
-/// guarantees held.
-struct invariant_report {
-  uint64_t hq_customers = 0;
-  uint64_t hq_mapped_guids = 0;
-  uint64_t hq_staged_left = 0;
-  uint64_t channel_pending_left = 0;
-  uint64_t offline_left = 0;
-  /// Human-readable failures; empty when every check passed.
-  std::vector<std::string> failures;
-
-  bool ok() const {
-    return failures.empty();
-  }
-};
-
-/// Checks, on the files in cfg.output_dir:
-/// - every acknowledged customer is at HQ exactly once: HQ customers ==
-///   customers there at the start (an existing base) + customers created
-///   (all modes);
-/// - nothing is pending: no staged row at HQ, no pending row in any channel,
-///   no offline record left on any terminal;
-/// - no GUID is mapped twice and no account number is used twice.
-caf::expected<invariant_report> check_invariants(const run_config& cfg,
-                                                 const run_outcome& outcome,
-                                                 const run_results& results);
 
 struct run_summary {
   std::string run_id;

@@ -5,6 +5,7 @@
 #include <SQLiteCpp/Statement.h>
 
 #include "model/error.hpp"
+#include "model/identity.hpp"
 #include "storage/record_codec.hpp"
 #include "storage/rows.hpp"
 
@@ -54,6 +55,9 @@ const std::vector<std::string>& channel_database::migrations() {
     RETAILSIM_LOYALTY_CARD_COLUMN
     "CREATE INDEX customers_by_loyalty_card ON customers (loyalty_card) "
     "  WHERE loyalty_card IS NOT NULL;",
+    // Version 6: the survivor a merged customer's sales belong to (from
+    // the record 1010 brings).
+    "ALTER TABLE customers ADD COLUMN merged_into TEXT;",
   };
   return steps;
 }
@@ -63,7 +67,13 @@ channel_database::open(const std::string& path, durability mode) {
   auto db = database::open(path, database_kind::channel, migrations(), mode);
   if (!db)
     return db.error();
-  return std::unique_ptr<channel_database>{new channel_database(std::move(*db))};
+  std::unique_ptr<channel_database> out{new channel_database(std::move(*db))};
+  auto merges = count_rows(*out->db_, "SELECT COUNT(*) FROM customers WHERE "
+                                      "merged_into IS NOT NULL");
+  if (!merges)
+    return merges.error();
+  out->has_merges_ = *merges > 0;
+  return out;
 }
 
 namespace {
@@ -86,13 +96,14 @@ void bind_optional(database::statement_ref& stmt, int index,
 void insert_row(database& db, const customer& c, caf::timestamp now) {
   auto insert = db.statement("INSERT INTO customers (account_number, "
                              "async_guid, change_seq, " RETAILSIM_CUSTOMER_COLUMNS
-                             ", updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, "
-                             "?, ?)");
+                             ", updated_at, merged_into) VALUES (?, ?, ?, ?, ?, "
+                             "?, ?, ?, ?, ?, ?, ?)");
   bind_optional(insert, 1, c.id.account_number);
   bind_optional(insert, 2, c.id.async_guid);
   insert.bind(3, next_change_seq(db));
   bind_customer_columns(insert, 4, c);
   insert.bind(11, to_db_time(now));
+  bind_optional(insert, 12, c.merged_into);
   insert.exec();
 }
 
@@ -101,18 +112,53 @@ void update_row(database& db, int64_t row_id, const customer& c,
                 caf::timestamp now) {
   auto update = db.statement("UPDATE customers SET account_number = ?, "
                              "async_guid = ?, change_seq = ?, "
-                             RETAILSIM_CUSTOMER_COLUMNS_SET ", updated_at = ? "
-                             "WHERE id = ?");
+                             RETAILSIM_CUSTOMER_COLUMNS_SET ", updated_at = ?, "
+                             "merged_into = ? WHERE id = ?");
   bind_optional(update, 1, c.id.account_number);
   bind_optional(update, 2, c.id.async_guid);
   update.bind(3, next_change_seq(db));
   bind_customer_columns(update, 4, c);
   update.bind(11, to_db_time(now));
-  update.bind(12, row_id);
+  bind_optional(update, 12, c.merged_into);
+  update.bind(13, row_id);
   update.exec();
 }
 
 } // namespace
+
+std::string channel_database::current_ref(std::string ref) {
+  auto& db = *db_;
+  // A GUID this channel has converted since names its account now.
+  if (is_valid_guid(ref)) {
+    auto converted = db.statement("SELECT account_number FROM customers "
+                                  "WHERE async_guid = ? AND account_number "
+                                  "IS NOT NULL");
+    converted.bind(1, ref);
+    if (converted.executeStep())
+      ref = converted.getColumn(0).getString();
+  }
+  // A survivor may have been merged in turn; merges never form a cycle (a
+  // merged customer takes part in no further merge).
+  while (has_merges_) {
+    auto merged = db.statement("SELECT merged_into FROM customers WHERE "
+                               "account_number = ? AND merged_into IS NOT "
+                               "NULL");
+    merged.bind(1, ref);
+    if (!merged.executeStep())
+      break;
+    ref = merged.getColumn(0).getString();
+  }
+  return ref;
+}
+
+bool channel_database::insert_sale_current(const sale_transaction& sale) {
+  auto ref = current_ref(sale.customer_ref);
+  if (ref == sale.customer_ref)
+    return insert_sale(*db_, sale);
+  auto relinked = sale;
+  relinked.customer_ref = std::move(ref);
+  return insert_sale(*db_, relinked);
+}
 
 caf::error channel_database::add_customer(const customer& record,
                                           caf::timestamp now) {
@@ -149,15 +195,20 @@ bool channel_database::apply_distributed_row(const customer& record,
                        == encode(record);
     }
   }
+  if (!record.merged_into.empty())
+    has_merges_ = true;
   if (row_id == 0) {
     insert_row(db, record, now);
-    return false;
+  } else if (!unchanged) {
+    update_row(db, row_id, record, now);
   }
-  if (unchanged)
-    return false;
-  update_row(db, row_id, record, now);
+  // The sales this store holds under the customer's GUID or, once it was
+  // merged away, under its account belong to the customer it is now.
+  auto target = current_ref(record.id.account_number);
   if (converts)
-    relink_sales(db, record.id.async_guid, record.id.account_number);
+    relink_sales(db, record.id.async_guid, target);
+  if (target != record.id.account_number)
+    relink_sales(db, record.id.account_number, target);
   return converts;
 }
 
@@ -218,7 +269,7 @@ caf::expected<size_t> channel_database::upload_offline(
       ++added;
     }
     for (const auto& sale : batch.sales)
-      insert_sale(*db_, sale);
+      insert_sale_current(sale);
     return {};
   });
   if (err)
@@ -400,7 +451,14 @@ caf::expected<size_t> channel_database::customer_count() {
 }
 
 caf::expected<bool> channel_database::record_sale(const sale_transaction& sale) {
-  return storage::record_sale(*db_, sale);
+  bool added = false;
+  auto err = db_->write_one("record sale", [&]() -> caf::error {
+    added = insert_sale_current(sale);
+    return {};
+  });
+  if (err)
+    return err;
+  return added;
 }
 
 caf::expected<std::vector<sale_transaction>>

@@ -112,7 +112,10 @@ public:
   caf::expected<size_t> pending_count();
   caf::expected<size_t> customer_count();
 
-  /// Records a sale; a transaction id seen before is ignored.
+  /// Records a sale under the customer it belongs to now (as HQ does): a
+  /// GUID this channel has converted since is stored as its account
+  /// number, a customer merged away as its survivor. A transaction id seen
+  /// before is ignored.
   caf::expected<bool> record_sale(const sale_transaction& sale);
   caf::expected<std::vector<sale_transaction>>
   sales_for(const std::string& customer_ref);
@@ -122,11 +125,21 @@ private:
   /// pending row.
   bool apply_distributed_row(const customer& record, caf::timestamp now);
 
+  /// The customer a sale for `ref` belongs to now: a converted GUID's
+  /// account number, a merged customer's survivor.
+  std::string current_ref(std::string ref);
+
+  /// Inserts a sale under current_ref; true if it was new.
+  bool insert_sale_current(const sale_transaction& sale);
+
   explicit channel_database(std::unique_ptr<database> db)
     : db_(std::move(db)) {
   }
 
   std::unique_ptr<database> db_;
+  /// Whether a customer here was ever merged away: until one is, a sale's
+  /// customer needs no lookup of a survivor.
+  bool has_merges_ = false;
 };
 
 } // namespace retailsim::storage

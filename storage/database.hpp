@@ -5,6 +5,7 @@
 // `BEGIN IMMEDIATE` transactions, and turn SQLite failures into retailsim
 // errors that name the database file.
 
+#include <exception>
 #include <memory>
 #include <string>
 #include <unordered_map>
@@ -37,6 +38,25 @@ enum class database_kind : int32_t {
 };
 
 const char* to_string(database_kind kind);
+
+/// Thrown by code inside write() to refuse the write with a retailsim
+/// error: the transaction rolls back and write() returns the error.
+class refusal : public std::exception {
+public:
+  explicit refusal(caf::error err) : err_(std::move(err)) {
+  }
+
+  const caf::error& error() const {
+    return err_;
+  }
+
+  const char* what() const noexcept override {
+    return "write refused";
+  }
+
+private:
+  caf::error err_;
+};
 
 /// One database file (or ":memory:") with its schema at the newest version.
 class database {
@@ -128,6 +148,9 @@ public:
       }
       commit();
       return {};
+    } catch (const refusal& r) {
+      rollback();
+      return r.error();
     } catch (const SQLite::Exception& e) {
       rollback();
       return translate(e, what);
@@ -163,6 +186,8 @@ private:
   caf::error translated(const char* what, F&& f) {
     try {
       return f();
+    } catch (const refusal& r) {
+      return r.error();
     } catch (const SQLite::Exception& e) {
       return translate(e, what);
     } catch (const std::exception& e) {

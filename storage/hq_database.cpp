@@ -97,8 +97,78 @@ const std::vector<std::string>& hq_database::migrations() {
     "  reason TEXT NOT NULL,"
     "  found_at INTEGER NOT NULL,"
     "  UNIQUE (account_number, candidate));",
+    // Version 6: the runs that wrote this database, each with the tag its
+    // identities carry (GUIDs, transaction ids: unique across runs) and
+    // where its rows begin; and the address books a customer belongs to
+    // besides its own (a store that found it by "search all stores"
+    // receives its changes from then on).
+    "CREATE TABLE runs ("
+    "  seq INTEGER PRIMARY KEY,"
+    "  run_tag TEXT NOT NULL UNIQUE,"
+    "  seed TEXT NOT NULL,"
+    "  started_at INTEGER NOT NULL,"
+    "  customers_before INTEGER NOT NULL,"
+    "  sales_before INTEGER NOT NULL);"
+    "CREATE TABLE address_book_members ("
+    "  address_book TEXT NOT NULL,"
+    "  account_number TEXT NOT NULL REFERENCES customers (account_number),"
+    "  PRIMARY KEY (address_book, account_number)) WITHOUT ROWID;"
+    "CREATE INDEX members_by_account ON address_book_members "
+    "  (account_number);",
   };
   return steps;
+}
+
+caf::expected<run_start> hq_database::begin_run(uint64_t seed,
+                                                 caf::timestamp now) {
+  run_start out;
+  auto err = db_->write("begin run", [&]() -> caf::error {
+    auto& db = *db_;
+    std::string previous;
+    {
+      auto last = db.statement("SELECT seq, run_tag FROM runs ORDER BY seq "
+                               "DESC LIMIT 1");
+      if (last.executeStep()) {
+        out.seq = last.getColumn(0).getInt64();
+        previous = last.getColumn(1).getString();
+      }
+    }
+    ++out.seq;
+    // FNV-1a over the seed, the run before and this run's number: the same
+    // seed from the same database gives the same tag (the same identities),
+    // a later run from it another.
+    uint64_t h = 1469598103934665603ull;
+    for (char c : std::to_string(seed) + ":" + previous + ":"
+                    + std::to_string(out.seq)) {
+      h ^= static_cast<unsigned char>(c);
+      h *= 1099511628211ull;
+    }
+    char tag[17];
+    snprintf(tag, sizeof(tag), "%08llx",
+             static_cast<unsigned long long>(h >> 32));
+    out.run_tag = tag;
+    out.customers_before = db.handle()
+                             .execAndGet("SELECT COALESCE(MAX(rowid), 0) "
+                                         "FROM customers")
+                             .getInt64();
+    out.sales_before = db.handle()
+                         .execAndGet("SELECT COALESCE(MAX(seq), 0) FROM sales")
+                         .getInt64();
+    auto row = db.statement("INSERT INTO runs (seq, run_tag, seed, "
+                            "started_at, customers_before, sales_before) "
+                            "VALUES (?, ?, ?, ?, ?, ?)");
+    row.bind(1, out.seq);
+    row.bind(2, out.run_tag);
+    row.bind(3, std::to_string(seed));
+    row.bind(4, to_db_time(now));
+    row.bind(5, out.customers_before);
+    row.bind(6, out.sales_before);
+    row.exec();
+    return {};
+  });
+  if (err)
+    return err;
+  return out;
 }
 
 caf::expected<std::unique_ptr<hq_database>>
@@ -249,6 +319,26 @@ void rewrite_customer(database& db, const customer& before,
           change.new_value);
 }
 
+/// Customer `account` joins `book` (unless it is its own book or it joined
+/// before) and takes the next change sequence, so that 1010 brings it to
+/// every store of the book. Must run inside a write transaction.
+void join_book(database& db, const std::string& account,
+               const std::string& book) {
+  auto join = db.statement("INSERT OR IGNORE INTO address_book_members "
+                           "(address_book, account_number) SELECT ?1, ?2 "
+                           "WHERE NOT EXISTS (SELECT 1 FROM customers WHERE "
+                           "account_number = ?2 AND address_book = ?1)");
+  join.bind(1, book);
+  join.bind(2, account);
+  if (join.exec() == 0)
+    return;
+  auto bump = db.statement("UPDATE customers SET change_seq = "
+                           RETAILSIM_NEXT_CHANGE_SEQ
+                           " WHERE account_number = ?");
+  bump.bind(1, account);
+  bump.exec();
+}
+
 /// A customer row's record and the survivor it was merged into ("" if
 /// none).
 struct stored_customer {
@@ -273,29 +363,52 @@ load_customer(database& db, const std::string& account) {
                     merged.isNull() ? std::string{} : merged.getString()}};
 }
 
-/// The oldest active customer other than `c` that is the same person: the
-/// same display name, and the same primary email (not `ignored_email`) or
-/// phone. "" if none.
-std::string same_person_at_hq(database& db, const customer& c,
-                              const std::string& ignored_email) {
+/// The customer HQ already had that a converted one may be, and how
+/// strong the evidence is.
+struct twin {
+  std::string account;
+  /// Strong enough to merge without a person (docs/store-operations.md):
+  /// the same name and the same email, or the same name, phone and
+  /// address. Weaker evidence (the same name and phone only: two John
+  /// Smiths of one household) is flagged for review.
+  bool strong = false;
+  std::string reason;
+};
+
+bool same_address(const postal_address& x, const postal_address& y) {
+  auto same = [](const std::string& a, const std::string& b) {
+    return std::equal(a.begin(), a.end(), b.begin(), b.end(),
+                      [](unsigned char p, unsigned char q) {
+                        return std::tolower(p) == std::tolower(q);
+                      });
+  };
+  return !x.street.empty() && same(x.street, y.street) && same(x.zip, y.zip)
+         && same(x.city, y.city) && x.country == y.country;
+}
+
+/// The active customer other than `c` that is most likely the same person:
+/// the same display name, and the same primary email (not
+/// `ignored_email`) or phone; a strong match first, then the oldest. An
+/// empty account if none.
+twin same_person_at_hq(database& db, const customer& c,
+                       const std::string& ignored_email) {
   auto keys = search_columns_of(c);
+  auto lower = [](std::string x) {
+    for (auto& ch : x)
+      ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    return x;
+  };
   bool email_counts = !keys.primary_email.empty()
-                      && !std::equal(keys.primary_email.begin(),
-                                     keys.primary_email.end(),
-                                     ignored_email.begin(), ignored_email.end(),
-                                     [](unsigned char a, unsigned char b) {
-                                       return std::tolower(a)
-                                              == std::tolower(b);
-                                     });
+                      && lower(keys.primary_email) != lower(ignored_email);
   if (!email_counts && keys.primary_phone.empty())
     return {};
   // The unary + keeps SQLite off the name index: many customers share a
   // name, few an email or phone.
   auto query = db.statement(
-    "SELECT account_number FROM customers WHERE (primary_email = ?1 COLLATE "
-    "NOCASE OR primary_phone = ?2) AND +display_name = ?3 COLLATE NOCASE AND "
-    "account_number != ?4 AND status = 'active' AND merged_into IS NULL "
-    "ORDER BY rowid LIMIT 1");
+    "SELECT account_number, primary_email, record FROM customers WHERE "
+    "(primary_email = ?1 COLLATE NOCASE OR primary_phone = ?2) AND "
+    "+display_name = ?3 COLLATE NOCASE AND account_number != ?4 AND status = "
+    "'active' AND merged_into IS NULL ORDER BY rowid LIMIT 20");
   if (email_counts)
     query.bind(1, keys.primary_email);
   else
@@ -306,15 +419,40 @@ std::string same_person_at_hq(database& db, const customer& c,
     query.bind(2, keys.primary_phone);
   query.bind(3, keys.display_name);
   query.bind(4, c.id.account_number);
-  if (!query.executeStep())
-    return {};
-  return query.getColumn(0).getString();
+  twin out;
+  while (query.executeStep()) {
+    auto account = query.getColumn(0).getString();
+    bool same_email = email_counts
+                      && lower(query.getColumn(1).getString())
+                           == lower(keys.primary_email);
+    bool same_place = false;
+    if (!same_email && !c.profile.addresses.empty()) {
+      auto other = decode_customer(query.getColumn(2).getString(),
+                                   "customers " + account);
+      if (other)
+        for (const auto& a : c.profile.addresses)
+          for (const auto& b : other->profile.addresses)
+            same_place = same_place || same_address(a, b);
+    }
+    bool strong = same_email || same_place;
+    if (out.account.empty() || (strong && !out.strong)) {
+      out.account = std::move(account);
+      out.strong = strong;
+      out.reason = same_email   ? "same name and email"
+                   : same_place ? "same name, phone and address"
+                                : "same name and phone only";
+    }
+    if (out.strong)
+      break;
+  }
+  return out;
 }
 
 /// The merge of hq_database::merge inside the caller's write transaction.
 caf::expected<customer> merge_rows(database& db, const std::string& survivor,
                                    const std::string& duplicate,
-                                   const std::string& by, caf::timestamp now) {
+                                   const std::string& by, caf::timestamp now,
+                                   const hq_feature_flags& flags) {
   auto refuse = [](const std::string& why) {
     return make_error(ec::value_out_of_range, "merge", why);
   };
@@ -340,10 +478,12 @@ caf::expected<customer> merge_rows(database& db, const std::string& survivor,
   const auto& gone = (*drop)->record;
   if (before.status != customer_status::active)
     return refuse("the survivor '" + survivor + "' is inactive");
-  auto merged = merge_customers(before, gone);
+  auto merged = merge_customers(before, gone, flags);
   auto retired = gone;
   retired.status = customer_status::inactive;
   retired.loyalty = caf::none;  // the card moves to the survivor
+  // Channels learn of the merge from the record 1010 brings them.
+  retired.merged_into = survivor;
   // The duplicate's history and sales move to the survivor; then each gets
   // the rows of this merge. The duplicate is rewritten first: its loyalty
   // card must leave before the survivor takes it (one card, one customer).
@@ -359,8 +499,21 @@ caf::expected<customer> merge_rows(database& db, const std::string& survivor,
   point.bind(1, survivor);
   point.bind(2, duplicate);
   point.exec();
-  audit(db, duplicate, by, now, "merged_into", "", json_text(survivor));
   rewrite_customer(db, before, merged, by, now);
+  // The duplicate's stores know the person: the survivor joins its books,
+  // so that they hold the customer its sales now belong to.
+  std::vector<std::string> books;
+  {
+    auto query = db.statement("SELECT address_book FROM customers WHERE "
+                              "account_number = ?1 UNION SELECT address_book "
+                              "FROM address_book_members WHERE "
+                              "account_number = ?1");
+    query.bind(1, duplicate);
+    while (query.executeStep())
+      books.push_back(query.getColumn(0).getString());
+  }
+  for (const auto& book : books)
+    join_book(db, survivor, book);
   audit(db, survivor, by, now, "merged_from", "", json_text(duplicate));
   return merged;
 }
@@ -485,7 +638,7 @@ caf::expected<size_t> hq_database::stage(const std::vector<staged_customer>& bat
   return added;
 }
 
-caf::expected<std::vector<guid_mapping>>
+caf::expected<conversion>
 hq_database::convert_staged(size_t max_count, caf::timestamp now,
                             const duplicate_check& check) {
   // Read the work list first; each conversion is its own transaction so a
@@ -509,7 +662,7 @@ hq_database::convert_staged(size_t max_count, caf::timestamp now,
   });
   if (err)
     return err;
-  std::vector<guid_mapping> out;
+  conversion out;
   bool merges = false;
   for (const auto& [guid, store, book] : work) {
     guid_mapping mapping;
@@ -544,12 +697,15 @@ hq_database::convert_staged(size_t max_count, caf::timestamp now,
       mapping = guid_mapping{db.handle().getLastInsertRowid(), guid,
                              record->id.account_number};
       relink_sales(db, guid, record->id.account_number);
+      audit(db, record->id.account_number, "async-sync job", now, "created",
+            "", store);
       auto twin = same_person_at_hq(db, *record, check.ignored_email);
-      if (twin.empty())
+      if (twin.account.empty())
         return {};
-      if (check.policy == duplicate_policy::merge) {
-        auto merged = merge_rows(db, twin, record->id.account_number,
-                                 "async-sync job", now);
+      // Merging needs strong evidence; anything weaker waits for a person.
+      if (check.policy == duplicate_policy::merge && twin.strong) {
+        auto merged = merge_rows(db, twin.account, record->id.account_number,
+                                 "async-sync job", now, check.flags);
         if (!merged)
           return merged.error();
         merges = true;
@@ -559,17 +715,17 @@ hq_database::convert_staged(size_t max_count, caf::timestamp now,
                                "(account_number, candidate, reason, "
                                "found_at) VALUES (?, ?, ?, ?)");
       flag.bind(1, record->id.account_number);
-      flag.bind(2, twin);
-      flag.bind(3, "same name, and same email or phone");
+      flag.bind(2, twin.account);
+      flag.bind(3, twin.reason);
       flag.bind(4, to_db_time(now));
       flag.exec();
       return {};
     });
     has_merges_ = has_merges_ || merges;
     if (step)
-      return step;
-    if (!mapping.async_guid.empty())
-      out.push_back(std::move(mapping));
+      out.failed.push_back(std::move(step));
+    else if (!mapping.async_guid.empty())
+      out.mapped.push_back(std::move(mapping));
   }
   return out;
 }
@@ -598,9 +754,12 @@ hq_database::distribution_after(const std::string& address_book,
   dist_batch out;
   out.last_seq = after_seq;
   auto err = db_->read("read distribution", [&]() -> caf::error {
-    auto query = db_->statement("SELECT change_seq, record FROM customers "
-                                "WHERE address_book = ? AND change_seq > ? "
-                                "ORDER BY change_seq LIMIT ?");
+    auto query = db_->statement(
+      "SELECT change_seq, record FROM customers WHERE address_book = ?1 AND "
+      "change_seq > ?2 UNION ALL SELECT c.change_seq, c.record FROM "
+      "address_book_members m JOIN customers c USING (account_number) WHERE "
+      "m.address_book = ?1 AND c.change_seq > ?2 AND c.address_book != ?1 "
+      "ORDER BY 1 LIMIT ?3");
     query.bind(1, address_book);
     query.bind(2, after_seq);
     query.bind(3, static_cast<int64_t>(limit));
@@ -624,6 +783,26 @@ caf::expected<std::vector<customer>>
 hq_database::search(const search_query& query, const std::string& region,
                     size_t limit) {
   return search_customers(*db_, "customers", query, region, limit);
+}
+
+caf::expected<customer>
+hq_database::join_address_book(const std::string& account,
+                               const std::string& address_book) {
+  customer out;
+  auto err = db_->write("join address book", [&]() -> caf::error {
+    auto stored = load_customer(*db_, account);
+    if (!stored)
+      return stored.error();
+    if (!*stored)
+      return make_error(ec::not_found, "account_number",
+                        "no customer '" + account + "' at HQ");
+    join_book(*db_, account, address_book);
+    out = std::move((*stored)->record);
+    return {};
+  });
+  if (err)
+    return err;
+  return out;
 }
 
 caf::expected<caf::optional<customer>>
@@ -673,12 +852,17 @@ caf::error hq_database::update_customer(const customer& record,
 caf::expected<customer> hq_database::merge(const std::string& survivor,
                                           const std::string& duplicate,
                                           const std::string& merged_by,
-                                          caf::timestamp now) {
+                                          caf::timestamp now,
+                                          const hq_feature_flags& flags,
+                                          const std::string& address_book) {
   customer out;
   auto err = db_->write("merge customers", [&]() -> caf::error {
-    auto merged = merge_rows(*db_, survivor, duplicate, merged_by, now);
+    auto merged = merge_rows(*db_, survivor, duplicate, merged_by, now,
+                             flags);
     if (!merged)
       return merged.error();
+    if (!address_book.empty())
+      join_book(*db_, survivor, address_book);
     out = std::move(*merged);
     return {};
   });

@@ -44,11 +44,35 @@ struct guid_mapping {
   std::string account_number;
 };
 
+/// What one run of the async-sync job did.
+struct conversion {
+  /// The GUIDs it gave an account, in map order.
+  std::vector<guid_mapping> mapped;
+  /// Staged customers it could not convert (each stays staged), by error.
+  std::vector<caf::error> failed;
+};
+
 /// What the async-sync job does with duplicates, and which email is
 /// nobody's (the profiles' generic address).
 struct duplicate_check {
   duplicate_policy policy = duplicate_policy::flag_for_review;
   std::string ignored_email;
+  /// What a merge may add to the survivor (merge_customers).
+  hq_feature_flags flags;
+};
+
+/// A run as HQ recorded it when it began (see hq_database::begin_run).
+struct run_start {
+  /// 1 for the first run on this database, then 2, ...
+  int64_t seq = 0;
+  /// Eight hex digits every identity the run makes carries (GUIDs,
+  /// transaction ids, loyalty cards): unique across the runs of one
+  /// database, the same for the same seed and the same database.
+  std::string run_tag;
+  /// Rows already there: customers up to this rowid and sales up to this
+  /// seq are older than the run.
+  int64_t customers_before = 0;
+  int64_t sales_before = 0;
 };
 
 class hq_database {
@@ -59,6 +83,10 @@ public:
   /// Opens or creates the HQ database at `path` (":memory:" for tests).
   static caf::expected<std::unique_ptr<hq_database>>
   open(const std::string& path, durability mode = durability::full);
+
+  /// Records the start of a run and gives it its tag: a function of the
+  /// seed, the run before on this database and the run's number.
+  caf::expected<run_start> begin_run(uint64_t seed, caf::timestamp now);
 
   int schema_version() {
     return db_->schema_version();
@@ -102,12 +130,16 @@ public:
   /// The "Synchronize customers and business partners from async mode" job:
   /// converts up to `max_count` staged customers that have no account yet,
   /// each in its own transaction (account number, customer row, map row), and
-  /// removes them from staging. Safe to interrupt and rerun. A converted
-  /// customer that is the same person as an active one HQ had (same display
-  /// name, and the same primary email or phone) is, in the same
-  /// transaction, flagged for review or merged into that one, as `check`
-  /// says.
-  caf::expected<std::vector<guid_mapping>>
+  /// removes them from staging, with a 'created' history row. Safe to
+  /// interrupt and rerun. A staged customer that cannot be converted stays
+  /// staged and is reported in `failed`; the others are converted all the
+  /// same (one bad row never stalls the queue behind it). A converted
+  /// customer that may be the same person
+  /// as an active one HQ had (same display name, and the same primary email
+  /// or phone) is, in the same transaction, merged into that one when
+  /// `check` says merge and the evidence is strong (the same email, or the
+  /// same phone and address), and flagged for review otherwise.
+  caf::expected<conversion>
   convert_staged(size_t max_count, caf::timestamp now,
                  const duplicate_check& check = {});
 
@@ -118,13 +150,19 @@ public:
   /// the survivor and points at it (`merged_into`), so a sale still
   /// arriving under its account number or GUID lands at the survivor. Both
   /// get a history row and a new change sequence (1010 brings both to the
-  /// stores). Returns the survivor as stored. Fails with not_found,
-  /// customer_merged when either was merged already, or value_out_of_range
-  /// when both are one customer or the survivor is inactive.
+  /// stores). The survivor joins the duplicate's address books and
+  /// `address_book` (the book of the store that merged, which keeps it).
+  /// Only with `flags`' multiple contacts does it gain the duplicate's
+  /// emails and phones. Returns the survivor as stored. Fails with
+  /// not_found, customer_merged when either was merged already, or
+  /// value_out_of_range when both are one customer or the survivor is
+  /// inactive.
   caf::expected<customer> merge(const std::string& survivor,
                                 const std::string& duplicate,
                                 const std::string& merged_by,
-                                caf::timestamp now);
+                                caf::timestamp now,
+                                const hq_feature_flags& flags = {},
+                                const std::string& address_book = {});
 
   /// Active customers that may be the same person as customer
   /// `account_number` (same email, phone or name, strongest first; see
@@ -141,14 +179,24 @@ public:
   /// Map rows with seq > `after_seq`, oldest first (what 1010 distributes).
   caf::expected<std::vector<guid_mapping>> mappings_after(int64_t after_seq);
 
-  /// 1010: customers of `address_book` created, converted or edited after
-  /// change sequence `after_seq`, oldest change first, at most `limit`.
+  /// 1010: customers of `address_book` (their own book, or one they joined)
+  /// created, converted or edited after change sequence `after_seq`, oldest
+  /// change first, at most `limit`. A customer that joins a book takes a
+  /// new change sequence, so the book's stores all receive it.
   caf::expected<dist_batch> distribution_after(const std::string& address_book,
                                                int64_t after_seq, size_t limit);
 
-  /// "Search all stores" through the Real-time Service.
+  /// Customers matching `query` (see search_customers).
   caf::expected<std::vector<customer>>
   search(const search_query& query, const std::string& region, size_t limit);
+
+  /// A customer selected from "search all stores" at a store of
+  /// `address_book`: it joins the book unless it is its own (and then takes
+  /// a new change sequence, so that 1010 brings it, and its later changes,
+  /// to every store of the book). Returns the customer as stored; fails
+  /// with not_found.
+  caf::expected<customer> join_address_book(const std::string& account,
+                                            const std::string& address_book);
 
   caf::expected<caf::optional<customer>> find(const std::string& account_number);
   caf::expected<caf::optional<customer>> find_by_guid(const std::string& guid);

@@ -206,6 +206,8 @@ void to_json(json& j, const customer& x) {
   if (x.loyalty)
     j["loyalty"] = json{{"card_number", x.loyalty->card_number},
                         {"points", x.loyalty->points}};
+  if (!x.merged_into.empty())
+    j["merged_into"] = x.merged_into;
 }
 
 void from_json(const json& j, customer& x) {
@@ -221,6 +223,8 @@ void from_json(const json& j, customer& x) {
     x.loyalty = std::move(card);
   } else
     x.loyalty = caf::none;
+  x.merged_into.clear();
+  read(j, "merged_into", x.merged_into);
 }
 
 void to_json(json& j, const sale_line& x) {
@@ -472,6 +476,7 @@ std::string encode(const customer& x) {
     w.field("points", x.loyalty->points);
     w.end_object();
   }
+  w.field("merged_into", x.merged_into);
   w.key("profile");
   write(w, x.profile);
   w.field("status", to_string(x.status));
@@ -546,6 +551,7 @@ std::vector<field_diff> diff(const customer& before, const customer& after) {
   json old_loyalty = json(before)["loyalty"];
   json new_loyalty = json(after)["loyalty"];
   add("loyalty", old_loyalty, new_loyalty);
+  add("merged_into", before.merged_into, after.merged_into);
   return out;
 }
 

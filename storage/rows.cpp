@@ -6,6 +6,7 @@
 
 #include <SQLiteCpp/Statement.h>
 
+#include "model/error.hpp"
 #include "model/validation.hpp"
 #include "storage/record_codec.hpp"
 
@@ -23,7 +24,27 @@ bool insert_sale(database& db, const sale_transaction& sale) {
   insert.bind(5, static_cast<int64_t>(sale.amount_cents));
   insert.bind(6, to_db_time(sale.occurred_at));
   insert.bind(7, encode(sale.lines));
-  return insert.exec() == 1;
+  if (insert.exec() == 1)
+    return true;
+  // Recorded before: a retried upload brings the same sale again, which
+  // changes nothing. Another sale under the same id is a conflict, and
+  // says so: it is never dropped without a word.
+  auto known = db.statement("SELECT store_id, terminal_id, amount_cents, "
+                            "occurred_at, lines FROM sales WHERE "
+                            "transaction_id = ?");
+  known.bind(1, sale.transaction_id);
+  if (known.executeStep()
+      && (known.getColumn(0).getString() != sale.store_id
+          || known.getColumn(1).getString() != sale.terminal_id
+          || known.getColumn(2).getInt64() != sale.amount_cents
+          || known.getColumn(3).getInt64() != to_db_time(sale.occurred_at)
+          || known.getColumn(4).getString() != encode(sale.lines)))
+    throw refusal{make_error(
+      ec::uniqueness_violation, "transaction_id",
+      "'" + sale.transaction_id
+        + "' was recorded before with another store, terminal, time, amount "
+          "or lines; the second sale is not recorded")};
+  return false;
 }
 
 caf::expected<sale_transaction> read_sale(database::statement_ref& row,

@@ -62,6 +62,8 @@ caf::expected<sale_transaction> read_sale(database::statement_ref& row,
                                           int first);
 
 /// Inserts unless the transaction id exists; returns true if inserted.
+/// The same sale again (a retry) is ignored; another sale under its id
+/// throws a refusal (uniqueness_violation).
 bool insert_sale(database& db, const sale_transaction& sale);
 
 /// Reads the sales matching `where` (an SQL condition with one `?` bound to

@@ -28,11 +28,17 @@ TEST_F(Lifecycle, SyncCustomerIsVisibleAtAnotherStoreAtOnce) {
   ASSERT_TRUE(at_hq) << describe(at_hq.error());
   ASSERT_EQ(at_hq->size(), 1u);
   EXPECT_EQ((*at_hq)[0].id.account_number, created->record.id.account_number);
-  // ... and she is now in store 2's channel database too.
+  // ... and once the cashier selects her, she is in store 2's channel
+  // database too.
+  EXPECT_TRUE(search_store(1, "707-320-2478").empty());
+  auto selected = ask<customer>(w.terminals[1], atom::select_v,
+                                created->record.id.account_number);
+  ASSERT_TRUE(selected) << describe(selected.error());
+  EXPECT_EQ(*selected, created->record);
   auto local = search_store(1, "707-320-2478");
   ASSERT_EQ(local.size(), 1u);
   EXPECT_EQ(local[0].id.account_number, created->record.id.account_number);
-  // Seed 004: searching every store needs at least 4 characters.
+  // Searching every store needs at least 4 characters (retailsim's rule).
   auto short_text = ask<std::vector<customer>>(
     w.stores[1], atom::search_hq_v, search_query{" An ", search_field::any});
   ASSERT_FALSE(short_text);
@@ -77,8 +83,10 @@ TEST_F(Lifecycle, CustomerCreatedOfflineSurvivesATerminalRestartAndConverts) {
   // The terminal process dies with the customer only on its disk.
   caf::anon_send_exit(w.terminals[0], caf::exit_reason::kill);
   run();
-  auto restarted = sys().spawn(
-    terminal, terminal_config_for(cfg, 0, 0, clock, events), w.stores[0]);
+  auto restarted_cfg = terminal_config_for(cfg, 0, 0, clock, events,
+                                           dbs.run.run_tag);
+  restarted_cfg.incarnation = 1;
+  auto restarted = sys().spawn(terminal, restarted_cfg, w.stores[0]);
   run();
   auto status = std::make_shared<std::pair<bool, uint64_t>>(true, 0);
   sys().spawn(
@@ -131,22 +139,145 @@ TEST_F(Lifecycle, RtsFailureIsAnErrorUnderTheErrorPolicy) {
   EXPECT_EQ(*dbs.hq->customer_count(), 0u);
 }
 
-TEST_F(Lifecycle, ASyncCallThatTimesOutAfterHqCommittedMakesNoDuplicate) {
-  // HQ is slower than the store is willing to wait: the store falls back to
-  // Async while HQ still commits the Sync creation under the same GUID.
-  cfg.hq.service_time = distribution::constant(120);
-  cfg.store_rts_timeout = std::chrono::seconds(60);
-  cfg.offline_timeout = std::chrono::seconds(600);
+TEST_F(Lifecycle, ASyncCallWhoseAnswerWouldComeTooLateIsNeverCommitted) {
+  // HQ is slower than the store is willing to wait. The deadline travels
+  // with the call: HQ does not commit what nobody waits for any more, so
+  // a cashier told "failed" never leaves a customer at HQ.
+  cfg.rts_policy = rts_failure_policy::error;
+  cfg.hq.service_time = distribution::constant(30);
+  start();
+  auto created = create_at(0, draft("Ed", "(617) 250-3344"));
+  ASSERT_FALSE(created);
+  EXPECT_EQ(error_code(created.error()), ec::rts_timeout);
+  run();  // HQ's worker is long done: it found the deadline passed
+  EXPECT_EQ(events->count(event_kind::hq_refused), 1u);
+  EXPECT_EQ(*dbs.hq->customer_count(), 0u);
+  EXPECT_EQ(*dbs.channels[0]->customer_count(), 0u);
+}
+
+TEST_F(Lifecycle, ASlowSyncCallFallsBackBeforeTheTerminalGivesUp) {
+  // A 10-second link: the store stops waiting at its own time-out, before
+  // the terminal's, and creates the customer Async under the same GUID;
+  // HQ, which the call never reached in time, writes nothing. Conversion
+  // then gives it exactly one account.
+  cfg.link.latency = distribution::constant(10);
   start();
   auto created = create_at(0, draft("Ed", "(617) 250-3344"));
   ASSERT_TRUE(created) << describe(created.error());
+  EXPECT_EQ(created->mode, creation_mode::async);
   EXPECT_TRUE(created->fell_back);
+  EXPECT_EQ(created->fallback_cause, ec::rts_timeout);
+  run();  // the call reaches HQ's side after its deadline: not forwarded
+  EXPECT_EQ(events->count(event_kind::hq_served)
+              + events->count(event_kind::hq_refused),
+            0u);
+  EXPECT_EQ(*dbs.hq->customer_count(), 0u);
+  EXPECT_EQ(events->count(event_kind::terminal_offline), 0u);
   conversion_cycle();
   EXPECT_EQ(*dbs.hq->customer_count(), 1u);
-  EXPECT_EQ(*dbs.channels[0]->pending_count(), 0u);
   auto at_store = dbs.channels[0]->find_by_guid(created->record.id.async_guid);
   ASSERT_TRUE(at_store && *at_store);
   EXPECT_FALSE((*at_store)->id.account_number.empty());
+}
+
+TEST_F(Lifecycle, AWizardCustomerTheFallbackMayNotTakeIsCreatedNowhere) {
+  // The same slow link and a customer with an address, which the Async
+  // rules refuse without the feature: the cashier is told, and neither
+  // the store, the terminal nor HQ keeps anything of it.
+  cfg.link.latency = distribution::constant(10);
+  start();
+  auto d = draft("Fe", "(617) 250-3345");
+  d.profile.addresses.push_back({address_purpose::unspecified, "1 Main St",
+                                 "Austin", "TX", "78701", "", true});
+  auto created = create_at(0, d);
+  ASSERT_FALSE(created);
+  EXPECT_EQ(error_code(created.error()), ec::async_address_disabled);
+  run();
+  EXPECT_EQ(*dbs.hq->customer_count(), 0u);
+  EXPECT_EQ(*dbs.channels[0]->customer_count(), 0u);
+  EXPECT_EQ(events->count(event_kind::customer_created), 0u);
+}
+
+TEST_F(Lifecycle, AStoreAnswersWithinTheTerminalsDeadline) {
+  // Time-outs set against their order (the run's validation refuses this;
+  // the actors must hold anyway): the terminal waits 2 s, the store 8 s.
+  // The deadline travels with the call, so the store stops waiting in
+  // time to fall back and answer, and HQ commits nothing after it.
+  cfg.offline_timeout = std::chrono::seconds(2);
+  cfg.hq.service_time = distribution::constant(5);
+  start();
+  auto created = create_at(0, draft("Gus", "(617) 250-3346"));
+  ASSERT_TRUE(created) << describe(created.error());
+  EXPECT_TRUE(created->fell_back);
+  EXPECT_EQ(events->count(event_kind::terminal_offline), 0u);
+  run();
+  EXPECT_EQ(*dbs.hq->customer_count(), 0u);
+  conversion_cycle();
+  EXPECT_EQ(*dbs.hq->customer_count(), 1u);
+  auto at_hq = dbs.hq->find_by_guid(created->record.id.async_guid);
+  ASSERT_TRUE(at_hq && *at_hq);
+}
+
+TEST_F(Lifecycle, AFallbackAndALaterCallWithTheSameGuidEndAtOneAccount) {
+  // An RTS fallback, then the same creation reaching HQ (a retry, or a
+  // late call): one account, whatever the order.
+  start();
+  caf::anon_send(w.links[0], atom::link_v, link_availability::down);
+  run();
+  create_request req{draft("Hu", "(617) 250-3347"), {"S0001-T01",
+                     staff_role::cashier}, false,
+                     "01234567-89ab-4def-8123-456789abcdef", {}};
+  auto fell = ask<created_customer>(w.stores[0], atom::create_v, req);
+  ASSERT_TRUE(fell) << describe(fell.error());
+  EXPECT_TRUE(fell->fell_back);
+  caf::anon_send(w.links[0], atom::link_v, link_availability::up);
+  run();
+  auto again = ask<created_customer>(w.stores[0], atom::create_v, req);
+  ASSERT_TRUE(again) << describe(again.error());
+  EXPECT_EQ(again->mode, creation_mode::sync);
+  auto twice = ask<created_customer>(w.stores[0], atom::create_v, req);
+  ASSERT_TRUE(twice) << describe(twice.error());
+  EXPECT_EQ(twice->record.id.account_number, again->record.id.account_number);
+  conversion_cycle();
+  EXPECT_EQ(*dbs.hq->customer_count(), 1u);
+  EXPECT_EQ(*dbs.channels[0]->pending_count(), 0u);
+  EXPECT_EQ(*dbs.channels[0]->customer_count(), 1u);
+}
+
+TEST_F(Lifecycle, AFallbackCustomerFollowsTheAsyncRules) {
+  // Seed 001: an Async customer inherits no affiliations and keeps no
+  // address without their features, also when it was a Sync creation
+  // that fell back.
+  start();
+  caf::anon_send(w.links[0], atom::link_v, link_availability::down);
+  run();
+  auto quick = create_at(0, draft("Ida", "(617) 250-3348"));
+  ASSERT_TRUE(quick) << describe(quick.error());
+  EXPECT_TRUE(quick->fell_back);
+  EXPECT_TRUE(quick->record.profile.affiliations.empty());
+  auto d = draft("Jan", "(617) 250-3349");
+  d.profile.addresses.push_back({address_purpose::unspecified, "1 Main St",
+                                 "Austin", "TX", "78701", "", true});
+  auto wizard = create_at(0, d);
+  ASSERT_FALSE(wizard);
+  EXPECT_EQ(error_code(wizard.error()), ec::async_address_disabled);
+  EXPECT_EQ(*dbs.channels[0]->customer_count(), 1u);
+}
+
+TEST_F(Lifecycle, AFallbackKeepsTheAddressWithItsFeature) {
+  cfg.flags.async_customer_addresses = true;
+  start();
+  caf::anon_send(w.links[0], atom::link_v, link_availability::down);
+  run();
+  auto d = draft("Jan", "(617) 250-3349");
+  d.profile.addresses.push_back({address_purpose::unspecified, "1 Main St",
+                                 "Austin", "TX", "78701", "", true});
+  auto wizard = create_at(0, d);
+  ASSERT_TRUE(wizard) << describe(wizard.error());
+  EXPECT_TRUE(wizard->fell_back);
+  ASSERT_EQ(wizard->record.profile.addresses.size(), 1u);
+  EXPECT_EQ(wizard->record.profile.addresses[0].purpose, address_purpose::home);
+  EXPECT_TRUE(wizard->record.profile.affiliations.empty());
 }
 
 TEST_F(Lifecycle, PJobRunTwiceStagesNothingTwice) {
@@ -209,6 +340,48 @@ TEST_F(Lifecycle, ASaleRecordedAgainstAGuidIsRelinkedAfterConversion) {
   EXPECT_EQ(dbs.hq->sales_for(account)->size(), 1u);
   EXPECT_EQ(dbs.channels[0]->sales_for(account)->size(), 1u);
   EXPECT_TRUE(dbs.channels[0]->sales_for(guid)->empty());
+}
+
+TEST_F(Lifecycle, ASaleMadeAfterTheConversionIsOnTheAccountAtTheStoreToo) {
+  // The cashier still shows the customer as pending when 1010 converts it
+  // a moment before the sale: the store, like HQ, books the sale on the
+  // account, and its purchase history finds it.
+  cfg.async_stores = {0};
+  start();
+  auto created = create_at(0, draft("Ida", "(303) 222-1189"));
+  ASSERT_TRUE(created);
+  auto guid = created->record.id.async_guid;
+  conversion_cycle();
+  auto account = *dbs.hq->account_for_guid(guid);
+  ASSERT_FALSE(account.empty());
+  sale_transaction sale{"S0001-T01-x2", "S0001", "S0001-T01", guid, 4200,
+                        clock.epoch, {{"SKU-0001", 1, 4200}}};
+  auto recorded = ask<bool>(w.terminals[0], atom::sale_v, sale);
+  ASSERT_TRUE(recorded && *recorded);
+  run_job(job_kind::p_job);
+  EXPECT_EQ(dbs.hq->sales_for(account)->size(), 1u);
+  EXPECT_EQ(dbs.channels[0]->sales_for(account)->size(), 1u);
+  EXPECT_TRUE(dbs.channels[0]->sales_for(guid)->empty());
+}
+
+TEST_F(Lifecycle, ARestartedTerminalNeverRepeatsAGuid) {
+  start();
+  auto first = create_at(0, draft("Ann", "(303) 222-1190"));
+  ASSERT_TRUE(first) << describe(first.error());
+  caf::anon_send_exit(w.terminals[0], caf::exit_reason::kill);
+  run();
+  auto restarted_cfg = terminal_config_for(cfg, 0, 0, clock, events,
+                                           dbs.run.run_tag);
+  restarted_cfg.incarnation = 1;
+  auto restarted = sys().spawn(terminal, restarted_cfg, w.stores[0]);
+  run();
+  auto second = ask<created_customer>(restarted, atom::create_v,
+                                      draft("Bob", "(303) 222-1191"));
+  ASSERT_TRUE(second) << describe(second.error());
+  EXPECT_NE(second->record.id.async_guid, first->record.id.async_guid);
+  EXPECT_EQ(second->record.profile.first_name, "Bob");
+  EXPECT_EQ(*dbs.hq->customer_count(), 2u);
+  caf::anon_send_exit(restarted, caf::exit_reason::user_shutdown);
 }
 
 TEST_F(Lifecycle, EditOfAPendingCustomerIsRefusedAndChangesNothing) {

@@ -146,6 +146,7 @@ TEST(RealtimeRuntime, AShortRunCompletesWithRealLatencies) {
   auto cfg = small_run(dir.file("rt"), 5);
   cfg.runtime = runtime_kind::realtime;
   cfg.duration = std::chrono::hours(1);
+  cfg.offline_windows[0].end = std::chrono::minutes(50);  // within the hour
   cfg.time_scale = 3600;  // one simulated hour in one wall second
   cfg.cashier.session_gap = distribution::exponential(60);
   cfg.hq.service_time = distribution::constant(0);

@@ -273,6 +273,8 @@ customer_draft person(const std::string& email) {
 } // namespace
 
 TEST_F(StoreOperations, AMergeAtHqMovesEverySaleAndTheSurvivorsStatisticsAddUp) {
+  // The survivor may gain the duplicate's email as a secondary one.
+  cfg.flags.multiple_contacts_with_consent = true;
   start();
   auto first = create_at(0, person("ann@example.com"));
   auto again = create_at(1, person("ann.lee@work.example"));
@@ -339,8 +341,9 @@ TEST_F(StoreOperations, TwoAsyncStoresCreatingOnePersonAreMergedAtConversion) {
   cfg.async_stores = {0, 1};
   cfg.duplicates = duplicate_policy::merge;
   start();
+  // The same name and email: strong enough to merge without a person.
   auto first = create_at(0, person("ann@example.com"));
-  auto again = create_at(1, person("ann.lee@work.example"));
+  auto again = create_at(1, person("ann@example.com"));
   ASSERT_TRUE(first && again);
   EXPECT_EQ(first->mode, creation_mode::async);
   for (auto [store, c, id] :
@@ -355,6 +358,9 @@ TEST_F(StoreOperations, TwoAsyncStoresCreatingOnePersonAreMergedAtConversion) {
   ASSERT_FALSE(keep.empty());
   ASSERT_FALSE(drop.empty());
   EXPECT_NE(keep, drop);  // each GUID its own account, exactly once
+  // The job converts in GUID order: the one it met first survives.
+  if (keep > drop)
+    std::swap(keep, drop);
   EXPECT_EQ((**dbs.hq->find(drop)).status, customer_status::inactive);
   EXPECT_EQ(dbs.hq->sales_for(keep)->size(), 2u);
   EXPECT_TRUE(dbs.hq->review_queue(10)->empty());
@@ -365,18 +371,42 @@ TEST_F(StoreOperations, TwoAsyncStoresCreatingOnePersonAreMergedAtConversion) {
   }
 }
 
-TEST_F(StoreOperations, TwoAsyncStoresCreatingOnePersonAreFlaggedByDefault) {
+TEST_F(StoreOperations, TwoJohnSmithsOfOneHouseholdAreNeverMergedAutomatically) {
+  // Seed 004: the same name and phone with other emails may be two
+  // people. Even with automatic merging on, the pair waits for a person.
   cfg.async_stores = {0, 1};
+  cfg.duplicates = duplicate_policy::merge;
   start();
-  ASSERT_TRUE(create_at(0, person("ann@example.com")));
-  auto again = create_at(1, person("ann.lee@work.example"));
-  ASSERT_TRUE(again);
+  auto first = create_at(0, person("john@example.com"));
+  auto again = create_at(1, person("john.smith@work.example"));
+  ASSERT_TRUE(first && again);
   conversion_cycle();
   auto review = dbs.hq->review_queue(10);
   ASSERT_TRUE(review);
   ASSERT_EQ(review->size(), 1u);
-  EXPECT_EQ((*review)[0].account_number,
-            *dbs.hq->account_for_guid(again->record.id.async_guid));
+  EXPECT_EQ((*review)[0].reason, "same name and phone only");
+  for (const auto* c : {&*first, &*again}) {
+    auto account = *dbs.hq->account_for_guid(c->record.id.async_guid);
+    EXPECT_EQ((**dbs.hq->find(account)).status, customer_status::active);
+  }
+}
+
+TEST_F(StoreOperations, TwoAsyncStoresCreatingOnePersonAreFlaggedByDefault) {
+  cfg.async_stores = {0, 1};
+  start();
+  auto first = create_at(0, person("ann@example.com"));
+  auto again = create_at(1, person("ann.lee@work.example"));
+  ASSERT_TRUE(first && again);
+  conversion_cycle();
+  auto review = dbs.hq->review_queue(10);
+  ASSERT_TRUE(review);
+  ASSERT_EQ(review->size(), 1u);
+  // The job converts in GUID order: the later one is flagged against the
+  // earlier.
+  auto a = *dbs.hq->account_for_guid(first->record.id.async_guid);
+  auto b = *dbs.hq->account_for_guid(again->record.id.async_guid);
+  EXPECT_EQ((*review)[0].account_number, std::max(a, b));
+  EXPECT_EQ((*review)[0].candidate, std::min(a, b));
   EXPECT_EQ(*dbs.hq->customer_count(), 2u);
   // A manager sees the pair from a terminal and merges it; a cashier may
   // not even look.
@@ -470,4 +500,113 @@ TEST_F(StoreOperations, AStoreDatabaseServesOneRequestAtATimeTakingItsServiceTim
   answers expected{
     {"first search", 200}, {"second search", 400}, {"1010 batch", 400}};
   EXPECT_EQ(*got, expected);
+}
+
+TEST_F(StoreOperations, AnAddressAddedLaterGetsItsPurposeAndCountry) {
+  // Seed 000's defaults hold for every address, not only at creation:
+  // Home for a person, Business for an organization, the operating unit's
+  // country.
+  start();
+  auto created = create_at(0, draft("Al", "(707) 320-2401"));
+  ASSERT_TRUE(created) << describe(created.error());
+  auto changed = created->record;
+  changed.profile.addresses.push_back({address_purpose::unspecified,
+                                       "1 Main St", "Napa", "CA", "94559", "",
+                                       true});
+  auto stored = edit_at(0, changed);
+  ASSERT_TRUE(stored) << describe(stored.error());
+  ASSERT_EQ(stored->profile.addresses.size(), 1u);
+  EXPECT_EQ(stored->profile.addresses[0].purpose, address_purpose::home);
+  EXPECT_EQ(stored->profile.addresses[0].country, "US");
+  auto at_hq = **dbs.hq->find(created->record.id.account_number);
+  EXPECT_EQ(at_hq.profile.addresses, stored->profile.addresses);
+  auto business = customer_draft{customer_type::organization, {}};
+  business.profile.name = "Acme Wines";
+  business.profile.phones.push_back({"(707) 320-2402", true, {}});
+  auto firm = create_at(0, business);
+  ASSERT_TRUE(firm) << describe(firm.error());
+  auto firm_changed = firm->record;
+  firm_changed.profile.addresses.push_back({address_purpose::unspecified,
+                                            "2 Dock Rd", "Napa", "CA",
+                                            "94559", "", true});
+  auto firm_stored = edit_at(0, firm_changed);
+  ASSERT_TRUE(firm_stored) << describe(firm_stored.error());
+  EXPECT_EQ(firm_stored->profile.addresses[0].purpose,
+            address_purpose::business);
+}
+
+TEST_F(StoreOperations, AnEditOfACustomerConvertedMeanwhileGoesToItsAccount) {
+  // The cashier opened the customer while pending; the store has converted
+  // it since. The edit is of the converted customer, at HQ.
+  cfg.async_stores = {0};
+  cfg.flags.async_customer_addresses = true;
+  start();
+  auto created = create_at(0, draft("Bo", "(707) 320-2403"));
+  ASSERT_TRUE(created) << describe(created.error());
+  conversion_cycle();
+  auto changed = created->record;  // still shows "Pending sync"
+  changed.profile.addresses.push_back({address_purpose::unspecified,
+                                       "1 Main St", "Napa", "CA", "94559", "",
+                                       true});
+  auto stored = edit_at(0, changed);
+  ASSERT_TRUE(stored) << describe(stored.error());
+  EXPECT_FALSE(stored->id.account_number.empty());
+  auto at_hq = **dbs.hq->find(stored->id.account_number);
+  ASSERT_EQ(at_hq.profile.addresses.size(), 1u);
+  EXPECT_EQ(at_hq.profile.addresses[0].street, "1 Main St");
+}
+
+TEST_F(StoreOperations, ACopyFoundBySearchingAllStoresStaysCurrent) {
+  // Two address books: store 1 alone in one, store 2 in the other. Store 2
+  // finds store 1's customer through HQ and the cashier selects her; 1010
+  // keeps that copy current when store 1 changes her.
+  cfg.address_book_size = 1;
+  start();
+  auto created = create_at(0, draft("Cy", "(707) 320-2404"));
+  ASSERT_TRUE(created) << describe(created.error());
+  auto found = ask<std::vector<customer>>(
+    w.stores[1], atom::search_hq_v,
+    search_query{"707-320-2404", search_field::any});
+  ASSERT_TRUE(found) << describe(found.error());
+  ASSERT_EQ(found->size(), 1u);
+  auto selected = ask<customer>(w.terminals[1], atom::select_v,
+                                found->front().id.account_number);
+  ASSERT_TRUE(selected) << describe(selected.error());
+  auto changed = created->record;
+  changed.profile.segment = "VIP";
+  ASSERT_TRUE(edit_at(0, changed));
+  run_job(job_kind::dist_1010);
+  auto copy = dbs.channels[1]->find(created->record.id.account_number);
+  ASSERT_TRUE(copy && *copy);
+  EXPECT_EQ((*copy)->profile.segment, "VIP");
+}
+
+TEST_F(StoreOperations, AMergedCustomerStaysCurrentAtTheStoresOfTheDuplicate) {
+  // Ann is known at store 1 (one book) and, entered again, at store 2
+  // (another). A manager at store 2 merges them: store 2 keeps the
+  // survivor, its sales of the duplicate follow her, and later changes
+  // reach it.
+  cfg.address_book_size = 1;
+  start();
+  auto first = create_at(0, person("ann@example.com"));
+  auto again = create_at(1, person("ann.lee@work.example"));
+  ASSERT_TRUE(first && again);
+  auto keep = first->record.id.account_number;
+  auto drop = again->record.id.account_number;
+  sale_transaction s{"T-S2", store_id(1), terminal_id(1, 0), drop, 900, {},
+                     {{"WINE", 1, 900}}};
+  ASSERT_TRUE(*ask<bool>(w.terminals[1], atom::sale_v, s));
+  login(1, manager);
+  auto merged = ask<customer>(w.terminals[1], atom::merge_v, keep, drop);
+  ASSERT_TRUE(merged) << describe(merged.error());
+  auto changed = **dbs.hq->find(keep);
+  changed.profile.segment = "VIP";
+  ASSERT_TRUE(edit_at(0, changed));
+  conversion_cycle();
+  auto copy = dbs.channels[1]->find(keep);
+  ASSERT_TRUE(copy && *copy);
+  EXPECT_EQ((*copy)->profile.segment, "VIP");
+  EXPECT_EQ(dbs.channels[1]->sales_for(keep)->size(), 1u);
+  EXPECT_TRUE(dbs.channels[1]->sales_for(drop)->empty());
+  EXPECT_EQ(dbs.hq->sales_for(keep)->size(), 1u);
 }

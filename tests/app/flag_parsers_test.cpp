@@ -20,6 +20,17 @@ TEST(FlagParsers, Durations) {
   EXPECT_NE(problem.find("unit 'q'"), std::string::npos);
   EXPECT_FALSE(parse_duration("h", d, problem));
   EXPECT_FALSE(parse_duration("", d, problem));
+  // Decimals work as written; a number without a unit is named.
+  ASSERT_TRUE(parse_duration("1.5h", d, problem)) << problem;
+  EXPECT_EQ(d, std::chrono::minutes(90));
+  ASSERT_TRUE(parse_duration("0.000001s", d, problem)) << problem;
+  EXPECT_EQ(d, std::chrono::microseconds(1));
+  EXPECT_FALSE(parse_duration("15", d, problem));
+  EXPECT_NE(problem.find("'15' has no unit"), std::string::npos) << problem;
+  EXPECT_FALSE(parse_duration("1.2.3s", d, problem));
+  // Nothing overflows: beyond a year is refused, not wrapped.
+  EXPECT_FALSE(parse_duration("99999999999999h", d, problem));
+  EXPECT_NE(problem.find("out of range"), std::string::npos) << problem;
 }
 
 TEST(FlagParsers, StoreListsAreOneBasedAndBounded) {

@@ -82,7 +82,7 @@ cp "$work/chan/stores/S0001.db" "$work/base.db"
 out=$("$bin" run --customers-from "$work/base.db" --stores 2 \
   --terminals 1 --hours 1 --output "$work/wrong" 2>&1); rc=$?
 check "a channel database as base: exit 2 and named (rc=$rc): $out" \
-  bash -c '[ "$0" -eq 2 ] && grep -qF "base.db: cannot start a run from it: wrong_database_kind" <<<"$1"' "$rc" "$out"
-check "no HQ left behind" [ ! -e "$work/wrong/hq.db" ]
+  bash -c '[ "$0" -eq 2 ] && grep -qF -- "--customers-from: wrong_database_kind: $2: not an HQ database" <<<"$1"' "$rc" "$out" "$work/base.db"
+check "nothing left behind, not even the folder" [ ! -e "$work/wrong" ]
 
 finish

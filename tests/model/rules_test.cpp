@@ -418,7 +418,9 @@ TEST(Merge, SurvivorKeepsItsOwnAndGainsWhatOnlyTheDuplicateHad) {
   dup.profile.phones[0].number = "+14155550100";
   dup.profile.affiliations = {"Staff"};
   dup.loyalty = loyalty_card{"L-2", 40};
-  auto merged = merge_customers(keep, dup);
+  hq_feature_flags flags;
+  flags.multiple_contacts_with_consent = true;
+  auto merged = merge_customers(keep, dup, flags);
   EXPECT_EQ(merged.id, keep.id);
   EXPECT_EQ(merged.profile.emails.size(), 1u);
   ASSERT_EQ(merged.profile.phones.size(), 2u);
@@ -428,4 +430,22 @@ TEST(Merge, SurvivorKeepsItsOwnAndGainsWhatOnlyTheDuplicateHad) {
   // The survivor had no card: it takes the duplicate's, points included.
   ASSERT_TRUE(merged.loyalty);
   EXPECT_EQ(*merged.loyalty, (loyalty_card{"L-2", 40}));
+}
+
+TEST(Merge, SecondaryContactsNeedTheirFeature) {
+  // Seed 000: secondary emails and phones exist only with "capture
+  // multiple emails and phone numbers"; a merge does not add them either.
+  auto keep = test::sample_customer("Ann", "Lee");
+  keep.id.account_number = "C1";
+  auto dup = test::sample_customer("Ann", "Lee");
+  dup.id.account_number = "C2";
+  dup.profile.emails[0].address = "ann.home@example.com";
+  dup.profile.phones[0].number = "+14155550100";
+  dup.profile.affiliations = {"Staff"};
+  auto merged = merge_customers(keep, dup, hq_feature_flags{});
+  EXPECT_EQ(merged.profile.emails, keep.profile.emails);
+  EXPECT_EQ(merged.profile.phones, keep.profile.phones);
+  EXPECT_EQ(secondary_contact_count(merged.profile), 0u);
+  // What needs no feature still comes over.
+  EXPECT_EQ(merged.profile.affiliations, std::vector<std::string>{"Staff"});
 }

@@ -122,6 +122,54 @@ TEST(Channel, TheConvertedCustomerReplacesThePendingRowAndItsSalesFollow) {
   EXPECT_TRUE(ch->sales_for(guid)->empty());
 }
 
+TEST(Channel, ASaleArrivingAfterTheConversionLandsOnTheAccount) {
+  // The cashier still shows the customer as pending: a sale made a few
+  // seconds after 1010 converted it names the GUID, and is stored under
+  // the account, as HQ stores it.
+  auto ch = open_channel(":memory:");
+  auto ann = pending("Ann", 1);
+  const auto& guid = ann.id.async_guid;
+  ASSERT_FALSE(ch->add_customer(ann, at(1)));
+  auto converted = ann;
+  converted.id.account_number = "C000000042";
+  ASSERT_TRUE(ch->apply_distribution({{converted}, 1}, at(2)));
+  ASSERT_TRUE(*ch->record_sale({"T-1", "S001", "S001-T1", guid, 999, at(3),
+                                {{"SKU", 1, 999}}}));
+  offline_upload late{"S001-T2", {}, {{"T-2", "S001", "S001-T2", guid, 5, at(4),
+                                       {}}}};
+  ASSERT_TRUE(ch->upload_offline(late, at(5)));
+  EXPECT_EQ(ch->sales_for("C000000042")->size(), 2u);
+  EXPECT_TRUE(ch->sales_for(guid)->empty());
+}
+
+TEST(Channel, SalesOfACustomerMergedAwayBelongToItsSurvivor) {
+  test::temp_dir dir;
+  auto ch = open_channel(dir.file("S001.db"));
+  auto keep = test::sample_customer("Ann", "Lee");
+  keep.id.account_number = "C000000001";
+  auto drop = test::sample_customer("Ann", "Lee");
+  drop.id.account_number = "C000000002";
+  ASSERT_FALSE(ch->apply_distributed(keep, at(1)));
+  ASSERT_FALSE(ch->apply_distributed(drop, at(1)));
+  ASSERT_TRUE(*ch->record_sale({"T-1", "S001", "S001-T1", "C000000002", 10,
+                                at(2), {}}));
+  // 1010 brings the merge: the sales held here follow it, and so does one
+  // the cashier still makes to the duplicate.
+  drop.status = customer_status::inactive;
+  drop.merged_into = "C000000001";
+  ASSERT_FALSE(ch->apply_distributed(drop, at(3)));
+  ASSERT_TRUE(*ch->record_sale({"T-2", "S001", "S001-T1", "C000000002", 20,
+                                at(4), {}}));
+  EXPECT_EQ(ch->sales_for("C000000001")->size(), 2u);
+  EXPECT_TRUE(ch->sales_for("C000000002")->empty());
+  // Reopened, the channel still knows it has merges to follow.
+  ch.reset();
+  ch = open_channel(dir.file("S001.db"));
+  ASSERT_TRUE(*ch->record_sale({"T-3", "S001", "S001-T1", "C000000002", 30,
+                                at(5), {}}));
+  EXPECT_EQ(ch->sales_for("C000000001")->size(), 3u);
+}
+
 TEST(Channel, DistributionInsertsUpdatesOrConverts) {
   auto ch = open_channel(":memory:");
   // A customer created at another store arrives.
@@ -154,6 +202,11 @@ TEST(Channel, SalesWatermarkAndRetries) {
   auto ch = open_channel(":memory:");
   ASSERT_TRUE(*ch->record_sale({"T-1", "S001", "S001-T1", "C1", 1, at(1), {}}));
   ASSERT_FALSE(*ch->record_sale({"T-1", "S001", "S001-T1", "C1", 1, at(1), {}}));
+  // Another sale under a recorded id is refused, never dropped silently.
+  auto other = ch->record_sale({"T-1", "S001", "S001-T1", "C1", 7, at(9), {}});
+  ASSERT_FALSE(other);
+  EXPECT_EQ(error_code(other.error()), ec::uniqueness_violation);
+  EXPECT_EQ(error_field(other.error()), "transaction_id");
   ASSERT_TRUE(*ch->record_sale({"T-2", "S001", "S001-T1", "C1", 2, at(2), {}}));
   auto all = ch->sales_after(0, 10);
   ASSERT_TRUE(all);

@@ -31,6 +31,7 @@ TEST(RecordCodec, EveryFieldRoundTripsWithHostileCharacters) {
   c.profile.clubs = {{"Wine club", "Gold", test::at(5000)}};
   c.profile.notes = nasty;
   c.loyalty = loyalty_card{"LC-1", -0};
+  c.merged_into = "C000000007";
   auto text = storage::encode(c);
   EXPECT_NO_THROW(auto parsed = nlohmann::json::parse(text)) << text;
   auto back = storage::decode_customer(text, "test");

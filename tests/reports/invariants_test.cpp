@@ -1,0 +1,445 @@
+// The end-of-run check can fail: a small day's databases pass it, and each
+// way of breaking the promise, done to a copy of them by hand, makes the
+// check say so. Also the fingerprint, runs started from an earlier run's
+// HQ, and what the summary reports.
+
+#include "reports/invariants.hpp"
+
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <mutex>
+#include <sstream>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+#include <SQLiteCpp/Database.h>
+
+#include "actors/runtime.hpp"
+#include "app/existing_base.hpp"
+#include "metrics/run_recorder.hpp"
+#include "reports/summary.hpp"
+#include "tests/fixtures.hpp"
+
+using namespace retailsim;
+namespace fs = std::filesystem;
+
+namespace {
+
+run_config small_day(const std::string& dir, uint64_t seed = 5) {
+  auto cfg = default_run_config();
+  cfg.seed = seed;
+  cfg.stores = 4;
+  cfg.terminals_per_store = 2;
+  cfg.address_book_size = 2;
+  cfg.duration = std::chrono::hours(3);
+  cfg.async_stores = {1};
+  cfg.population = 0;
+  cfg.offline_windows.push_back({2, 0, std::chrono::minutes(30),
+                                 std::chrono::minutes(70)});
+  cfg.output_dir = dir;
+  return cfg;
+}
+
+struct finished_run {
+  run_config cfg;
+  run_outcome outcome;
+  run_results results;
+};
+
+finished_run run_day(run_config cfg) {
+  // What `retailsim run` does first: an existing base, if any.
+  if (auto err = prepare_existing_base(cfg))
+    ADD_FAILURE() << describe(err);
+  auto recorder = std::make_shared<run_recorder>();
+  auto outcome = run_simulation(cfg, recorder);
+  EXPECT_TRUE(outcome) << describe(outcome.error());
+  return {cfg, outcome ? *outcome : run_outcome{}, recorder->results()};
+}
+
+invariant_report check(const finished_run& r) {
+  auto report = check_invariants(r.cfg, r.outcome, r.results);
+  EXPECT_TRUE(report) << describe(report.error());
+  return report ? *report : invariant_report{};
+}
+
+/// Whether the check failed, saying `text`.
+bool says(const invariant_report& report, const std::string& text) {
+  if (report.ok())
+    return false;
+  for (const auto& f : report.failures)
+    if (f.find(text) != std::string::npos)
+      return true;
+  return false;
+}
+
+std::string failures_of(const invariant_report& report) {
+  std::string out;
+  for (const auto& f : report.failures)
+    out += f + "\n";
+  return out;
+}
+
+/// One run, checked clean once; each test breaks a copy of its databases.
+class Invariants : public ::testing::Test {
+protected:
+  static void SetUpTestSuite() {
+    dir_ = new test::temp_dir;
+    auto cfg = small_day(dir_->file("clean"));
+    cfg.population = 40;  // an existing base to lose
+    clean_ = new finished_run{run_day(cfg)};
+  }
+
+  static void TearDownTestSuite() {
+    delete clean_;
+    delete dir_;
+  }
+
+  /// A copy of the clean run in its own folder, `sql` applied to HQ (or to
+  /// store `store`'s channel); returns the run as the check sees it.
+  finished_run broken(const std::string& name, const std::string& sql,
+                      int store = -1) {
+    auto copy = *clean_;
+    copy.cfg.output_dir = dir_->file(name);
+    fs::copy(clean_->cfg.output_dir, copy.cfg.output_dir,
+             fs::copy_options::recursive);
+    auto db = store < 0 ? copy.cfg.output_dir + "/hq.db"
+                        : copy.cfg.output_dir + "/stores/" + store_id(store)
+                            + ".db";
+    SQLite::Database raw{db, SQLite::OPEN_READWRITE};
+    EXPECT_GT(raw.exec(sql), 0) << sql;
+    return copy;
+  }
+
+  static test::temp_dir* dir_;
+  static finished_run* clean_;
+};
+
+test::temp_dir* Invariants::dir_ = nullptr;
+finished_run* Invariants::clean_ = nullptr;
+
+} // namespace
+
+TEST_F(Invariants, ACleanRunPassesEveryCheck) {
+  auto report = check(*clean_);
+  EXPECT_TRUE(report.ok()) << failures_of(report);
+  EXPECT_GT(clean_->results.acknowledged_creations.size(), 20u);
+  EXPECT_GT(clean_->results.acknowledged_sales.size(), 20u);
+  EXPECT_GT(report.channel_copies, 0u);
+  EXPECT_EQ(report.hq_customers,
+            40 + clean_->results.acknowledged_creations.size());
+}
+
+TEST_F(Invariants, AnAcknowledgedCustomerMissingAtHqIsFound) {
+  auto r = broken("missing", "DELETE FROM customers WHERE rowid = (SELECT "
+                             "MAX(rowid) FROM customers)");
+  auto report = check(r);
+  EXPECT_TRUE(says(report, "acknowledged creations are not at HQ"))
+    << failures_of(report);
+}
+
+TEST_F(Invariants, ACustomerNobodyAcknowledgedIsFound) {
+  auto r = broken("extra",
+                  "INSERT INTO customers (account_number, async_guid, "
+                  "origin_store, status, display_name, primary_email, "
+                  "primary_phone, company_name, record, created_at, "
+                  "updated_at, address_book, change_seq) SELECT 'C999999999', "
+                  "'00000000-0000-4000-8000-000000000000', origin_store, "
+                  "status, display_name, primary_email, primary_phone, "
+                  "company_name, record, created_at, updated_at, '', "
+                  "999999999 FROM customers LIMIT 1");
+  auto report = check(r);
+  EXPECT_TRUE(says(report, "customers at HQ were never acknowledged"))
+    << failures_of(report);
+}
+
+TEST_F(Invariants, ALostCustomerOfTheExistingBaseIsFound) {
+  auto r = broken("base", "DELETE FROM customers WHERE rowid = 1");
+  auto report = check(r);
+  EXPECT_TRUE(says(report, "the existing base had 40 customers and HQ holds "
+                           "39"))
+    << failures_of(report);
+}
+
+TEST_F(Invariants, AnUnmappedGuidIsFound) {
+  auto r = broken("unmapped", "DELETE FROM guid_account_map WHERE seq = "
+                              "(SELECT MAX(seq) FROM guid_account_map)");
+  auto report = check(r);
+  EXPECT_TRUE(says(report, "GUIDs at HQ are not mapped to their own customer"))
+    << failures_of(report);
+}
+
+TEST_F(Invariants, ASaleMissingAtHqIsFound) {
+  auto r = broken("sale-gone", "DELETE FROM sales WHERE seq = (SELECT "
+                               "MAX(seq) FROM sales)");
+  auto report = check(r);
+  EXPECT_TRUE(says(report, "acknowledged sales are not at HQ"))
+    << failures_of(report);
+}
+
+TEST_F(Invariants, ASaleNobodyAcknowledgedIsFound) {
+  auto r = broken("sale-extra",
+                  "INSERT INTO sales (transaction_id, store_id, terminal_id, "
+                  "customer_ref, amount_cents, occurred_at, lines) SELECT "
+                  "'phantom', store_id, terminal_id, customer_ref, "
+                  "amount_cents, occurred_at, lines FROM sales LIMIT 1");
+  auto report = check(r);
+  EXPECT_TRUE(says(report, "sales at HQ were never acknowledged"))
+    << failures_of(report);
+}
+
+TEST_F(Invariants, ASaleOnAGuidIsFound) {
+  auto r = broken("sale-guid",
+                  "UPDATE sales SET customer_ref = (SELECT async_guid FROM "
+                  "guid_account_map LIMIT 1) WHERE seq = (SELECT MAX(seq) "
+                  "FROM sales)");
+  auto report = check(r);
+  EXPECT_TRUE(says(report, "sales at HQ are not on their customer's current "
+                           "account"))
+    << failures_of(report);
+  EXPECT_TRUE(says(report, "sales at stores are on another customer than at "
+                           "HQ"))
+    << failures_of(report);
+}
+
+TEST_F(Invariants, ASaleMissingAtItsStoreIsFound) {
+  auto r = broken("store-sale-gone",
+                  "DELETE FROM sales WHERE seq = (SELECT MAX(seq) FROM sales)",
+                  0);
+  auto report = check(r);
+  EXPECT_TRUE(says(report, "acknowledged sales are not at their store"))
+    << failures_of(report);
+}
+
+TEST_F(Invariants, AStoreSaleOnAnotherCustomerIsFound) {
+  auto r = broken("store-sale-moved",
+                  "UPDATE sales SET customer_ref = 'C000000001' WHERE seq = "
+                  "(SELECT MAX(seq) FROM sales WHERE customer_ref != "
+                  "'C000000001')",
+                  0);
+  auto report = check(r);
+  EXPECT_TRUE(says(report, "sales at stores are on another customer than at "
+                           "HQ"))
+    << failures_of(report);
+}
+
+TEST_F(Invariants, AStaleChannelCopyIsFound) {
+  auto r = broken("stale",
+                  "UPDATE customers SET record = replace(record, '\"status\"',"
+                  " '\"segment\":\"VIP\",\"status\"') WHERE id = (SELECT "
+                  "MAX(id) FROM customers)",
+                  1);
+  auto report = check(r);
+  EXPECT_TRUE(says(report, "channel copies differ from HQ's record"))
+    << failures_of(report);
+}
+
+TEST_F(Invariants, ACustomerMissingAtAStoreOfItsBookIsFound) {
+  auto r = broken("not-distributed",
+                  "DELETE FROM customers WHERE id = (SELECT MIN(id) FROM "
+                  "customers)",
+                  3);
+  auto report = check(r);
+  EXPECT_TRUE(says(report, "customers of an address book are missing at a "
+                           "store of the book"))
+    << failures_of(report);
+}
+
+TEST_F(Invariants, PendingWorkLeftIsFound) {
+  auto pending = broken("pending",
+                        "UPDATE customers SET account_number = NULL WHERE id "
+                        "= (SELECT MAX(id) FROM customers WHERE async_guid "
+                        "IS NOT NULL)",
+                        2);
+  EXPECT_TRUE(says(check(pending), "customers still pending in channels"));
+  auto staged = broken("staged",
+                       "INSERT INTO async_staging (async_guid, store_id, "
+                       "record, staged_at) VALUES ('x', 'S0001', '{}', 0)");
+  EXPECT_TRUE(says(check(staged), "customers still staged at HQ"));
+  auto left = *clean_;
+  left.outcome.offline_left = 2;
+  EXPECT_TRUE(says(check(left), "2 offline customers not uploaded"));
+  auto unclosed = *clean_;
+  unclosed.outcome.closed = false;
+  EXPECT_TRUE(says(check(unclosed), "closing did not complete"));
+}
+
+TEST_F(Invariants, ACreationAcknowledgedTwiceIsFound) {
+  auto twice = *clean_;
+  twice.results.acknowledged_creations.push_back(
+    twice.results.acknowledged_creations.front());
+  auto report = check(twice);
+  EXPECT_TRUE(says(report, "creations were acknowledged twice"))
+    << failures_of(report);
+  // One sale told twice (a retry) is still one sale.
+  auto retried = *clean_;
+  retried.results.acknowledged_sales.push_back(
+    retried.results.acknowledged_sales.front());
+  EXPECT_TRUE(check(retried).ok()) << failures_of(check(retried));
+}
+
+TEST_F(Invariants, TheDigestCoversWhatTheDatabasesHold) {
+  auto clean = check(*clean_).content_digest;
+  EXPECT_EQ(check(*clean_).content_digest, clean);
+  // One account number, one sale's customer, one channel record: each
+  // changes the digest.
+  auto account = broken("digest-account",
+                        "UPDATE guid_account_map SET account_number = "
+                        "'C777777777' WHERE seq = 1");
+  EXPECT_NE(check(account).content_digest, clean);
+  auto sale_ref = broken("digest-sale-ref",
+                         "UPDATE sales SET customer_ref = 'C000000002' "
+                         "WHERE seq = (SELECT MIN(seq) FROM sales WHERE "
+                         "customer_ref != 'C000000002')",
+                         0);
+  EXPECT_NE(check(sale_ref).content_digest, clean);
+  auto record = broken("digest-record",
+                       "UPDATE customers SET record = record || ' ' WHERE id "
+                       "= 1",
+                       1);
+  EXPECT_NE(check(record).content_digest, clean);
+}
+
+TEST(Fingerprint, EveryFieldOfAnEventCounts) {
+  auto print = [](const event& e) {
+    run_recorder r;
+    r.record(e);
+    return r.results().fingerprint;
+  };
+  event base{std::chrono::seconds(1), event_kind::sale_recorded, 1, 2, 3, 4,
+             5, 6};
+  auto same = print(base);
+  EXPECT_EQ(print(base), same);
+  std::vector<std::function<void(event&)>> changes = {
+    [](event& e) { e.at += std::chrono::nanoseconds(1); },
+    [](event& e) { e.kind = event_kind::anonymous_sale; },
+    [](event& e) { e.detail ^= 1; },
+    [](event& e) { e.store ^= 1; },
+    [](event& e) { e.terminal ^= 1; },
+    [](event& e) { e.value ^= 1; },
+    [](event& e) { e.key ^= 1; },
+    [](event& e) { e.key2 ^= 1; },
+  };
+  for (size_t i = 0; i < changes.size(); ++i) {
+    auto e = base;
+    changes[i](e);
+    EXPECT_NE(print(e), same) << "field " << i;
+  }
+  EXPECT_NE(run_fingerprint(1, 2), run_fingerprint(1, 3));
+  EXPECT_NE(run_fingerprint(1, 2), run_fingerprint(2, 2));
+}
+
+TEST(RunFromAnEarlierHq, KeepsEverySaleAndMakesNewIdentities) {
+  // Yesterday's HQ, today's run with the same seed: new GUIDs and
+  // transaction ids (the run's tag is in them), every sale kept.
+  test::temp_dir dir;
+  auto first = run_day(small_day(dir.file("first"), 9));
+  ASSERT_TRUE(check(first).ok()) << failures_of(check(first));
+  auto second_cfg = small_day(dir.file("second"), 9);
+  second_cfg.customers_from = dir.file("base.db");
+  fs::copy_file(dir.file("first") + "/hq.db", second_cfg.customers_from);
+  auto second = run_day(second_cfg);
+  EXPECT_NE(second.outcome.run.run_tag, first.outcome.run.run_tag);
+  EXPECT_EQ(second.outcome.run.seq, 2);
+  auto report = check(second);
+  EXPECT_TRUE(report.ok()) << failures_of(report);
+  EXPECT_EQ(report.hq_customers,
+            first.results.acknowledged_creations.size()
+              + second.results.acknowledged_creations.size());
+  SQLite::Database hq{second_cfg.output_dir + "/hq.db", SQLite::OPEN_READONLY};
+  EXPECT_EQ(static_cast<size_t>(
+              hq.execAndGet("SELECT COUNT(*) FROM sales").getInt64()),
+            first.results.acknowledged_sales.size()
+              + second.results.acknowledged_sales.size());
+}
+
+TEST(Summary, WarnsOncePerStoreAboutADefaultReceiptEmail) {
+  test::temp_dir dir;
+  auto cfg = small_day(dir.file("warn"));
+  cfg.duration = std::chrono::minutes(30);
+  cfg.offline_windows.clear();
+  cfg.default_receipt_email = "receipts@store.example";
+  auto r = run_day(cfg);
+  ASSERT_EQ(r.results.warnings.size(), cfg.stores);
+  run_summary s{"test", cfg, r.outcome, r.results, check(r)};
+  std::ostringstream out;
+  print_summary(out, s);
+  auto text = out.str();
+  EXPECT_NE(text.find("store S0004: default customer has receipt email "
+                      "'receipts@store.example'"),
+            std::string::npos)
+    << text;
+  // New customers without one inherit it (seed 000's pitfall).
+  SQLite::Database hq{cfg.output_dir + "/hq.db", SQLite::OPEN_READONLY};
+  EXPECT_GT(hq.execAndGet("SELECT COUNT(*) FROM customers WHERE "
+                          "json_extract(record, '$.profile.receipt_email') = "
+                          "'receipts@store.example'")
+              .getInt64(),
+            0);
+}
+
+TEST(Summary, CustomersGivePhoneMarketingConsentToo) {
+  test::temp_dir dir;
+  auto r = run_day(small_day(dir.file("consent")));
+  SQLite::Database hq{r.cfg.output_dir + "/hq.db", SQLite::OPEN_READONLY};
+  auto opted = [&](const char* choice) {
+    return hq
+      .execAndGet(std::string{"SELECT COUNT(*) FROM customers WHERE "
+                              "json_extract(record, "
+                              "'$.profile.phones[0].consent.recorded_by') IS "
+                              "NOT NULL AND COALESCE(json_extract(record, "
+                              "'$.profile.phones[0].consent.opted_in'), 0) = "}
+                  + choice)
+      .getInt64();
+  };
+  EXPECT_GT(opted("1"), 0);
+  EXPECT_GT(opted("0"), 0);
+}
+
+TEST(Summary, OverlappingOfflineWindowsEndWithTheLastOne) {
+  // Two windows for one terminal, the second inside the first: it stays
+  // offline until the first ends, not until the second does.
+  class online_log : public event_sink {
+  public:
+    void record(const event& e) override {
+      std::lock_guard<std::mutex> guard{mtx};
+      if (e.kind == event_kind::terminal_online && e.store == 2
+          && e.terminal == 0)
+        times.push_back(e.at);
+    }
+    std::mutex mtx;
+    std::vector<caf::timespan> times;
+  };
+  test::temp_dir dir;
+  auto cfg = small_day(dir.file("windows"));
+  cfg.offline_windows = {
+    {2, 0, std::chrono::minutes(30), std::chrono::minutes(90)},
+    {2, 0, std::chrono::minutes(40), std::chrono::minutes(50)}};
+  auto log = std::make_shared<online_log>();
+  ASSERT_TRUE(run_simulation(cfg, log));
+  ASSERT_FALSE(log->times.empty());
+  EXPECT_GE(log->times.front(), std::chrono::minutes(90));
+}
+
+TEST(Summary, RealtimeResultsAreInSimulatedTime) {
+  // One simulated hour in a wall second: the conversion lag (jobs every 15
+  // simulated minutes) is minutes of simulated time, not milliseconds.
+  test::temp_dir dir;
+  auto cfg = small_day(dir.file("rt"));
+  cfg.runtime = runtime_kind::realtime;
+  cfg.duration = std::chrono::hours(1);
+  cfg.time_scale = 3600;
+  cfg.offline_windows.clear();
+  cfg.cashier.session_gap = distribution::exponential(60);
+  cfg.hq.service_time = distribution::constant(0);
+  cfg.store_service_time = distribution::constant(0);
+  auto r = run_day(cfg);
+  run_summary s{"test", cfg, r.outcome, r.results, check(r)};
+  auto path = write_summary_json(s);
+  ASSERT_TRUE(path) << describe(path.error());
+  std::ifstream in{*path};
+  auto j = nlohmann::json::parse(in);
+  ASSERT_GT(j["conversion"]["lag"]["count"].get<int>(), 0);
+  EXPECT_GT(j["conversion"]["lag"]["p50_ms"].get<double>(), 60'000.0);
+  EXPECT_EQ(j["time_factor"].get<double>(), 3600.0);
+}
