@@ -86,77 +86,97 @@ void pjob_part(self_ptr self, const store_entry& entry) {
       fail);
 }
 
-/// 1010 for one address book: the lowest watermark of its stores, HQ's
-/// changes after it (one query for the book), applied at every store (each
-/// skips nothing: applying is idempotent, and its watermark only advances).
-void dist_1010_part(self_ptr self, const std::vector<size_t>& members) {
-  struct book_run {
-    std::vector<size_t> members;
-    size_t waiting = 0;
-    int64_t min_seq = std::numeric_limits<int64_t>::max();
-    uint64_t converted = 0;
-    bool failed = false;
-  };
-  auto run = std::make_shared<book_run>();
-  run->members = members;
-  run->waiting = members.size();
-  auto timeout = self->state.cfg.call_timeout;
-  auto finish = [self, run] {
+/// One address book's part of a 1010 cycle.
+struct book_run {
+  std::string book;
+  std::vector<size_t> members;
+  size_t waiting = 0;
+  int64_t min_seq = std::numeric_limits<int64_t>::max();
+  uint64_t converted = 0;
+  bool failed = false;
+};
+
+void ask_for_book(self_ptr self, std::shared_ptr<book_run> run);
+
+/// A store of the book has applied the batch (or failed to): once all
+/// have, the next batch (a batch holds at most
+/// hq_config::distribution_batch customers; a cycle leaves every store of
+/// the book complete, however many changes there are).
+void book_applied(self_ptr self, const std::shared_ptr<book_run>& run) {
+  if (--run->waiting > 0)
+    return;
+  if (run->failed)
     part_done(self, job_kind::dist_1010, run->converted);
-  };
-  auto apply_all = [self, run, timeout, finish](dist_batch batch) {
-    run->waiting = run->members.size();
-    for (auto index : run->members) {
-      self
-        ->request(self->state.stores[index].handle, timeout, atom::apply_v,
-                  batch)
-        .then(
-          [=](uint64_t converted) {
-            run->converted += converted;
-            if (--run->waiting == 0)
-              finish();
-          },
-          [=](caf::error& err) {
-            report_error(self, err);
-            if (--run->waiting == 0)
-              finish();
-          });
-    }
-  };
-  const auto& book = self->state.stores[members.front()].address_book;
-  auto ask_hq = [self, run, timeout, book, apply_all, finish] {
-    if (run->failed) {
-      finish();
-      return;
-    }
+  else
+    ask_for_book(self, run);
+}
+
+void apply_to_book(self_ptr self, std::shared_ptr<book_run> run,
+                   dist_batch batch) {
+  auto timeout = self->state.cfg.call_timeout;
+  run->waiting = run->members.size();
+  run->min_seq = batch.last_seq;
+  for (auto index : run->members)
     self
-      ->request(self->state.hq, timeout, atom::distribute_v, book,
-                run->min_seq)
+      ->request(self->state.stores[index].handle, timeout, atom::apply_v,
+                batch)
       .then(
-        [=](dist_batch& batch) {
-          if (batch.customers.empty())
-            finish();
-          else
-            apply_all(std::move(batch));
+        [=](uint64_t converted) {
+          run->converted += converted;
+          book_applied(self, run);
         },
         [=](caf::error& err) {
           report_error(self, err);
-          finish();
+          run->failed = true;
+          book_applied(self, run);
         });
-  };
+}
+
+/// HQ's changes of the book after the lowest watermark of its stores
+/// (one query for the book), until HQ has none left.
+void ask_for_book(self_ptr self, std::shared_ptr<book_run> run) {
+  if (run->failed) {
+    part_done(self, job_kind::dist_1010, run->converted);
+    return;
+  }
+  self
+    ->request(self->state.hq, self->state.cfg.call_timeout,
+              atom::distribute_v, run->book, run->min_seq)
+    .then(
+      [=](dist_batch& batch) {
+        if (batch.customers.empty())
+          part_done(self, job_kind::dist_1010, run->converted);
+        else
+          apply_to_book(self, run, std::move(batch));
+      },
+      [=](caf::error& err) {
+        report_error(self, err);
+        part_done(self, job_kind::dist_1010, run->converted);
+      });
+}
+
+/// 1010 for one address book: the lowest watermark of its stores, then
+/// HQ's changes after it, applied at every store (applying is idempotent,
+/// and a store's watermark only advances), batch after batch.
+void dist_1010_part(self_ptr self, const std::vector<size_t>& members) {
+  auto run = std::make_shared<book_run>();
+  run->book = self->state.stores[members.front()].address_book;
+  run->members = members;
+  run->waiting = members.size();
+  auto timeout = self->state.cfg.call_timeout;
   for (auto index : members) {
     self->request(self->state.stores[index].handle, timeout, atom::dist_seq_v)
       .then(
         [=](int64_t seq) {
           run->min_seq = std::min(run->min_seq, seq);
           if (--run->waiting == 0)
-            ask_hq();
+            ask_for_book(self, run);
         },
         [=](caf::error& err) {
           report_error(self, err);
           run->failed = true;
           if (--run->waiting == 0)
-            ask_hq();
+            ask_for_book(self, run);
         });
   }
 }

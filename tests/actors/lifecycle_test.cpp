@@ -280,6 +280,19 @@ TEST_F(Lifecycle, AFallbackKeepsTheAddressWithItsFeature) {
   EXPECT_TRUE(wizard->record.profile.affiliations.empty());
 }
 
+TEST_F(Lifecycle, OneCycleOf1010BringsEveryChangeOfTheBookHoweverMany) {
+  // HQ answers 1010 two customers at a time here; one cycle still leaves
+  // every store of the book complete (a day's closing relies on it).
+  cfg.hq.distribution_batch = 2;
+  start();
+  for (auto phone : {"(707) 320-3001", "(707) 320-3002", "(707) 320-3003",
+                     "(707) 320-3004", "(707) 320-3005"})
+    ASSERT_TRUE(create_at(0, draft("Kim", phone)));
+  EXPECT_EQ(*dbs.channels[1]->customer_count(), 0u);
+  run_job(job_kind::dist_1010);
+  EXPECT_EQ(*dbs.channels[1]->customer_count(), 5u);
+}
+
 TEST_F(Lifecycle, PJobRunTwiceStagesNothingTwice) {
   cfg.async_stores = {0};
   start();

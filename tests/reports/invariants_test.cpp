@@ -443,3 +443,32 @@ TEST(Summary, RealtimeResultsAreInSimulatedTime) {
   EXPECT_GT(j["conversion"]["lag"]["p50_ms"].get<double>(), 60'000.0);
   EXPECT_EQ(j["time_factor"].get<double>(), 3600.0);
 }
+
+TEST(Summary, OverloadShowsAsFallbacksWithTheirTime) {
+  // A 10 s link: every Sync call ends in a fallback when the store stops
+  // waiting, 8 s after it began. The summary counts them as the Async
+  // creations they are, with their time and cause; no terminal went
+  // offline and nothing is an unexpected error.
+  test::temp_dir dir;
+  auto cfg = small_day(dir.file("slow"));
+  cfg.async_stores.clear();
+  cfg.offline_windows.clear();
+  cfg.link.latency = distribution::constant(10);
+  auto r = run_day(cfg);
+  const auto& res = r.results;
+  ASSERT_GT(res.rts_fallbacks, 0u);
+  EXPECT_EQ(res.created[1], res.rts_fallbacks);
+  EXPECT_EQ(res.created[0], 0u);
+  EXPECT_EQ(res.created[2], 0u);
+  EXPECT_EQ(res.offline_spells, 0u);
+  EXPECT_EQ(res.unexpected_errors, 0u);
+  const auto& fell = res.sync_attempts_by_outcome[static_cast<size_t>(
+    sync_outcome::fell_back)];
+  EXPECT_EQ(fell.count, res.rts_fallbacks);
+  EXPECT_NEAR(fell.latency.p50, 8000.0, 1.0);
+  EXPECT_EQ(fell.causes.at("rts_timeout"), fell.count);
+  const auto& failed = res.sync_attempts_by_outcome[static_cast<size_t>(
+    sync_outcome::failed)];
+  EXPECT_EQ(res.sync_attempt_latency.count, fell.count + failed.count);
+  EXPECT_TRUE(check(r).ok()) << failures_of(check(r));
+}
