@@ -794,8 +794,9 @@ void create_customer(self_ptr self, customer_draft draft, store_op op) {
             });
 }
 
-/// A known person entered again by quick add: same name and phone, another
-/// email.
+/// A known person entered again by quick add: same name and phone, and
+/// half the time the same email (strong evidence for the async-sync job's
+/// merge), else another one (a pair only a person may merge).
 customer_draft twin_draft(self_ptr self) {
   auto& st = self->state;
   auto draft = quick_draft(self, st.phone);
@@ -806,6 +807,9 @@ customer_draft twin_draft(self_ptr self) {
       draft.profile.last_name = space == std::string::npos
                                   ? std::string{}
                                   : k.name.substr(space + 1);
+      if (!k.email.empty() && !draft.profile.emails.empty()
+          && st.rng.chance(0.5))
+        draft.profile.emails.front().address = k.email;
       break;
     }
   return draft;
