@@ -49,6 +49,17 @@ auto with_offline_db(self_ptr self, F f)
   return f(**db);
 }
 
+/// Customers and sales in an offline database not uploaded yet.
+caf::expected<uint64_t> records_to_upload(storage::offline_database& db) {
+  auto customers = db.customers_to_upload_count();
+  if (!customers)
+    return customers.error();
+  auto sales = db.sales_to_upload_count();
+  if (!sales)
+    return sales.error();
+  return *customers + *sales;
+}
+
 /// Whether the terminal has ever written its offline database: before,
 /// an offline search finds nothing and needs no file.
 bool has_offline_db(self_ptr self) {
@@ -366,11 +377,10 @@ void maybe_reconnect(self_ptr self, bool force, std::function<void()> k) {
           auto err = with_offline_db(self, [&](storage::offline_database& db) {
             if (auto err = db.mark_uploaded(guids, transaction_ids))
               return err;
-            auto customers = db.customers_to_upload_count();
-            auto sales = db.sales_to_upload_count();
-            if (!customers || !sales)
-              return customers ? sales.error() : customers.error();
-            more = *customers + *sales > 0;
+            auto left = records_to_upload(db);
+            if (!left)
+              return left.error();
+            more = *left > 0;
             return caf::error{};
           });
           if (err) {
@@ -1085,16 +1095,7 @@ terminal(terminal_actor::stateful_pointer<terminal_state> self,
   // After a restart, records left in the offline database go up first.
   std::error_code ignored;
   if (std::filesystem::exists(st.cfg.offline_db_path, ignored)) {
-    auto left = with_offline_db(self, [](storage::offline_database& db)
-                                        -> caf::expected<uint64_t> {
-      auto customers = db.customers_to_upload_count();
-      if (!customers)
-        return customers.error();
-      auto sales = db.sales_to_upload_count();
-      if (!sales)
-        return sales.error();
-      return *customers + *sales;
-    });
+    auto left = with_offline_db(self, records_to_upload);
     if (!left) {
       emit(self, event_kind::operation_error, event_detail(left.error()));
     } else if (*left > 0) {

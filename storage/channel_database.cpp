@@ -137,27 +137,11 @@ std::string channel_database::current_ref(std::string ref) {
     if (converted.executeStep())
       ref = converted.getColumn(0).getString();
   }
-  // A survivor may have been merged in turn; merges never form a cycle (a
-  // merged customer takes part in no further merge).
-  while (has_merges_) {
-    auto merged = db.statement("SELECT merged_into FROM customers WHERE "
-                               "account_number = ? AND merged_into IS NOT "
-                               "NULL");
-    merged.bind(1, ref);
-    if (!merged.executeStep())
-      break;
-    ref = merged.getColumn(0).getString();
-  }
-  return ref;
+  return has_merges_ ? survivor_of(db, std::move(ref)) : ref;
 }
 
 bool channel_database::insert_sale_current(const sale_transaction& sale) {
-  auto ref = current_ref(sale.customer_ref);
-  if (ref == sale.customer_ref)
-    return insert_sale(*db_, sale);
-  auto relinked = sale;
-  relinked.customer_ref = std::move(ref);
-  return insert_sale(*db_, relinked);
+  return insert_sale_for(*db_, sale, current_ref(sale.customer_ref));
 }
 
 caf::error channel_database::add_customer(const customer& record,

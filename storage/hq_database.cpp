@@ -216,18 +216,7 @@ std::string current_ref(database& db, std::string ref, bool follow_merges) {
     if (mapped.executeStep())
       ref = mapped.getColumn(0).getString();
   }
-  // A survivor may have been merged in turn; merges never form a cycle
-  // (a merged customer cannot take part in another merge).
-  while (follow_merges) {
-    auto merged = db.statement("SELECT merged_into FROM customers WHERE "
-                               "account_number = ? AND merged_into IS NOT "
-                               "NULL");
-    merged.bind(1, ref);
-    if (!merged.executeStep())
-      break;
-    ref = merged.getColumn(0).getString();
-  }
-  return ref;
+  return follow_merges ? survivor_of(db, std::move(ref)) : ref;
 }
 
 /// Records a sale; one uploaded after its customer was converted still
@@ -237,12 +226,8 @@ std::string current_ref(database& db, std::string ref, bool follow_merges) {
 /// new.
 bool insert_sale_relinked(database& db, const sale_transaction& sale,
                           bool follow_merges) {
-  auto ref = current_ref(db, sale.customer_ref, follow_merges);
-  if (ref == sale.customer_ref)
-    return insert_sale(db, sale);
-  auto relinked = sale;
-  relinked.customer_ref = std::move(ref);
-  return insert_sale(db, relinked);
+  return insert_sale_for(db, sale,
+                         current_ref(db, sale.customer_ref, follow_merges));
 }
 
 // A macro, so that the statements using it stay string literals (found by

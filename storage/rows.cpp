@@ -47,6 +47,27 @@ bool insert_sale(database& db, const sale_transaction& sale) {
   return false;
 }
 
+bool insert_sale_for(database& db, const sale_transaction& sale,
+                     std::string ref) {
+  if (ref == sale.customer_ref)
+    return insert_sale(db, sale);
+  auto relinked = sale;
+  relinked.customer_ref = std::move(ref);
+  return insert_sale(db, relinked);
+}
+
+std::string survivor_of(database& db, std::string account) {
+  for (;;) {
+    auto merged = db.statement("SELECT merged_into FROM customers WHERE "
+                               "account_number = ? AND merged_into IS NOT "
+                               "NULL");
+    merged.bind(1, account);
+    if (!merged.executeStep())
+      return account;
+    account = merged.getColumn(0).getString();
+  }
+}
+
 caf::expected<sale_transaction> read_sale(database::statement_ref& row,
                                           int first) {
   sale_transaction s;

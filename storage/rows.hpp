@@ -66,6 +66,17 @@ caf::expected<sale_transaction> read_sale(database::statement_ref& row,
 /// throws a refusal (uniqueness_violation).
 bool insert_sale(database& db, const sale_transaction& sale);
 
+/// insert_sale with the sale's customer reference replaced by `ref` (the
+/// customer the sale belongs to now).
+bool insert_sale_for(database& db, const sale_transaction& sale,
+                     std::string ref);
+
+/// The customer `account` was merged into, and that one's survivor in
+/// turn (merges never form a cycle: a merged customer takes part in no
+/// further merge); `account` itself when it was not merged. Reads
+/// `customers.merged_into`.
+std::string survivor_of(database& db, std::string account);
+
 /// Reads the sales matching `where` (an SQL condition with one `?` bound to
 /// `value`), in insertion order.
 caf::expected<std::vector<sale_transaction>>
