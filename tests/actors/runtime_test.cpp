@@ -141,6 +141,25 @@ TEST(VirtualRuntime, BadConfigurationFailsBeforeAnythingIsWritten) {
   EXPECT_FALSE(std::filesystem::exists(dir.file("bad")));
 }
 
+TEST(VirtualRuntime, TimeOutsMustBeOrderedAlongTheSyncPath) {
+  // Each hop gives up before the one that called it: terminal > store >
+  // link > HQ's queue. Any other order is refused, naming all four.
+  test::temp_dir dir;
+  auto cfg = small_run(dir.file("order"), 1);
+  EXPECT_FALSE(validate(cfg));
+  cfg.store_rts_timeout = std::chrono::seconds(12);  // past the terminal's
+  auto err = validate(cfg);
+  ASSERT_TRUE(err);
+  EXPECT_EQ(error_field(err), "timeouts");
+  EXPECT_NE(describe(err).find("they are 10 s, 12 s, 7 s, 5 s"),
+            std::string::npos)
+    << describe(err);
+  cfg = small_run(dir.file("order"), 1);
+  cfg.hq.queue_timeout = std::chrono::seconds(7);  // as long as the link's
+  EXPECT_EQ(error_field(validate(cfg)), "timeouts");
+  EXPECT_FALSE(std::filesystem::exists(dir.file("order")));
+}
+
 TEST(RealtimeRuntime, AShortRunCompletesWithRealLatencies) {
   test::temp_dir dir;
   auto cfg = small_run(dir.file("rt"), 5);
