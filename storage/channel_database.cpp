@@ -68,11 +68,10 @@ channel_database::open(const std::string& path, durability mode) {
   if (!db)
     return db.error();
   std::unique_ptr<channel_database> out{new channel_database(std::move(*db))};
-  auto merges = count_rows(*out->db_, "SELECT COUNT(*) FROM customers WHERE "
-                                      "merged_into IS NOT NULL");
+  auto merges = has_merged_customers(*out->db_);
   if (!merges)
     return merges.error();
-  out->has_merges_ = *merges > 0;
+  out->has_merges_ = *merges;
   return out;
 }
 

@@ -56,6 +56,14 @@ bool insert_sale_for(database& db, const sale_transaction& sale,
   return insert_sale(db, relinked);
 }
 
+caf::expected<bool> has_merged_customers(database& db) {
+  auto merges = count_rows(db, "SELECT COUNT(*) FROM customers WHERE "
+                               "merged_into IS NOT NULL");
+  if (!merges)
+    return merges.error();
+  return *merges > 0;
+}
+
 std::string survivor_of(database& db, std::string account) {
   for (;;) {
     auto merged = db.statement("SELECT merged_into FROM customers WHERE "

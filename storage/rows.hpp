@@ -71,6 +71,10 @@ bool insert_sale(database& db, const sale_transaction& sale);
 bool insert_sale_for(database& db, const sale_transaction& sale,
                      std::string ref);
 
+/// Whether any customer of `customers` was merged into another: until one
+/// is, a sale's customer needs no lookup of a survivor.
+caf::expected<bool> has_merged_customers(database& db);
+
 /// The customer `account` was merged into, and that one's survivor in
 /// turn (merges never form a cycle: a merged customer takes part in no
 /// further merge); `account` itself when it was not merged. Reads
