@@ -98,6 +98,8 @@ void closer(caf::event_based_actor* self, std::shared_ptr<const world> w,
   // `w` is shared, never copied: the lambdas below are many and a world
   // holds a handle per actor.
   self->send(w->jobs, atom::stop_v);
+  for (auto& c : w->cashiers)
+    self->send(c, atom::stop_v);
   for (auto& link : w->links)
     self->send(link, atom::link_v, link_availability::up);
   for (auto& term : w->terminals)

@@ -17,24 +17,33 @@
 
 namespace retailsim {
 
-/// A POS TERMINAL. Its input arrives as events (search, create, sale) from a
-/// cashier, a device or the built-in cashier model; it works online through
-/// its store or offline on its own database.
+/// A POS TERMINAL: its operations, online through its store or offline on
+/// its own database, as the signed-in staff member. Its input comes from
+/// outside (a cashier, a device, a test): never from inside it.
 ///
-/// Online/offline state machine (Commerce's rules):
+/// Online/offline state machine (Commerce's rules), `terminal_mode`:
 ///
-/// | state   | event                                         | next    | action                        |
-/// |---------|-----------------------------------------------|---------|-------------------------------|
-/// | online  | call answered                                 | online  |                               |
-/// | online  | store unreachable, or call exceeds offline time-out | offline | the operation runs offline |
-/// | offline | search/create/sale                            | offline | offline database               |
-/// | offline | transaction starts, reconnect interval passed, upload succeeds | online | offline records uploaded |
-/// | offline | transaction starts, reconnect interval passed, upload fails | offline | interval restarts |
+/// | mode         | event                                              | next         | action                              |
+/// |--------------|----------------------------------------------------|--------------|-------------------------------------|
+/// | online       | a call answered                                    | online       |                                     |
+/// | online       | network down, or a call exceeds the offline time-out | offline    | the operation runs offline          |
+/// | online       | transaction begins with records not uploaded       | reconnecting | upload them                         |
+/// | offline      | search, similar, create, sale                      | offline      | offline database                    |
+/// | offline      | edit, history, merge, ... (HQ's operations)        | offline      | unavailable_offline                 |
+/// | offline      | transaction begins, reconnect interval passed, network up | reconnecting | upload offline records    |
+/// | reconnecting | any operation                                      | reconnecting | runs offline                        |
+/// | reconnecting | upload answered                                    | online       | records marked uploaded             |
+/// | reconnecting | upload fails                                       | offline      | the interval starts again           |
 ///
 /// A terminal that starts with records in its offline database (after a
-/// restart) begins offline with its reconnect due.
+/// restart) begins offline with its reconnect due. The end-of-day flush
+/// reconnects whatever the interval.
 using terminal_actor = caf::typed_actor<
-  // Cashier input. A search starts a transaction (and so may reconnect).
+  // A transaction begins: a terminal that is offline and whose reconnect
+  // interval has passed (or that has records not uploaded) reconnects and
+  // uploads first. Replies whether it is online.
+  caf::replies_to<atom::begin>::with<bool>,
+  // Cashier input: a search (it may begin a transaction: reconnects too).
   caf::replies_to<atom::search, search_query>::with<std::vector<customer>>,
   // Cashier input: similar customers at the store before "create new";
   // offline, among the customers this terminal created offline.
@@ -69,73 +78,15 @@ using terminal_actor = caf::typed_actor<
   caf::replies_to<atom::sale, sale_transaction>::with<bool>,
   // Fault schedule: the network between this terminal and its store.
   caf::reacts_to<atom::link, bool>,
-  // End of day: no new cashier sessions; once the operations in flight have
-  // finished, reconnect and upload now. Replies with the offline customers
-  // still not uploaded.
+  // End of day: once the operations in flight have finished, reconnect and
+  // upload now, whatever the reconnect interval. Replies with the offline
+  // customers still not uploaded.
   caf::replies_to<atom::flush>::with<uint64_t>,
   // Whether the terminal is online, and its offline customers not uploaded.
-  caf::replies_to<atom::status>::with<bool, uint64_t>,
-  // INTERNAL: the cashier model's next step.
-  caf::reacts_to<atom::tick>>;
+  caf::replies_to<atom::status>::with<bool, uint64_t>>;
 
-/// How often the cashier model does each store operation: relative weights
-/// within each choice (0 turns one off), and shares.
-struct operation_mix {
-  // How a returning customer is looked up (a business by company name
-  // instead of by name; account and card only when known).
-  double by_phone = 45;
-  double by_email = 15;
-  double by_name = 15;
-  double by_account = 10;
-  double by_loyalty_card = 15;
-  // What is done with an identified customer besides the sale: mostly
-  // nothing; every edit reaches HQ and, through 1010, every store of the
-  // address book.
-  double nothing = 80;
-  double edit_profile = 3;
-  double add_address = 2;
-  double view_history = 2;
-  double view_purchases = 4;
-  /// Issue a card, or add points to the one the customer has.
-  double loyalty = 3;
-  double join_club = 1;
-  /// The manager deactivates, finds with the status filter, reactivates.
-  double deactivate_reactivate = 0.5;
-  /// The manager looks for duplicates at HQ and merges a real one.
-  double duplicates = 1;
-  /// A read-only user tries an edit and is refused.
-  double read_only_edit = 0.3;
-  // Shares.
-  /// Creations preceded by the similar-customers check (seed 004).
-  double similar_check = 1;
-  /// New customers created with the full wizard (else quick add).
-  double full_wizard = 0.2;
-  /// Wizard creations that are businesses.
-  double business = 0.25;
-  /// Identified transactions with a customer of another store, found by
-  /// "search all stores".
-  double from_other_store = 0.03;
-  /// Returning customers the cashier enters again without searching (the
-  /// duplicates managers merge).
-  double skip_search = 0.02;
-};
-
-/// The cashier model: what a built-in cashier does all day.
-struct cashier_model {
-  /// Whether the built-in cashier runs (off: input events only).
-  bool enabled = true;
-  /// Time between two transactions at one terminal.
-  distribution session_gap = distribution::exponential(240);
-  /// Time between two steps of one transaction.
-  distribution think = distribution::lognormal(8, 0.5);
-  /// Share of transactions with a customer (the others are anonymous).
-  double identified = 0.35;
-  /// Share of identified transactions with a new customer.
-  double new_customer = 0.25;
-  /// Sale amount in currency units.
-  distribution amount = distribution::lognormal(40, 0.6);
-  operation_mix mix;
-};
+/// See the state machine above.
+enum class terminal_mode : uint8_t { online, offline, reconnecting };
 
 struct terminal_config {
   uint32_t store_index = 0;
@@ -144,64 +95,36 @@ struct terminal_config {
   store_settings settings;
   std::vector<customer_group> groups;
   hq_feature_flags flags;
-  /// The offline database file; opened when first needed.
+  /// The offline database file; opened for each offline operation.
   std::string offline_db_path;
   storage::durability durability = storage::durability::full;
   /// A call to the store that takes longer makes the terminal go offline.
   caf::timespan offline_timeout = std::chrono::seconds(10);
   /// An offline terminal tries to reconnect at most this often.
   caf::timespan reconnect_interval = std::chrono::minutes(5);
-  cashier_model cashier;
   /// Who works the terminal until someone else logs in (id empty: the
   /// terminal id, as a cashier).
   staff_member staff;
-  /// 0, then one more at each restart: the identities a terminal makes
-  /// (GUIDs, transaction ids) never repeat those of an earlier one.
+  /// 0, then one more at each restart: the GUIDs a terminal makes never
+  /// repeat those of an earlier one.
   uint32_t incarnation = 0;
   actor_env env;
-};
-
-/// The steps of one transaction of the cashier model.
-enum class session_step : uint8_t { begin, create, service, sale };
-
-/// What a terminal's cashier remembers of a customer it served.
-struct known_customer {
-  /// Account number, or GUID while pending.
-  std::string ref;
-  std::string name;
-  std::string company;
-  std::string phone;
-  std::string email;
-  std::string card;
 };
 
 struct terminal_state {
   terminal_config cfg;
   store_actor store;
   actor_rng rng;
-  bool online = true;
+  terminal_mode mode = terminal_mode::online;
   /// The offline database holds records not uploaded yet.
   bool backlog = false;
+  /// The network to the store (fault schedule).
   bool link_up = true;
-  bool stopping = false;
   /// Operations (search, create, sale) waiting for an answer.
   size_t in_flight = 0;
   /// End-of-day flush waiting for the operations in flight to finish.
   std::vector<caf::typed_response_promise<uint64_t>> flushes;
   caf::actor_clock::time_point offline_since;
-  // The cashier model's transaction in progress.
-  session_step step = session_step::begin;
-  std::string phone;
-  /// The customer of the transaction, once identified.
-  caf::optional<customer> current;
-  /// This creation enters a known customer again (a duplicate).
-  bool twin = false;
-  /// Customers this terminal served: the returning customers.
-  std::vector<known_customer> known;
-  uint64_t sales = 0;
-  uint64_t creations = 0;
-  /// Loyalty cards issued here (numbers them).
-  uint64_t cards = 0;
   /// A creation that did not succeed: submitting the same draft again is
   /// the same creation (the same GUID), and confirms the generic address
   /// when the email prompt refused it.

@@ -350,6 +350,8 @@ void stop_world(const world& w) {
   auto stop = [](const auto& handle) {
     caf::anon_send_exit(handle, caf::exit_reason::user_shutdown);
   };
+  for (const auto& c : w.cashiers)
+    stop(c);
   for (const auto& t : w.terminals)
     stop(t);
   for (const auto& s : w.stores)
@@ -377,7 +379,6 @@ terminal_config terminal_config_for(const run_config& cfg, size_t s, size_t t,
   tc.durability = durability_of(cfg, storage::database_kind::offline);
   tc.offline_timeout = cfg.offline_timeout;
   tc.reconnect_interval = cfg.reconnect_interval;
-  tc.cashier = cfg.cashier;
   tc.env = {cfg.seed, clock, events, {}, run_tag};  // it hands nothing over
   return tc;
 }
@@ -420,12 +421,23 @@ world spawn_world(caf::actor_system& sys, const run_config& cfg,
     auto st = sys.spawn(store, store_cfg, dbs.channels[s], link);
     w.stores.push_back(st);
     entries.push_back({st, store_cfg.settings.store_id, store_cfg.address_book});
-    for (size_t t = 0; t < cfg.terminals_per_store; ++t)
-      w.terminals.push_back(
-        sys.spawn(terminal,
-                  terminal_config_for(cfg, s, t, clock, events,
-                                      dbs.run.run_tag),
-                  st));
+    for (size_t t = 0; t < cfg.terminals_per_store; ++t) {
+      auto term = sys.spawn(terminal,
+                            terminal_config_for(cfg, s, t, clock, events,
+                                                dbs.run.run_tag),
+                            st);
+      w.terminals.push_back(term);
+      if (!cfg.cashier.enabled)
+        continue;
+      cashier_config cc;
+      cc.store_index = static_cast<uint32_t>(s);
+      cc.terminal_index = static_cast<uint32_t>(t);
+      cc.terminal_id = terminal_id(s, t);
+      cc.store_id = store_id(s);
+      cc.model = cfg.cashier;
+      cc.env = {cfg.seed, clock, events, {}, dbs.run.run_tag};
+      w.cashiers.push_back(sys.spawn(cashier, cc, term));
+    }
   }
   auto jobs_cfg = cfg.jobs;
   jobs_cfg.env = env;

@@ -13,6 +13,7 @@
 #include "caf/actor_system.hpp"
 #include "caf/expected.hpp"
 
+#include "actors/cashier_actor.hpp"
 #include "actors/events.hpp"
 #include "actors/hq_actor.hpp"
 #include "actors/jobs_actor.hpp"
@@ -169,6 +170,9 @@ struct world {
   std::vector<store_actor> stores;
   /// Store-major: terminal t of store s is terminals[s * per_store + t].
   std::vector<terminal_actor> terminals;
+  /// The load: one cashier per terminal, in the terminals' order (none
+  /// when the cashier model is off).
+  std::vector<cashier_actor> cashiers;
   /// Where actors hand database work over (see pooled_database.hpp); none
   /// in realtime runs.
   std::shared_ptr<work_pool> pool;

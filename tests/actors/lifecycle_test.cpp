@@ -114,6 +114,45 @@ TEST_F(Lifecycle, CustomerCreatedOfflineSurvivesATerminalRestartAndConverts) {
   caf::anon_send_exit(restarted, caf::exit_reason::user_shutdown);
 }
 
+TEST_F(Lifecycle, ATerminalReconnectsWhenATransactionBeginsAfterItsInterval) {
+  // Commerce's rule: an offline terminal tries to go back online only when
+  // a transaction begins, once its reconnect interval has passed.
+  start();
+  caf::anon_send(w.terminals[0], atom::link_v, false);
+  run();
+  auto created = create_at(0, draft("Cy", "(212) 346-7789"));
+  ASSERT_TRUE(created) << describe(created.error());
+  EXPECT_EQ(created->mode, creation_mode::offline);
+  caf::anon_send(w.terminals[0], atom::link_v, true);
+  run();
+  // The network is back, but the interval (5 minutes) has not passed.
+  auto online = ask<bool>(w.terminals[0], atom::begin_v);
+  ASSERT_TRUE(online);
+  EXPECT_FALSE(*online);
+  EXPECT_EQ(*dbs.channels[0]->customer_count(), 0u);
+}
+
+TEST_F(Lifecycle, ATransactionBeginningAfterTheIntervalUploadsFirst) {
+  cfg.reconnect_interval = caf::timespan{0};
+  start();
+  caf::anon_send(w.terminals[0], atom::link_v, false);
+  run();
+  auto created = create_at(0, draft("Cy", "(212) 346-7789"));
+  ASSERT_TRUE(created) << describe(created.error());
+  // Still cut off: the attempt waits for the network.
+  auto cut_off = ask<bool>(w.terminals[0], atom::begin_v);
+  ASSERT_TRUE(cut_off);
+  EXPECT_FALSE(*cut_off);
+  caf::anon_send(w.terminals[0], atom::link_v, true);
+  run();
+  auto online = ask<bool>(w.terminals[0], atom::begin_v);
+  ASSERT_TRUE(online);
+  EXPECT_TRUE(*online);
+  auto uploaded = dbs.channels[0]->find_by_guid(created->record.id.async_guid);
+  ASSERT_TRUE(uploaded && *uploaded);
+  EXPECT_EQ(events->count(event_kind::terminal_online), 1u);
+}
+
 TEST_F(Lifecycle, RtsFailureFallsBackToAsync) {
   start();
   caf::anon_send(w.links[0], atom::link_v, link_availability::down);
