@@ -27,17 +27,14 @@ $(TEST_DIR)/build.ninja:
 build: setup $(RELEASE_DIR)/build.ninja
 	cmake --build $(RELEASE_DIR) -j $(JOBS)
 
-# The shipped demo: 20 stores x 4 terminals, an 8-hour day in virtual time,
-# five Async stores, two terminal offline windows and one HQ link outage.
-DEMO_FLAGS := --stores 20 --terminals 4 --hours 8 --seed 7 \
-  --async-stores 3,7,12-14 --offline 2/1@2h-3h --offline 5@4h-4h30m \
-  --rts-fault 9@1h-1h20m --output out/demo --force
-
+# The shipped demo: scenarios/quickstart.yaml (20 stores x 4 terminals, an
+# 8-hour day in virtual time, five Async stores, two terminal offline
+# windows and one HQ link outage).
 demo: build
 	@echo
-	$(RELEASE_DIR)/app/retailsim run $(DEMO_FLAGS)
+	$(RELEASE_DIR)/app/retailsim run scenarios/quickstart.yaml --output out/quickstart --force
 	@echo
-	@echo "demo: results in out/demo (summary.json, hq.db, stores/, terminals/)"
+	@echo "demo: results in out/quickstart (summary.json, hq.db, stores/, terminals/)"
 
 test: setup $(TEST_DIR)/build.ninja
 	cmake --build $(TEST_DIR) -j $(JOBS)

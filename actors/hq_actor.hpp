@@ -82,18 +82,19 @@ using hq_actor = rts_service::extend<
 /// How HQ is modelled.
 struct hq_config {
   /// Concurrent Sync creations HQ serves (c of an M/G/c queue).
-  size_t workers = 4;
+  size_t workers = 8;
   /// Sync creations that may wait for a worker; more are refused.
-  size_t queue_limit = 1000;
+  size_t queue_limit = 2000;
   /// A call that waited longer than this for a worker is refused.
   caf::timespan queue_timeout = std::chrono::seconds(5);
   /// The time an answer needs to reach the caller: HQ commits a Sync
   /// creation only if it can answer this long before the call's deadline.
   caf::timespan reply_margin = std::chrono::milliseconds(500);
   /// Time a worker is busy per creation, on top of the real commit (zero:
-  /// only the real commit, as in realtime runs). The commit happens as the
-  /// worker starts; the answer goes out when the time has elapsed.
-  distribution service_time = distribution::constant(0);
+  /// only the real commit, the default of realtime runs): ~120 ms
+  /// (median) with a long tail. The commit happens as the worker starts;
+  /// the answer goes out when the time has elapsed.
+  distribution service_time = distribution::lognormal(0.12, 0.5);
   /// What the async-sync job does with a customer it converts that HQ
   /// already has (flag for review or merge), and the generic email.
   storage::duplicate_check duplicates;

@@ -38,9 +38,10 @@ struct job_schedule {
 };
 
 struct jobs_config {
-  job_schedule p_job;
-  job_schedule async_sync;
-  job_schedule dist_1010;
+  /// Every 15 minutes, the P-job first (5, 10 and 15 minutes in).
+  job_schedule p_job{std::chrono::minutes(15), std::chrono::minutes(5)};
+  job_schedule async_sync{std::chrono::minutes(15), std::chrono::minutes(10)};
+  job_schedule dist_1010{std::chrono::minutes(15), std::chrono::minutes(15)};
   /// Staged customers converted per async-sync cycle.
   uint64_t convert_batch = 1000000;
   /// Parts a cycle works on at once: stores for the P-job, address books for

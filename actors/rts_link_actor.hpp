@@ -29,8 +29,8 @@ using rts_link_actor = rts_service::extend<
   caf::reacts_to<atom::done, uint64_t>>;
 
 struct rts_link_config {
-  /// Round-trip network latency per call.
-  distribution latency = distribution::constant(0.02);
+  /// Round-trip network latency per call: ~30 ms (median).
+  distribution latency = distribution::lognormal(0.03, 0.4);
   /// Latency multiplier while the link is `slow`.
   double slow_factor = 20;
   /// How long the link waits for HQ before failing the call (at most

@@ -21,23 +21,7 @@ const char* to_string(runtime_kind x) {
 }
 
 run_config default_run_config() {
-  run_config cfg;
-  cfg.prompt_for_email = true;
-  cfg.hq.workers = 8;
-  cfg.hq.queue_limit = 2000;
-  cfg.hq.queue_timeout = std::chrono::seconds(5);
-  // A Sync creation keeps an HQ worker ~120 ms (median), with a long tail.
-  cfg.hq.service_time = distribution::lognormal(0.12, 0.5);
-  cfg.link.latency = distribution::lognormal(0.03, 0.4);
-  // A store's channel database answers a search or saves a sale in ~50 ms.
-  cfg.store_service_time = distribution::lognormal(0.05, 0.5);
-  cfg.link.call_timeout = std::chrono::seconds(7);
-  cfg.jobs.p_job = {std::chrono::minutes(15), std::chrono::minutes(5)};
-  cfg.jobs.async_sync = {std::chrono::minutes(15), std::chrono::minutes(10)};
-  cfg.jobs.dist_1010 = {std::chrono::minutes(15), std::chrono::minutes(15)};
-  // Black Friday, 08:00 UTC: a fixed epoch keeps virtual runs reproducible.
-  cfg.virtual_epoch = caf::timestamp{std::chrono::seconds{1795766400}};
-  return cfg;
+  return run_config{};
 }
 
 namespace {
@@ -84,7 +68,7 @@ run_config scaled(run_config cfg, double factor) {
 }
 
 caf::error validate(const run_config& cfg) {
-  auto bad = [](const char* field, std::string why) {
+  auto bad = [](const std::string& field, std::string why) {
     return make_error(ec::value_out_of_range, field, std::move(why));
   };
   auto seconds = [](caf::timespan x) {
@@ -102,40 +86,102 @@ caf::error validate(const run_config& cfg) {
                         + "' is out of range: from " + std::to_string(low)
                         + " to " + std::to_string(high));
   };
-  if (auto err = count("stores", cfg.stores, 1, 100000))
+  if (auto err = count("topology.stores", cfg.stores, 1, 100000))
     return err;
-  if (auto err = count("terminals", cfg.terminals_per_store, 1, 1000))
+  if (auto err = count("topology.terminals", cfg.terminals_per_store, 1, 1000))
     return err;
-  if (auto err = count("address-book-size", cfg.address_book_size, 1, 100000))
+  if (auto err = count("topology.address_book_size", cfg.address_book_size, 1, 100000))
     return err;
-  if (auto err = count("hq-workers", cfg.hq.workers, 1, 100000))
+  if (auto err = count("hq.workers", cfg.hq.workers, 1, 100000))
     return err;
   if (auto err = count("threads", cfg.threads, 1, 64))
     return err;
-  if (auto err = count("population", cfg.population, 0, max_population))
+  if (auto err = count("existing_customers.population", cfg.population, 0, max_population))
     return err;
+  if (auto err = count("hq.queue_limit", cfg.hq.queue_limit, 0, 100000000))
+    return err;
+  if (auto err = count("hq.distribution_batch", cfg.hq.distribution_batch, 1,
+                       100000000))
+    return err;
+  if (auto err = count("jobs.convert_batch", cfg.jobs.convert_batch, 1,
+                       100000000))
+    return err;
+  if (auto err = count("jobs.parallel_parts", cfg.jobs.parallel_parts, 1, 64))
+    return err;
+  // Shares and weights of the cashiers' work.
+  auto number = [](double x) {
+    char buf[32];
+    snprintf(buf, sizeof(buf), "%g", x);
+    return std::string{buf};
+  };
+  auto share = [&](const char* field, double x) -> caf::error {
+    if (x >= 0 && x <= 1)
+      return {};
+    return bad(field, "'" + number(x) + "' is out of range: a share from 0 "
+                                        "to 1");
+  };
+  const auto& m = cfg.cashier;
+  for (const auto& [field, x] :
+       {std::pair{"load.customers.identified", m.identified},
+        std::pair{"load.customers.new", m.new_customer},
+        std::pair{"load.customers.similar_check", m.mix.similar_check},
+        std::pair{"load.customers.full_wizard", m.mix.full_wizard},
+        std::pair{"load.customers.business", m.mix.business},
+        std::pair{"load.customers.from_other_store", m.mix.from_other_store},
+        std::pair{"load.customers.typed_again", m.mix.skip_search}})
+    if (auto err = share(field, x))
+      return err;
+  for (const auto& [field, x] :
+       {std::pair{"load.lookup.by_phone", m.mix.by_phone},
+        std::pair{"load.lookup.by_email", m.mix.by_email},
+        std::pair{"load.lookup.by_name", m.mix.by_name},
+        std::pair{"load.lookup.by_account", m.mix.by_account},
+        std::pair{"load.lookup.by_loyalty_card", m.mix.by_loyalty_card},
+        std::pair{"load.operations.nothing", m.mix.nothing},
+        std::pair{"load.operations.edit_profile", m.mix.edit_profile},
+        std::pair{"load.operations.add_address", m.mix.add_address},
+        std::pair{"load.operations.view_history", m.mix.view_history},
+        std::pair{"load.operations.view_purchases", m.mix.view_purchases},
+        std::pair{"load.operations.loyalty", m.mix.loyalty},
+        std::pair{"load.operations.join_club", m.mix.join_club},
+        std::pair{"load.operations.deactivate_reactivate",
+                  m.mix.deactivate_reactivate},
+        std::pair{"load.operations.find_duplicates", m.mix.duplicates},
+        std::pair{"load.operations.read_only_edit", m.mix.read_only_edit}})
+    if (!(x >= 0 && x <= 1e9))
+      return bad(field, "'" + number(x) + "' is out of range: a weight from "
+                                          "0 up");
+  if (m.mix.by_phone + m.mix.by_email + m.mix.by_name + m.mix.by_account
+        + m.mix.by_loyalty_card
+      <= 0)
+    return bad("load.lookup", "the ways to look a customer up weigh "
+                              "nothing together");
+  if (!(cfg.link.slow_factor >= 1 && cfg.link.slow_factor <= 1e6))
+    return bad("rts.slow_factor", "'" + number(cfg.link.slow_factor)
+                                    + "' is out of range: from 1 to "
+                                      "1000000");
   constexpr auto year = std::chrono::hours(24 * 366);
   if (cfg.duration < std::chrono::seconds(1) || cfg.duration > year)
-    return bad("hours", "'" + seconds(cfg.duration)
+    return bad("duration", "'" + seconds(cfg.duration)
                           + "' is out of range: from 1 s to a year");
   if (cfg.output_dir.empty())
     return bad("output", "an output folder is required");
   if (!(cfg.time_scale > 0 && cfg.time_scale <= 1e6))
-    return bad("time-scale", "'" + std::to_string(cfg.time_scale)
+    return bad("time_scale", "'" + std::to_string(cfg.time_scale)
                                + "' is out of range: more than 0, at most "
                                  "1000000");
   for (const auto& [field, d] :
-       {std::pair{"hq-service", &cfg.hq.service_time},
-        std::pair{"rts-latency", &cfg.link.latency},
-        std::pair{"store-service", &cfg.store_service_time},
-        std::pair{"session-gap", &cfg.cashier.session_gap},
-        std::pair{"think", &cfg.cashier.think}})
+       {std::pair{"hq.service_time", &cfg.hq.service_time},
+        std::pair{"rts.latency", &cfg.link.latency},
+        std::pair{"store.service_time", &cfg.store_service_time},
+        std::pair{"load.session_gap", &cfg.cashier.session_gap},
+        std::pair{"load.think", &cfg.cashier.think}})
     if (auto why = duration_problem(*d); !why.empty())
       return bad(field, why);
   for (const auto& [field, schedule] :
-       {std::pair{"pjob-every", &cfg.jobs.p_job},
-        std::pair{"async-sync-every", &cfg.jobs.async_sync},
-        std::pair{"dist-1010-every", &cfg.jobs.dist_1010}}) {
+       {std::pair{"jobs.p_job.every", &cfg.jobs.p_job},
+        std::pair{"jobs.async_sync.every", &cfg.jobs.async_sync},
+        std::pair{"jobs.dist_1010.every", &cfg.jobs.dist_1010}}) {
     auto every = schedule->interval;
     if (every.count() != 0
         && (every < std::chrono::seconds(1) || every > year))
@@ -158,7 +204,7 @@ caf::error validate(const run_config& cfg) {
                  + seconds(cfg.hq.queue_timeout));
   if (cfg.reply_margin.count() < 0
       || cfg.reply_margin >= cfg.offline_timeout - cfg.store_rts_timeout)
-    return bad("reply-margin", "'" + seconds(cfg.reply_margin)
+    return bad("reply_margin", "'" + seconds(cfg.reply_margin)
                                  + "' is out of range: from 0 to less than "
                                    "the terminal's time-out less the "
                                    "store's");
@@ -166,12 +212,12 @@ caf::error validate(const run_config& cfg) {
     return bad("scheduler", "must be 'sharing' or 'stealing'");
   for (auto s : cfg.async_stores)
     if (s >= cfg.stores)
-      return bad("async-stores", "store " + std::to_string(s + 1)
+      return bad("topology.async_stores", "store " + std::to_string(s + 1)
                                    + " does not exist (there are "
                                    + std::to_string(cfg.stores) + ")");
   // Fault windows lie within the day: one that starts after it, or ends
   // after it, would not happen as written.
-  auto within_day = [&](const char* field, caf::timespan start,
+  auto within_day = [&](const std::string& field, caf::timespan start,
                         caf::timespan end) -> caf::error {
     if (end <= start)
       return bad(field, "a window must end after it starts");
@@ -181,30 +227,39 @@ caf::error validate(const run_config& cfg) {
                           "within the day (" + seconds(cfg.duration) + ")");
     return {};
   };
-  for (const auto& w : cfg.offline_windows) {
+  // Each fault is named by its kind and place in the list of that kind, as
+  // the scenario reader records where it was set.
+  for (size_t i = 0; i < cfg.offline_windows.size(); ++i) {
+    const auto& w = cfg.offline_windows[i];
+    auto field = "faults.offline[" + std::to_string(i) + "]";
     if (w.store >= cfg.stores)
-      return bad("offline", "store " + std::to_string(w.store + 1)
-                              + " does not exist");
+      return bad(field, "store " + std::to_string(w.store + 1)
+                          + " does not exist (there are "
+                          + std::to_string(cfg.stores) + ")");
     if (w.terminal != offline_window::all_terminals
         && w.terminal >= cfg.terminals_per_store)
-      return bad("offline", "terminal " + std::to_string(w.terminal + 1)
-                              + " does not exist");
-    if (auto err = within_day("offline", w.start, w.end))
+      return bad(field, "terminal " + std::to_string(w.terminal + 1)
+                          + " does not exist (stores have "
+                          + std::to_string(cfg.terminals_per_store) + ")");
+    if (auto err = within_day(field, w.start, w.end))
       return err;
   }
-  for (const auto& f : cfg.link_faults) {
+  for (size_t i = 0; i < cfg.link_faults.size(); ++i) {
+    const auto& f = cfg.link_faults[i];
+    auto field = "faults.rts[" + std::to_string(i) + "]";
     if (f.store >= cfg.stores)
-      return bad("rts-fault", "store " + std::to_string(f.store + 1)
-                                + " does not exist");
-    if (auto err = within_day("rts-fault", f.start, f.end))
+      return bad(field, "store " + std::to_string(f.store + 1)
+                          + " does not exist (there are "
+                          + std::to_string(cfg.stores) + ")");
+    if (auto err = within_day(field, f.start, f.end))
       return err;
   }
-  auto country = normalize_country(cfg.country, "country");
+  auto country = normalize_country(cfg.country, "topology.country");
   if (!country)
     return country.error();
   if (!cfg.default_receipt_email.empty())
     if (auto email = normalize_email(cfg.default_receipt_email,
-                                     "default-receipt-email");
+                                     "topology.default_receipt_email");
         !email)
       return email.error();
   return {};

@@ -54,8 +54,11 @@ struct link_fault {
 };
 
 struct run_config {
-  /// Names the run in results (scenario name, or "flags").
+  /// Names the run in results: the scenario's name (its file's name unless
+  /// it says otherwise), or "flags" for a run from flags alone.
   std::string scenario = "flags";
+  /// The question the scenario answers, in the planner's words.
+  std::string question;
   uint64_t seed = 1;
   runtime_kind runtime = runtime_kind::virtual_time;
   size_t stores = 20;
@@ -73,8 +76,8 @@ struct run_config {
   /// ISO 3166-1 alpha-2 country of every store's operating unit.
   std::string country = "US";
   /// Seed 004's "Prompt for Email" at every store (off: a customer without
-  /// email silently gets the generic address). On in default_run_config.
-  bool prompt_for_email = false;
+  /// email silently gets the generic address).
+  bool prompt_for_email = true;
   /// The receipt email of every store's default customer: empty, as seed
   /// 000 recommends; set, every new customer without one inherits it (the
   /// run warns once per store).
@@ -99,8 +102,9 @@ struct run_config {
   /// store falls back to Async, only this long before the caller's
   /// deadline.
   caf::timespan reply_margin = std::chrono::milliseconds(500);
-  /// A channel database's time per terminal search, duplicate check or sale.
-  distribution store_service_time = distribution::constant(0);
+  /// A channel database's time per terminal search, duplicate check or
+  /// sale: ~50 ms (median).
+  distribution store_service_time = distribution::lognormal(0.05, 0.5);
   caf::timespan offline_timeout = std::chrono::seconds(10);
   caf::timespan reconnect_interval = std::chrono::minutes(5);
   cashier_model cashier;
@@ -112,7 +116,7 @@ struct run_config {
   /// duration (think times, latencies, service times, schedules, windows,
   /// reconnect interval) is divided by it; time-outs are not, since they
   /// bound real work.
-  double time_scale = 1;
+  double time_scale = 60;
   /// Threads the run uses. Realtime: CAF's scheduler threads. Virtual: the
   /// coordinator's thread and threads - 1 helpers for the database work
   /// actors hand over (job cycles, a store's copy of HQ's answers, a
@@ -121,17 +125,20 @@ struct run_config {
   size_t threads = 2;
   /// Realtime only: CAF scheduler policy.
   std::string scheduler_policy = "sharing";
-  /// The wall-clock moment a virtual run represents at its start.
-  caf::timestamp virtual_epoch;
+  /// The wall-clock moment a virtual run represents at its start: Black
+  /// Friday, 08:00 UTC (fixed, so that virtual runs are reproducible).
+  caf::timestamp virtual_epoch{std::chrono::seconds{1795766400}};
 };
 
 /// The largest synthetic population a run makes (one million customers
 /// take about 3.6 GB at their peak on the way in).
 constexpr size_t max_population = 5000000;
 
-/// The defaults of `retailsim run`: a US chain with Sync stores and the
+/// The defaults (run_config's member initializers, and those of the actor
+/// configurations in it: the one set of defaults, documented key by key in
+/// docs/scenarios.md): a US chain of 20 Sync stores of 4 terminals with the
 /// email prompt on, HQ with 8 workers of lognormal service time, jobs every
-/// 15/15/15 minutes.
+/// 15 minutes.
 run_config default_run_config();
 
 /// Every modelled duration divided by `factor` (for realtime runs).

@@ -29,6 +29,7 @@ int main(int argc, char** argv) {
   app.require_subcommand(0, 1);
   int exit_code = 0;
   retailsim::add_run_command(app, exit_code);
+  retailsim::add_validate_command(app, exit_code);
   retailsim::add_import_command(app, exit_code);
   try {
     app.parse(argc, argv);

@@ -6,180 +6,267 @@
 #include <ctime>
 #include <filesystem>
 #include <iostream>
+#include <map>
 #include <memory>
+#include <set>
 #include <string>
+#include <vector>
 
 #include "actors/runtime.hpp"
 #include "app/existing_base.hpp"
-#include "app/flag_parsers.hpp"
 #include "metrics/run_recorder.hpp"
 #include "model/error.hpp"
 #include "reports/summary.hpp"
+#include "scenarios/scenario.hpp"
+#include "scenarios/values.hpp"
 
 namespace retailsim {
 
 namespace {
 
-/// Everything the flags say, as typed; turned into a run_config after
-/// parsing. Ranges are checked once, by validate(run_config), not here.
-struct run_flags {
-  size_t stores = 20;
-  size_t terminals = 4;
-  double hours = 8;
-  uint64_t seed = 1;
-  std::string runtime = "virtual";
-  std::string async_stores;
-  std::vector<std::string> offline;
-  std::vector<std::string> rts_faults;
-  std::string rts_policy = "fallback";
-  std::string features;
-  bool prompt_for_email = true;
-  std::string default_receipt_email;
-  std::string customers_from;
-  size_t population = 0;
-  std::string duplicates = "flag";
-  std::string output = "out/run";
-  bool force = false;
-  double time_scale = 60;
-  size_t hq_workers = 8;
-  std::string hq_service = "lognormal:0.12,0.5";
-  std::string rts_latency = "lognormal:0.03,0.4";
-  std::string store_service = "lognormal:0.05,0.5";
-  std::string session_gap = "exp:240";
-  std::string pjob_interval = "15m";
-  std::string async_sync_interval = "15m";
-  std::string dist_interval = "15m";
-  size_t address_book_size = 10;
-  size_t threads = 2;
-  std::string scheduler = "sharing";
+/// A flag that sets one scenario key: the flags are overrides of a
+/// scenario's keys, read by the same reader as a file (docs/scenarios.md).
+struct key_flag {
+  const char* flag;
+  const char* key;
+  const char* help;
+  /// A comma-separated list on the command line ("1,3,5-8", "a,b").
+  bool list = false;
 };
 
-/// CLI11 reads "-1" into an unsigned number as 18446744073709551615: a
-/// whole number is digits only, and at most 19 of them.
-const CLI::Validator whole_number{
-  [](std::string& text) -> std::string {
-    bool digits = !text.empty() && text.size() <= 19
-                  && std::all_of(text.begin(), text.end(), [](char c) {
-                       return std::isdigit(static_cast<unsigned char>(c));
-                     });
-    if (digits)
-      return {};
-    return "'" + text.substr(0, 40)
-           + "' is out of range: a whole number from 0 up";
-  },
-  "WHOLE NUMBER"};
+const key_flag key_flags[] = {
+  {"--seed", "seed", "Run seed: same seed, same trace (virtual)"},
+  {"--stores", "topology.stores", "Number of stores"},
+  {"--terminals", "topology.terminals", "POS terminals per store"},
+  {"--runtime", "runtime", "virtual or realtime"},
+  {"--async-stores", "topology.async_stores",
+   "Stores whose profile creates customers Async, 1-based: 1,3,5-8", true},
+  {"--rts-policy", "rts.policy",
+   "On a failed Sync creation: fallback (to Async) or error"},
+  {"--features", "topology.features",
+   "HQ features on: multiple_contacts,async_addresses,enhanced_async,"
+   "edit_async",
+   true},
+  {"--default-receipt-email", "topology.default_receipt_email",
+   "Receipt email of every store's default customer (seed 000's pitfall: "
+   "new customers without one inherit it; the run warns once per store)"},
+  {"--duplicates", "hq.duplicates",
+   "What the async-sync job does with a customer HQ already has (same name, "
+   "and same email or phone): flag (for review) or merge"},
+  {"--customers-from", "existing_customers.from",
+   "Start from a copy of this HQ database (e.g. one `retailsim import` "
+   "loaded); 1010 distributes it as the run opens"},
+  {"--population", "existing_customers.population",
+   "Synthetic existing customers HQ starts with (same seed, same "
+   "customers)"},
+  {"--time-scale", "time_scale", "Realtime: simulated seconds per wall second"},
+  {"--hq-workers", "hq.workers", "Concurrent Sync creations HQ serves"},
+  {"--hq-service", "hq.service_time",
+   "HQ service time per Sync creation (seconds): constant:X, uniform:A,B, "
+   "exp:MEAN, lognormal:MEDIAN,SIGMA (realtime default: constant:0, only the "
+   "real commit)"},
+  {"--store-service", "store.service_time",
+   "Store database time per terminal search, duplicate check or sale "
+   "(seconds), as --hq-service (realtime default: constant:0, only the real "
+   "work)"},
+  {"--rts-latency", "rts.latency",
+   "Store<->HQ round trip (seconds), as --hq-service"},
+  {"--session-gap", "load.session_gap",
+   "Time between transactions at a terminal (seconds)"},
+  {"--pjob-every", "jobs.p_job.every", "P-job interval (0: off)"},
+  {"--async-sync-every", "jobs.async_sync.every",
+   "Async-sync job interval (0: off)"},
+  {"--dist-1010-every", "jobs.dist_1010.every", "1010 job interval (0: off)"},
+  {"--address-book-size", "topology.address_book_size",
+   "Consecutive stores per customer address book"},
+  {"--threads", "threads",
+   "Threads: realtime, CAF's scheduler threads; virtual, the coordinator and "
+   "threads-1 helpers for database work actors hand over: job cycles, "
+   "terminals' searches and sales (the trace does not depend on it)"},
+  {"--scheduler", "scheduler",
+   "Realtime: CAF scheduler policy, sharing or stealing"},
+};
 
-[[noreturn]] void refuse(const std::string& flag, const std::string& problem) {
-  throw CLI::ValidationError(flag, problem);
+/// What `run` was given besides the key flags.
+struct run_flags {
+  std::string file;
+  /// The key flags' text, by flag.
+  std::map<std::string, std::string> keys;
+  std::string hours;
+  std::vector<std::string> offline;
+  std::vector<std::string> rts_faults;
+  bool prompt_for_email = true;
+  std::vector<std::string> settings;
+  /// The flags given (by their long name).
+  std::set<std::string> given;
+  std::string output;
+  bool force = false;
+  bool print_config = false;
+};
+
+/// A refusal before anything is written: the message names where (a
+/// file's line and column, a flag, --set) and what.
+struct refusal {
+  std::string message;
+};
+
+[[noreturn]] void refuse(const std::string& where, const std::string& problem) {
+  throw refusal{where + ": " + problem};
 }
 
-caf::timespan duration_flag(const std::string& flag, const std::string& text) {
-  caf::timespan out;
-  std::string problem;
-  if (!parse_duration(text, out, problem))
-    refuse(flag, problem);
-  return out;
+[[noreturn]] void refuse(const caf::error& err) {
+  // "invalid_scenario: quickstart.yaml:3:5: ..." reads as a compiler's
+  // "quickstart.yaml:3:5: ...".
+  auto text = describe(err);
+  auto code = std::string{to_string(ec::invalid_scenario)} + ": ";
+  if (text.compare(0, code.size(), code) == 0)
+    text.erase(0, code.size());
+  throw refusal{text};
 }
 
-distribution distribution_flag(const std::string& flag,
-                               const std::string& text) {
-  distribution out;
-  std::string problem;
-  if (!parse_distribution(text, out, problem))
-    refuse(flag, problem);
-  return out;
-}
-
-/// `run`: the parsed command, which says which flags were given.
-run_config to_config(const run_flags& f, const CLI::App& run) {
-  auto given = [&run](const char* flag) { return run.count(flag) > 0; };
-  auto cfg = default_run_config();
-  cfg.seed = f.seed;
-  cfg.stores = f.stores;
-  cfg.terminals_per_store = f.terminals;
-  if (!(f.hours * 3600 >= 1) || f.hours > 24 * 366) {
-    char value[64];
-    snprintf(value, sizeof(value), "%g", f.hours);
-    refuse("--hours", std::string{"'"} + value
-                        + "' is out of range: from 1/3600 (1 s) to 8784 (a "
-                          "year)");
+std::vector<std::string> split_commas(const std::string& text) {
+  std::vector<std::string> out;
+  if (text.empty())
+    return out;
+  size_t start = 0;
+  for (;;) {
+    auto comma = text.find(',', start);
+    out.push_back(text.substr(start, comma == std::string::npos
+                                       ? std::string::npos
+                                       : comma - start));
+    if (comma == std::string::npos)
+      return out;
+    start = comma + 1;
   }
-  cfg.duration = caf::timespan{
-    static_cast<int64_t>(f.hours * 3600.0 * 1e9)};
-  cfg.runtime = f.runtime == "realtime" ? runtime_kind::realtime
-                                        : runtime_kind::virtual_time;
+}
+
+std::string build_text() {
+  return std::string{"retailsim "} + RETAILSIM_VERSION + " (CAF "
+         + CAF_VERSION_TEXT + ")";
+}
+
+/// A scenario's name as a folder name.
+std::string folder_name(const std::string& name) {
+  std::string out;
+  for (char c : name)
+    out += std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_'
+             ? c
+             : '_';
+  return out.empty() ? "run" : out;
+}
+
+/// The flags on top of the scenario, in the order of key_flags, then the
+/// faults they add, then --set in the order given.
+void apply_flags(scenario& s, const run_flags& f) {
+  auto given = [&f](const char* flag) { return f.given.count(flag) > 0; };
+  auto check = [](const caf::error& err) {
+    if (err)
+      refuse(err);
+  };
+  for (const auto& k : key_flags) {
+    if (!given(k.flag))
+      continue;
+    const auto& text = f.keys.at(k.flag);
+    if (!k.list) {
+      check(set_value(s, k.key, text, k.flag));
+    } else if (std::string{k.key} == "topology.async_stores") {
+      // Ranges in a flag; a file lists the stores.
+      std::vector<uint32_t> stores;
+      std::string problem;
+      if (!parse_store_list(text, 100000, stores, problem))
+        refuse(k.flag, problem);
+      std::vector<std::string> numbers;
+      for (auto store : stores)
+        numbers.push_back(std::to_string(store + 1));
+      check(set_list(s, k.key, numbers, k.flag));
+    } else {
+      check(set_list(s, k.key, split_commas(text), k.flag));
+    }
+  }
+  if (given("--hours")) {
+    char* end = nullptr;
+    double hours = std::strtod(f.hours.c_str(), &end);
+    if (f.hours.empty() || *end != '\0' || !(hours * 3600 >= 1)
+        || hours > 24 * 366)
+      refuse("--hours", "'" + f.hours.substr(0, 40)
+                          + "' is out of range: from 1/3600 (1 s) to 8784 "
+                            "(a year)");
+    char seconds[64];
+    snprintf(seconds, sizeof(seconds), "%.17gs", hours * 3600);
+    check(set_value(s, "duration", seconds, "--hours"));
+  }
+  if (given("--prompt-for-email"))
+    check(set_value(s, "topology.prompt_for_email",
+                    f.prompt_for_email ? "true" : "false",
+                    "--prompt-for-email"));
+  // Faults from flags add to the scenario's.
   std::string problem;
-  if (!parse_store_list(f.async_stores, f.stores, cfg.async_stores, problem))
-    refuse("--async-stores", problem);
   for (const auto& text : f.offline) {
     offline_window w;
     if (!parse_offline_window(text, w, problem))
       refuse("--offline", problem);
-    cfg.offline_windows.push_back(w);
+    auto& all = s.config.offline_windows;
+    s.given["faults.offline[" + std::to_string(all.size()) + "]"]
+      = "--offline";
+    all.push_back(w);
   }
   for (const auto& text : f.rts_faults) {
     link_fault fault;
     if (!parse_link_fault(text, fault, problem))
       refuse("--rts-fault", problem);
-    cfg.link_faults.push_back(fault);
+    auto& all = s.config.link_faults;
+    s.given["faults.rts[" + std::to_string(all.size()) + "]"] = "--rts-fault";
+    all.push_back(fault);
   }
-  cfg.rts_policy = f.rts_policy == "error" ? rts_failure_policy::error
-                                           : rts_failure_policy::fallback_async;
-  if (!parse_feature_flags(f.features, cfg.flags, problem))
-    refuse("--features", problem);
-  cfg.prompt_for_email = f.prompt_for_email;
-  cfg.default_receipt_email = f.default_receipt_email;
-  cfg.customers_from = f.customers_from;
-  if (!f.customers_from.empty()) {
-    // The run replaces what is in its output folder: a base kept there
-    // would be gone before it is read.
-    namespace fs = std::filesystem;
-    auto base = fs::weakly_canonical(f.customers_from).string();
-    auto out = fs::weakly_canonical(f.output).string() + "/";
-    if (base.compare(0, out.size(), out) == 0)
-      refuse("--customers-from", "'" + f.customers_from
-                                   + "' is inside --output, which the run "
-                                     "replaces; copy it elsewhere first");
+  for (const auto& setting : f.settings)
+    check(apply_setting(s, setting, "--set"));
+}
+
+/// The existing customer base a run starts from: there, readable, and
+/// not inside the output folder the run replaces.
+void check_base(const scenario& s) {
+  const auto& cfg = s.config;
+  if (cfg.customers_from.empty())
+    return;
+  auto i = s.given.find("existing_customers.from");
+  auto where = i == s.given.end() ? std::string{"defaults"} : i->second;
+  if (where.rfind("--", 0) != 0 || where == "--set")
+    where += ": existing_customers.from";
+  namespace fs = std::filesystem;
+  std::error_code err;
+  if (!fs::is_regular_file(cfg.customers_from, err))
+    refuse(where, "'" + cfg.customers_from + "' is not a file");
+  auto base = fs::weakly_canonical(cfg.customers_from).string();
+  auto out = fs::weakly_canonical(cfg.output_dir).string() + "/";
+  if (base.compare(0, out.size(), out) == 0)
+    refuse(where, "'" + cfg.customers_from
+                    + "' is inside the output folder, which the run "
+                      "replaces; copy it elsewhere first");
+  if (auto e = check_existing_base(cfg))
+    refuse(where, describe(e));
+}
+
+/// The scenario a run (or a check) is about: the file, the flags on top,
+/// completed and checked.
+scenario effective_scenario(const run_flags& f) {
+  scenario s;
+  if (f.file.empty()) {
+    s = default_scenario();
+  } else {
+    auto loaded = load_scenario(f.file);
+    if (!loaded)
+      refuse(loaded.error());
+    s = std::move(*loaded);
   }
-  if (auto err = check_existing_base(cfg))
-    refuse("--customers-from", describe(err));
-  from_string(f.duplicates, cfg.duplicates);  // checked by IsMember
-  cfg.population = f.population;
-  cfg.output_dir = f.output;
-  cfg.time_scale = f.time_scale;
-  cfg.hq.workers = f.hq_workers;
-  cfg.hq.service_time = distribution_flag("--hq-service", f.hq_service);
-  cfg.store_service_time = distribution_flag("--store-service",
-                                             f.store_service);
-  // Realtime runs measure the real database work; a modelled service time
-  // applies only when asked for.
-  if (cfg.runtime == runtime_kind::realtime) {
-    if (!given("--hq-service"))
-      cfg.hq.service_time = distribution::constant(0);
-    if (!given("--store-service"))
-      cfg.store_service_time = distribution::constant(0);
-  }
-  cfg.link.latency = distribution_flag("--rts-latency", f.rts_latency);
-  cfg.cashier.session_gap = distribution_flag("--session-gap", f.session_gap);
-  cfg.jobs.p_job.interval = duration_flag("--pjob-every", f.pjob_interval);
-  cfg.jobs.async_sync.interval = duration_flag("--async-sync-every",
-                                               f.async_sync_interval);
-  cfg.jobs.dist_1010.interval = duration_flag("--dist-1010-every",
-                                              f.dist_interval);
-  cfg.address_book_size = f.address_book_size;
-  cfg.threads = f.threads;
-  cfg.scheduler_policy = f.scheduler;
-  // A range the run's configuration refuses is the flag's: "--hq-service:
-  // 'constant:1e+12' is out of range: ...".
-  if (auto err = validate(cfg)) {
-    auto field = error_field(err);
-    auto text = describe(err);
-    auto named = std::string{"value_out_of_range: "} + field + ": ";
-    if (text.compare(0, named.size(), named) == 0)
-      text.erase(0, named.size());
-    refuse("--" + field, text);
-  }
-  return cfg;
+  apply_flags(s, f);
+  s.config.output_dir = !f.output.empty() ? f.output
+                        : f.file.empty()
+                          ? std::string{"out/run"}
+                          : "out/" + folder_name(s.config.scenario);
+  if (auto err = finish(s))
+    refuse(err);
+  check_base(s);
+  return s;
 }
 
 /// Removes what a run writes in its output folder (and nothing else).
@@ -228,122 +315,73 @@ std::string make_run_id(const run_config& cfg) {
   return std::string{buf} + "-s" + std::to_string(cfg.seed);
 }
 
+/// The flags `run` and `validate` share: a scenario and its overrides.
+void add_scenario_flags(CLI::App& cmd, run_flags& f) {
+  for (const auto& k : key_flags)
+    cmd.add_option(k.flag, f.keys[k.flag],
+                   std::string{k.help} + " [" + k.key + "]")
+      ->type_name("VALUE");
+  cmd.add_option("--hours", f.hours,
+                 "Length of the business day in hours (simulated) [duration]");
+  cmd.add_option("--offline", f.offline,
+                 "Terminal offline window STORE[/TERMINAL]@START-END, e.g. "
+                 "3/2@2h-3h (repeatable; adds to the scenario's faults)");
+  cmd.add_option("--rts-fault", f.rts_faults,
+                 "Store<->HQ link fault STORE@START-END[:down|slow] "
+                 "(repeatable; adds to the scenario's faults)");
+  cmd.add_flag("--prompt-for-email,!--no-prompt-for-email",
+               f.prompt_for_email,
+               "Seed 004's email prompt at every store (off: the generic "
+               "address is filled in silently) [topology.prompt_for_email]");
+  cmd.add_option("--set", f.settings,
+                 "KEY=VALUE: any scenario key, after the flags "
+                 "(repeatable; e.g. --set hq.workers=4 --set "
+                 "load.mix.by_phone=30)");
+}
+
 } // namespace
 
 void add_run_command(CLI::App& app, int& exit_code) {
   auto flags = std::make_shared<run_flags>();
   auto* run = app.add_subcommand(
     "run", "Simulate a business day of stores, terminals, HQ and the "
-           "conversion jobs; print a summary and write the databases and "
+           "conversion jobs as a scenario file describes it (and the flags "
+           "override); print a summary and write the databases and "
            "summary.json to the output folder.");
   auto& f = *flags;
-  run->add_option("--stores", f.stores, "Number of stores")
-    ->check(whole_number)
-    ->capture_default_str();
-  run->add_option("--terminals", f.terminals, "POS terminals per store")
-    ->check(whole_number)
-    ->capture_default_str();
-  run->add_option("--hours", f.hours, "Length of the business day (simulated)")
-    ->capture_default_str();
-  run->add_option("--seed", f.seed, "Run seed: same seed, same trace (virtual)")
-    ->check(whole_number)
-    ->capture_default_str();
-  run->add_option("--runtime", f.runtime, "virtual or realtime")
-    ->check(CLI::IsMember({"virtual", "realtime"}))
-    ->capture_default_str();
-  run->add_option("--async-stores", f.async_stores,
-                  "Stores whose profile creates customers Async, 1-based: "
-                  "1,3,5-8");
-  run->add_option("--offline", f.offline,
-                  "Terminal offline window STORE[/TERMINAL]@START-END, e.g. "
-                  "3/2@2h-3h (repeatable)");
-  run->add_option("--rts-fault", f.rts_faults,
-                  "Store<->HQ link fault STORE@START-END[:down|slow] "
-                  "(repeatable)");
-  run->add_option("--rts-policy", f.rts_policy,
-                  "On a failed Sync creation: fallback (to Async) or error")
-    ->check(CLI::IsMember({"fallback", "error"}))
-    ->capture_default_str();
-  run->add_option("--features", f.features,
-                  "HQ features on: multiple_contacts,async_addresses,"
-                  "enhanced_async,edit_async");
-  run->add_flag("--prompt-for-email,!--no-prompt-for-email",
-                f.prompt_for_email,
-                "Seed 004's email prompt at every store (on by default; "
-                "off: the generic address is filled in silently)");
-  run->add_option("--default-receipt-email", f.default_receipt_email,
-                  "Receipt email of every store's default customer (seed "
-                  "000's pitfall: new customers without one inherit it; the "
-                  "run warns once per store)");
-  run->add_option("--duplicates", f.duplicates,
-                  "What the async-sync job does with a customer HQ already "
-                  "has (same name, and same email or phone): flag (for "
-                  "review) or merge")
-    ->check(CLI::IsMember({"flag", "merge"}))
-    ->capture_default_str();
-  run->add_option("--customers-from", f.customers_from,
-                  "Start from a copy of this HQ database (e.g. one `retailsim "
-                  "import` loaded); 1010 distributes it as the run opens")
-    ->check(CLI::ExistingFile);
-  run->add_option("--population", f.population,
-                  "Synthetic existing customers HQ starts with (same seed, "
-                  "same customers)")
-    ->check(whole_number)
-    ->capture_default_str();
-  run->add_option("--output", f.output, "Folder for databases and summary.json")
-    ->capture_default_str();
+  run->add_option("FILE", f.file,
+                  "Scenario file (YAML, docs/scenarios.md); without one, the "
+                  "defaults");
+  add_scenario_flags(*run, f);
+  run->add_option("--output", f.output,
+                  "Folder for databases and summary.json (default: "
+                  "out/SCENARIO, or out/run without a file)");
   run->add_flag("--force", f.force,
                 "Replace an earlier run's results in the output folder");
-  run->add_option("--time-scale", f.time_scale,
-                  "Realtime: simulated seconds per wall second")
-    ->capture_default_str();
-  run->add_option("--hq-workers", f.hq_workers,
-                  "Concurrent Sync creations HQ serves")
-    ->check(whole_number)
-    ->capture_default_str();
-  run->add_option("--hq-service", f.hq_service,
-                  "HQ service time per Sync creation (seconds): constant:X, "
-                  "uniform:A,B, exp:MEAN, lognormal:MEDIAN,SIGMA (realtime "
-                  "default: constant:0, only the real commit)")
-    ->capture_default_str();
-  run->add_option("--store-service", f.store_service,
-                  "Store database time per terminal search, duplicate check "
-                  "or sale (seconds), as --hq-service (realtime default: "
-                  "constant:0, only the real work)")
-    ->capture_default_str();
-  run->add_option("--rts-latency", f.rts_latency,
-                  "Store<->HQ round trip (seconds), as --hq-service")
-    ->capture_default_str();
-  run->add_option("--session-gap", f.session_gap,
-                  "Time between transactions at a terminal (seconds)")
-    ->capture_default_str();
-  run->add_option("--pjob-every", f.pjob_interval, "P-job interval (0: off)")
-    ->capture_default_str();
-  run->add_option("--async-sync-every", f.async_sync_interval,
-                  "Async-sync job interval (0: off)")
-    ->capture_default_str();
-  run->add_option("--dist-1010-every", f.dist_interval,
-                  "1010 job interval (0: off)")
-    ->capture_default_str();
-  run->add_option("--address-book-size", f.address_book_size,
-                  "Consecutive stores per customer address book")
-    ->check(whole_number)
-    ->capture_default_str();
-  run
-    ->add_option("--threads", f.threads,
-                 "Threads: realtime, CAF's scheduler threads; virtual, the "
-                 "coordinator and threads-1 helpers for database work actors "
-                 "hand over: job cycles, terminals' searches and sales (the "
-                 "trace does not depend on it)")
-    ->check(whole_number)
-    ->capture_default_str();
-  run->add_option("--scheduler", f.scheduler,
-                  "Realtime: CAF scheduler policy, sharing or stealing")
-    ->check(CLI::IsMember({"sharing", "stealing"}))
-    ->capture_default_str();
+  run->add_flag("--print-config", f.print_config,
+                "Print the effective configuration as a scenario file that "
+                "`run` accepts back, and stop");
   run->callback([run, flags, &exit_code] {
-    auto cfg = to_config(*flags, *run);
-    prepare_output(cfg.output_dir, flags->force);
+    auto& f = *flags;
+    for (const auto* option : run->get_options())
+      if (option->count() > 0)
+        f.given.insert(option->get_name());
+    scenario s;
+    try {
+      s = effective_scenario(f);
+      if (f.print_config) {
+        std::cout << "# " << build_text() << ", configuration hash "
+                  << hex(config_hash(s.config)) << "\n"
+                  << to_yaml(s.config);
+        return;
+      }
+      prepare_output(s.config.output_dir, f.force);
+    } catch (const refusal& r) {
+      std::cerr << "retailsim run: " << r.message << "\n";
+      exit_code = 2;
+      return;
+    }
+    const auto& cfg = s.config;
     // A run that cannot start leaves nothing behind: not its files, nor
     // the folder when it made it.
     std::error_code ignored;
@@ -367,7 +405,10 @@ void add_run_command(CLI::App& app, int& exit_code) {
     }
     run_summary summary;
     summary.run_id = make_run_id(cfg);
+    summary.build = build_text();
     summary.config = cfg;
+    summary.config_json = to_json(cfg);
+    summary.config_hash = config_hash(cfg);
     summary.outcome = *outcome;
     summary.results = recorder->results();
     auto checks = check_invariants(cfg, *outcome, summary.results);
@@ -387,6 +428,30 @@ void add_run_command(CLI::App& app, int& exit_code) {
     std::cout << "output: " << cfg.output_dir << "  (hq.db, stores/, "
               << "terminals/, " << *json << ")\n";
     exit_code = summary.invariants.ok() ? 0 : 1;
+  });
+}
+
+void add_validate_command(CLI::App& app, int& exit_code) {
+  auto files = std::make_shared<std::vector<std::string>>();
+  auto* cmd = app.add_subcommand(
+    "validate", "Check scenario files without running them: every key, "
+                "type, range and fault, as `run` would. Exit 0 when all are "
+                "valid, 2 otherwise.");
+  cmd->add_option("FILE", *files, "Scenario files (YAML)")->required();
+  cmd->callback([files, &exit_code] {
+    for (const auto& file : *files) {
+      run_flags f;
+      f.file = file;
+      try {
+        auto s = effective_scenario(f);
+        std::cout << file << ": ok (scenario " << s.config.scenario
+                  << ", configuration hash " << hex(config_hash(s.config))
+                  << ")\n";
+      } catch (const refusal& r) {
+        std::cerr << "retailsim validate: " << r.message << "\n";
+        exit_code = 2;
+      }
+    }
   });
 }
 

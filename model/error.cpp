@@ -54,6 +54,7 @@ const char* to_string(ec code) {
     case ec::permission_denied: return "permission_denied";
     case ec::email_prompt: return "email_prompt";
     case ec::malformed_file: return "malformed_file";
+    case ec::invalid_scenario: return "invalid_scenario";
     case ec::customer_merged: return "customer_merged";
   }
   return "unknown_error_code";

@@ -120,6 +120,9 @@ enum class ec : uint8_t {
   /// An input file (CSV import, ...) is malformed as a whole: bad quoting, an
   /// unknown or repeated column, no header.
   malformed_file,
+  /// A scenario file (or an override of one of its keys) is not what the
+  /// format expects: the field names the file, line and column.
+  invalid_scenario,
 };
 
 /// The name of an error code as written in this header, e.g. "field_too_long".

@@ -20,11 +20,20 @@ namespace retailsim {
 
 struct run_summary {
   std::string run_id;
+  /// The program that ran it: version, CAF.
+  std::string build;
   run_config config;
+  /// The configuration as JSON with the scenario file's keys, and its hash
+  /// (the seed left out): what names the question, whatever its seed.
+  std::string config_json;
+  uint64_t config_hash = 0;
   run_outcome outcome;
   run_results results;
   invariant_report invariants;
 };
+
+/// A digest or hash as results print it: 16 hex digits.
+std::string hex(uint64_t x);
 
 /// The table printed at the end of `retailsim run`.
 void print_summary(std::ostream& out, const run_summary& summary);

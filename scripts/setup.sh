@@ -11,8 +11,8 @@ packages=(
   libcaf-dev libsqlite3-dev libsqlitecpp-dev sqlite3 libcli11-dev
   # validation: Unicode (ICU) and phone numbers (libphonenumber)
   libicu-dev libphonenumber-dev
-  # record encoding
-  nlohmann-json3-dev
+  # record encoding; scenario files
+  nlohmann-json3-dev libyaml-cpp-dev
   # allocator of the programs (tcmalloc)
   libgoogle-perftools-dev
   # tests and benchmarks

@@ -137,7 +137,7 @@ TEST(VirtualRuntime, BadConfigurationFailsBeforeAnythingIsWritten) {
   auto recorder = std::make_shared<run_recorder>();
   auto result = run_simulation(cfg, recorder);
   ASSERT_FALSE(result);
-  EXPECT_EQ(error_field(result.error()), "async-stores");
+  EXPECT_EQ(error_field(result.error()), "topology.async_stores");
   EXPECT_FALSE(std::filesystem::exists(dir.file("bad")));
 }
 

@@ -31,8 +31,8 @@ expect_refusal "--session-gap: 'constant:1e+12' is out of range" --session-gap c
 expect_refusal "--population: '99999999999' is out of range: from 0 to 5000000" --population 99999999999
 expect_refusal "--offline: the window 18000 s to 21600 s is out of range: it must end within the day (3600 s)" --hours 1 --offline 1@5h-6h
 expect_refusal "--rts-fault: the window" --hours 1 --rts-fault 1@50m-2h
-expect_refusal "--seed: '-1' is out of range: a whole number from 0 up" --seed -1
-expect_refusal "--stores: '-1' is out of range" --stores -1
+expect_refusal "--seed: expected a whole number from 0 up, found '-1'" --seed -1
+expect_refusal "--stores: expected a whole number from 0 up, found '-1'" --stores -1
 expect_refusal "--threads: '100' is out of range: from 1 to 64" --threads 100
 expect_refusal "--hours: '1e-300' is out of range: from 1/3600 (1 s) to 8784 (a year)" --hours 1e-300
 expect_refusal "--pjob-every: '1e-06 s' is out of range: 0 (off), or from 1 s to a year" --pjob-every 0.000001s
@@ -70,7 +70,7 @@ fa=$(grep '^fingerprint' <<<"$a")
 fb=$(grep '^fingerprint' <<<"$b")
 if [ "$rc_a" -ne 0 ] || [ "$rc_b" -ne 0 ] || [ -z "$fa" ] || [ "$fa" != "$fb" ] \
    || ! grep -q '^invariants: ok' <<<"$a" || [ ! -s "$work/a/summary.json" ] \
-   || ! grep -q '"store_service_s": *"lognormal:0.05,0.5"' "$work/a/summary.json"; then
+   || ! grep -q '"service_time": *"lognormal:0.05,0.5"' "$work/a/summary.json"; then
   echo "FAIL: deterministic run: rc=$rc_a/$rc_b '$fa' vs '$fb'"; echo "$a"
   failed=$((failed + 1))
 else

@@ -72,7 +72,7 @@ check "population reached the stores" \
 out=$("$bin" run --customers-from "$work/run/hq.db" --output "$work/run" \
   --force 2>&1); rc=$?
 check "a base inside --output is refused (rc=$rc): $out" \
-  bash -c '[ "$0" -eq 2 ] && grep -qF "is inside --output" <<<"$1"' "$rc" "$out"
+  bash -c '[ "$0" -eq 2 ] && grep -qF "is inside the output folder" <<<"$1"' "$rc" "$out"
 check "and left alone" [ -s "$work/run/hq.db" ]
 
 # A file that is not an HQ database is refused before the day, naming it,

@@ -361,7 +361,7 @@ TEST(Summary, WarnsOncePerStoreAboutADefaultReceiptEmail) {
   cfg.default_receipt_email = "receipts@store.example";
   auto r = run_day(cfg);
   ASSERT_EQ(r.results.warnings.size(), cfg.stores);
-  run_summary s{"test", cfg, r.outcome, r.results, check(r)};
+  run_summary s{"test", "test build", cfg, "{}", 0, r.outcome, r.results, check(r)};
   std::ostringstream out;
   print_summary(out, s);
   auto text = out.str();
@@ -434,7 +434,7 @@ TEST(Summary, RealtimeResultsAreInSimulatedTime) {
   cfg.hq.service_time = distribution::constant(0);
   cfg.store_service_time = distribution::constant(0);
   auto r = run_day(cfg);
-  run_summary s{"test", cfg, r.outcome, r.results, check(r)};
+  run_summary s{"test", "test build", cfg, "{}", 0, r.outcome, r.results, check(r)};
   auto path = write_summary_json(s);
   ASSERT_TRUE(path) << describe(path.error());
   std::ifstream in{*path};

@@ -1,4 +1,4 @@
-#include "app/flag_parsers.hpp"
+#include "scenarios/values.hpp"
 
 #include <cctype>
 #include <cmath>

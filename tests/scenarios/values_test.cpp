@@ -1,13 +1,13 @@
-// The command line's small languages: each bad text is refused with a
+// The small languages of values: each bad text is refused with a
 // message naming the problem.
 
-#include "app/flag_parsers.hpp"
+#include "scenarios/values.hpp"
 
 #include <gtest/gtest.h>
 
 using namespace retailsim;
 
-TEST(FlagParsers, Durations) {
+TEST(Values, Durations) {
   caf::timespan d;
   std::string problem;
   ASSERT_TRUE(parse_duration("1h30m", d, problem));
@@ -33,7 +33,7 @@ TEST(FlagParsers, Durations) {
   EXPECT_NE(problem.find("out of range"), std::string::npos) << problem;
 }
 
-TEST(FlagParsers, StoreListsAreOneBasedAndBounded) {
+TEST(Values, StoreListsAreOneBasedAndBounded) {
   std::vector<uint32_t> stores;
   std::string problem;
   ASSERT_TRUE(parse_store_list("1,3,5-7", 10, stores, problem)) << problem;
@@ -45,7 +45,7 @@ TEST(FlagParsers, StoreListsAreOneBasedAndBounded) {
   EXPECT_NE(problem.find("does not exist (there are 10)"), std::string::npos);
 }
 
-TEST(FlagParsers, OfflineWindowsAndLinkFaults) {
+TEST(Values, OfflineWindowsAndLinkFaults) {
   offline_window w;
   std::string problem;
   ASSERT_TRUE(parse_offline_window("3/2@2h-3h", w, problem)) << problem;
@@ -62,7 +62,7 @@ TEST(FlagParsers, OfflineWindowsAndLinkFaults) {
   EXPECT_FALSE(parse_link_fault("4@1h-2h:gone", f, problem));
 }
 
-TEST(FlagParsers, DistributionsRoundTripThroughTheirText) {
+TEST(Values, DistributionsRoundTripThroughTheirText) {
   distribution d;
   std::string problem;
   for (const char* text :
@@ -75,7 +75,7 @@ TEST(FlagParsers, DistributionsRoundTripThroughTheirText) {
     EXPECT_FALSE(parse_distribution(bad, d, problem)) << bad;
 }
 
-TEST(FlagParsers, FeatureNames) {
+TEST(Values, FeatureNames) {
   hq_feature_flags flags;
   std::string problem;
   ASSERT_TRUE(parse_feature_flags("enhanced_async,async_addresses", flags,

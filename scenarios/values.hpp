@@ -1,8 +1,10 @@
 #pragma once
 
-// Parsers for the command line's small languages: durations ("1h30m"),
-// store lists ("1,3,5-8"), offline windows ("3/2@2h-3h") and RTS faults
-// ("4@1h-2h:slow"). Each returns false with a message naming the problem.
+// The small languages of values, in scenario files and on the command line
+// alike: durations ("1h30m"), distributions ("lognormal:0.05,0.5"), store
+// lists ("1,3,5-8"), offline windows ("3/2@2h-3h"), RTS faults
+// ("4@1h-2h:slow") and feature names. Each returns false with a message
+// naming the problem.
 
 #include <cstdint>
 #include <string>

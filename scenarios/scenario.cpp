@@ -1,0 +1,856 @@
+#include "scenarios/scenario.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <set>
+#include <sstream>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+#include <yaml-cpp/yaml.h>
+
+#include "model/error.hpp"
+#include "scenarios/values.hpp"
+
+namespace retailsim {
+
+namespace {
+
+// -- wrappers for values whose text differs from their type ------------------------
+
+/// Store numbers, 1-based in a file, 0-based in the configuration.
+struct store_numbers {
+  std::vector<uint32_t>& stores;
+};
+
+/// The HQ feature flags as a list of names.
+struct feature_names {
+  hq_feature_flags& flags;
+};
+
+/// The fault schedule: a list of {offline: ...} and {rts: ...} entries.
+struct fault_list {
+  std::vector<offline_window>& offline;
+  std::vector<link_fault>& rts;
+};
+
+// -- the one list of keys --------------------------------------------------------------
+
+/// Every key of the format, once: the reader, the writer and --set all
+/// walk this list (docs/scenarios.md documents it key by key).
+template <class V>
+void visit(V& v, run_config& c) {
+  v.value("scenario", c.scenario);
+  v.value("question", c.question);
+  v.value("seed", c.seed);
+  v.value("runtime", c.runtime);
+  v.value("duration", c.duration);
+  v.value("time_scale", c.time_scale);
+  v.value("threads", c.threads);
+  v.value("scheduler", c.scheduler_policy);
+  v.section("topology", [&](V& t) {
+    t.value("stores", c.stores);
+    t.value("terminals", c.terminals_per_store);
+    store_numbers async{c.async_stores};
+    t.value("async_stores", async);
+    t.value("address_book_size", c.address_book_size);
+    t.value("country", c.country);
+    t.value("prompt_for_email", c.prompt_for_email);
+    t.value("default_receipt_email", c.default_receipt_email);
+    feature_names features{c.flags};
+    t.value("features", features);
+  });
+  v.section("existing_customers", [&](V& e) {
+    e.value("from", c.customers_from);
+    e.value("population", c.population);
+  });
+  v.section("hq", [&](V& h) {
+    h.value("workers", c.hq.workers);
+    h.value("service_time", c.hq.service_time);
+    h.value("queue_limit", c.hq.queue_limit);
+    h.value("queue_timeout", c.hq.queue_timeout);
+    h.value("duplicates", c.duplicates);
+    h.value("distribution_batch", c.hq.distribution_batch);
+  });
+  v.section("rts", [&](V& r) {
+    r.value("latency", c.link.latency);
+    r.value("slow_factor", c.link.slow_factor);
+    r.value("timeout", c.link.call_timeout);
+    r.value("policy", c.rts_policy);
+  });
+  v.section("store", [&](V& s) {
+    s.value("service_time", c.store_service_time);
+    s.value("rts_timeout", c.store_rts_timeout);
+  });
+  v.section("terminal", [&](V& t) {
+    t.value("offline_timeout", c.offline_timeout);
+    t.value("reconnect_interval", c.reconnect_interval);
+  });
+  v.value("reply_margin", c.reply_margin);
+  v.section("jobs", [&](V& j) {
+    for (auto [name, schedule] :
+         {std::pair{"p_job", &c.jobs.p_job},
+          std::pair{"async_sync", &c.jobs.async_sync},
+          std::pair{"dist_1010", &c.jobs.dist_1010}})
+      j.section(name, [&](V& s) {
+        s.value("every", schedule->interval);
+        s.value("offset", schedule->offset);
+      });
+    j.value("convert_batch", c.jobs.convert_batch);
+    j.value("parallel_parts", c.jobs.parallel_parts);
+  });
+  v.section("load", [&](V& l) {
+    auto& m = c.cashier;
+    l.value("cashiers", m.enabled);
+    l.value("session_gap", m.session_gap);
+    l.value("think", m.think);
+    l.value("amount", m.amount);
+    l.section("customers", [&](V& x) {
+      x.value("identified", m.identified);
+      x.value("new", m.new_customer);
+      x.value("business", m.mix.business);
+      x.value("full_wizard", m.mix.full_wizard);
+      x.value("similar_check", m.mix.similar_check);
+      x.value("from_other_store", m.mix.from_other_store);
+      x.value("typed_again", m.mix.skip_search);
+    });
+    l.section("lookup", [&](V& x) {
+      x.value("by_phone", m.mix.by_phone);
+      x.value("by_email", m.mix.by_email);
+      x.value("by_name", m.mix.by_name);
+      x.value("by_account", m.mix.by_account);
+      x.value("by_loyalty_card", m.mix.by_loyalty_card);
+    });
+    l.section("operations", [&](V& x) {
+      x.value("nothing", m.mix.nothing);
+      x.value("edit_profile", m.mix.edit_profile);
+      x.value("add_address", m.mix.add_address);
+      x.value("view_history", m.mix.view_history);
+      x.value("view_purchases", m.mix.view_purchases);
+      x.value("loyalty", m.mix.loyalty);
+      x.value("join_club", m.mix.join_club);
+      x.value("deactivate_reactivate", m.mix.deactivate_reactivate);
+      x.value("find_duplicates", m.mix.duplicates);
+      x.value("read_only_edit", m.mix.read_only_edit);
+    });
+  });
+  fault_list faults{c.offline_windows, c.link_faults};
+  v.value("faults", faults);
+}
+
+// -- errors ----------------------------------------------------------------------------
+
+/// Text from a file as an error quotes it: control bytes escaped, at most
+/// 40 characters.
+std::string shown(const std::string& text) {
+  std::string out = "'";
+  size_t shown = 0;
+  for (unsigned char c : text) {
+    if (shown++ == 40) {
+      out += "...";
+      break;
+    }
+    if (c < 0x20 || c == 0x7f) {
+      char buf[8];
+      snprintf(buf, sizeof(buf), "\\x%02X", c);
+      out += buf;
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  return out + "'";
+}
+
+/// What a node is, for "found ...".
+std::string found(const YAML::Node& n) {
+  switch (n.Type()) {
+    case YAML::NodeType::Scalar: return shown(n.Scalar());
+    case YAML::NodeType::Sequence: return "a list";
+    case YAML::NodeType::Map: return "a mapping";
+    default: return "nothing";
+  }
+}
+
+/// A failed key: thrown inside the walk, turned into a caf::error once.
+struct bad_key {
+  YAML::Mark mark;
+  std::string key;
+  std::string problem;
+};
+
+[[noreturn]] void fail(const YAML::Node& n, const std::string& key,
+                       const std::string& expected) {
+  throw bad_key{n.Mark(), key, "expected " + expected + ", found " + found(n)};
+}
+
+// -- reading values --------------------------------------------------------------------
+
+const std::string& scalar(const YAML::Node& n, const std::string& key,
+                          const char* expected) {
+  if (!n.IsScalar())
+    fail(n, key, expected);
+  return n.Scalar();
+}
+
+void convert(const YAML::Node& n, const std::string& key, std::string& x) {
+  x = scalar(n, key, "text");
+}
+
+void convert(const YAML::Node& n, const std::string& key, bool& x) {
+  const auto& text = scalar(n, key, "true or false");
+  if (text == "true")
+    x = true;
+  else if (text == "false")
+    x = false;
+  else
+    fail(n, key, "true or false");
+}
+
+void convert(const YAML::Node& n, const std::string& key, uint64_t& x) {
+  const auto& text = scalar(n, key, "a whole number from 0 up");
+  if (text.empty() || text.size() > 19
+      || !std::all_of(text.begin(), text.end(),
+                      [](char c) { return std::isdigit(c); }))
+    fail(n, key, "a whole number from 0 up");
+  x = std::stoull(text);
+}
+
+void convert(const YAML::Node& n, const std::string& key, double& x) {
+  const auto& text = scalar(n, key, "a number");
+  char* end = nullptr;
+  x = std::strtod(text.c_str(), &end);
+  if (text.empty() || *end != '\0' || !std::isfinite(x))
+    fail(n, key, "a number");
+}
+
+void convert(const YAML::Node& n, const std::string& key, caf::timespan& x) {
+  std::string problem;
+  if (!parse_duration(scalar(n, key, "a duration (90s, 15m, 1h30m)"), x,
+                      problem))
+    throw bad_key{n.Mark(), key, problem};
+}
+
+void convert(const YAML::Node& n, const std::string& key, distribution& x) {
+  std::string problem;
+  if (!parse_distribution(
+        scalar(n, key, "a distribution (constant:2, exp:30, ...)"), x,
+        problem))
+    throw bad_key{n.Mark(), key, problem};
+}
+
+/// An enumeration by its names (`names` lists them in order).
+template <class Enum, size_t N>
+void convert_enum(const YAML::Node& n, const std::string& key, Enum& x,
+                  const Enum (&values)[N]) {
+  std::string expected = "one of";
+  for (auto v : values)
+    expected += std::string{" "} + to_string(v);
+  const auto& text = scalar(n, key, expected.c_str());
+  for (auto v : values)
+    if (text == to_string(v)) {
+      x = v;
+      return;
+    }
+  fail(n, key, expected);
+}
+
+void convert(const YAML::Node& n, const std::string& key, runtime_kind& x) {
+  static constexpr runtime_kind all[] = {runtime_kind::virtual_time,
+                                         runtime_kind::realtime};
+  convert_enum(n, key, x, all);
+}
+
+void convert(const YAML::Node& n, const std::string& key,
+             rts_failure_policy& x) {
+  static constexpr rts_failure_policy all[]
+    = {rts_failure_policy::fallback_async, rts_failure_policy::error};
+  convert_enum(n, key, x, all);
+}
+
+void convert(const YAML::Node& n, const std::string& key,
+             duplicate_policy& x) {
+  static constexpr duplicate_policy all[]
+    = {duplicate_policy::flag_for_review, duplicate_policy::merge};
+  convert_enum(n, key, x, all);
+}
+
+void convert(const YAML::Node& n, const std::string& key, store_numbers x) {
+  if (!n.IsSequence())
+    fail(n, key, "a list of store numbers (1-based)");
+  x.stores.clear();
+  for (const auto& item : n) {
+    uint64_t number = 0;
+    convert(item, key, number);
+    if (number == 0 || number > 100000)
+      throw bad_key{item.Mark(), key,
+                    "store " + item.Scalar()
+                      + " is out of range: stores are numbered from 1"};
+    x.stores.push_back(static_cast<uint32_t>(number - 1));
+  }
+}
+
+void convert(const YAML::Node& n, const std::string& key, feature_names x) {
+  if (!n.IsSequence())
+    fail(n, key, "a list of feature names");
+  std::string names;
+  for (const auto& item : n)
+    names += (names.empty() ? "" : ",") + scalar(item, key, "a feature name");
+  std::string problem;
+  if (!parse_feature_flags(names, x.flags, problem))
+    throw bad_key{n.Mark(), key, problem};
+}
+
+/// Reads the keys of a mapping node, refusing any other.
+class map_reader {
+public:
+  map_reader(const YAML::Node& node, std::string prefix,
+             std::function<void(const std::string&, const YAML::Node&)> given)
+    : node_(node), prefix_(std::move(prefix)), given_(std::move(given)) {
+  }
+
+  template <class T>
+  void value(const char* key, T& x) {
+    keys_.push_back(key);
+    auto n = node_[key];
+    if (!n)
+      return;
+    auto path = prefix_ + key;
+    if (n.IsNull())
+      // An empty value has no place of its own: its key's.
+      throw bad_key{key_mark(key), path, "expected a value, found nothing"};
+    convert(n, path, x);
+    given_(path, n);
+  }
+
+  template <class T>
+  void value(const char* key, T&& x) {
+    // Wrappers (store_numbers, feature_names) are temporaries.
+    value(key, x);
+  }
+
+  /// Faults are given one by one: each where its entry is.
+  void value(const char* key, fault_list x);
+
+  template <class F>
+  void section(const char* key, F f) {
+    keys_.push_back(key);
+    auto n = node_[key];
+    if (!n)
+      return;
+    auto path = prefix_ + key;
+    if (!n.IsMap())
+      fail(n, path, "a mapping of keys");
+    map_reader sub{n, path + ".", given_};
+    f(sub);
+    sub.refuse_others();
+  }
+
+  /// Any key the list does not have is an error naming the ones it has.
+  void refuse_others() {
+    for (auto i = node_.begin(); i != node_.end(); ++i) {
+      auto key = i->first.IsScalar() ? i->first.Scalar() : std::string{};
+      if (std::find(keys_.begin(), keys_.end(), key) != keys_.end())
+        continue;
+      std::string known;
+      for (const auto& k : keys_)
+        known += (known.empty() ? "" : ", ") + k;
+      throw bad_key{i->first.Mark(), prefix_ + key,
+                    "unknown key (expected one of: " + known + ")"};
+    }
+  }
+
+private:
+  YAML::Mark key_mark(const std::string& key) const {
+    for (auto i = node_.begin(); i != node_.end(); ++i)
+      if (i->first.IsScalar() && i->first.Scalar() == key)
+        return i->first.Mark();
+    return node_.Mark();
+  }
+
+  const YAML::Node node_;
+  std::string prefix_;
+  std::function<void(const std::string&, const YAML::Node&)> given_;
+  std::vector<std::string> keys_;
+};
+
+/// The fault list: each entry one mapping, {offline: {...}} or {rts:
+/// {...}}, its keys read through a map_reader; the entries are recorded as
+/// given one by one ("faults.offline[0]"), so that validate()'s complaint
+/// about one points at it.
+void map_reader::value(const char* key, fault_list x) {
+  keys_.push_back(key);
+  auto n = node_[key];
+  if (!n)
+    return;
+  auto path = prefix_ + key;
+  if (!n.IsSequence())
+    fail(n, path, "a list of faults");
+  x.offline.clear();
+  x.rts.clear();
+  auto ignore = [](const std::string&, const YAML::Node&) {};
+  for (const auto& item : n) {
+    if (!item.IsMap() || item.size() != 1)
+      fail(item, path, "a fault: {offline: {...}} or {rts: {...}}");
+    // Copies: the iterator (and what it points at) is a temporary.
+    const YAML::Node key_node = item.begin()->first;
+    const YAML::Node body = item.begin()->second;
+    auto kind = key_node.Scalar();
+    auto at = path + "." + kind;
+    if (kind != "offline" && kind != "rts")
+      throw bad_key{key_node.Mark(), at,
+                    "unknown fault (expected offline or rts)"};
+    if (!body.IsMap())
+      fail(body, at, "a mapping of keys");
+    map_reader r{body, at + ".", ignore};
+    uint64_t store = 0;
+    caf::timespan from{0};
+    caf::timespan to{0};
+    r.value("store", store);
+    r.value("from", from);
+    r.value("to", to);
+    for (const char* required : {"store", "from", "to"})
+      if (!body[required])
+        throw bad_key{body.Mark(), at + "." + required, "required"};
+    if (store == 0 || store > 100000)
+      throw bad_key{body["store"].Mark(), at + ".store",
+                    "store " + std::to_string(store)
+                      + " is out of range: stores are numbered from 1 to "
+                        "at most 100000"};
+    if (kind == "offline") {
+      uint64_t terminal = 0;
+      r.value("terminal", terminal);
+      r.refuse_others();
+      if (body["terminal"] && terminal == 0)
+        throw bad_key{body["terminal"].Mark(), at + ".terminal",
+                      "terminals are numbered from 1"};
+      offline_window w;
+      w.store = static_cast<uint32_t>(store - 1);
+      w.terminal = terminal == 0 ? offline_window::all_terminals
+                                 : static_cast<uint32_t>(terminal - 1);
+      w.start = from;
+      w.end = to;
+      given_(at + "[" + std::to_string(x.offline.size()) + "]", item);
+      x.offline.push_back(w);
+    } else {
+      std::string state = "down";
+      r.value("state", state);
+      r.refuse_others();
+      link_fault f;
+      f.store = static_cast<uint32_t>(store - 1);
+      if (state == "down")
+        f.state = link_availability::down;
+      else if (state == "slow")
+        f.state = link_availability::slow;
+      else
+        fail(body["state"], at + ".state", "down or slow");
+      f.start = from;
+      f.end = to;
+      given_(at + "[" + std::to_string(x.rts.size()) + "]", item);
+      x.rts.push_back(f);
+    }
+  }
+  given_(path, n);
+}
+
+// -- writing values --------------------------------------------------------------------
+
+std::string text_of(caf::timespan x) {
+  auto ns = x.count();
+  if (ns == 0)
+    return "0";
+  if (ns % 1000000 != 0) {
+    char buf[64];
+    snprintf(buf, sizeof(buf), "%.9gs", static_cast<double>(ns) / 1e9);
+    return buf;
+  }
+  std::string out;
+  for (auto [unit, size] :
+       {std::pair{"h", int64_t{3600000000000}}, std::pair{"m", int64_t{60000000000}},
+        std::pair{"s", int64_t{1000000000}}, std::pair{"ms", int64_t{1000000}}}) {
+    if (ns >= size) {
+      out += std::to_string(ns / size) + unit;
+      ns %= size;
+    }
+  }
+  return out;
+}
+
+/// The shortest text that reads back to the same double.
+std::string text_of(double x) {
+  char buf[64];
+  for (int digits = 6; digits <= 17; ++digits) {
+    snprintf(buf, sizeof(buf), "%.*g", digits, x);
+    if (std::strtod(buf, nullptr) == x)
+      break;
+  }
+  return buf;
+}
+
+class writer {
+public:
+  explicit writer(YAML::Emitter& out) : out_(out) {
+  }
+
+  template <class T>
+  void value(const char* key, T&& x) {
+    out_ << YAML::Key << key << YAML::Value;
+    write(x);
+  }
+
+  template <class F>
+  void section(const char* key, F f) {
+    out_ << YAML::Key << key << YAML::Value << YAML::BeginMap;
+    f(*this);
+    out_ << YAML::EndMap;
+  }
+
+private:
+  void write(const std::string& x) {
+    out_ << YAML::DoubleQuoted << x;
+  }
+  void write(bool x) {
+    out_ << (x ? "true" : "false");
+  }
+  void write(uint64_t x) {
+    out_ << x;
+  }
+  void write(double x) {
+    out_ << text_of(x);
+  }
+  void write(caf::timespan x) {
+    out_ << text_of(x);
+  }
+  void write(const distribution& x) {
+    out_ << to_string(x);
+  }
+  template <class Enum>
+  auto write(Enum x) -> decltype(to_string(x), void()) {
+    out_ << to_string(x);
+  }
+  void write(const store_numbers& x) {
+    out_ << YAML::Flow << YAML::BeginSeq;
+    for (auto s : x.stores)
+      out_ << s + 1;
+    out_ << YAML::EndSeq;
+  }
+  void write(const feature_names& x) {
+    out_ << YAML::Flow << YAML::BeginSeq;
+    const auto& f = x.flags;
+    if (f.multiple_contacts_with_consent)
+      out_ << "multiple_contacts";
+    if (f.async_customer_addresses)
+      out_ << "async_addresses";
+    if (f.enhanced_async_customer)
+      out_ << "enhanced_async";
+    if (f.edit_async_customers)
+      out_ << "edit_async";
+    out_ << YAML::EndSeq;
+  }
+  void write(const fault_list& x) {
+    if (x.offline.empty() && x.rts.empty())
+      out_ << YAML::Flow;
+    out_ << YAML::BeginSeq;
+    for (const auto& w : x.offline) {
+      out_ << YAML::BeginMap << YAML::Key << "offline" << YAML::Value
+           << YAML::Flow << YAML::BeginMap;
+      out_ << YAML::Key << "store" << YAML::Value << w.store + 1;
+      if (w.terminal != offline_window::all_terminals)
+        out_ << YAML::Key << "terminal" << YAML::Value << w.terminal + 1;
+      out_ << YAML::Key << "from" << YAML::Value << text_of(w.start)
+           << YAML::Key << "to" << YAML::Value << text_of(w.end)
+           << YAML::EndMap << YAML::EndMap;
+    }
+    for (const auto& f : x.rts) {
+      out_ << YAML::BeginMap << YAML::Key << "rts" << YAML::Value
+           << YAML::Flow << YAML::BeginMap << YAML::Key << "store"
+           << YAML::Value << f.store + 1 << YAML::Key << "state"
+           << YAML::Value << to_string(f.state) << YAML::Key << "from"
+           << YAML::Value << text_of(f.start) << YAML::Key << "to"
+           << YAML::Value << text_of(f.end) << YAML::EndMap
+           << YAML::EndMap;
+    }
+    out_ << YAML::EndSeq;
+  }
+
+  YAML::Emitter& out_;
+};
+
+/// A node of the YAML the writer makes, as JSON: quoted scalars (the
+/// writer quotes text) as strings, plain ones as numbers or true/false
+/// where they are, as text otherwise (durations, distributions).
+nlohmann::json json_of(const YAML::Node& n) {
+  switch (n.Type()) {
+    case YAML::NodeType::Map: {
+      auto out = nlohmann::json::object();
+      for (const auto& kv : n)
+        out[kv.first.Scalar()] = json_of(kv.second);
+      return out;
+    }
+    case YAML::NodeType::Sequence: {
+      auto out = nlohmann::json::array();
+      for (const auto& item : n)
+        out.push_back(json_of(item));
+      return out;
+    }
+    case YAML::NodeType::Scalar: {
+      const auto& text = n.Scalar();
+      if (n.Tag() != "?")
+        return text;
+      if (text == "true" || text == "false")
+        return text == "true";
+      char* end = nullptr;
+      double x = std::strtod(text.c_str(), &end);
+      if (!text.empty() && *end == '\0')
+        return text.find_first_of(".eE") == std::string::npos && x >= 0
+                 ? nlohmann::json(std::stoull(text))
+                 : nlohmann::json(x);
+      return text;
+    }
+    default: return nullptr;
+  }
+}
+
+/// Reads `root` (a mapping) onto `s`, recording where each key was set by
+/// `where(node)`.
+void read_root(scenario& s, const YAML::Node& root,
+               const std::function<std::string(const YAML::Node&)>& where) {
+  map_reader r{root, "", [&](const std::string& key, const YAML::Node& n) {
+                 s.given[key] = where(n);
+               }};
+  visit(r, s.config);
+  r.refuse_others();
+}
+
+/// An error at `where` (file:line:column, a flag, --set) about `key`. A
+/// flag stands for its key, which is not repeated.
+caf::error scenario_error(const std::string& where, const std::string& key,
+                          const std::string& problem) {
+  bool flag = where.rfind("--", 0) == 0 && where != "--set";
+  return make_error(ec::invalid_scenario, where,
+                    key.empty() || flag ? problem : key + ": " + problem);
+}
+
+std::string position(const std::string& name, const YAML::Mark& mark) {
+  return name + ":" + std::to_string(mark.line + 1) + ":"
+         + std::to_string(mark.column + 1);
+}
+
+} // namespace
+
+scenario default_scenario() {
+  return scenario{default_run_config(), {}};
+}
+
+caf::error read_scenario(scenario& s, const std::string& text,
+                         const std::string& name) {
+  // YAML indents with spaces: a tab there is an error, and a confusing one
+  // in yaml-cpp's words.
+  {
+    std::istringstream lines{text};
+    std::string line;
+    for (size_t number = 1; std::getline(lines, line); ++number) {
+      auto end = line.find_first_not_of(" \t");
+      auto tab = line.find('\t');
+      if (tab != std::string::npos && (end == std::string::npos || tab < end))
+        return scenario_error(name + ":" + std::to_string(number) + ":"
+                                + std::to_string(tab + 1),
+                              "", "a tab in the indentation (YAML indents "
+                                  "with spaces)");
+    }
+  }
+  YAML::Node root;
+  try {
+    root = YAML::Load(text);
+  } catch (const YAML::ParserException& e) {
+    return scenario_error(position(name, e.mark), "",
+                          "not valid YAML: " + e.msg);
+  }
+  if (root.IsNull())
+    return scenario_error(name, "", "empty: expected a mapping of keys (see "
+                                    "docs/scenarios.md)");
+  if (!root.IsMap())
+    return scenario_error(position(name, root.Mark()), "",
+                          "expected a mapping of keys, found " + found(root));
+  try {
+    read_root(s, root,
+              [&](const YAML::Node& n) { return position(name, n.Mark()); });
+  } catch (const bad_key& e) {
+    return scenario_error(position(name, e.mark), e.key, e.problem);
+  } catch (const YAML::Exception& e) {
+    return scenario_error(position(name, e.mark), "", e.msg);
+  }
+  return {};
+}
+
+caf::expected<scenario> load_scenario(const std::string& path) {
+  namespace fs = std::filesystem;
+  std::error_code err;
+  if (!fs::exists(path, err))
+    return scenario_error(path, "", "no such file");
+  if (fs::is_directory(path, err))
+    return scenario_error(path, "", "a directory, not a scenario file");
+  std::ifstream in{path, std::ios::binary};
+  if (!in)
+    return scenario_error(path, "", "cannot be read");
+  std::ostringstream text;
+  text << in.rdbuf();
+  auto s = default_scenario();
+  s.config.scenario = fs::path{path}.stem().string();
+  if (auto e = read_scenario(s, text.str(), path))
+    return e;
+  // A scenario kept in version control names its base beside it.
+  auto& base = s.config.customers_from;
+  if (!base.empty() && fs::path{base}.is_relative())
+    base = (fs::path{path}.parent_path() / base).lexically_normal().string();
+  return s;
+}
+
+namespace {
+
+/// Reads the one key `key` (dotted) with the value `value` onto `s`,
+/// through the same reader as a file's.
+caf::error apply_node(scenario& s, const std::string& key, YAML::Node value,
+                      const std::string& origin) {
+  std::vector<std::string> parts;
+  size_t start = 0;
+  for (;;) {
+    auto dot = key.find('.', start);
+    parts.push_back(key.substr(start, dot == std::string::npos
+                                        ? std::string::npos
+                                        : dot - start));
+    if (parts.back().empty())
+      return scenario_error(origin, key, "an empty part in the key");
+    if (dot == std::string::npos)
+      break;
+    start = dot + 1;
+  }
+  // {a: {b: value}}, built from the inside out. reset() rebinds a node;
+  // yaml-cpp's = would write through to what it refers to.
+  YAML::Node doc = value;
+  for (auto i = parts.rbegin(); i != parts.rend(); ++i) {
+    YAML::Node outer{YAML::NodeType::Map};
+    outer[*i] = doc;
+    doc.reset(outer);
+  }
+  try {
+    read_root(s, doc, [&](const YAML::Node&) { return origin; });
+  } catch (const bad_key& e) {
+    return scenario_error(origin, e.key, e.problem);
+  }
+  return {};
+}
+
+} // namespace
+
+caf::error apply_setting(scenario& s, const std::string& assignment,
+                         const std::string& origin) {
+  auto eq = assignment.find('=');
+  if (eq == std::string::npos || eq == 0)
+    return scenario_error(origin, "", "expected KEY=VALUE, found "
+                                        + shown(assignment));
+  auto key = assignment.substr(0, eq);
+  auto text = assignment.substr(eq + 1);
+  YAML::Node value;
+  try {
+    value = YAML::Load(text);
+  } catch (const YAML::Exception& e) {
+    return scenario_error(origin, key, "not a valid value: " + e.msg);
+  }
+  if (value.IsNull())
+    return scenario_error(origin, key, "expected a value, found "
+                                         + shown(text));
+  return apply_node(s, key, value, origin);
+}
+
+caf::error set_value(scenario& s, const std::string& key,
+                     const std::string& value, const std::string& origin) {
+  return apply_node(s, key, YAML::Node{value}, origin);
+}
+
+caf::error set_list(scenario& s, const std::string& key,
+                    const std::vector<std::string>& values,
+                    const std::string& origin) {
+  YAML::Node list{YAML::NodeType::Sequence};
+  for (const auto& v : values)
+    list.push_back(v);
+  return apply_node(s, key, list, origin);
+}
+
+caf::error finish(scenario& s) {
+  auto& c = s.config;
+  // Realtime runs measure the real database work: a modelled service time
+  // only when one is asked for.
+  if (c.runtime == runtime_kind::realtime) {
+    if (s.given.count("hq.service_time") == 0)
+      c.hq.service_time = distribution::constant(0);
+    if (s.given.count("store.service_time") == 0)
+      c.store_service_time = distribution::constant(0);
+  }
+  if (auto err = validate(c)) {
+    auto key = error_field(err);
+    // Where the key was set; for a check of several keys together, where
+    // the first of them that was given was set.
+    std::vector<std::string> keys{key};
+    if (key == "timeouts")
+      keys = {"terminal.offline_timeout", "store.rts_timeout", "rts.timeout",
+              "hq.queue_timeout"};
+    else if (key == "reply_margin")
+      keys = {"reply_margin", "terminal.offline_timeout",
+              "store.rts_timeout"};
+    // A key of a group ("load.lookup"): where one of its keys was set.
+    auto find = [&s](const std::string& k) {
+      auto i = s.given.lower_bound(k);
+      if (i != s.given.end()
+          && (i->first == k || i->first.rfind(k + ".", 0) == 0))
+        return i;
+      return s.given.end();
+    };
+    std::string where = "defaults";
+    for (const auto& k : keys)
+      if (auto i = find(k); i != s.given.end()) {
+        where = i->second;
+        break;
+      }
+    auto text = describe(err);
+    auto named = std::string{to_string(error_code(err))} + ": " + key + ": ";
+    if (text.compare(0, named.size(), named) == 0)
+      text.erase(0, named.size());
+    return scenario_error(where, key, text);
+  }
+  return {};
+}
+
+std::string to_yaml(const run_config& cfg) {
+  auto copy = cfg;
+  YAML::Emitter out;
+  out << YAML::BeginMap;
+  writer w{out};
+  visit(w, copy);
+  out << YAML::EndMap;
+  return std::string{out.c_str()} + "\n";
+}
+
+std::string to_json(const run_config& cfg) {
+  return json_of(YAML::Load(to_yaml(cfg))).dump();
+}
+
+uint64_t config_hash(const run_config& cfg) {
+  // What decides the results: not the seed, nor the names.
+  auto copy = cfg;
+  copy.seed = 0;
+  copy.scenario.clear();
+  copy.question.clear();
+  uint64_t h = 1469598103934665603ull;
+  for (unsigned char c : to_yaml(copy)) {
+    h ^= c;
+    h *= 1099511628211ull;
+  }
+  return h;
+}
+
+} // namespace retailsim

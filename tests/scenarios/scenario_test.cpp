@@ -1,0 +1,321 @@
+// Scenario files: a file sets exactly its keys on top of the defaults and
+// says where each was set; every broken file is refused with its file,
+// line, column, key, what was expected and what was found; what --print-config
+// writes reads back to the same configuration.
+
+#include "scenarios/scenario.hpp"
+
+#include <filesystem>
+#include <fstream>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "model/error.hpp"
+
+using namespace retailsim;
+
+namespace {
+
+/// The message of a refusal, as `retailsim validate` prints it.
+std::string refusal(const caf::error& err) {
+  EXPECT_EQ(error_code(err), ec::invalid_scenario);
+  auto text = describe(err);
+  auto code = std::string{to_string(ec::invalid_scenario)} + ": ";
+  EXPECT_EQ(text.compare(0, code.size(), code), 0) << text;
+  return text.substr(std::min(code.size(), text.size()));
+}
+
+/// Reads `text` as "s.yaml" onto the defaults and finishes it.
+caf::error read(const std::string& text, scenario* out = nullptr) {
+  auto s = default_scenario();
+  s.config.output_dir = "unused";
+  if (auto err = read_scenario(s, text, "s.yaml"))
+    return err;
+  if (auto err = finish(s))
+    return err;
+  if (out)
+    *out = s;
+  return {};
+}
+
+std::string refusal_of(const std::string& text) {
+  auto err = read(text);
+  if (!err)
+    return "accepted";
+  return refusal(err);
+}
+
+} // namespace
+
+TEST(Scenario, AFileSetsItsKeysOnTheDefaultsAndSaysWhere) {
+  scenario s;
+  ASSERT_FALSE(read("seed: 9\n"
+                    "topology:\n"
+                    "  stores: 3\n"
+                    "hq: {workers: 2, service_time: constant:0.5}\n",
+                    &s));
+  EXPECT_EQ(s.config.seed, 9u);
+  EXPECT_EQ(s.config.stores, 3u);
+  EXPECT_EQ(s.config.hq.workers, 2u);
+  EXPECT_EQ(to_string(s.config.hq.service_time), "constant:0.5");
+  // What the file leaves out keeps its default.
+  auto defaults = default_run_config();
+  EXPECT_EQ(s.config.terminals_per_store, defaults.terminals_per_store);
+  EXPECT_EQ(s.config.hq.queue_timeout, defaults.hq.queue_timeout);
+  EXPECT_EQ(s.given.at("topology.stores"), "s.yaml:3:11");
+  EXPECT_EQ(s.given.at("hq.workers"), "s.yaml:4:15");
+  EXPECT_EQ(s.given.count("topology.terminals"), 0u);
+}
+
+// Each broken file of the list: exit 2 comes from the caller; here,
+// the precise message.
+TEST(Scenario, AMisspeltKeyIsNamedWithTheKeysThereAre) {
+  EXPECT_EQ(refusal_of("topology:\n  store: 3\n"),
+            "s.yaml:2:3: topology.store: unknown key (expected one of: "
+            "stores, terminals, async_stores, address_book_size, country, "
+            "prompt_for_email, default_receipt_email, features)");
+  EXPECT_EQ(refusal_of("hq:\n  worker: 3\n").substr(0, 33),
+            "s.yaml:2:3: hq.worker: unknown ke");
+}
+
+TEST(Scenario, AWrongTypeSaysWhatWasExpectedAndFound) {
+  EXPECT_EQ(refusal_of("topology:\n  stores: three\n"),
+            "s.yaml:2:11: topology.stores: expected a whole number from 0 "
+            "up, found 'three'");
+  EXPECT_EQ(refusal_of("topology: [1, 2]\n"),
+            "s.yaml:1:11: topology: expected a mapping of keys, found a "
+            "list");
+  EXPECT_EQ(refusal_of("topology:\n  prompt_for_email: maybe\n"),
+            "s.yaml:2:21: topology.prompt_for_email: expected true or "
+            "false, found 'maybe'");
+  EXPECT_EQ(refusal_of("runtime: quantum\n"),
+            "s.yaml:1:10: runtime: expected one of virtual realtime, found "
+            "'quantum'");
+}
+
+TEST(Scenario, NegativeValuesAreRefused) {
+  EXPECT_EQ(refusal_of("hq:\n  workers: -4\n"),
+            "s.yaml:2:12: hq.workers: expected a whole number from 0 up, "
+            "found '-4'");
+  EXPECT_EQ(refusal_of("load:\n  lookup: {by_phone: -1}\n"),
+            "s.yaml:2:22: load.lookup.by_phone: '-1' is out of range: a "
+            "weight from 0 up");
+  EXPECT_EQ(refusal_of("load:\n  customers:\n    identified: 1.5\n"),
+            "s.yaml:3:17: load.customers.identified: '1.5' is out of "
+            "range: a share from 0 to 1");
+  EXPECT_EQ(refusal_of("load:\n  session_gap: exp:-1\n"),
+            "s.yaml:2:16: load.session_gap: '-1' in 'exp:-1' is not a "
+            "non-negative number");
+}
+
+TEST(Scenario, ADurationWithoutAUnitIsRefused) {
+  EXPECT_EQ(refusal_of("duration: 8\n"),
+            "s.yaml:1:11: duration: '8': '8' has no unit (use ms, s, m or "
+            "h)");
+  EXPECT_EQ(refusal_of("jobs:\n  p_job: {every: 15}\n"),
+            "s.yaml:2:18: jobs.p_job.every: '15': '15' has no unit (use "
+            "ms, s, m or h)");
+}
+
+TEST(Scenario, AFaultAfterTheEndOfTheDayIsRefusedWhereItIs) {
+  EXPECT_EQ(refusal_of("duration: 1h\n"
+                       "faults:\n"
+                       "  - offline: {store: 1, from: 10m, to: 20m}\n"
+                       "  - offline: {store: 1, from: 30m, to: 2h}\n"),
+            "s.yaml:4:5: faults.offline[1]: the window 1800 s to 7200 s is "
+            "out of range: it must end within the day (3600 s)");
+  EXPECT_EQ(refusal_of("faults:\n  - rts: {store: 1, from: 2h, to: 1h}\n"),
+            "s.yaml:2:5: faults.rts[0]: a window must end after it starts");
+}
+
+TEST(Scenario, AFaultNamingAStoreThatDoesNotExistIsRefused) {
+  EXPECT_EQ(refusal_of("topology: {stores: 2}\n"
+                       "faults:\n"
+                       "  - rts: {store: 3, from: 1h, to: 2h}\n"),
+            "s.yaml:3:5: faults.rts[0]: store 3 does not exist (there are "
+            "2)");
+  EXPECT_EQ(refusal_of("topology: {terminals: 2}\n"
+                       "faults:\n"
+                       "  - offline: {store: 1, terminal: 3, from: 1h, to: "
+                       "2h}\n"),
+            "s.yaml:3:5: faults.offline[0]: terminal 3 does not exist "
+            "(stores have 2)");
+  EXPECT_EQ(refusal_of("faults:\n  - offline: {store: 0, from: 1h, to: "
+                       "2h}\n"),
+            "s.yaml:2:22: faults.offline.store: store 0 is out of range: "
+            "stores are numbered from 1 to at most 100000");
+  EXPECT_EQ(refusal_of("faults:\n  - meteor: {store: 1}\n"),
+            "s.yaml:2:5: faults.meteor: unknown fault (expected offline or "
+            "rts)");
+  EXPECT_EQ(refusal_of("faults:\n  - offline: {store: 1, from: 1h}\n"),
+            "s.yaml:2:14: faults.offline.to: required");
+  // Async stores likewise.
+  EXPECT_EQ(refusal_of("topology: {stores: 2, async_stores: [1, 5]}\n"),
+            "s.yaml:1:37: topology.async_stores: store 5 does not exist "
+            "(there are 2)");
+}
+
+TEST(Scenario, InvalidYamlTabsAndEmptyFilesAreNamed) {
+  EXPECT_EQ(refusal_of("topology: [\n"),
+            "s.yaml:2:1: not valid YAML: end of sequence flow not found");
+  EXPECT_EQ(refusal_of("topology:\n\tstores: 3\n"),
+            "s.yaml:2:1: a tab in the indentation (YAML indents with "
+            "spaces)");
+  EXPECT_EQ(refusal_of(""),
+            "s.yaml: empty: expected a mapping of keys (see "
+            "docs/scenarios.md)");
+  EXPECT_EQ(refusal_of("# only a comment\n"),
+            "s.yaml: empty: expected a mapping of keys (see "
+            "docs/scenarios.md)");
+  EXPECT_EQ(refusal_of("- a list\n"),
+            "s.yaml:1:1: expected a mapping of keys, found a list");
+  EXPECT_EQ(refusal_of("seed:\n"),
+            "s.yaml:1:1: seed: expected a value, found nothing");
+}
+
+TEST(Scenario, MissingFilesAndFoldersAreNamed) {
+  auto dir = std::filesystem::temp_directory_path() / "retailsim-scenario";
+  std::filesystem::create_directories(dir);
+  auto missing = load_scenario((dir / "nope.yaml").string());
+  ASSERT_FALSE(missing);
+  EXPECT_EQ(refusal(missing.error()), (dir / "nope.yaml").string()
+                                        + ": no such file");
+  auto folder = load_scenario(dir.string());
+  ASSERT_FALSE(folder);
+  EXPECT_EQ(refusal(folder.error()),
+            dir.string() + ": a directory, not a scenario file");
+  // A file is named after itself, and its base beside it.
+  {
+    std::ofstream f{dir / "black-friday.yaml"};
+    f << "existing_customers: {from: base.db}\n";
+  }
+  auto named = load_scenario((dir / "black-friday.yaml").string());
+  ASSERT_TRUE(named) << describe(named.error());
+  EXPECT_EQ(named->config.scenario, "black-friday");
+  EXPECT_EQ(named->config.customers_from, (dir / "base.db").string());
+  std::filesystem::remove_all(dir);
+}
+
+TEST(Scenario, ChecksOfTheWholeNameWhereTheirKeysWereSet) {
+  // The time-outs' order: where the first of them given was set.
+  EXPECT_EQ(refusal_of("rts:\n  latency: constant:0.1\n  timeout: 9s\n"),
+            "s.yaml:3:12: timeouts: must be ordered terminal > store > "
+            "link > HQ queue > 0; they are 10 s, 8 s, 9 s, 5 s");
+  // Nothing given: the defaults are named (a --set on top shows which).
+  auto s = default_scenario();
+  s.config.output_dir = "unused";
+  ASSERT_FALSE(apply_setting(s, "store.rts_timeout=20s"));
+  EXPECT_EQ(refusal(finish(s)),
+            "--set: timeouts: must be ordered terminal > store > link > HQ "
+            "queue > 0; they are 10 s, 20 s, 7 s, 5 s");
+}
+
+TEST(Scenario, SettingsGoOnTopAndAreReadLikeTheFile) {
+  auto s = default_scenario();
+  s.config.output_dir = "unused";
+  ASSERT_FALSE(read_scenario(s, "hq: {workers: 2}\n", "s.yaml"));
+  ASSERT_FALSE(apply_setting(s, "hq.workers=6"));
+  ASSERT_FALSE(apply_setting(s, "load.lookup.by_phone=30"));
+  ASSERT_FALSE(apply_setting(s, "topology.async_stores=[1, 2]"));
+  EXPECT_EQ(s.config.hq.workers, 6u);
+  EXPECT_EQ(s.config.cashier.mix.by_phone, 30);
+  EXPECT_EQ(s.config.async_stores, (std::vector<uint32_t>{0, 1}));
+  EXPECT_EQ(s.given.at("hq.workers"), "--set");
+  EXPECT_EQ(refusal(apply_setting(s, "hq.wrokers=6")),
+            "--set: hq.wrokers: unknown key (expected one of: workers, "
+            "service_time, queue_limit, queue_timeout, duplicates, "
+            "distribution_batch)");
+  EXPECT_EQ(refusal(apply_setting(s, "hq.workers")),
+            "--set: expected KEY=VALUE, found 'hq.workers'");
+  EXPECT_EQ(refusal(apply_setting(s, "hq..workers=1")),
+            "--set: hq..workers: an empty part in the key");
+  // A flag's text is taken as it is: no YAML comment, no list syntax.
+  ASSERT_FALSE(set_value(s, "topology.default_receipt_email",
+                         "till#1@example.com", "--default-receipt-email"));
+  EXPECT_EQ(s.config.default_receipt_email, "till#1@example.com");
+  EXPECT_EQ(refusal(set_value(s, "topology.stores", "-1", "--stores")),
+            "--stores: expected a whole number from 0 up, found '-1'");
+  ASSERT_FALSE(set_list(s, "topology.features",
+                        {"edit_async", "async_addresses"}, "--features"));
+  EXPECT_TRUE(s.config.flags.edit_async_customers);
+  EXPECT_TRUE(s.config.flags.async_customer_addresses);
+  EXPECT_FALSE(finish(s));
+}
+
+TEST(Scenario, ARealtimeRunModelsNoServiceTimeUnlessGiven) {
+  scenario s;
+  ASSERT_FALSE(read("runtime: realtime\n", &s));
+  EXPECT_EQ(to_string(s.config.hq.service_time), "constant:0");
+  EXPECT_EQ(to_string(s.config.store_service_time), "constant:0");
+  ASSERT_FALSE(read("runtime: realtime\nhq: {service_time: exp:0.2}\n", &s));
+  EXPECT_EQ(to_string(s.config.hq.service_time), "exp:0.2");
+  EXPECT_EQ(to_string(s.config.store_service_time), "constant:0");
+}
+
+TEST(Scenario, WhatIsPrintedReadsBackToTheSameConfiguration) {
+  scenario s;
+  ASSERT_FALSE(read("scenario: \"2024\"\n"
+                    "question: 'what # if: [this]?'\n"
+                    "seed: 5\n"
+                    "duration: 1h30m\n"
+                    "topology:\n"
+                    "  stores: 4\n"
+                    "  async_stores: [2, 4]\n"
+                    "  features: [async_addresses]\n"
+                    "  default_receipt_email: receipts@example.com\n"
+                    "rts: {latency: 'uniform:0.01,0.02', policy: error}\n"
+                    "hq: {duplicates: merge}\n"
+                    "load:\n"
+                    "  think: constant:2.5\n"
+                    "  customers: {identified: 0.123456789}\n"
+                    "faults:\n"
+                    "  - offline: {store: 2, terminal: 1, from: 10m, to: "
+                    "20m}\n"
+                    "  - offline: {store: 3, from: 250ms, to: 1h}\n"
+                    "  - rts: {store: 4, state: slow, from: 1h, to: "
+                    "1h20m}\n",
+                    &s));
+  auto text = to_yaml(s.config);
+  auto again = default_scenario();
+  ASSERT_FALSE(read_scenario(again, text, "printed.yaml")) << text;
+  EXPECT_EQ(to_yaml(again.config), text);
+  EXPECT_EQ(again.config.scenario, "2024");
+  EXPECT_EQ(again.config.question, "what # if: [this]?");
+  EXPECT_EQ(again.config.cashier.identified, 0.123456789);
+  ASSERT_EQ(again.config.offline_windows.size(), 2u);
+  EXPECT_EQ(again.config.offline_windows[1].start,
+            std::chrono::milliseconds(250));
+  EXPECT_EQ(again.config.offline_windows[1].terminal,
+            offline_window::all_terminals);
+  ASSERT_EQ(again.config.link_faults.size(), 1u);
+  EXPECT_EQ(again.config.link_faults[0].state, link_availability::slow);
+  // The defaults print and read back alike.
+  auto defaults = to_yaml(default_run_config());
+  auto d = default_scenario();
+  ASSERT_FALSE(read_scenario(d, defaults, "defaults.yaml"));
+  EXPECT_EQ(to_yaml(d.config), defaults);
+}
+
+TEST(Scenario, TheJsonHasTheFileKeysTyped) {
+  scenario s;
+  ASSERT_FALSE(read("scenario: \"2024\"\ntopology: {stores: 3}\n", &s));
+  auto j = nlohmann::json::parse(to_json(s.config));
+  EXPECT_EQ(j["scenario"], "2024");
+  EXPECT_EQ(j["topology"]["stores"], 3);
+  EXPECT_EQ(j["topology"]["prompt_for_email"], true);
+  EXPECT_EQ(j["hq"]["service_time"], "lognormal:0.12,0.5");
+  EXPECT_EQ(j["jobs"]["p_job"]["every"], "15m");
+  EXPECT_EQ(j["load"]["customers"]["identified"], 0.35);
+}
+
+TEST(Scenario, TheHashNamesTheSettingsNotTheSeedOrName) {
+  auto a = default_run_config();
+  auto b = a;
+  b.seed = 99;
+  b.scenario = "other";
+  b.question = "why?";
+  EXPECT_EQ(config_hash(a), config_hash(b));
+  b.hq.workers += 1;
+  EXPECT_NE(config_hash(a), config_hash(b));
+}
