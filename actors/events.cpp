@@ -75,6 +75,38 @@ const char* to_string(store_op x) {
   return "?";
 }
 
+const char* metric_name(store_op x) {
+  switch (x) {
+    case store_op::search_phone: return "search_phone";
+    case store_op::search_email: return "search_email";
+    case store_op::search_name: return "search_name";
+    case store_op::search_account: return "search_account";
+    case store_op::search_loyalty_card: return "search_loyalty_card";
+    case store_op::search_company: return "search_company";
+    case store_op::search_inactive: return "search_inactive";
+    case store_op::search_all_stores: return "search_all_stores";
+    case store_op::select_from_all_stores: return "select_from_all_stores";
+    case store_op::similar_check: return "similar_check";
+    case store_op::quick_add: return "quick_add";
+    case store_op::full_wizard: return "full_wizard";
+    case store_op::email_prompt: return "email_prompt";
+    case store_op::edit_profile: return "edit_profile";
+    case store_op::add_address: return "add_address";
+    case store_op::view_history: return "view_history";
+    case store_op::view_purchases: return "view_purchases";
+    case store_op::issue_loyalty_card: return "issue_loyalty_card";
+    case store_op::add_loyalty_points: return "add_loyalty_points";
+    case store_op::join_club: return "join_club";
+    case store_op::deactivate: return "deactivate";
+    case store_op::reactivate: return "reactivate";
+    case store_op::find_duplicates: return "find_duplicates";
+    case store_op::review_duplicates: return "review_duplicates";
+    case store_op::merge: return "merge";
+    case store_op::read_only_edit: return "read_only_edit";
+  }
+  return "?";
+}
+
 bool is_local_search(store_op op) {
   return op <= store_op::search_inactive;
 }

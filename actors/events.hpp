@@ -130,6 +130,10 @@ constexpr size_t store_op_count = static_cast<size_t>(store_op::read_only_edit) 
 
 const char* to_string(store_op x);
 
+/// The operation's name in thresholds and metrics: its identifier
+/// ("quick_add"), safe as a Prometheus label value.
+const char* metric_name(store_op x);
+
 /// Whether `op` is a search in the store's (or offline terminal's) own
 /// database: what the summary's search counts and latency are made of.
 bool is_local_search(store_op op);

@@ -341,6 +341,37 @@ void add_scenario_flags(CLI::App& cmd, run_flags& f) {
 
 } // namespace
 
+caf::expected<run_summary> run_scenario(const scenario& s) {
+  const auto& cfg = s.config;
+  auto recorder = std::make_shared<run_recorder>();
+  auto outcome = run_simulation(cfg, recorder);
+  if (!outcome)
+    return outcome.error();
+  run_summary summary;
+  summary.run_id = make_run_id(cfg);
+  summary.build = build_text();
+  summary.config = cfg;
+  summary.config_json = to_json(cfg);
+  summary.config_hash = config_hash(cfg);
+  summary.outcome = *outcome;
+  summary.results = recorder->results();
+  auto checks = check_invariants(cfg, *outcome, summary.results);
+  if (!checks)
+    return checks.error();
+  summary.invariants = *checks;
+  summary.thresholds = check_thresholds(s.thresholds, summary);
+  return summary;
+}
+
+int exit_code_of(const run_summary& summary) {
+  if (!summary.invariants.ok())
+    return 1;
+  for (const auto& t : summary.thresholds)
+    if (!t.ok)
+      return 99;
+  return 0;
+}
+
 void add_run_command(CLI::App& app, int& exit_code) {
   auto flags = std::make_shared<run_flags>();
   auto* run = app.add_subcommand(
@@ -372,7 +403,7 @@ void add_run_command(CLI::App& app, int& exit_code) {
       if (f.print_config) {
         std::cout << "# " << build_text() << ", configuration hash "
                   << hex(config_hash(s.config)) << "\n"
-                  << to_yaml(s.config);
+                  << to_yaml(s);
         return;
       }
       prepare_output(s.config.output_dir, f.force);
@@ -397,29 +428,13 @@ void add_run_command(CLI::App& app, int& exit_code) {
       refuse_run(err);
       return;
     }
-    auto recorder = std::make_shared<run_recorder>();
-    auto outcome = run_simulation(cfg, recorder);
-    if (!outcome) {
-      refuse_run(outcome.error());
+    auto summary = run_scenario(s);
+    if (!summary) {
+      refuse_run(summary.error());
       return;
     }
-    run_summary summary;
-    summary.run_id = make_run_id(cfg);
-    summary.build = build_text();
-    summary.config = cfg;
-    summary.config_json = to_json(cfg);
-    summary.config_hash = config_hash(cfg);
-    summary.outcome = *outcome;
-    summary.results = recorder->results();
-    auto checks = check_invariants(cfg, *outcome, summary.results);
-    if (!checks) {
-      std::cerr << "retailsim run: " << describe(checks.error()) << "\n";
-      exit_code = 2;
-      return;
-    }
-    summary.invariants = *checks;
-    print_summary(std::cout, summary);
-    auto json = write_summary_json(summary);
+    print_summary(std::cout, *summary);
+    auto json = write_summary_json(*summary);
     if (!json) {
       std::cerr << "retailsim run: " << describe(json.error()) << "\n";
       exit_code = 2;
@@ -427,7 +442,7 @@ void add_run_command(CLI::App& app, int& exit_code) {
     }
     std::cout << "output: " << cfg.output_dir << "  (hq.db, stores/, "
               << "terminals/, " << *json << ")\n";
-    exit_code = summary.invariants.ok() ? 0 : 1;
+    exit_code = exit_code_of(*summary);
   });
 }
 

@@ -5,10 +5,24 @@
 
 #include <CLI/CLI.hpp>
 
+#include "caf/expected.hpp"
+
+#include "reports/summary.hpp"
+#include "scenarios/scenario.hpp"
+
 namespace retailsim {
 
+/// Runs a finished scenario into its output folder (prepared by the
+/// caller) and checks the run: invariants, then thresholds.
+caf::expected<run_summary> run_scenario(const scenario& s);
+
+/// What a checked run exits with: 1 when an invariant failed, else 99 when
+/// a threshold failed (k6's code), else 0.
+int exit_code_of(const run_summary& summary);
+
 /// Adds the `run` subcommand to `app`; its callback runs the simulation and
-/// sets `exit_code` (0 ok, 1 an invariant failed, 2 bad input or I/O).
+/// sets `exit_code` (0 ok, 1 an invariant failed, 99 a threshold failed,
+/// 2 bad input or I/O).
 void add_run_command(CLI::App& app, int& exit_code);
 
 /// Adds the `validate` subcommand: each file read and checked as `run`

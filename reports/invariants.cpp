@@ -182,6 +182,8 @@ caf::expected<invariant_report> check_invariants(const run_config& cfg,
       if (by_guid.count(guid_of_words({words.first, words.second})) == 0)
         not_at_hq.add("GUID " + guid_of_words({words.first, words.second})
                       + ", acknowledged at " + where(*a));
+    out.lost_customers = not_at_hq.count;
+    out.duplicated_customers = never_acknowledged.count + acked_twice.count;
     acked_twice.report(failures, "creations were acknowledged twice");
     not_at_hq.report(failures, "acknowledged creations are not at HQ");
     never_acknowledged.report(failures, "customers at HQ were never "
@@ -264,6 +266,8 @@ caf::expected<invariant_report> check_invariants(const run_config& cfg,
       if (i == hq_sales.end() || !i->second.this_run)
         sale_not_at_hq.add("a sale acknowledged at " + store_id(store));
     }
+    out.lost_sales = sale_not_at_hq.count;
+    out.duplicated_sales = sale_never_acked_hq.count;
     sale_not_at_hq.report(failures, "acknowledged sales are not at HQ");
     sale_never_acked_hq.report(failures, "sales at HQ were never "
                                          "acknowledged to a terminal");

@@ -29,6 +29,14 @@ struct invariant_report {
   uint64_t channel_copies = 0;
   /// Sales compared at HQ and at their stores.
   uint64_t sales_checked = 0;
+  /// Acknowledged creations not at HQ, and customers the run added at HQ
+  /// that no terminal acknowledged (or acknowledged twice): the promise's
+  /// two ways to break, as counts for thresholds.
+  uint64_t lost_customers = 0;
+  uint64_t duplicated_customers = 0;
+  /// The same for sales at HQ.
+  uint64_t lost_sales = 0;
+  uint64_t duplicated_sales = 0;
   /// FNV-1a over what the run's databases hold (customers with their
   /// account numbers, GUIDs and records, the GUID map, sales and their
   /// customers, the change history, every channel's customers and sales),

@@ -114,6 +114,10 @@ std::string latency_line(const latency_summary& sim,
 
 } // namespace
 
+run_results simulated_results(const run_summary& s) {
+  return in_simulated_time(s.results, time_factor(s.config));
+}
+
 std::string hex(uint64_t x) {
   char buf[32];
   snprintf(buf, sizeof(buf), "%016llx", static_cast<unsigned long long>(x));
@@ -236,6 +240,20 @@ void print_summary(std::ostream& out, const run_summary& s) {
   if (o.actor_messages > 0)
     row(out, "actor messages", std::to_string(o.actor_messages) + "  ("
                                  + per_second(o.actor_messages) + ")");
+  if (!s.thresholds.empty()) {
+    size_t passed = 0;
+    for (const auto& t : s.thresholds)
+      passed += t.ok ? 1 : 0;
+    out << "thresholds: " << (passed == s.thresholds.size() ? "ok" : "FAILED")
+        << " (" << passed << " of " << s.thresholds.size() << " hold)\n";
+    for (const auto& t : s.thresholds) {
+      auto info = find_metric(t.condition.metric);
+      auto actual = info ? text_of_value(*info, t.actual) : "?";
+      row(out, std::string{t.ok ? "ok      " : "FAILED  "} + t.condition.metric
+                 + " " + t.condition.text,
+          "(" + actual + ")");
+    }
+  }
   const auto& inv = s.invariants;
   out << "invariants: "
       << (inv.ok() ? "ok (every acknowledged customer and sale at HQ and at "
@@ -269,6 +287,12 @@ caf::expected<std::string> write_summary_json(const run_summary& s) {
     for (size_t k = 0; k < 4; ++k)
       entry[to_string(static_cast<op_outcome>(k))] = r.operations[i][k];
   }
+  auto thresholds = nlohmann::json::array();
+  for (const auto& t : s.thresholds)
+    thresholds.push_back({{"metric", t.condition.metric},
+                          {"condition", t.condition.text},
+                          {"actual", t.actual},
+                          {"ok", t.ok}});
   nlohmann::json j = {
     {"run_id", s.run_id},
     {"scenario", c.scenario},
@@ -332,6 +356,7 @@ caf::expected<std::string> write_summary_json(const run_summary& s) {
     {"unexpected_errors", r.unexpected_errors},
     {"errors", errors},
     {"warnings", warnings_of(s)},
+    {"thresholds", thresholds},
     {"invariants", {{"ok", s.invariants.ok()},
                     {"failures", s.invariants.failures}}},
   };

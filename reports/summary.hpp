@@ -15,6 +15,7 @@
 #include "actors/world.hpp"
 #include "metrics/run_recorder.hpp"
 #include "reports/invariants.hpp"
+#include "reports/thresholds.hpp"
 
 namespace retailsim {
 
@@ -30,7 +31,13 @@ struct run_summary {
   run_outcome outcome;
   run_results results;
   invariant_report invariants;
+  /// The scenario's thresholds, checked (check_thresholds).
+  std::vector<threshold_result> thresholds;
 };
+
+/// The run's results with every duration in simulated time: a realtime
+/// run's measurements times its time scale.
+run_results simulated_results(const run_summary& summary);
 
 /// A digest or hash as results print it: 16 hex digits.
 std::string hex(uint64_t x);

@@ -39,6 +39,11 @@ struct fault_list {
   std::vector<link_fault>& rts;
 };
 
+/// The thresholds: metric -> condition, or a list of conditions.
+struct threshold_list {
+  std::vector<threshold>& list;
+};
+
 // -- the one list of keys --------------------------------------------------------------
 
 /// Every key of the format, once: the reader, the writer and --set all
@@ -303,6 +308,81 @@ void convert(const YAML::Node& n, const std::string& key, feature_names x) {
   std::string problem;
   if (!parse_feature_flags(names, x.flags, problem))
     throw bad_key{n.Mark(), key, problem};
+}
+
+/// The known metric nearest to `name` by edit distance, if it is near.
+std::string nearest_metric(const std::string& name) {
+  std::string best;
+  size_t best_distance = 4;
+  for (const auto& m : metric_catalogue()) {
+    const auto& a = name;
+    const auto& b = m.name;
+    std::vector<size_t> row(b.size() + 1);
+    for (size_t j = 0; j <= b.size(); ++j)
+      row[j] = j;
+    for (size_t i = 1; i <= a.size(); ++i) {
+      size_t diagonal = row[0];
+      row[0] = i;
+      for (size_t j = 1; j <= b.size(); ++j) {
+        size_t up = row[j];
+        row[j] = std::min({row[j] + 1, row[j - 1] + 1,
+                           diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+        diagonal = up;
+      }
+    }
+    if (row[b.size()] < best_distance) {
+      best_distance = row[b.size()];
+      best = b;
+    }
+  }
+  return best;
+}
+
+void convert(const YAML::Node& n, const std::string& key, threshold_list x) {
+  if (!n.IsMap())
+    fail(n, key, "a mapping of metric: condition (sync_p99: \"< 2s\")");
+  for (auto i = n.begin(); i != n.end(); ++i) {
+    // Copies: the iterator (and what it points at) is a temporary.
+    const YAML::Node name_node = i->first;
+    const YAML::Node body = i->second;
+    auto metric = name_node.IsScalar() ? name_node.Scalar() : std::string{};
+    auto at = key + "." + metric;
+    if (!find_metric(metric)) {
+      auto near = nearest_metric(metric);
+      throw bad_key{name_node.Mark(), at,
+                    "unknown metric "
+                      + (near.empty() ? std::string{}
+                                      : "(did you mean " + near + "?) ")
+                      + "(e.g. sync_p99, conversion_lag_p95, "
+                        "pending_at_end, lost, duplicated, error_rate, "
+                        "unexpected_errors, refused.quick_add; "
+                        "docs/scenarios.md lists them all)"};
+    }
+    std::vector<YAML::Node> conditions;
+    if (body.IsSequence())
+      for (const auto& c : body)
+        conditions.push_back(c);
+    else
+      conditions.push_back(body);
+    // A metric given again (a --set on top of a file) replaces its
+    // conditions.
+    x.list.erase(std::remove_if(x.list.begin(), x.list.end(),
+                                [&](const threshold& t) {
+                                  return t.metric == metric;
+                                }),
+                 x.list.end());
+    for (const auto& c : conditions) {
+      if (c.IsNull())
+        throw bad_key{name_node.Mark(), at, "expected a condition, found "
+                                            "nothing"};
+      threshold t;
+      std::string problem;
+      if (!parse_threshold(metric, scalar(c, at, "a condition (\"< 2s\")"),
+                           t, problem))
+        throw bad_key{c.Mark(), at, problem};
+      x.list.push_back(std::move(t));
+    }
+  }
 }
 
 /// Reads the keys of a mapping node, refusing any other.
@@ -623,6 +703,7 @@ void read_root(scenario& s, const YAML::Node& root,
                  s.given[key] = where(n);
                }};
   visit(r, s.config);
+  r.value("thresholds", threshold_list{s.thresholds});
   r.refuse_others();
 }
 
@@ -643,7 +724,7 @@ std::string position(const std::string& name, const YAML::Mark& mark) {
 } // namespace
 
 scenario default_scenario() {
-  return scenario{default_run_config(), {}};
+  return scenario{default_run_config(), {}, {}};
 }
 
 caf::error read_scenario(scenario& s, const std::string& text,
@@ -718,8 +799,15 @@ caf::error apply_node(scenario& s, const std::string& key, YAML::Node value,
                       const std::string& origin) {
   std::vector<std::string> parts;
   size_t start = 0;
+  // A metric's name has dots of its own ("refused.quick_add").
+  if (key.rfind("thresholds.", 0) == 0) {
+    parts.push_back("thresholds");
+    start = parts.back().size() + 1;
+  }
   for (;;) {
-    auto dot = key.find('.', start);
+    auto dot = parts.size() == 1 && parts[0] == "thresholds"
+                 ? std::string::npos
+                 : key.find('.', start);
     parts.push_back(key.substr(start, dot == std::string::npos
                                         ? std::string::npos
                                         : dot - start));
@@ -833,6 +921,108 @@ std::string to_yaml(const run_config& cfg) {
   visit(w, copy);
   out << YAML::EndMap;
   return std::string{out.c_str()} + "\n";
+}
+
+std::string to_yaml(const scenario& s) {
+  auto out = to_yaml(s.config);
+  if (s.thresholds.empty())
+    return out;
+  YAML::Emitter t;
+  t << YAML::BeginMap << YAML::Key << "thresholds" << YAML::Value
+    << YAML::BeginMap;
+  for (size_t i = 0; i < s.thresholds.size();) {
+    // A metric's conditions together, a list when there are several.
+    const auto& metric = s.thresholds[i].metric;
+    size_t end = i;
+    while (end < s.thresholds.size() && s.thresholds[end].metric == metric)
+      ++end;
+    t << YAML::Key << metric << YAML::Value;
+    if (end - i == 1) {
+      t << YAML::DoubleQuoted << s.thresholds[i].text;
+    } else {
+      t << YAML::Flow << YAML::BeginSeq;
+      for (size_t k = i; k < end; ++k)
+        t << YAML::DoubleQuoted << s.thresholds[k].text;
+      t << YAML::EndSeq;
+    }
+    i = end;
+  }
+  t << YAML::EndMap << YAML::EndMap;
+  return out + t.c_str() + "\n";
+}
+
+bool parse_threshold(const std::string& metric, const std::string& text,
+                     threshold& out, std::string& problem) {
+  auto info = find_metric(metric);
+  if (!info) {
+    problem = "unknown metric " + shown(metric);
+    return false;
+  }
+  auto bad = [&](const std::string& why) {
+    problem = "expected a condition (< <= > >= == != and a value, e.g. "
+              "\"< 2s\"), found "
+              + shown(text) + (why.empty() ? "" : ": " + why);
+    return false;
+  };
+  size_t i = text.find_first_not_of(' ');
+  if (i == std::string::npos)
+    return bad("");
+  comparison op;
+  size_t width = 2;
+  auto rest = text.substr(i);
+  if (rest.rfind("<=", 0) == 0)
+    op = comparison::less_equal;
+  else if (rest.rfind(">=", 0) == 0)
+    op = comparison::greater_equal;
+  else if (rest.rfind("==", 0) == 0)
+    op = comparison::equal;
+  else if (rest.rfind("!=", 0) == 0)
+    op = comparison::not_equal;
+  else if (rest.rfind("<", 0) == 0)
+    op = comparison::less, width = 1;
+  else if (rest.rfind(">", 0) == 0)
+    op = comparison::greater, width = 1;
+  else
+    return bad("no comparison first");
+  auto value = rest.substr(width);
+  value.erase(0, value.find_first_not_of(' '));
+  while (!value.empty() && value.back() == ' ')
+    value.pop_back();
+  if (value.empty())
+    return bad("no value after the comparison");
+  double x = 0;
+  switch (info->unit) {
+    case metric_unit::duration: {
+      caf::timespan d{0};
+      std::string why;
+      if (!parse_duration(value, d, why))
+        return bad(metric + " is a duration: " + why);
+      x = static_cast<double>(d.count()) / 1e6;
+      break;
+    }
+    case metric_unit::ratio:
+    case metric_unit::count: {
+      bool percent = info->unit == metric_unit::ratio && value.back() == '%';
+      auto number = percent ? value.substr(0, value.size() - 1) : value;
+      char* end = nullptr;
+      x = std::strtod(number.c_str(), &end);
+      if (number.empty() || *end != '\0' || !std::isfinite(x) || x < 0)
+        return bad(info->unit == metric_unit::ratio
+                     ? metric + " is a share: a percentage (1%) or a "
+                                "number from 0 to 1"
+                     : metric + " is a count: a number from 0 up");
+      if (percent)
+        x /= 100;
+      if (info->unit == metric_unit::ratio && x > 1)
+        return bad(metric + " is a share: at most 100% (or 1)");
+      break;
+    }
+  }
+  out.metric = metric;
+  out.op = op;
+  out.value = x;
+  out.text = std::string{to_string(op)} + " " + value;
+  return true;
 }
 
 std::string to_json(const run_config& cfg) {

@@ -16,6 +16,7 @@
 #include "caf/expected.hpp"
 
 #include "actors/world.hpp"
+#include "reports/thresholds.hpp"
 
 namespace retailsim {
 
@@ -26,6 +27,9 @@ struct scenario {
   /// where: "quickstart.yaml:12:3", "--hq-workers", "--set". The others
   /// have their defaults.
   std::map<std::string, std::string> given;
+  /// The expected outcome: conditions on the run's results, in the order
+  /// given (`thresholds:` in a file, one per metric).
+  std::vector<threshold> thresholds;
 };
 
 /// The defaults, nothing given.
@@ -67,6 +71,15 @@ caf::error finish(scenario& s);
 /// The configuration as YAML that load_scenario reads back to the same
 /// configuration.
 std::string to_yaml(const run_config& cfg);
+
+/// The whole scenario as YAML (configuration and thresholds) that
+/// load_scenario reads back to the same scenario.
+std::string to_yaml(const scenario& s);
+
+/// Reads one threshold condition ("< 2s", "== 0", "<= 1%") on `metric`;
+/// false with a message naming the problem.
+bool parse_threshold(const std::string& metric, const std::string& text,
+                     threshold& out, std::string& problem);
 
 /// The configuration as a JSON object with the same keys (for
 /// summary.json): numbers and true/false as JSON's, the rest as the text

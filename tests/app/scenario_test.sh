@@ -2,7 +2,8 @@
 # Scenario files on the command line: `validate` and `run` refuse a broken
 # file with exit 2, its file, line and column, and write nothing; flags and
 # --set override a file's keys and say so when they break it; what
-# --print-config prints runs back to the same configuration.
+# --print-config prints runs back to the same configuration; thresholds
+# decide the exit code.
 # Usage: scenario_test.sh path/to/retailsim path/to/scenarios/quickstart.yaml
 source "$(dirname "$0")/harness.sh" "$1"
 quickstart="$2"
@@ -85,4 +86,27 @@ check "the summary names the scenario" \
   grep -q '(scenario quickstart, seed 7, virtual)' <<<"$from_file"
 check "summary.json names the scenario, hash and build" \
   grep -q '"config_hash"' "$work/file/summary.json"
+
+# Thresholds decide the exit code: 0 when all hold, 99 when one fails (k6's
+# code), and the summary and summary.json say which.
+cat >"$work/thresholds.yaml" <<'YAML'
+duration: 1h
+topology: {stores: 2, terminals: 1}
+thresholds:
+  lost: == 0
+  created: "> 0"
+YAML
+expect "thresholds that hold: exit 0" 0 "thresholds: ok (2 of 2 hold)" \
+  "$bin" run "$work/thresholds.yaml" --output "$work/th"
+expect "a threshold that fails: exit 99" 99 \
+  "FAILED  created < 1" \
+  "$bin" run "$work/thresholds.yaml" --output "$work/th" --force \
+  --set 'thresholds.created=< 1'
+check "summary.json lists the failed threshold" \
+  grep -q '"condition": "< 1"' "$work/th/summary.json"
+expect "a threshold on an unknown metric: exit 2" 2 \
+  "--set: thresholds.sync_p100: unknown metric" \
+  "$bin" run "$work/thresholds.yaml" --output "$work/th2" \
+  --set 'thresholds.sync_p100=< 1s'
+check "and nothing written" [ ! -e "$work/th2" ]
 finish

@@ -63,6 +63,18 @@ invariant_report check(const finished_run& r) {
   return report ? *report : invariant_report{};
 }
 
+/// The run as `retailsim run` sums it up (no scenario file).
+run_summary summary_of(const finished_run& r) {
+  run_summary s;
+  s.run_id = "test";
+  s.build = "test build";
+  s.config = r.cfg;
+  s.outcome = r.outcome;
+  s.results = r.results;
+  s.invariants = check(r);
+  return s;
+}
+
 /// Whether the check failed, saying `text`.
 bool says(const invariant_report& report, const std::string& text) {
   if (report.ok())
@@ -136,6 +148,9 @@ TEST_F(Invariants, AnAcknowledgedCustomerMissingAtHqIsFound) {
   auto report = check(r);
   EXPECT_TRUE(says(report, "acknowledged creations are not at HQ"))
     << failures_of(report);
+  // Thresholds read these counts ("lost == 0").
+  EXPECT_EQ(report.lost_customers, 1u);
+  EXPECT_EQ(report.duplicated_customers, 0u);
 }
 
 TEST_F(Invariants, ACustomerNobodyAcknowledgedIsFound) {
@@ -151,6 +166,8 @@ TEST_F(Invariants, ACustomerNobodyAcknowledgedIsFound) {
   auto report = check(r);
   EXPECT_TRUE(says(report, "customers at HQ were never acknowledged"))
     << failures_of(report);
+  EXPECT_EQ(report.duplicated_customers, 1u);
+  EXPECT_EQ(report.lost_customers, 0u);
 }
 
 TEST_F(Invariants, ALostCustomerOfTheExistingBaseIsFound) {
@@ -175,6 +192,7 @@ TEST_F(Invariants, ASaleMissingAtHqIsFound) {
   auto report = check(r);
   EXPECT_TRUE(says(report, "acknowledged sales are not at HQ"))
     << failures_of(report);
+  EXPECT_EQ(report.lost_sales, 1u);
 }
 
 TEST_F(Invariants, ASaleNobodyAcknowledgedIsFound) {
@@ -186,6 +204,7 @@ TEST_F(Invariants, ASaleNobodyAcknowledgedIsFound) {
   auto report = check(r);
   EXPECT_TRUE(says(report, "sales at HQ were never acknowledged"))
     << failures_of(report);
+  EXPECT_EQ(report.duplicated_sales, 1u);
 }
 
 TEST_F(Invariants, ASaleOnAGuidIsFound) {
@@ -271,6 +290,7 @@ TEST_F(Invariants, ACreationAcknowledgedTwiceIsFound) {
   auto report = check(twice);
   EXPECT_TRUE(says(report, "creations were acknowledged twice"))
     << failures_of(report);
+  EXPECT_EQ(report.duplicated_customers, 1u);
   // One sale told twice (a retry) is still one sale.
   auto retried = *clean_;
   retried.results.acknowledged_sales.push_back(
@@ -361,7 +381,7 @@ TEST(Summary, WarnsOncePerStoreAboutADefaultReceiptEmail) {
   cfg.default_receipt_email = "receipts@store.example";
   auto r = run_day(cfg);
   ASSERT_EQ(r.results.warnings.size(), cfg.stores);
-  run_summary s{"test", "test build", cfg, "{}", 0, r.outcome, r.results, check(r)};
+  auto s = summary_of(r);
   std::ostringstream out;
   print_summary(out, s);
   auto text = out.str();
@@ -434,7 +454,7 @@ TEST(Summary, RealtimeResultsAreInSimulatedTime) {
   cfg.hq.service_time = distribution::constant(0);
   cfg.store_service_time = distribution::constant(0);
   auto r = run_day(cfg);
-  run_summary s{"test", "test build", cfg, "{}", 0, r.outcome, r.results, check(r)};
+  auto s = summary_of(r);
   auto path = write_summary_json(s);
   ASSERT_TRUE(path) << describe(path.error());
   std::ifstream in{*path};
@@ -471,4 +491,69 @@ TEST(Summary, OverloadShowsAsFallbacksWithTheirTime) {
     sync_outcome::failed)];
   EXPECT_EQ(res.sync_attempt_latency.count, fell.count + failed.count);
   EXPECT_TRUE(check(r).ok()) << failures_of(check(r));
+}
+
+TEST(Thresholds, AreCheckedOnTheRunsResults) {
+  test::temp_dir dir;
+  auto cfg = small_day(dir.file("thresholds"));
+  cfg.duration = std::chrono::hours(2);
+  auto r = run_day(cfg);
+  auto s = summary_of(r);
+  const auto& res = r.results;
+  auto created = static_cast<double>(res.created[0] + res.created[1]
+                                     + res.created[2]);
+  ASSERT_GT(created, 0);
+  // Every metric has a value, in its unit.
+  for (const auto& m : metric_catalogue()) {
+    auto v = metric_value(m.name, s);
+    ASSERT_TRUE(v) << m.name;
+    EXPECT_GE(*v, 0) << m.name;
+    if (m.unit == metric_unit::ratio) {
+      EXPECT_LE(*v, 1) << m.name;
+    }
+  }
+  EXPECT_EQ(*metric_value("created", s), created);
+  EXPECT_EQ(*metric_value("sync_p99", s), res.sync_create.p99);
+  EXPECT_EQ(*metric_value("conversion_lag_p95", s), res.conversion_lag.p95);
+  EXPECT_EQ(*metric_value("refused.read_only_edit", s),
+            res.operations[static_cast<size_t>(store_op::read_only_edit)][1]);
+  EXPECT_FALSE(metric_value("created_by_magic", s));
+  auto when = [](const std::string& metric, comparison op, double value) {
+    return threshold{metric, op, value, "test"};
+  };
+  auto checked = check_thresholds(
+    {when("created", comparison::equal, created),
+     when("created", comparison::less, created),
+     when("lost", comparison::equal, 0),
+     when("sync_p99", comparison::less_equal, res.sync_create.p99),
+     when("sync_p99", comparison::greater, res.sync_create.p99),
+     when("created_by_magic", comparison::greater_equal, 0)},
+    s);
+  ASSERT_EQ(checked.size(), 6u);
+  EXPECT_TRUE(checked[0].ok);
+  EXPECT_FALSE(checked[1].ok);
+  EXPECT_EQ(checked[1].actual, created);
+  EXPECT_TRUE(checked[2].ok);
+  EXPECT_TRUE(checked[3].ok);
+  EXPECT_FALSE(checked[4].ok);
+  // A metric nobody knows never passes.
+  EXPECT_FALSE(checked[5].ok);
+}
+
+TEST(Thresholds, RealtimeLatenciesAreInSimulatedTime) {
+  // The threshold a scenario writes ("< 2s") is simulated time, as the
+  // summary prints it.
+  test::temp_dir dir;
+  auto cfg = small_day(dir.file("scaled"));
+  cfg.runtime = runtime_kind::realtime;
+  cfg.duration = std::chrono::minutes(30);
+  cfg.time_scale = 3600;
+  cfg.offline_windows.clear();
+  cfg.hq.service_time = distribution::constant(0);
+  cfg.store_service_time = distribution::constant(0);
+  auto r = run_day(cfg);
+  auto s = summary_of(r);
+  ASSERT_GT(r.results.search.count, 0u);
+  EXPECT_DOUBLE_EQ(*metric_value("search_p99", s),
+                   r.results.search.p99 * 3600);
 }

@@ -319,3 +319,86 @@ TEST(Scenario, TheHashNamesTheSettingsNotTheSeedOrName) {
   b.hq.workers += 1;
   EXPECT_NE(config_hash(a), config_hash(b));
 }
+
+TEST(Scenario, ThresholdsAreReadInTheirMetricsUnits) {
+  scenario s;
+  ASSERT_FALSE(read("thresholds:\n"
+                    "  sync_p99: \"< 2s\"\n"
+                    "  lost: == 0\n"
+                    "  error_rate: <= 1.5%\n"
+                    "  fallback_rate: \"< 0.2\"\n"
+                    "  created: [\">= 10\", \"!= 99\"]\n"
+                    "  refused.read_only_edit: \"> 0\"\n",
+                    &s));
+  ASSERT_EQ(s.thresholds.size(), 7u);
+  EXPECT_EQ(s.thresholds[0].metric, "sync_p99");
+  EXPECT_EQ(s.thresholds[0].op, comparison::less);
+  EXPECT_EQ(s.thresholds[0].value, 2000.0);  // milliseconds
+  EXPECT_EQ(s.thresholds[1].op, comparison::equal);
+  EXPECT_EQ(s.thresholds[2].op, comparison::less_equal);
+  EXPECT_DOUBLE_EQ(s.thresholds[2].value, 0.015);
+  EXPECT_DOUBLE_EQ(s.thresholds[3].value, 0.2);
+  EXPECT_EQ(s.thresholds[4].op, comparison::greater_equal);
+  EXPECT_EQ(s.thresholds[5].op, comparison::not_equal);
+  EXPECT_EQ(s.thresholds[6].metric, "refused.read_only_edit");
+  EXPECT_EQ(s.thresholds[6].op, comparison::greater);
+  // Printed back, they read the same; --set replaces a metric's conditions.
+  scenario again = default_scenario();
+  ASSERT_FALSE(read_scenario(again, to_yaml(s), "printed"));
+  EXPECT_EQ(to_yaml(again), to_yaml(s));
+  ASSERT_FALSE(apply_setting(again, "thresholds.created=< 5"));
+  ASSERT_FALSE(apply_setting(again, "thresholds.refused.quick_add=== 0"));
+  ASSERT_EQ(again.thresholds.size(), 7u);
+  EXPECT_EQ(again.thresholds[5].metric, "created");
+  EXPECT_EQ(again.thresholds[5].value, 5.0);
+  EXPECT_EQ(again.thresholds[6].metric, "refused.quick_add");
+}
+
+TEST(Scenario, AThresholdOnAnUnknownMetricOrBadConditionIsRefused) {
+  EXPECT_EQ(refusal_of("thresholds:\n  sync_p98: \"< 2s\"\n").substr(0, 75),
+            "s.yaml:2:3: thresholds.sync_p98: unknown metric (did you mean "
+            "sync_p95?) (e");
+  EXPECT_EQ(refusal_of("thresholds:\n  happiness: \"> 0\"\n").substr(0, 60),
+            "s.yaml:2:3: thresholds.happiness: unknown metric (e.g. sync_");
+  EXPECT_EQ(refusal_of("thresholds:\n  sync_p99: \"< 2\"\n"),
+            "s.yaml:2:13: thresholds.sync_p99: expected a condition (< <= > "
+            ">= == != and a value, e.g. \"< 2s\"), found '< 2': sync_p99 is "
+            "a duration: '2': '2' has no unit (use ms, s, m or h)");
+  EXPECT_NE(refusal_of("thresholds:\n  sync_p99: 2s\n")
+              .find("found '2s': no comparison first"),
+            std::string::npos);
+  EXPECT_NE(refusal_of("thresholds:\n  error_rate: \"< 150%\"\n")
+              .find("at most 100%"),
+            std::string::npos);
+  EXPECT_NE(refusal_of("thresholds:\n  lost: == -1\n")
+              .find("lost is a count: a number from 0 up"),
+            std::string::npos);
+  EXPECT_EQ(refusal_of("thresholds:\n  lost:\n"),
+            "s.yaml:2:3: thresholds.lost: expected a condition, found "
+            "nothing");
+  EXPECT_EQ(refusal_of("thresholds: [lost]\n"),
+            "s.yaml:1:13: thresholds: expected a mapping of metric: "
+            "condition (sync_p99: \"< 2s\"), found a list");
+}
+
+TEST(Scenario, EveryMetricIsInTheDocs) {
+  std::ifstream in{std::string{RETAILSIM_DOCS} + "/scenarios.md"};
+  ASSERT_TRUE(in);
+  std::string docs{std::istreambuf_iterator<char>{in}, {}};
+  for (const auto& m : metric_catalogue()) {
+    auto dot = m.name.find('.');
+    if (dot != std::string::npos) {
+      // OUTCOME.OPERATION: each operation named once.
+      EXPECT_NE(docs.find("`" + m.name.substr(dot + 1) + "`"),
+                std::string::npos)
+        << m.name;
+      continue;
+    }
+    // A latency family is written "`sync_p50` … `sync_max`".
+    auto family = m.name.substr(0, m.name.rfind('_'));
+    EXPECT_TRUE(docs.find("`" + m.name + "`") != std::string::npos
+                || docs.find("`" + family + "_p50` … `" + family + "_max`")
+                     != std::string::npos)
+      << m.name << " is not in docs/scenarios.md";
+  }
+}
