@@ -195,8 +195,13 @@ sale_transaction new_sale(self_ptr self, const std::string& customer_ref) {
 
 void next_step(self_ptr self, session_step step, caf::timespan delay) {
   auto& st = self->state;
-  if (st.stopping)
+  if (st.stopping) {
+    // The step in flight has ended: closing may go on.
+    if (st.stopped.pending())
+      st.stopped.deliver(true);
     return;
+  }
+  st.idle = true;
   st.step = step;
   self->delayed_send(self, delay, atom::tick_v);
 }
@@ -720,11 +725,19 @@ cashier(cashier_actor::stateful_pointer<cashier_state> self,
   st.terminal = std::move(terminal);
   end_session(self);
   return {
-    [=](atom::stop) { self->state.stopping = true; },
+    [=](atom::stop) -> caf::result<bool> {
+      auto& st = self->state;
+      st.stopping = true;
+      if (st.idle)
+        return true;
+      st.stopped = self->make_response_promise<bool>();
+      return st.stopped;
+    },
     [=](atom::tick) {
       auto& st = self->state;
       if (st.stopping)
         return;
+      st.idle = false;
       switch (st.step) {
         case session_step::begin:
           session_begin(self);

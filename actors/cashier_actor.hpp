@@ -26,9 +26,10 @@ namespace retailsim {
 /// customer (search by what is known, or search by phone and create) or
 /// none (an anonymous sale) -> maybe one more store operation -> the sale.
 using cashier_actor = caf::typed_actor<
-  // End of the day: no new transaction or step starts; what is in flight
-  // finishes.
-  caf::reacts_to<atom::stop>,
+  // End of the day: no new transaction or step starts; the answer comes
+  // once what is in flight has finished (true), so that closing waits for
+  // every operation a terminal may still acknowledge.
+  caf::replies_to<atom::stop>::with<bool>,
   // INTERNAL: the next step of the transaction in progress.
   caf::reacts_to<atom::tick>>;
 
@@ -120,6 +121,10 @@ struct cashier_state {
   terminal_actor terminal;
   actor_rng rng;
   bool stopping = false;
+  /// Between steps: the next tick is scheduled and nothing is in flight.
+  bool idle = false;
+  /// The closer's stop, answered when the step in flight has ended.
+  caf::typed_response_promise<bool> stopped;
   // The transaction in progress.
   session_step step = session_step::begin;
   std::string phone;

@@ -91,19 +91,57 @@ void schedule_faults(const run_config& cfg, const world& w) {
                                           : link_availability::up);
 }
 
+/// Asks each of `targets` with `ask(self, target)` (a request), a window
+/// at a time (see jobs_config::parallel_parts for why one actor should not
+/// have thousands of requests in flight); `each` takes every answer (or
+/// the error), `then` runs after the last.
+template <class Handle, class Answer, class Ask>
+void ask_each(caf::event_based_actor* self, const std::vector<Handle>& targets,
+              Ask ask, std::function<void(caf::expected<Answer>)> each,
+              std::function<void()> then) {
+  struct progress {
+    size_t next = 0;
+    size_t remaining = 0;
+  };
+  auto p = std::make_shared<progress>();
+  p->remaining = targets.size();
+  if (p->remaining == 0) {
+    then();
+    return;
+  }
+  auto ask_next = std::make_shared<std::function<void()>>();
+  *ask_next = [=, &targets] {
+    const auto& target = targets[p->next++];
+    auto done = [=, &targets](caf::expected<Answer> answer) {
+      each(std::move(answer));
+      if (p->next < targets.size())
+        (*ask_next)();
+      if (--p->remaining == 0) {
+        then();
+        *ask_next = nullptr;  // break the self-reference
+      }
+    };
+    ask(self, target)
+      .then([=](Answer& a) { done(std::move(a)); },
+            [=](caf::error& err) { done(std::move(err)); });
+  };
+  auto window = std::min<size_t>(64, targets.size());
+  for (size_t i = 0; i < window; ++i)
+    (*ask_next)();
+}
+
 /// The closing sequence as an actor, so it runs the same under both
-/// schedulers.
+/// schedulers: cashiers stop and finish what is in flight (so every
+/// creation HQ commits is acknowledged to its terminal before anything
+/// else closes), then terminals reconnect and upload what they hold
+/// offline, then the jobs run once each in order.
 void closer(caf::event_based_actor* self, std::shared_ptr<const world> w,
             std::shared_ptr<closing_report> report, caf::timespan timeout) {
   // `w` is shared, never copied: the lambdas below are many and a world
   // holds a handle per actor.
   self->send(w->jobs, atom::stop_v);
-  for (auto& c : w->cashiers)
-    self->send(c, atom::stop_v);
   for (auto& link : w->links)
     self->send(link, atom::link_v, link_availability::up);
-  for (auto& term : w->terminals)
-    self->send(term, atom::link_v, true);
   auto run_jobs = [self, w, report, timeout] {
     auto fail = [report](caf::error&) {
       report->failed = true;
@@ -125,39 +163,32 @@ void closer(caf::event_based_actor* self, std::shared_ptr<const world> w,
         },
         fail);
   };
-  // Flush terminals a window at a time (see jobs_config::parallel_parts for
-  // why one actor should not have thousands of requests in flight).
-  struct progress {
-    size_t next = 0;
-    size_t remaining = 0;
+  auto flush_terminals = [self, w, report, timeout, run_jobs] {
+    for (auto& term : w->terminals)
+      self->send(term, atom::link_v, true);
+    ask_each<terminal_actor, uint64_t>(
+      self, w->terminals,
+      [timeout](caf::event_based_actor* self, const terminal_actor& t) {
+        return self->request(t, timeout, atom::flush_v);
+      },
+      [report](caf::expected<uint64_t> left) {
+        if (left)
+          report->offline_left += *left;
+        else
+          report->failed = true;
+      },
+      run_jobs);
   };
-  auto p = std::make_shared<progress>();
-  p->remaining = w->terminals.size();
-  if (p->remaining == 0) {
-    run_jobs();
-    return;
-  }
-  auto flush_next = std::make_shared<std::function<void()>>();
-  *flush_next = [=] {
-    const auto& term = w->terminals[p->next++];
-    auto done = [=](uint64_t left) {
-      report->offline_left += left;
-      if (p->next < w->terminals.size())
-        (*flush_next)();
-      if (--p->remaining == 0) {
-        run_jobs();
-        *flush_next = nullptr;  // break the self-reference
-      }
-    };
-    self->request(term, timeout, atom::flush_v)
-      .then(done, [=](caf::error&) {
+  ask_each<cashier_actor, bool>(
+    self, w->cashiers,
+    [timeout](caf::event_based_actor* self, const cashier_actor& c) {
+      return self->request(c, timeout, atom::stop_v);
+    },
+    [report](caf::expected<bool> stopped) {
+      if (!stopped)
         report->failed = true;
-        done(0);
-      });
-  };
-  auto window = std::min<size_t>(64, w->terminals.size());
-  for (size_t i = 0; i < window; ++i)
-    (*flush_next)();
+    },
+    flush_terminals);
 }
 
 void configure(caf::actor_system_config& sys_cfg, const run_config& cfg) {
