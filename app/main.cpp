@@ -9,6 +9,7 @@
 
 #include "app/import_command.hpp"
 #include "app/run_command.hpp"
+#include "app/sweep_command.hpp"
 
 namespace {
 
@@ -30,6 +31,7 @@ int main(int argc, char** argv) {
   int exit_code = 0;
   retailsim::add_run_command(app, exit_code);
   retailsim::add_validate_command(app, exit_code);
+  retailsim::add_sweep_command(app, exit_code);
   retailsim::add_import_command(app, exit_code);
   try {
     app.parse(argc, argv);

@@ -287,6 +287,11 @@ caf::expected<std::string> write_summary_json(const run_summary& s) {
     for (size_t k = 0; k < 4; ++k)
       entry[to_string(static_cast<op_outcome>(k))] = r.operations[i][k];
   }
+  // Every metric thresholds and sweeps name, in its unit (milliseconds for
+  // durations): what `retailsim sweep` reads back.
+  auto metrics = nlohmann::json::object();
+  for (const auto& m : metric_catalogue())
+    metrics[m.name] = *metric_value(m.name, s);
   auto thresholds = nlohmann::json::array();
   for (const auto& t : s.thresholds)
     thresholds.push_back({{"metric", t.condition.metric},
@@ -356,6 +361,7 @@ caf::expected<std::string> write_summary_json(const run_summary& s) {
     {"unexpected_errors", r.unexpected_errors},
     {"errors", errors},
     {"warnings", warnings_of(s)},
+    {"metrics", metrics},
     {"thresholds", thresholds},
     {"invariants", {{"ok", s.invariants.ok()},
                     {"failures", s.invariants.failures}}},

@@ -951,6 +951,54 @@ std::string to_yaml(const scenario& s) {
   return out + t.c_str() + "\n";
 }
 
+bool parse_sweep_values(const std::string& text,
+                        std::vector<std::string>& out, std::string& problem) {
+  out.clear();
+  if (!text.empty() && text.front() == '[') {
+    YAML::Node list;
+    try {
+      list = YAML::Load(text);
+    } catch (const YAML::Exception& e) {
+      problem = "not a valid YAML list: " + e.msg;
+      return false;
+    }
+    if (!list.IsSequence()) {
+      problem = "expected a list [a, b, ...], found " + shown(text);
+      return false;
+    }
+    for (const auto& item : list) {
+      if (!item.IsScalar()) {
+        problem = "expected plain values in the list, found " + found(item);
+        return false;
+      }
+      out.push_back(item.Scalar());
+    }
+  } else {
+    size_t start = 0;
+    for (;;) {
+      auto comma = text.find(',', start);
+      out.push_back(text.substr(start, comma == std::string::npos
+                                         ? std::string::npos
+                                         : comma - start));
+      if (comma == std::string::npos)
+        break;
+      start = comma + 1;
+    }
+  }
+  for (const auto& v : out)
+    if (v.empty()) {
+      problem = "an empty value in " + shown(text);
+      return false;
+    }
+  return true;
+}
+
+std::string setting(const std::string& key, const std::string& value) {
+  YAML::Emitter e;
+  e << YAML::DoubleQuoted << value;
+  return key + "=" + e.c_str();
+}
+
 bool parse_threshold(const std::string& metric, const std::string& text,
                      threshold& out, std::string& problem) {
   auto info = find_metric(metric);
