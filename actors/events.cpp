@@ -28,6 +28,9 @@ const char* to_string(event_kind x) {
     case event_kind::store_operation: return "store_operation";
     case event_kind::sync_attempt: return "sync_attempt";
     case event_kind::store_warning: return "store_warning";
+    case event_kind::creation_in_doubt: return "creation_in_doubt";
+    case event_kind::hq_down: return "hq_down";
+    case event_kind::job_died: return "job_died";
   }
   return "?";
 }

@@ -60,6 +60,17 @@ enum class event_kind : uint8_t {
   /// Something about a store's setup worth telling once. detail:
   /// warning_code (model/rules.hpp).
   store_warning,
+  /// A store's Sync creation got no answer from HQ (its time-out: HQ may
+  /// have committed it) and nothing else was created: the terminal is told
+  /// it failed, and HQ may hold it. detail: ec of the failure told; key,
+  /// key2: its GUID (guid_words).
+  creation_in_doubt,
+  /// HQ crashed (detail 1; value: calls in flight that will get no reply)
+  /// or restarted (detail 0).
+  hq_down,
+  /// A job's run died midway (a fault). detail: job_kind; value: records
+  /// it had done.
+  job_died,
 };
 
 /// How a creation that a terminal sent to a Sync store ended.

@@ -58,6 +58,24 @@ void refuse_late(self_ptr self, hq_state::sync_call& call) {
       + " before its deadline; nothing was committed"));
 }
 
+/// While HQ is down: the call gets no reply (a promise nobody keeps).
+template <class T>
+caf::result<T> no_reply(self_ptr self) {
+  return self->make_response_promise<T>();
+}
+
+/// `reply` for in_pool, unless HQ crashed since the work was handed over:
+/// then no reply at all.
+template <class T, class Reply = as_is>
+auto unless_crashed(self_ptr self, Reply reply = {}) {
+  return [self, crashes = self->state.crashes,
+          reply](auto outcome) mutable -> answer_or_none<T> {
+    if (self->state.crashes != crashes)
+      return std::nullopt;
+    return caf::expected<T>{reply(std::move(outcome))};
+  };
+}
+
 /// Gives the call a worker. With a service time, the worker commits in the
 /// pool as it starts and answers when the time has elapsed (at `done`), so
 /// the coordinator runs other actors meanwhile; without one, it commits and
@@ -113,6 +131,8 @@ hq_actor::behavior_type hq(hq_actor::stateful_pointer<hq_state> self,
   st.db = {std::move(db), st.cfg.env.pool};
   return {
     [=](atom::create, hq_create_request& req) -> caf::result<customer> {
+      if (self->state.crashed)
+        return no_reply<customer>(self);
       auto& st = self->state;
       hq_state::sync_call call{self->make_response_promise<customer>(),
                                std::move(req), self->clock().now(), {}};
@@ -145,6 +165,8 @@ hq_actor::behavior_type hq(hq_actor::stateful_pointer<hq_state> self,
     },
     [=](atom::search, const search_query& query,
         const std::string& region) -> caf::result<std::vector<customer>> {
+      if (self->state.crashed)
+        return no_reply<std::vector<customer>>(self);
       auto found = self->state.db.get().search(query, region, 20);
       if (!found)
         return found.error();
@@ -152,6 +174,8 @@ hq_actor::behavior_type hq(hq_actor::stateful_pointer<hq_state> self,
     },
     [=](atom::select, const std::string& account,
         const std::string& address_book) -> caf::result<customer> {
+      if (self->state.crashed)
+        return no_reply<customer>(self);
       auto selected = self->state.db.get().join_address_book(account,
                                                              address_book);
       if (!selected)
@@ -160,6 +184,8 @@ hq_actor::behavior_type hq(hq_actor::stateful_pointer<hq_state> self,
     },
     [=](atom::stage, pjob_batch& batch,
         const std::string& address_book) -> caf::result<uint64_t> {
+      if (self->state.crashed)
+        return no_reply<uint64_t>(self);
       auto& st = self->state;
       auto now = st.cfg.env.clock.now(self->clock());
       std::vector<storage::staged_customer> staged;
@@ -175,9 +201,12 @@ hq_actor::behavior_type hq(hq_actor::stateful_pointer<hq_state> self,
           if (!added)
             return added.error();
           return static_cast<uint64_t>(*added);
-        });
+        },
+        caf::timespan{0}, unless_crashed<uint64_t>(self));
     },
     [=](atom::convert, uint64_t max_count) -> caf::result<uint64_t> {
+      if (self->state.crashed)
+        return no_reply<uint64_t>(self);
       auto& st = self->state;
       return in_pool<uint64_t>(
         self,
@@ -186,7 +215,7 @@ hq_actor::behavior_type hq(hq_actor::stateful_pointer<hq_state> self,
           return db.convert_staged(max_count, now, check);
         },
         caf::timespan{0},
-        [self](caf::expected<storage::conversion> done)
+        unless_crashed<uint64_t>(self, [self](caf::expected<storage::conversion> done)
           -> caf::expected<uint64_t> {
           if (!done)
             return done.error();
@@ -195,10 +224,12 @@ hq_actor::behavior_type hq(hq_actor::stateful_pointer<hq_state> self,
           for (const auto& err : done->failed)
             emit(self, event_kind::operation_error, event_detail(err), 0);
           return static_cast<uint64_t>(done->mapped.size());
-        });
+        }));
     },
     [=](atom::edit, const customer& record,
         const std::string& changed_by) -> caf::result<customer> {
+      if (self->state.crashed)
+        return no_reply<customer>(self);
       auto& st = self->state;
       if (auto err = st.db.get().update_customer(
             record, changed_by, st.cfg.env.clock.now(self->clock())))
@@ -207,6 +238,8 @@ hq_actor::behavior_type hq(hq_actor::stateful_pointer<hq_state> self,
     },
     [=](atom::history, const std::string& account)
       -> caf::result<std::vector<change_record>> {
+      if (self->state.crashed)
+        return no_reply<std::vector<change_record>>(self);
       auto changes = self->state.db.get().history(account);
       if (!changes)
         return changes.error();
@@ -215,6 +248,8 @@ hq_actor::behavior_type hq(hq_actor::stateful_pointer<hq_state> self,
     [=](atom::merge, const std::string& survivor, const std::string& duplicate,
         const std::string& merged_by,
         const std::string& address_book) -> caf::result<customer> {
+      if (self->state.crashed)
+        return no_reply<customer>(self);
       auto& st = self->state;
       auto merged = st.db.get().merge(survivor, duplicate, merged_by,
                                       st.cfg.env.clock.now(self->clock()),
@@ -225,12 +260,16 @@ hq_actor::behavior_type hq(hq_actor::stateful_pointer<hq_state> self,
     },
     [=](atom::duplicates,
         const std::string& account) -> caf::result<std::vector<customer>> {
+      if (self->state.crashed)
+        return no_reply<std::vector<customer>>(self);
       auto found = self->state.db.get().duplicates_of(account, 10);
       if (!found)
         return found.error();
       return std::move(*found);
     },
     [=](atom::review) -> caf::result<std::vector<duplicate_pair>> {
+      if (self->state.crashed)
+        return no_reply<std::vector<duplicate_pair>>(self);
       auto pairs = self->state.db.get().review_queue(20);
       if (!pairs)
         return pairs.error();
@@ -238,6 +277,8 @@ hq_actor::behavior_type hq(hq_actor::stateful_pointer<hq_state> self,
     },
     [=](atom::purchases, const std::string& customer_ref)
       -> caf::result<std::vector<sale_transaction>> {
+      if (self->state.crashed)
+        return no_reply<std::vector<sale_transaction>>(self);
       auto sales = self->state.db.get().sales_for(customer_ref);
       if (!sales)
         return sales.error();
@@ -245,13 +286,35 @@ hq_actor::behavior_type hq(hq_actor::stateful_pointer<hq_state> self,
     },
     [=](atom::distribute, const std::string& address_book,
         int64_t after_seq) -> caf::result<dist_batch> {
+      if (self->state.crashed)
+        return no_reply<dist_batch>(self);
       auto& st = self->state;
       return in_pool<dist_batch>(
         self,
         [address_book, after_seq,
          limit = st.cfg.distribution_batch](storage::hq_database& db) {
           return db.distribution_after(address_book, after_seq, limit);
-        });
+        },
+        caf::timespan{0}, unless_crashed<dist_batch>(self));
+    },
+    [=](atom::crash, bool down) {
+      auto& st = self->state;
+      if (down == st.crashed)
+        return;
+      if (down) {
+        // Everything it held in memory is gone; its callers hear nothing.
+        auto dropped = st.queue.size() + st.in_service.size();
+        st.queue.clear();
+        st.in_service.clear();
+        st.crashed = true;
+        ++st.crashes;
+        emit(self, event_kind::hq_down, 1, static_cast<int64_t>(dropped));
+        return;
+      }
+      st.crashed = false;
+      if (auto err = st.db.get().recover())
+        emit(self, event_kind::operation_error, event_detail(err), 0);
+      emit(self, event_kind::hq_down, 0, 0);
     },
     [=](atom::settle) { self->state.db.settle_next(); },
   };

@@ -73,6 +73,11 @@ using hq_actor = rts_service::extend<
   caf::replies_to<atom::convert, uint64_t>::with<uint64_t>,
   // 1010: customers of an address book changed after a sequence number.
   caf::replies_to<atom::distribute, std::string, int64_t>::with<dist_batch>,
+  // Fault: HQ crashes (true) or restarts (false). Down, it answers nothing:
+  // calls in flight and calls meanwhile get no reply (their callers' time-
+  // outs tell them); what it committed stays; restarting, it reads its
+  // state back from its database.
+  caf::reacts_to<atom::crash, bool>,
   // INTERNAL: the worker serving call n finished its service time.
   caf::reacts_to<atom::done, uint64_t>,
   // INTERNAL: collects the oldest job work HQ handed to the pool (stage,
@@ -125,6 +130,10 @@ struct hq_state {
   /// Calls a worker is serving, by call number.
   std::unordered_map<uint64_t, sync_call> in_service;
   uint64_t next_call = 0;
+  /// Down after a crash, until the restart.
+  bool crashed = false;
+  /// Crashes so far: work handed over before one is answered by nobody.
+  uint64_t crashes = 0;
 
   static inline const char* name = "hq";
 };

@@ -4,6 +4,8 @@
 #include <map>
 #include <memory>
 
+#include "caf/sec.hpp"
+
 #include "model/error.hpp"
 
 namespace retailsim {
@@ -16,16 +18,47 @@ jobs_state::cycle& cycle_of(self_ptr self, job_kind kind) {
   return self->state.cycles[static_cast<size_t>(kind)];
 }
 
-void start_cycle(self_ptr self, job_kind kind);
+void start_cycle(self_ptr self, job_kind kind, bool scheduled = false);
 
 void report_error(self_ptr self, const caf::error& err) {
   auto& st = self->state;
-  st.cfg.env.emit(self->clock(), {{}, event_kind::operation_error,
-                                   event_detail(err), 0, 0, 0, 0});
+  auto detail = err == caf::sec::request_timeout
+                  ? static_cast<uint8_t>(ec::job_timeout)
+                  : event_detail(err);
+  st.cfg.env.emit(self->clock(),
+                  {{}, event_kind::operation_error, detail, 0, 0, 0, 0});
 }
 
 void start_part(self_ptr self, job_kind kind, size_t index);
 size_t part_count(self_ptr self, job_kind kind);
+
+/// Whether run `run` of the job is still the one going: a run that died
+/// leaves answers in flight, which change nothing more.
+bool alive(self_ptr self, job_kind kind, uint64_t run) {
+  const auto& c = cycle_of(self, kind);
+  return c.running && c.run == run;
+}
+
+/// A record of a dying run is done; whether the run dies now. It ends
+/// there: what it committed stays, nothing after it happens, nobody is
+/// answered; triggers that came meanwhile get a run of their own.
+bool dies_after_record(self_ptr self, job_kind kind) {
+  auto& c = cycle_of(self, kind);
+  if (!c.dying || ++c.records < c.die_after)
+    return false;
+  auto& st = self->state;
+  st.cfg.env.emit(self->clock(), {{}, event_kind::job_died,
+                                   static_cast<uint8_t>(kind), 0, 0,
+                                   static_cast<int64_t>(c.records), 0, 0});
+  c.running = false;
+  c.dying = false;
+  ++c.run;
+  if (!c.next.empty()) {
+    c.current.swap(c.next);
+    start_cycle(self, kind);
+  }
+  return true;
+}
 
 /// One part of a cycle (a store, an address book, or the whole async-sync
 /// call) is done; the next part starts in its place.
@@ -57,13 +90,18 @@ void pjob_part(self_ptr self, const store_entry& entry) {
   auto timeout = self->state.cfg.call_timeout;
   auto store = entry.handle;
   auto book = entry.address_book;
+  auto run = cycle_of(self, job_kind::p_job).run;
   auto fail = [=](caf::error& err) {
+    if (!alive(self, job_kind::p_job, run))
+      return;
     report_error(self, err);
     part_done(self, job_kind::p_job, 0);
   };
   self->request(store, timeout, atom::collect_v)
     .then(
       [=](pjob_batch& batch) {
+        if (!alive(self, job_kind::p_job, run))
+          return;
         if (batch.customers.empty() && batch.sales.empty()) {
           part_done(self, job_kind::p_job, 0);
           return;
@@ -75,11 +113,20 @@ void pjob_part(self_ptr self, const store_entry& entry) {
                     book)
           .then(
             [=](uint64_t staged) {
+              // Staged at HQ; dying here, the store never hears it and
+              // hands the same records over again next time.
+              if (!alive(self, job_kind::p_job, run)
+                  || dies_after_record(self, job_kind::p_job))
+                return;
               self
                 ->request(store, timeout, atom::ack_v, customers_seq,
                           sales_seq)
-                .then([=](bool) { part_done(self, job_kind::p_job, staged); },
-                      fail);
+                .then(
+                  [=](bool) {
+                    if (alive(self, job_kind::p_job, run))
+                      part_done(self, job_kind::p_job, staged);
+                  },
+                  fail);
             },
             fail);
       },
@@ -88,6 +135,7 @@ void pjob_part(self_ptr self, const store_entry& entry) {
 
 /// One address book's part of a 1010 cycle.
 struct book_run {
+  uint64_t run = 0;
   std::string book;
   std::vector<size_t> members;
   size_t waiting = 0;
@@ -103,6 +151,10 @@ void ask_for_book(self_ptr self, std::shared_ptr<book_run> run);
 /// hq_config::distribution_batch customers; a cycle leaves every store of
 /// the book complete, however many changes there are).
 void book_applied(self_ptr self, const std::shared_ptr<book_run>& run) {
+  if (!alive(self, job_kind::dist_1010, run->run))
+    return;
+  if (dies_after_record(self, job_kind::dist_1010))
+    return;
   if (--run->waiting > 0)
     return;
   if (run->failed)
@@ -135,6 +187,8 @@ void apply_to_book(self_ptr self, std::shared_ptr<book_run> run,
 /// HQ's changes of the book after the lowest watermark of its stores
 /// (one query for the book), until HQ has none left.
 void ask_for_book(self_ptr self, std::shared_ptr<book_run> run) {
+  if (!alive(self, job_kind::dist_1010, run->run))
+    return;
   if (run->failed) {
     part_done(self, job_kind::dist_1010, run->converted);
     return;
@@ -144,12 +198,16 @@ void ask_for_book(self_ptr self, std::shared_ptr<book_run> run) {
               atom::distribute_v, run->book, run->min_seq)
     .then(
       [=](dist_batch& batch) {
+        if (!alive(self, job_kind::dist_1010, run->run))
+          return;
         if (batch.customers.empty())
           part_done(self, job_kind::dist_1010, run->converted);
         else
           apply_to_book(self, run, std::move(batch));
       },
       [=](caf::error& err) {
+        if (!alive(self, job_kind::dist_1010, run->run))
+          return;
         report_error(self, err);
         part_done(self, job_kind::dist_1010, run->converted);
       });
@@ -160,6 +218,7 @@ void ask_for_book(self_ptr self, std::shared_ptr<book_run> run) {
 /// and a store's watermark only advances), batch after batch.
 void dist_1010_part(self_ptr self, const std::vector<size_t>& members) {
   auto run = std::make_shared<book_run>();
+  run->run = cycle_of(self, job_kind::dist_1010).run;
   run->book = self->state.stores[members.front()].address_book;
   run->members = members;
   run->waiting = members.size();
@@ -168,11 +227,15 @@ void dist_1010_part(self_ptr self, const std::vector<size_t>& members) {
     self->request(self->state.stores[index].handle, timeout, atom::dist_seq_v)
       .then(
         [=](int64_t seq) {
+          if (!alive(self, job_kind::dist_1010, run->run))
+            return;
           run->min_seq = std::min(run->min_seq, seq);
           if (--run->waiting == 0)
             ask_for_book(self, run);
         },
         [=](caf::error& err) {
+          if (!alive(self, job_kind::dist_1010, run->run))
+            return;
           report_error(self, err);
           run->failed = true;
           if (--run->waiting == 0)
@@ -197,22 +260,59 @@ size_t part_count(self_ptr self, job_kind kind) {
 
 void run_async_sync(self_ptr self) {
   auto& st = self->state;
-  self->request(st.hq, st.cfg.call_timeout, atom::convert_v,
-                st.cfg.convert_batch)
-    .then([=](uint64_t converted) {
-            part_done(self, job_kind::async_sync, converted);
-          },
-          [=](caf::error& err) {
-            report_error(self, err);
-            part_done(self, job_kind::async_sync, 0);
-          });
+  auto& c = cycle_of(self, job_kind::async_sync);
+  auto run = c.run;
+  // A run that dies converts only the records it gets to.
+  auto batch = c.dying ? std::min(c.die_after, st.cfg.convert_batch)
+                       : st.cfg.convert_batch;
+  self->request(st.hq, st.cfg.call_timeout, atom::convert_v, batch)
+    .then(
+      [=](uint64_t converted) {
+        if (!alive(self, job_kind::async_sync, run))
+          return;
+        auto& c = cycle_of(self, job_kind::async_sync);
+        if (c.dying) {
+          c.records = converted >= c.die_after ? c.die_after - 1 : converted;
+          if (converted >= c.die_after
+              && dies_after_record(self, job_kind::async_sync))
+            return;
+        }
+        part_done(self, job_kind::async_sync, converted);
+      },
+      [=](caf::error& err) {
+        if (!alive(self, job_kind::async_sync, run))
+          return;
+        report_error(self, err);
+        part_done(self, job_kind::async_sync, 0);
+      });
 }
 
-void start_cycle(self_ptr self, job_kind kind) {
+void start_cycle(self_ptr self, job_kind kind, bool scheduled) {
   auto& c = cycle_of(self, kind);
   c.running = true;
   c.items = 0;
   c.next_part = 0;
+  ++c.run;
+  c.dying = false;
+  c.records = 0;
+  // The first scheduled run at or after a death's time dies; manual runs
+  // (closing's) never do.
+  auto& deaths = self->state.deaths;
+  auto now = self->state.cfg.env.clock.elapsed(self->clock());
+  if (scheduled)
+    for (auto i = deaths.begin(); i != deaths.end(); ++i)
+      if (i->job == kind && i->at <= now) {
+        c.dying = true;
+        c.die_after = i->after;
+        deaths.erase(i);
+        break;
+      }
+  if (c.dying && c.die_after == 0) {
+    // Dies before it does anything.
+    c.die_after = 1;
+    dies_after_record(self, kind);
+    return;
+  }
   if (kind == job_kind::async_sync) {
     c.remaining = 1;
     run_async_sync(self);
@@ -251,6 +351,7 @@ jobs_actor::behavior_type jobs(jobs_actor::stateful_pointer<jobs_state> self,
   st.cfg = std::move(cfg);
   st.hq = std::move(hq);
   st.stores = std::move(stores);
+  st.deaths = st.cfg.deaths;
   std::map<std::string, size_t> book_index;
   for (size_t i = 0; i < st.stores.size(); ++i) {
     auto [pos, added] = book_index.emplace(st.stores[i].address_book,
@@ -287,7 +388,7 @@ jobs_actor::behavior_type jobs(jobs_actor::stateful_pointer<jobs_state> self,
       self->delayed_send(self, schedule_of(st.cfg, kind).interval,
                          atom::tick_v, kind);
       if (!cycle_of(self, kind).running)
-        start_cycle(self, kind);
+        start_cycle(self, kind, true);
     },
   };
 }

@@ -37,6 +37,17 @@ struct job_schedule {
   caf::timespan offset{0};
 };
 
+/// The first scheduled run of `job` that starts at or after `at` dies
+/// after `after` records (store batches staged for the P-job, customers
+/// converted for async-sync, store applications for 1010): what it
+/// committed stays, nothing after it happens, and no one is told; the
+/// next run (scheduled, or closing's) does the rest.
+struct job_death {
+  job_kind job = job_kind::p_job;
+  caf::timespan at{0};
+  uint64_t after = 0;
+};
+
 struct jobs_config {
   /// Every 15 minutes, the P-job first (5, 10 and 15 minutes in).
   job_schedule p_job{std::chrono::minutes(15), std::chrono::minutes(5)};
@@ -50,6 +61,8 @@ struct jobs_config {
   /// Runs a 1010 cycle as the run opens, before the first schedule: HQ
   /// starts with an existing customer base the stores must know.
   bool distribute_at_start = false;
+  /// Scheduled runs that die midway (a fault).
+  std::vector<job_death> deaths;
   /// Time-out of each call a job makes.
   caf::timespan call_timeout = std::chrono::minutes(10);
   actor_env env;
@@ -69,6 +82,13 @@ struct jobs_state {
     /// The next part (store or address book) that has not started.
     size_t next_part = 0;
     uint64_t items = 0;
+    /// This run dies after `die_after` records (a job_death fault).
+    bool dying = false;
+    uint64_t die_after = 0;
+    uint64_t records = 0;
+    /// Runs started so far: what a run that died left in flight finds a
+    /// newer number and does nothing more.
+    uint64_t run = 0;
     /// Manual triggers answered when the running cycle ends.
     std::vector<caf::typed_response_promise<uint64_t>> current;
     /// Manual triggers that came while a cycle ran: they get the next one.
@@ -83,6 +103,8 @@ struct jobs_state {
   std::vector<std::vector<size_t>> books;
   bool stopped = false;
   cycle cycles[3];
+  /// Deaths not yet met, in the order given.
+  std::vector<job_death> deaths;
 
   static inline const char* name = "jobs";
 };

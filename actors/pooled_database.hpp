@@ -27,6 +27,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <type_traits>
 #include <utility>
 
 #include "caf/actor_clock.hpp"
@@ -155,28 +156,46 @@ struct as_is {
   }
 };
 
+/// An answer, or none at all: the caller gets no reply (HQ crashed while
+/// the work ran).
+template <class T>
+using answer_or_none = std::optional<caf::expected<T>>;
+
+/// reply's outcome as an answer_or_none.
+template <class T, class R>
+answer_or_none<T> as_answer(R&& x) {
+  if constexpr (std::is_same_v<std::decay_t<R>, answer_or_none<T>>)
+    return std::forward<R>(x);
+  else
+    return caf::expected<T>{std::forward<R>(x)};
+}
+
 /// Hands `work` over and answers the caller with `reply(outcome)` (a
-/// caf::expected<T>; by default the work's outcome) at the settle, or at
-/// once if the work runs in place.
+/// caf::expected<T>, by default the work's outcome, or an answer_or_none)
+/// at the settle, or at once if the work runs in place.
 template <class T, class Self, class Work, class Reply = as_is>
 caf::result<T> in_pool(Self* self, Work work,
                        caf::timespan service = caf::timespan{0},
                        Reply reply = {}) {
   auto& db = self->state.db;
   if (db.runs_in_place(service)) {
-    caf::expected<T> answer = reply(work(db.get()));
-    if (!answer)
-      return std::move(answer.error());
-    return std::move(*answer);
+    auto answer = as_answer<T>(reply(work(db.get())));
+    if (!answer)  // no reply: the caller's time-out tells it
+      return self->template make_response_promise<T>();
+    if (!*answer)
+      return std::move(answer->error());
+    return std::move(**answer);
   }
   auto promise = self->template make_response_promise<T>();
   hand_over(self, std::move(work),
             [promise, reply = std::move(reply)](auto outcome) mutable {
-              caf::expected<T> answer = reply(std::move(outcome));
-              if (answer)
-                promise.deliver(std::move(*answer));
+              auto answer = as_answer<T>(reply(std::move(outcome)));
+              if (!answer)
+                return;
+              if (*answer)
+                promise.deliver(std::move(**answer));
               else
-                promise.deliver(std::move(answer.error()));
+                promise.deliver(std::move(answer->error()));
             },
             service);
   return promise;

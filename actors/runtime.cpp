@@ -80,6 +80,10 @@ void schedule_faults(const run_config& cfg, const world& w) {
            : x == link_availability::slow ? 1
                                           : 0;
   };
+  for (const auto& c : cfg.hq_crashes) {
+    caf::delayed_anon_send(w.hq, c.start, atom::crash_v, true);
+    caf::delayed_anon_send(w.hq, c.end, atom::crash_v, false);
+  }
   std::map<size_t, std::vector<window>> links;
   for (const auto& f : cfg.link_faults)
     links[f.store].push_back({f.start, f.end, rank(f.state)});

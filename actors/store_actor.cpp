@@ -270,12 +270,23 @@ store(store_actor::stateful_pointer<store_state> self, store_config cfg,
             keep(self, {std::move(c)});
           },
           [self, promise, draft, guid, deadline](caf::error& err) mutable {
-            auto fell = fall_back(self, draft, guid, deadline,
-                                  rts_error(std::move(err)));
-            if (fell)
+            auto failure = rts_error(std::move(err));
+            auto fell = fall_back(self, draft, guid, deadline, failure);
+            if (fell) {
               promise.deliver(std::move(*fell));
-            else
-              promise.deliver(fell.error());
+              return;
+            }
+            // No answer is not a no: HQ may have committed it (its answer
+            // lost, HQ crashed). Said, so that the run's check can tell
+            // such a customer from one nobody ever created.
+            if (error_code(failure) == ec::rts_timeout) {
+              auto words = words_of_guid(guid);
+              self->state.cfg.env.emit(
+                self->clock(),
+                {{}, event_kind::creation_in_doubt, event_detail(fell.error()),
+                 self->state.cfg.index, 0, 0, words.high, words.low});
+            }
+            promise.deliver(fell.error());
           });
       return promise;
     },

@@ -52,6 +52,12 @@ run_config scaled(run_config cfg, double factor) {
     f.start = div(f.start, factor);
     f.end = div(f.end, factor);
   }
+  for (auto& c : cfg.hq_crashes) {
+    c.start = div(c.start, factor);
+    c.end = div(c.end, factor);
+  }
+  for (auto& d : cfg.jobs.deaths)
+    d.at = div(d.at, factor);
   // Time-outs stay as they are: they bound real work (commits, messaging),
   // which no time scale speeds up.
   cfg.hq.service_time = div(cfg.hq.service_time, factor);
@@ -253,6 +259,24 @@ caf::error validate(const run_config& cfg) {
                           + std::to_string(cfg.stores) + ")");
     if (auto err = within_day(field, f.start, f.end))
       return err;
+  }
+  for (size_t i = 0; i < cfg.hq_crashes.size(); ++i) {
+    const auto& c = cfg.hq_crashes[i];
+    auto field = "faults.hq_crash[" + std::to_string(i) + "]";
+    if (auto err = within_day(field, c.start, c.end))
+      return err;
+    for (size_t k = 0; k < i; ++k)
+      if (c.start < cfg.hq_crashes[k].end && cfg.hq_crashes[k].start < c.end)
+        return bad(field, "overlaps faults.hq_crash["
+                            + std::to_string(k) + "]: HQ is down already");
+  }
+  for (size_t i = 0; i < cfg.jobs.deaths.size(); ++i) {
+    const auto& d = cfg.jobs.deaths[i];
+    auto field = "faults.job_dies[" + std::to_string(i) + "]";
+    if (d.at < caf::timespan{0} || d.at >= cfg.duration)
+      return bad(field, "the time " + seconds(d.at)
+                          + " is out of range: it must be within the day ("
+                          + seconds(cfg.duration) + ")");
   }
   auto country = normalize_country(cfg.country, "topology.country");
   if (!country)

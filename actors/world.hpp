@@ -53,6 +53,14 @@ struct link_fault {
   caf::timespan end{0};
 };
 
+/// HQ crashes at `start` and restarts at `end`: calls in flight get no
+/// reply, calls meanwhile none either; what HQ committed survives, and HQ
+/// reads its state back from its database as it restarts.
+struct hq_crash {
+  caf::timespan start{0};
+  caf::timespan end{0};
+};
+
 struct run_config {
   /// Names the run in results: the scenario's name (its file's name unless
   /// it says otherwise), or "flags" for a run from flags alone.
@@ -71,6 +79,7 @@ struct run_config {
   size_t address_book_size = 10;
   std::vector<offline_window> offline_windows;
   std::vector<link_fault> link_faults;
+  std::vector<hq_crash> hq_crashes;
   hq_feature_flags flags;
   rts_failure_policy rts_policy = rts_failure_policy::fallback_async;
   /// ISO 3166-1 alpha-2 country of every store's operating unit.

@@ -93,6 +93,18 @@ void run_recorder::record(const event& e) {
     case event_kind::store_warning:
       t.warnings.emplace_back(e.store, e.detail);
       break;
+    case event_kind::creation_in_doubt:
+      t.creations_in_doubt.emplace_back(e.key, e.key2);
+      break;
+    case event_kind::job_died:
+      ++t.job_deaths;
+      break;
+    case event_kind::hq_down:
+      if (e.detail == 1) {
+        ++t.hq_crashes;
+        t.hq_calls_dropped += static_cast<uint64_t>(e.value);
+      }
+      break;
     case event_kind::sale_recorded:
       ++t.sales;
       t.sales_offline += e.detail;

@@ -71,6 +71,15 @@ struct run_results {
   /// What the terminals acknowledged, for the invariant check.
   std::vector<acknowledged_creation> acknowledged_creations;
   std::vector<acknowledged_sale> acknowledged_sales;
+  /// Sync creations whose store got no answer from HQ and created nothing
+  /// else (the terminal was told they failed): GUID words. HQ may hold
+  /// them.
+  std::vector<std::pair<uint64_t, uint64_t>> creations_in_doubt;
+  /// HQ crashes, and the calls in flight each dropped.
+  uint64_t hq_crashes = 0;
+  uint64_t hq_calls_dropped = 0;
+  /// Job runs that died midway.
+  uint64_t job_deaths = 0;
   /// Store warnings: (store index, warning_code), once each.
   std::vector<std::pair<uint32_t, uint8_t>> warnings;
   uint64_t searches = 0;

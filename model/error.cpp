@@ -55,6 +55,7 @@ const char* to_string(ec code) {
     case ec::email_prompt: return "email_prompt";
     case ec::malformed_file: return "malformed_file";
     case ec::invalid_scenario: return "invalid_scenario";
+    case ec::job_timeout: return "job_timeout";
     case ec::customer_merged: return "customer_merged";
   }
   return "unknown_error_code";

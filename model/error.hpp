@@ -123,6 +123,10 @@ enum class ec : uint8_t {
   /// A scenario file (or an override of one of its keys) is not what the
   /// format expects: the field names the file, line and column.
   invalid_scenario,
+  // -- jobs -----------------------------------------------------------------------
+  /// A job's call got no answer within the job's time-out (HQ or a store
+  /// was down): the part is left for the next run.
+  job_timeout,
 };
 
 /// The name of an error code as written in this header, e.g. "field_too_long".

@@ -73,5 +73,6 @@ CAF_BEGIN_TYPE_ID_BLOCK(retailsim, caf::first_custom_type_id)
   CAF_ADD_ATOM(retailsim, retailsim::atom, settle, "settle")
   CAF_ADD_ATOM(retailsim, retailsim::atom, select, "select")
   CAF_ADD_ATOM(retailsim, retailsim::atom, begin, "begin")
+  CAF_ADD_ATOM(retailsim, retailsim::atom, crash, "crash")
 
 CAF_END_TYPE_ID_BLOCK(retailsim)

@@ -118,6 +118,8 @@ caf::expected<invariant_report> check_invariants(const run_config& cfg,
       acked_twice.add(guid_of_words({a.guid_high, a.guid_low}) + ", at "
                       + where(a) + " and at " + where(*pos->second));
   }
+  std::set<std::pair<uint64_t, uint64_t>> in_doubt(
+    results.creations_in_doubt.begin(), results.creations_in_doubt.end());
   // A sale acknowledged twice is one sale (its transaction id), told twice:
   // a retry. A second sale under one id is refused where it is written.
   std::unordered_map<uint64_t, uint32_t> acked_sales;
@@ -175,7 +177,11 @@ caf::expected<invariant_report> check_invariants(const run_config& cfg,
         continue;
       }
       auto words = words_of_guid(c.guid);
-      if (acked.count({words.high, words.low}) == 0)
+      if (acked.count({words.high, words.low}) > 0)
+        continue;
+      if (in_doubt.count({words.high, words.low}) > 0)
+        ++out.committed_in_doubt;
+      else
         never_acknowledged.add(account + " (GUID '" + c.guid + "')");
     }
     for (const auto& [words, a] : acked)

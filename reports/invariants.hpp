@@ -37,6 +37,11 @@ struct invariant_report {
   /// The same for sales at HQ.
   uint64_t lost_sales = 0;
   uint64_t duplicated_sales = 0;
+  /// Customers the run added at HQ that no terminal acknowledged because
+  /// their store got no answer (HQ committed them and crashed, or its
+  /// answer came too late) and told the terminal the creation failed: not
+  /// a broken promise (nobody was told they exist), counted apart.
+  uint64_t committed_in_doubt = 0;
   /// FNV-1a over what the run's databases hold (customers with their
   /// account numbers, GUIDs and records, the GUID map, sales and their
   /// customers, the change history, every channel's customers and sales),

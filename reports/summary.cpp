@@ -202,6 +202,16 @@ void print_summary(std::ostream& out, const run_summary& s) {
         + ")");
   row(out, "terminal offline spells / reconnects",
       std::to_string(r.offline_spells) + " / " + std::to_string(r.reconnects));
+  if (r.hq_crashes > 0)
+    row(out, "HQ crashes (calls left without reply)",
+        std::to_string(r.hq_crashes) + " (" + std::to_string(r.hq_calls_dropped)
+          + ")");
+  if (r.job_deaths > 0)
+    row(out, "job runs that died midway", std::to_string(r.job_deaths));
+  if (!r.creations_in_doubt.empty())
+    row(out, "creations in doubt (told failed) / at HQ",
+        std::to_string(r.creations_in_doubt.size()) + " / "
+          + std::to_string(s.invariants.committed_in_doubt));
   char head[160];
   snprintf(head, sizeof(head), "store operations %30s %9s %9s %11s %10s\n",
            "", "ok", "refused", "unavailable", "unexpected");
@@ -346,6 +356,10 @@ caf::expected<std::string> write_summary_json(const run_summary& s) {
      {{"hq_staged", s.invariants.hq_staged_left},
       {"channels", s.invariants.channel_pending_left},
       {"offline", s.invariants.offline_left}}},
+    {"in_doubt", {{"creations", r.creations_in_doubt.size()},
+                  {"committed_at_hq", s.invariants.committed_in_doubt}}},
+    {"hq_crashes", {{"crashes", r.hq_crashes},
+                    {"calls_dropped", r.hq_calls_dropped}}},
     {"hq", {{"customers", s.invariants.hq_customers},
             {"customers_at_start", s.outcome.customers_at_start},
             {"mapped_guids", s.invariants.hq_mapped_guids}}},

@@ -100,6 +100,10 @@ std::vector<metric> make_metrics() {
         [](const run_summary&, const run_results& r) {
           return static_cast<double>(r.offline_spells);
         });
+  count("warnings", "store warnings about their setup (once per store)",
+        [](const run_summary&, const run_results& r) {
+          return static_cast<double>(r.warnings.size());
+        });
   count("converted_at_hq", "Async and offline records HQ converted",
         [](const run_summary&, const run_results& r) {
           return static_cast<double>(r.converted_at_hq);
@@ -134,6 +138,28 @@ std::vector<metric> make_metrics() {
                                 "acknowledged",
         [](const run_summary& s, const run_results&) {
           return static_cast<double>(s.invariants.duplicated_customers);
+        });
+  count("in_doubt", "Sync creations told failed because HQ did not answer "
+                    "(it may hold them)",
+        [](const run_summary&, const run_results& r) {
+          return static_cast<double>(r.creations_in_doubt.size());
+        });
+  count("committed_in_doubt", "of those, customers HQ had committed",
+        [](const run_summary& s, const run_results&) {
+          return static_cast<double>(s.invariants.committed_in_doubt);
+        });
+  count("hq_crashes", "times HQ crashed",
+        [](const run_summary&, const run_results& r) {
+          return static_cast<double>(r.hq_crashes);
+        });
+  count("hq_calls_dropped", "calls HQ was serving or queueing when it "
+                            "crashed (they got no reply)",
+        [](const run_summary&, const run_results& r) {
+          return static_cast<double>(r.hq_calls_dropped);
+        });
+  count("job_deaths", "job runs that died midway",
+        [](const run_summary&, const run_results& r) {
+          return static_cast<double>(r.job_deaths);
         });
   count("invariant_failures", "promises the end-of-run check found broken",
         [](const run_summary& s, const run_results&) {

@@ -37,6 +37,8 @@ struct feature_names {
 struct fault_list {
   std::vector<offline_window>& offline;
   std::vector<link_fault>& rts;
+  std::vector<hq_crash>& crashes;
+  std::vector<job_death>& job_dies;
 };
 
 /// The thresholds: metric -> condition, or a list of conditions.
@@ -144,7 +146,8 @@ void visit(V& v, run_config& c) {
       x.value("read_only_edit", m.mix.read_only_edit);
     });
   });
-  fault_list faults{c.offline_windows, c.link_faults};
+  fault_list faults{c.offline_windows, c.link_faults, c.hq_crashes,
+                    c.jobs.deaths};
   v.value("faults", faults);
 }
 
@@ -472,30 +475,71 @@ void map_reader::value(const char* key, fault_list x) {
     fail(n, path, "a list of faults");
   x.offline.clear();
   x.rts.clear();
+  x.crashes.clear();
+  x.job_dies.clear();
   auto ignore = [](const std::string&, const YAML::Node&) {};
   for (const auto& item : n) {
     if (!item.IsMap() || item.size() != 1)
-      fail(item, path, "a fault: {offline: {...}} or {rts: {...}}");
+      fail(item, path, "a fault: {offline: {...}}, {rts: {...}}, "
+                       "{hq_crash: {...}} or {job_dies: {...}}");
     // Copies: the iterator (and what it points at) is a temporary.
     const YAML::Node key_node = item.begin()->first;
     const YAML::Node body = item.begin()->second;
     auto kind = key_node.Scalar();
     auto at = path + "." + kind;
-    if (kind != "offline" && kind != "rts")
+    if (kind != "offline" && kind != "rts" && kind != "hq_crash"
+        && kind != "job_dies")
       throw bad_key{key_node.Mark(), at,
-                    "unknown fault (expected offline or rts)"};
+                    "unknown fault (expected offline, rts, hq_crash or "
+                    "job_dies)"};
     if (!body.IsMap())
       fail(body, at, "a mapping of keys");
     map_reader r{body, at + ".", ignore};
-    uint64_t store = 0;
+    auto require = [&](std::initializer_list<const char*> keys) {
+      for (const char* required : keys)
+        if (!body[required])
+          throw bad_key{body.Mark(), at + "." + required, "required"};
+    };
+    if (kind == "job_dies") {
+      std::string job;
+      caf::timespan when{0};
+      uint64_t after = 0;
+      r.value("job", job);
+      r.value("at", when);
+      r.value("after", after);
+      r.refuse_others();
+      require({"job", "at", "after"});
+      job_death d;
+      if (job == "p_job")
+        d.job = job_kind::p_job;
+      else if (job == "async_sync")
+        d.job = job_kind::async_sync;
+      else if (job == "dist_1010")
+        d.job = job_kind::dist_1010;
+      else
+        fail(body["job"], at + ".job", "p_job, async_sync or dist_1010");
+      d.at = when;
+      d.after = after;
+      given_(at + "[" + std::to_string(x.job_dies.size()) + "]", item);
+      x.job_dies.push_back(d);
+      continue;
+    }
     caf::timespan from{0};
     caf::timespan to{0};
+    if (kind == "hq_crash") {
+      r.value("from", from);
+      r.value("to", to);
+      r.refuse_others();
+      require({"from", "to"});
+      given_(at + "[" + std::to_string(x.crashes.size()) + "]", item);
+      x.crashes.push_back({from, to});
+      continue;
+    }
+    uint64_t store = 0;
     r.value("store", store);
     r.value("from", from);
     r.value("to", to);
-    for (const char* required : {"store", "from", "to"})
-      if (!body[required])
-        throw bad_key{body.Mark(), at + "." + required, "required"};
+    require({"store", "from", "to"});
     if (store == 0 || store > 100000)
       throw bad_key{body["store"].Mark(), at + ".store",
                     "store " + std::to_string(store)
@@ -632,7 +676,8 @@ private:
     out_ << YAML::EndSeq;
   }
   void write(const fault_list& x) {
-    if (x.offline.empty() && x.rts.empty())
+    if (x.offline.empty() && x.rts.empty() && x.crashes.empty()
+        && x.job_dies.empty())
       out_ << YAML::Flow;
     out_ << YAML::BeginSeq;
     for (const auto& w : x.offline) {
@@ -654,6 +699,17 @@ private:
            << YAML::Value << text_of(f.end) << YAML::EndMap
            << YAML::EndMap;
     }
+    for (const auto& c : x.crashes)
+      out_ << YAML::BeginMap << YAML::Key << "hq_crash" << YAML::Value
+           << YAML::Flow << YAML::BeginMap << YAML::Key << "from"
+           << YAML::Value << text_of(c.start) << YAML::Key << "to"
+           << YAML::Value << text_of(c.end) << YAML::EndMap << YAML::EndMap;
+    for (const auto& d : x.job_dies)
+      out_ << YAML::BeginMap << YAML::Key << "job_dies" << YAML::Value
+           << YAML::Flow << YAML::BeginMap << YAML::Key << "job"
+           << YAML::Value << to_string(d.job) << YAML::Key << "at"
+           << YAML::Value << text_of(d.at) << YAML::Key << "after"
+           << YAML::Value << d.after << YAML::EndMap << YAML::EndMap;
     out_ << YAML::EndSeq;
   }
 

@@ -184,6 +184,14 @@ hq_database::open(const std::string& path, durability mode) {
   return out;
 }
 
+caf::error hq_database::recover() {
+  auto merges = has_merged_customers(*db_);
+  if (!merges)
+    return merges.error();
+  has_merges_ = *merges;
+  return {};
+}
+
 namespace {
 
 /// Takes the next account number; must run inside a write transaction.

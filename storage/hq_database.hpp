@@ -92,6 +92,10 @@ public:
     return db_->schema_version();
   }
 
+  /// After a crash: forgets what it held in memory and reads it back from
+  /// the database (today, whether any customer was ever merged).
+  caf::error recover();
+
   /// See database::persist.
   caf::error persist() {
     return db_->persist();

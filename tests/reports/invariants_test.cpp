@@ -588,3 +588,80 @@ TEST(Closing, ACreationInFlightAtTheEndOfTheDayIsAcknowledged) {
                .count();
   EXPECT_GT(last, end - int64_t{2'000'000'000});
 }
+
+namespace {
+
+/// The day of scenarios/qa-hq-crash.yaml, HQ slower still (5 s a call).
+run_config crash_day(const std::string& dir) {
+  auto cfg = small_day(dir, 6);
+  cfg.duration = std::chrono::hours(2);
+  cfg.stores = 8;
+  cfg.terminals_per_store = 3;
+  cfg.address_book_size = default_run_config().address_book_size;
+  cfg.async_stores = {1};
+  cfg.offline_windows.clear();
+  cfg.hq.service_time = distribution::constant(5);
+  cfg.hq.workers = 64;
+  cfg.cashier.session_gap = distribution::exponential(2);
+  cfg.hq_crashes.push_back({std::chrono::hours(1),
+                            std::chrono::minutes(70)});
+  return cfg;
+}
+
+} // namespace
+
+TEST(Faults, AnHqCrashLosesNoAcknowledgedCustomer) {
+  test::temp_dir dir;
+  auto r = run_day(crash_day(dir.file("crash")));
+  auto report = check(r);
+  EXPECT_TRUE(report.ok()) << failures_of(report);
+  const auto& res = r.results;
+  EXPECT_EQ(res.hq_crashes, 1u);
+  // Calls were in service when it crashed: they got no reply, and the
+  // stores fell back under the same GUID or told the terminal it failed.
+  EXPECT_GT(res.hq_calls_dropped, 0u);
+  EXPECT_GT(res.rts_fallbacks, 0u);
+  ASSERT_GT(res.creations_in_doubt.size(), 0u);
+  // One of those HQ had committed: at HQ, never acknowledged, and counted
+  // apart from the broken promises.
+  EXPECT_EQ(report.committed_in_doubt, 1u);
+  // Down, HQ committed nothing: no customer was created while it was.
+  SQLite::Database hq{r.cfg.output_dir + "/hq.db", SQLite::OPEN_READONLY};
+  auto at = [&](std::chrono::minutes m) {
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             (r.cfg.virtual_epoch + m).time_since_epoch())
+      .count();
+  };
+  SQLite::Statement down{hq, "SELECT COUNT(*) FROM customers WHERE "
+                             "created_at > ? AND created_at < ?"};
+  down.bind(1, static_cast<int64_t>(at(std::chrono::minutes(60))));
+  down.bind(2, static_cast<int64_t>(at(std::chrono::minutes(70))));
+  ASSERT_TRUE(down.executeStep());
+  EXPECT_EQ(down.getColumn(0).getInt64(), 0);
+  SQLite::Statement after{hq, "SELECT COUNT(*) FROM customers WHERE "
+                              "created_at > ?"};
+  after.bind(1, static_cast<int64_t>(at(std::chrono::minutes(70))));
+  ASSERT_TRUE(after.executeStep());
+  EXPECT_GT(after.getColumn(0).getInt64(), 0);  // and served again after
+}
+
+TEST(Faults, JobsThatDieMidwayAreRerunWithoutDuplicates) {
+  // scenarios/qa-job-dies.yaml: each job dies once, after k records.
+  test::temp_dir dir;
+  auto cfg = small_day(dir.file("deaths"));
+  cfg.stores = 8;
+  cfg.terminals_per_store = 3;
+  cfg.address_book_size = 4;
+  cfg.async_stores = {0, 1, 2, 4, 5};
+  cfg.offline_windows.clear();
+  cfg.cashier.session_gap = distribution::exponential(20);
+  cfg.jobs.deaths = {{job_kind::p_job, std::chrono::minutes(30), 2},
+                     {job_kind::async_sync, std::chrono::hours(1), 3},
+                     {job_kind::dist_1010, std::chrono::minutes(90), 2}};
+  auto r = run_day(cfg);
+  auto report = check(r);
+  EXPECT_TRUE(report.ok()) << failures_of(report);
+  EXPECT_EQ(r.results.job_deaths, 3u);
+  EXPECT_GT(r.results.converted_at_hq, 0u);
+  EXPECT_EQ(report.hq_staged_left + report.channel_pending_left, 0u);
+}

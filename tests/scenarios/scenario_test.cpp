@@ -146,8 +146,8 @@ TEST(Scenario, AFaultNamingAStoreThatDoesNotExistIsRefused) {
             "s.yaml:2:22: faults.offline.store: store 0 is out of range: "
             "stores are numbered from 1 to at most 100000");
   EXPECT_EQ(refusal_of("faults:\n  - meteor: {store: 1}\n"),
-            "s.yaml:2:5: faults.meteor: unknown fault (expected offline or "
-            "rts)");
+            "s.yaml:2:5: faults.meteor: unknown fault (expected offline, "
+            "rts, hq_crash or job_dies)");
   EXPECT_EQ(refusal_of("faults:\n  - offline: {store: 1, from: 1h}\n"),
             "s.yaml:2:14: faults.offline.to: required");
   // Async stores likewise.
@@ -401,4 +401,48 @@ TEST(Scenario, EveryMetricIsInTheDocs) {
                      != std::string::npos)
       << m.name << " is not in docs/scenarios.md";
   }
+}
+
+TEST(Scenario, HqCrashesAndJobDeathsAreReadCheckedAndPrintedBack) {
+  scenario s;
+  ASSERT_FALSE(read("duration: 3h\n"
+                    "faults:\n"
+                    "  - hq_crash: {from: 1h, to: 1h10m}\n"
+                    "  - job_dies: {job: async_sync, at: 90m, after: 3}\n"
+                    "  - job_dies: {job: p_job, at: 0, after: 0}\n",
+                    &s));
+  ASSERT_EQ(s.config.hq_crashes.size(), 1u);
+  EXPECT_EQ(s.config.hq_crashes[0].start, std::chrono::hours(1));
+  EXPECT_EQ(s.config.hq_crashes[0].end, std::chrono::minutes(70));
+  ASSERT_EQ(s.config.jobs.deaths.size(), 2u);
+  EXPECT_EQ(s.config.jobs.deaths[0].job, job_kind::async_sync);
+  EXPECT_EQ(s.config.jobs.deaths[0].at, std::chrono::minutes(90));
+  EXPECT_EQ(s.config.jobs.deaths[0].after, 3u);
+  EXPECT_EQ(s.config.jobs.deaths[1].job, job_kind::p_job);
+  scenario again = default_scenario();
+  ASSERT_FALSE(read_scenario(again, to_yaml(s), "printed"));
+  EXPECT_EQ(to_yaml(again), to_yaml(s));
+  // Broken ones, where they are.
+  EXPECT_EQ(refusal_of("duration: 1h\n"
+                       "faults:\n  - hq_crash: {from: 50m, to: 2h}\n"),
+            "s.yaml:3:5: faults.hq_crash[0]: the window 3000 s to 7200 s is "
+            "out of range: it must end within the day (3600 s)");
+  EXPECT_EQ(refusal_of("faults:\n"
+                       "  - hq_crash: {from: 1h, to: 2h}\n"
+                       "  - hq_crash: {from: 90m, to: 3h}\n"),
+            "s.yaml:3:5: faults.hq_crash[1]: overlaps faults.hq_crash[0]: "
+            "HQ is down already");
+  EXPECT_EQ(refusal_of("faults:\n  - hq_crash: {from: 1h}\n"),
+            "s.yaml:2:15: faults.hq_crash.to: required");
+  EXPECT_EQ(refusal_of("faults:\n"
+                       "  - job_dies: {job: p-job, at: 1h, after: 2}\n"),
+            "s.yaml:2:21: faults.job_dies.job: expected p_job, async_sync or "
+            "dist_1010, found 'p-job'");
+  EXPECT_EQ(refusal_of("duration: 1h\n"
+                       "faults:\n  - job_dies: {job: p_job, at: 2h, after: 2}\n"),
+            "s.yaml:3:5: faults.job_dies[0]: the time 7200 s is out of "
+            "range: it must be within the day (3600 s)");
+  EXPECT_EQ(refusal_of("faults:\n  - crash: {from: 1h, to: 2h}\n"),
+            "s.yaml:2:5: faults.crash: unknown fault (expected offline, rts, "
+            "hq_crash or job_dies)");
 }
