@@ -1,6 +1,7 @@
 #include "actors/cashier_actor.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <functional>
 
@@ -211,9 +212,56 @@ void think_then(self_ptr self, session_step step) {
   next_step(self, step, st.cfg.model.think.sample(st.rng));
 }
 
+double seconds(caf::timespan x) {
+  return std::chrono::duration<double>(x).count();
+}
+
+caf::timespan timespan_of(double s) {
+  return std::chrono::duration_cast<caf::timespan>(
+    std::chrono::duration<double>(s));
+}
+
+/// Open model: the next customer's arrival, by thinning a Poisson process
+/// at the day's peak rate (Lewis and Shedler): deterministic for a seed.
+void schedule_arrival(self_ptr self) {
+  auto& st = self->state;
+  const auto& a = st.cfg.model.arrivals;
+  auto peak = a.peak() * st.cfg.rate_share;
+  if (peak <= 0)
+    return;
+  auto now = st.cfg.env.clock.elapsed(self->clock());
+  auto t = seconds(now);
+  auto horizon = t + 86400;
+  while (t < horizon) {
+    t += -std::log(1 - st.rng.uniform()) / peak;
+    if (st.rng.uniform() * peak
+        < a.rate_at(timespan_of(t)) * st.cfg.rate_share) {
+      self->delayed_send(self, timespan_of(t) - now, atom::arrive_v);
+      return;
+    }
+  }
+}
+
+/// The cashier is free: the next customer in line, if any (open model), or
+/// the next transaction after the session gap (closed).
 void end_session(self_ptr self) {
   auto& st = self->state;
-  next_step(self, session_step::begin, st.cfg.model.session_gap.sample(st.rng));
+  if (st.cfg.model.model == load_model::closed) {
+    next_step(self, session_step::begin,
+              st.cfg.model.session_gap.sample(st.rng));
+    return;
+  }
+  if (st.stopping) {
+    if (st.stopped.pending())
+      st.stopped.deliver(true);
+    return;
+  }
+  if (!st.line.empty()) {
+    next_step(self, session_step::begin, caf::timespan{0});
+    return;
+  }
+  st.waiting_for_customer = true;
+  st.idle = true;
 }
 
 /// Reports a store operation of the cashier model (`found`: a search
@@ -397,6 +445,12 @@ void session_begin(self_ptr self) {
   auto& st = self->state;
   st.current = caf::none;
   st.twin = false;
+  if (!st.line.empty()) {
+    // How long the customer waited in line for the cashier.
+    auto waited = st.cfg.env.clock.elapsed(self->clock()) - st.line.front();
+    st.line.pop_front();
+    emit(self, event_kind::customer_waited, 0, waited.count());
+  }
   if (!st.rng.chance(st.cfg.model.identified)) {
     // Counted, not sold at the terminal: nothing of a customer.
     emit(self, event_kind::anonymous_sale);
@@ -716,6 +770,41 @@ void service_customer(self_ptr self, std::function<void()> k) {
 
 } // namespace
 
+const char* to_string(rate_scope x) {
+  switch (x) {
+    case rate_scope::terminal: return "terminal";
+    case rate_scope::store: return "store";
+    case rate_scope::estate: return "estate";
+  }
+  return "?";
+}
+
+const char* to_string(load_model x) {
+  return x == load_model::open ? "open" : "closed";
+}
+
+double arrival_model::rate_at(caf::timespan t) const {
+  double from = rate;
+  for (const auto& s : stages) {
+    if (t < s.over) {
+      auto f = s.over.count() > 0 ? static_cast<double>(t.count())
+                                      / static_cast<double>(s.over.count())
+                                  : 1.0;
+      return from + (s.to - from) * f;
+    }
+    t -= s.over;
+    from = s.to;
+  }
+  return from;
+}
+
+double arrival_model::peak() const {
+  double out = rate;
+  for (const auto& s : stages)
+    out = std::max(out, s.to);
+  return out;
+}
+
 cashier_actor::behavior_type
 cashier(cashier_actor::stateful_pointer<cashier_state> self,
         cashier_config cfg, terminal_actor terminal) {
@@ -723,8 +812,25 @@ cashier(cashier_actor::stateful_pointer<cashier_state> self,
   st.rng = actor_rng{cfg.env.seed, "cashier:" + cfg.terminal_id};
   st.cfg = std::move(cfg);
   st.terminal = std::move(terminal);
-  end_session(self);
+  if (st.cfg.model.model == load_model::open) {
+    st.waiting_for_customer = true;
+    st.idle = true;
+    schedule_arrival(self);
+  } else {
+    end_session(self);
+  }
   return {
+    [=](atom::arrive) {
+      auto& st = self->state;
+      if (st.stopping)
+        return;
+      st.line.push_back(st.cfg.env.clock.elapsed(self->clock()));
+      schedule_arrival(self);
+      if (st.waiting_for_customer) {
+        st.waiting_for_customer = false;
+        next_step(self, session_step::begin, caf::timespan{0});
+      }
+    },
     [=](atom::stop) -> caf::result<bool> {
       auto& st = self->state;
       st.stopping = true;

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <string>
 #include <vector>
 
@@ -31,7 +32,9 @@ using cashier_actor = caf::typed_actor<
   // every operation a terminal may still acknowledge.
   caf::replies_to<atom::stop>::with<bool>,
   // INTERNAL: the next step of the transaction in progress.
-  caf::reacts_to<atom::tick>>;
+  caf::reacts_to<atom::tick>,
+  // INTERNAL (open model): a customer arrives at the till.
+  caf::reacts_to<atom::arrive>>;
 
 /// How often the cashier model does each store operation: relative weights
 /// within each choice (0 turns one off), and shares.
@@ -75,13 +78,52 @@ struct operation_mix {
   double skip_search = 0.02;
 };
 
-/// The closed load model: what each terminal's cashier does all day.
+/// Where an arrival rate applies: it is shared evenly by the terminals
+/// there.
+enum class rate_scope : uint8_t { terminal, store, estate };
+
+const char* to_string(rate_scope x);
+
+/// One stage of a ramping arrival rate (k6's ramping-arrival-rate): the
+/// rate moves linearly to `to` over `over`.
+struct rate_stage {
+  /// Arrivals per second.
+  double to = 0;
+  caf::timespan over{0};
+};
+
+/// The open load model: customers arrive at the tills at a rate (a Poisson
+/// process, its rate ramped by stages) whether or not the cashier is busy;
+/// those who find the cashier busy wait in line.
+struct arrival_model {
+  /// Arrivals per second at the start of the day, in `scope`.
+  double rate = 0.0125;  // 45/h
+  rate_scope scope = rate_scope::terminal;
+  /// After the last stage the rate stays at its `to`.
+  std::vector<rate_stage> stages;
+
+  /// The rate in `scope` at `t` from the start of the day.
+  double rate_at(caf::timespan t) const;
+  /// The highest rate of the day.
+  double peak() const;
+};
+
+/// How customers come: the closed model (each cashier begins the next
+/// transaction session_gap after the last ended) or the open one.
+enum class load_model : uint8_t { closed, open };
+
+const char* to_string(load_model x);
+
+/// The load: what each terminal's cashier does all day.
 struct cashier_model {
   /// Whether terminals have cashiers (off: the terminals get only the
   /// input a test or another load model sends them).
   bool enabled = true;
-  /// Time between two transactions at one terminal.
+  load_model model = load_model::closed;
+  /// Closed model: time between two transactions at one terminal.
   distribution session_gap = distribution::exponential(240);
+  /// Open model: when customers arrive.
+  arrival_model arrivals;
   /// Time between two steps of one transaction.
   distribution think = distribution::lognormal(8, 0.5);
   /// Share of transactions with a customer (the others are anonymous).
@@ -99,6 +141,9 @@ struct cashier_config {
   std::string terminal_id;
   std::string store_id;
   cashier_model model;
+  /// Open model: this terminal's share of an arrival rate (1 for a rate
+  /// per terminal, 1/terminals per store, 1/all terminals for the estate).
+  double rate_share = 1;
   actor_env env;
 };
 
@@ -121,8 +166,14 @@ struct cashier_state {
   terminal_actor terminal;
   actor_rng rng;
   bool stopping = false;
-  /// Between steps: the next tick is scheduled and nothing is in flight.
+  /// Between steps: the next tick is scheduled (or, open model, the next
+  /// customer is awaited) and nothing is in flight.
   bool idle = false;
+  /// Open model: customers in line, by arrival time (from the start of the
+  /// day), and whether the cashier is between transactions with nobody in
+  /// line.
+  std::deque<caf::timespan> line;
+  bool waiting_for_customer = false;
   /// The closer's stop, answered when the step in flight has ended.
   caf::typed_response_promise<bool> stopped;
   // The transaction in progress.

@@ -71,6 +71,9 @@ enum class event_kind : uint8_t {
   /// A job's run died midway (a fault). detail: job_kind; value: records
   /// it had done.
   job_died,
+  /// Open model: a customer's transaction began after waiting in line for
+  /// the cashier. value: the wait (ns).
+  customer_waited,
 };
 
 /// How a creation that a terminal sent to a Sync store ended.

@@ -184,6 +184,25 @@ caf::error validate(const run_config& cfg) {
         std::pair{"load.think", &cfg.cashier.think}})
     if (auto why = duration_problem(*d); !why.empty())
       return bad(field, why);
+  {
+    // Arrivals: at most 1000 a second wherever they apply (a day of that
+    // is 86 million transactions).
+    const auto& a = cfg.cashier.arrivals;
+    auto rate_problem = [](double r) {
+      return !(r >= 0 && r <= 1000);
+    };
+    if (rate_problem(a.rate))
+      return bad("load.arrivals.rate", "out of range: from 0 to 1000/s");
+    if (a.stages.size() > 100)
+      return bad("load.arrivals.stages", "at most 100 stages");
+    for (size_t i = 0; i < a.stages.size(); ++i) {
+      auto field = "load.arrivals.stages[" + std::to_string(i) + "]";
+      if (rate_problem(a.stages[i].to))
+        return bad(field, "its rate is out of range: from 0 to 1000/s");
+      if (a.stages[i].over <= caf::timespan{0} || a.stages[i].over > year)
+        return bad(field, "'over' must be more than 0 and at most a year");
+    }
+  }
   for (const auto& [field, schedule] :
        {std::pair{"jobs.p_job.every", &cfg.jobs.p_job},
         std::pair{"jobs.async_sync.every", &cfg.jobs.async_sync},
@@ -514,6 +533,17 @@ world spawn_world(caf::actor_system& sys, const run_config& cfg,
       cc.terminal_id = terminal_id(s, t);
       cc.store_id = store_id(s);
       cc.model = cfg.cashier;
+      // An arrival rate is shared evenly by the terminals it covers.
+      switch (cfg.cashier.arrivals.scope) {
+        case rate_scope::terminal: cc.rate_share = 1; break;
+        case rate_scope::store:
+          cc.rate_share = 1.0 / static_cast<double>(cfg.terminals_per_store);
+          break;
+        case rate_scope::estate:
+          cc.rate_share = 1.0 / static_cast<double>(cfg.stores
+                                                    * cfg.terminals_per_store);
+          break;
+      }
       cc.env = {cfg.seed, clock, events, {}, dbs.run.run_tag};
       w.cashiers.push_back(sys.spawn(cashier, cc, term));
     }

@@ -96,6 +96,9 @@ void run_recorder::record(const event& e) {
     case event_kind::creation_in_doubt:
       t.creations_in_doubt.emplace_back(e.key, e.key2);
       break;
+    case event_kind::customer_waited:
+      line_wait_.push_back(e.value);
+      break;
     case event_kind::job_died:
       ++t.job_deaths;
       break;
@@ -174,6 +177,7 @@ run_results run_recorder::results() const {
   out.async_create = summarize(async_create_);
   out.offline_create = summarize(offline_create_);
   out.search = summarize(search_);
+  out.line_wait = summarize(line_wait_);
   out.hq_service = summarize(hq_service_);
   out.conversion_lag = summarize(lag_);
   out.sync_attempt_latency = summarize(sync_attempt_);

@@ -100,6 +100,8 @@ struct run_results {
   latency_summary async_create;
   latency_summary offline_create;
   latency_summary search;
+  /// Open model: from a customer's arrival to its transaction's start.
+  latency_summary line_wait;
   latency_summary hq_service;
   /// From a pending creation to the channel replacing its GUID.
   latency_summary conversion_lag;
@@ -125,6 +127,7 @@ private:
   std::vector<int64_t> async_create_;
   std::vector<int64_t> offline_create_;
   std::vector<int64_t> search_;
+  std::vector<int64_t> line_wait_;
   std::vector<int64_t> hq_service_;
   std::vector<int64_t> lag_;
   std::vector<int64_t> sync_attempt_;

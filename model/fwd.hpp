@@ -74,5 +74,6 @@ CAF_BEGIN_TYPE_ID_BLOCK(retailsim, caf::first_custom_type_id)
   CAF_ADD_ATOM(retailsim, retailsim::atom, select, "select")
   CAF_ADD_ATOM(retailsim, retailsim::atom, begin, "begin")
   CAF_ADD_ATOM(retailsim, retailsim::atom, crash, "crash")
+  CAF_ADD_ATOM(retailsim, retailsim::atom, arrive, "arrive")
 
 CAF_END_TYPE_ID_BLOCK(retailsim)

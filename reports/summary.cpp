@@ -95,7 +95,7 @@ run_results in_simulated_time(run_results r, double factor) {
   if (factor == 1)
     return r;
   for (auto* l : {&r.sync_create, &r.async_create, &r.offline_create,
-                  &r.search, &r.hq_service, &r.conversion_lag,
+                  &r.search, &r.hq_service, &r.conversion_lag, &r.line_wait,
                   &r.sync_attempt_latency})
     *l = scaled(*l, factor);
   for (auto& a : r.sync_attempts_by_outcome)
@@ -179,6 +179,9 @@ void print_summary(std::ostream& out, const run_summary& s) {
   row(out, "HQ service (queue + work)",
       latency_line(r.hq_service, wall.hq_service, factor));
   row(out, "search (terminal)", latency_line(r.search, wall.search, factor));
+  if (r.line_wait.count > 0)
+    row(out, "wait in line (open model)",
+        latency_line(r.line_wait, wall.line_wait, factor));
   out << "conversion\n";
   if (r.conversion_lag.count > 0)
     row(out, "lag creation -> account at store",
@@ -346,7 +349,8 @@ caf::expected<std::string> write_summary_json(const run_summary& s) {
       {"async_create", latency_json(r.async_create)},
       {"offline_create", latency_json(r.offline_create)},
       {"search", latency_json(r.search)},
-      {"hq_service", latency_json(r.hq_service)}}},
+      {"hq_service", latency_json(r.hq_service)},
+      {"line_wait", latency_json(r.line_wait)}}},
     {"conversion",
      {{"lag", latency_json(r.conversion_lag)},
       {"staged", r.staged},

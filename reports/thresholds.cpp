@@ -48,6 +48,9 @@ std::vector<metric> make_metrics() {
                          &run_results::search},
                  latency{"hq_service", "HQ's queue and work for one call",
                          &run_results::hq_service},
+                 latency{"line_wait", "a customer's wait in line for the "
+                                      "cashier (open model)",
+                         &run_results::line_wait},
                  latency{"conversion_lag", "from an Async or offline "
                                            "creation to its account number "
                                            "at the store",

@@ -41,6 +41,16 @@ struct fault_list {
   std::vector<job_death>& job_dies;
 };
 
+/// An arrival rate, per second in the configuration, "120/h" in a file.
+struct rate_value {
+  double& per_second;
+};
+
+/// The stages of a ramping arrival rate: a list of {to: RATE, over: D}.
+struct stage_list {
+  std::vector<rate_stage>& stages;
+};
+
 /// The thresholds: metric -> condition, or a list of conditions.
 struct threshold_list {
   std::vector<threshold>& list;
@@ -117,6 +127,12 @@ void visit(V& v, run_config& c) {
     l.value("session_gap", m.session_gap);
     l.value("think", m.think);
     l.value("amount", m.amount);
+    l.value("model", m.model);
+    l.section("arrivals", [&](V& a) {
+      a.value("rate", rate_value{m.arrivals.rate});
+      a.value("per", m.arrivals.scope);
+      a.value("stages", stage_list{m.arrivals.stages});
+    });
     l.section("customers", [&](V& x) {
       x.value("identified", m.identified);
       x.value("new", m.new_customer);
@@ -302,6 +318,24 @@ void convert(const YAML::Node& n, const std::string& key, store_numbers x) {
   }
 }
 
+void convert(const YAML::Node& n, const std::string& key, load_model& x) {
+  static constexpr load_model all[] = {load_model::closed, load_model::open};
+  convert_enum(n, key, x, all);
+}
+
+void convert(const YAML::Node& n, const std::string& key, rate_scope& x) {
+  static constexpr rate_scope all[] = {rate_scope::terminal, rate_scope::store,
+                                       rate_scope::estate};
+  convert_enum(n, key, x, all);
+}
+
+void convert(const YAML::Node& n, const std::string& key, rate_value x) {
+  std::string problem;
+  if (!parse_rate(scalar(n, key, "a rate (120/h, 2/m, 0.5/s)"), x.per_second,
+                  problem))
+    throw bad_key{n.Mark(), key, problem};
+}
+
 void convert(const YAML::Node& n, const std::string& key, feature_names x) {
   if (!n.IsSequence())
     fail(n, key, "a list of feature names");
@@ -419,6 +453,9 @@ public:
   /// Faults are given one by one: each where its entry is.
   void value(const char* key, fault_list x);
 
+  /// Stages: each a mapping of its own keys.
+  void value(const char* key, stage_list x);
+
   template <class F>
   void section(const char* key, F f) {
     keys_.push_back(key);
@@ -460,6 +497,32 @@ private:
   std::function<void(const std::string&, const YAML::Node&)> given_;
   std::vector<std::string> keys_;
 };
+
+void map_reader::value(const char* key, stage_list x) {
+  keys_.push_back(key);
+  auto n = node_[key];
+  if (!n)
+    return;
+  auto path = prefix_ + key;
+  if (!n.IsSequence())
+    fail(n, path, "a list of stages ({to: 90/h, over: 1h})");
+  x.stages.clear();
+  auto ignore = [](const std::string&, const YAML::Node&) {};
+  for (const auto& item : n) {
+    if (!item.IsMap())
+      fail(item, path, "a stage: {to: RATE, over: DURATION}");
+    map_reader r{item, path + ".", ignore};
+    rate_stage s;
+    r.value("to", rate_value{s.to});
+    r.value("over", s.over);
+    r.refuse_others();
+    for (const char* required : {"to", "over"})
+      if (!item[required])
+        throw bad_key{item.Mark(), path + "." + required, "required"};
+    x.stages.push_back(s);
+  }
+  given_(path, n);
+}
 
 /// The fault list: each entry one mapping, {offline: {...}} or {rts:
 /// {...}}, its keys read through a map_reader; the entries are recorded as
@@ -615,6 +678,17 @@ std::string text_of(double x) {
   return buf;
 }
 
+/// A rate per hour when that reads back to the same value, else per
+/// second (as the configuration holds it).
+std::string text_of_rate(double per_second) {
+  auto hourly = text_of(per_second * 3600) + "/h";
+  double back = 0;
+  std::string ignored;
+  if (parse_rate(hourly, back, ignored) && back == per_second)
+    return hourly;
+  return text_of(per_second) + "/s";
+}
+
 class writer {
 public:
   explicit writer(YAML::Emitter& out) : out_(out) {
@@ -673,6 +747,17 @@ private:
       out_ << "enhanced_async";
     if (f.edit_async_customers)
       out_ << "edit_async";
+    out_ << YAML::EndSeq;
+  }
+  void write(const rate_value& x) {
+    out_ << text_of_rate(x.per_second);
+  }
+  void write(const stage_list& x) {
+    out_ << YAML::Flow << YAML::BeginSeq;
+    for (const auto& s : x.stages)
+      out_ << YAML::BeginMap << YAML::Key << "to" << YAML::Value
+           << text_of_rate(s.to) << YAML::Key << "over" << YAML::Value
+           << text_of(s.over) << YAML::EndMap;
     out_ << YAML::EndSeq;
   }
   void write(const fault_list& x) {

@@ -49,6 +49,39 @@ bool parse_span(const std::string& text, caf::timespan& start,
 
 } // namespace
 
+bool parse_rate(const std::string& text, double& per_second,
+                std::string& problem) {
+  auto slash = text.find('/');
+  auto bad = [&](const std::string& why) {
+    problem = "'" + text + "' is not a rate (e.g. 120/h, 2/m, 0.5/s)"
+              + (why.empty() ? "" : ": " + why);
+    return false;
+  };
+  if (slash == std::string::npos)
+    return bad("no unit: say per what, /h, /m or /s");
+  auto number = text.substr(0, slash);
+  auto unit = text.substr(slash + 1);
+  char* end = nullptr;
+  double x = std::strtod(number.c_str(), &end);
+  if (number.empty() || *end != '\0' || !std::isfinite(x))
+    return bad("");
+  if (x < 0)
+    return bad("a rate cannot be negative");
+  double seconds;
+  if (unit == "s")
+    seconds = 1;
+  else if (unit == "m")
+    seconds = 60;
+  else if (unit == "h")
+    seconds = 3600;
+  else if (unit == "d")
+    seconds = 86400;
+  else
+    return bad("unit '" + unit + "' unknown (use /h, /m, /s or /d)");
+  per_second = x / seconds;
+  return true;
+}
+
 bool parse_duration(const std::string& text, caf::timespan& out,
                     std::string& problem) {
   if (text == "0") {

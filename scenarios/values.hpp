@@ -38,6 +38,10 @@ bool parse_link_fault(const std::string& text, link_fault& out,
 bool parse_distribution(const std::string& text, distribution& out,
                         std::string& problem);
 
+/// An arrival rate: "120/h", "2/m", "0.5/s" -> per second.
+bool parse_rate(const std::string& text, double& per_second,
+                std::string& problem);
+
 /// Comma-separated HQ feature names: multiple_contacts, async_addresses,
 /// enhanced_async, edit_async.
 bool parse_feature_flags(const std::string& text, hq_feature_flags& out,

@@ -665,3 +665,52 @@ TEST(Faults, JobsThatDieMidwayAreRerunWithoutDuplicates) {
   EXPECT_GT(r.results.converted_at_hq, 0u);
   EXPECT_EQ(report.hq_staged_left + report.channel_pending_left, 0u);
 }
+
+TEST(OpenModel, CustomersArriveAtTheRateWhateverTheCashierDoes) {
+  // 60/h per terminal for an hour, then a ramp to 180/h over an hour: the
+  // expected count is 60 + 120 = 180 a terminal. Transactions take longer
+  // than 20 s (steps think ~8 s each), so at the peak customers wait in
+  // line; in the first hour, mostly not.
+  test::temp_dir dir;
+  auto cfg = small_day(dir.file("open"));
+  cfg.duration = std::chrono::hours(2);
+  cfg.offline_windows.clear();
+  cfg.cashier.model = load_model::open;
+  cfg.cashier.arrivals.rate = 60.0 / 3600;
+  cfg.cashier.arrivals.stages = {{60.0 / 3600, std::chrono::hours(1)},
+                                 {180.0 / 3600, std::chrono::hours(1)}};
+  auto r = run_day(cfg);
+  auto report = check(r);
+  EXPECT_TRUE(report.ok()) << failures_of(report);
+  auto terminals = static_cast<double>(cfg.stores * cfg.terminals_per_store);
+  // Every customer that arrived began a transaction (or was in line at
+  // the end); a Poisson count of 1440 is within +-10% with near certainty.
+  auto begun = static_cast<double>(r.results.line_wait.count);
+  EXPECT_NEAR(begun / terminals, 180, 18);
+  EXPECT_GT(r.results.line_wait.p99, 10'000.0);  // the peak's line
+  EXPECT_EQ(r.results.line_wait.p50, 0.0);       // most walk right up
+  // A rate for the estate is shared by its terminals: the same count.
+  test::temp_dir dir2;
+  auto estate = cfg;
+  estate.output_dir = dir2.file("estate");
+  estate.cashier.arrivals.scope = rate_scope::estate;
+  estate.cashier.arrivals.rate *= terminals;
+  for (auto& s : estate.cashier.arrivals.stages)
+    s.to *= terminals;
+  auto e = run_day(estate);
+  EXPECT_NEAR(static_cast<double>(e.results.line_wait.count) / terminals, 180,
+              18);
+}
+
+TEST(OpenModel, ARateOfZeroBringsNobody) {
+  test::temp_dir dir;
+  auto cfg = small_day(dir.file("nobody"));
+  cfg.duration = std::chrono::hours(1);
+  cfg.offline_windows.clear();
+  cfg.cashier.model = load_model::open;
+  cfg.cashier.arrivals.rate = 0;
+  auto r = run_day(cfg);
+  EXPECT_TRUE(check(r).ok());
+  EXPECT_EQ(r.results.line_wait.count, 0u);
+  EXPECT_EQ(r.results.sales + r.results.anonymous_sales, 0u);
+}

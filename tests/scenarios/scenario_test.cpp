@@ -446,3 +446,45 @@ TEST(Scenario, HqCrashesAndJobDeathsAreReadCheckedAndPrintedBack) {
             "s.yaml:2:5: faults.crash: unknown fault (expected offline, rts, "
             "hq_crash or job_dies)");
 }
+
+TEST(Scenario, TheOpenModelIsReadWithRatesAndStages) {
+  scenario s;
+  ASSERT_FALSE(read("load:\n"
+                    "  model: open\n"
+                    "  arrivals:\n"
+                    "    rate: 120/h\n"
+                    "    per: store\n"
+                    "    stages:\n"
+                    "      - {to: 360/h, over: 1h}\n"
+                    "      - {to: 2/m, over: 30m}\n",
+                    &s));
+  const auto& a = s.config.cashier.arrivals;
+  EXPECT_EQ(s.config.cashier.model, load_model::open);
+  EXPECT_DOUBLE_EQ(a.rate, 120.0 / 3600);
+  EXPECT_EQ(a.scope, rate_scope::store);
+  ASSERT_EQ(a.stages.size(), 2u);
+  EXPECT_DOUBLE_EQ(a.stages[0].to, 0.1);
+  EXPECT_EQ(a.stages[1].over, std::chrono::minutes(30));
+  // The ramp: linear within a stage, the last rate after.
+  EXPECT_DOUBLE_EQ(a.rate_at(std::chrono::minutes(30)), 240.0 / 3600);
+  EXPECT_DOUBLE_EQ(a.rate_at(std::chrono::hours(5)), 2.0 / 60);
+  EXPECT_DOUBLE_EQ(a.peak(), 0.1);
+  scenario again = default_scenario();
+  ASSERT_FALSE(read_scenario(again, to_yaml(s), "printed"));
+  EXPECT_EQ(to_yaml(again), to_yaml(s));
+  EXPECT_NE(to_yaml(s).find("rate: 120/h"), std::string::npos);
+}
+
+TEST(Scenario, ANegativeRateIsRefused) {
+  EXPECT_EQ(refusal_of("load:\n  arrivals: {rate: -30/h}\n"),
+            "s.yaml:2:20: load.arrivals.rate: '-30/h' is not a rate (e.g. "
+            "120/h, 2/m, 0.5/s): a rate cannot be negative");
+  EXPECT_EQ(refusal_of("load:\n  arrivals: {rate: 30}\n"),
+            "s.yaml:2:20: load.arrivals.rate: '30' is not a rate (e.g. "
+            "120/h, 2/m, 0.5/s): no unit: say per what, /h, /m or /s");
+  EXPECT_EQ(refusal_of("load:\n  arrivals:\n    stages: [{to: 1/s}]\n"),
+            "s.yaml:3:14: load.arrivals.stages.over: required");
+  EXPECT_EQ(refusal_of("load:\n  arrivals: {rate: 2000/s}\n"),
+            "s.yaml:2:20: load.arrivals.rate: out of range: from 0 to "
+            "1000/s");
+}
