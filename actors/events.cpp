@@ -32,6 +32,7 @@ const char* to_string(event_kind x) {
     case event_kind::hq_down: return "hq_down";
     case event_kind::job_died: return "job_died";
     case event_kind::customer_waited: return "customer_waited";
+    case event_kind::job_skipped: return "job_skipped";
   }
   return "?";
 }

@@ -74,6 +74,8 @@ enum class event_kind : uint8_t {
   /// Open model: a customer's transaction began after waiting in line for
   /// the cashier. value: the wait (ns).
   customer_waited,
+  /// A job's scheduled run was skipped (a fault). detail: job_kind.
+  job_skipped,
 };
 
 /// How a creation that a terminal sent to a Sync store ended.

@@ -352,6 +352,7 @@ jobs_actor::behavior_type jobs(jobs_actor::stateful_pointer<jobs_state> self,
   st.hq = std::move(hq);
   st.stores = std::move(stores);
   st.deaths = st.cfg.deaths;
+  st.skips = st.cfg.skips;
   std::map<std::string, size_t> book_index;
   for (size_t i = 0; i < st.stores.size(); ++i) {
     auto [pos, added] = book_index.emplace(st.stores[i].address_book,
@@ -365,6 +366,8 @@ jobs_actor::behavior_type jobs(jobs_actor::stateful_pointer<jobs_state> self,
     const auto& schedule = schedule_of(st.cfg, kind);
     if (schedule.interval.count() > 0)
       self->delayed_send(self, schedule.offset, atom::tick_v, kind);
+    for (auto at : schedule.times)
+      self->delayed_send(self, at, atom::tick_v, kind);
   }
   if (st.cfg.distribute_at_start)
     start_cycle(self, job_kind::dist_1010);
@@ -385,10 +388,23 @@ jobs_actor::behavior_type jobs(jobs_actor::stateful_pointer<jobs_state> self,
       auto& st = self->state;
       if (st.stopped)
         return;
-      self->delayed_send(self, schedule_of(st.cfg, kind).interval,
-                         atom::tick_v, kind);
-      if (!cycle_of(self, kind).running)
-        start_cycle(self, kind, true);
+      // Fixed times were all sent at the start; an interval sends the next.
+      const auto& schedule = schedule_of(st.cfg, kind);
+      if (schedule.interval.count() > 0)
+        self->delayed_send(self, schedule.interval, atom::tick_v, kind);
+      if (cycle_of(self, kind).running)
+        return;
+      // A skipped run (a fault): this one does not happen.
+      auto now = st.cfg.env.clock.elapsed(self->clock());
+      for (auto i = st.skips.begin(); i != st.skips.end(); ++i)
+        if (i->job == kind && i->at <= now) {
+          st.skips.erase(i);
+          st.cfg.env.emit(self->clock(), {{}, event_kind::job_skipped,
+                                          static_cast<uint8_t>(kind), 0, 0,
+                                          0, 0, 0});
+          return;
+        }
+      start_cycle(self, kind, true);
     },
   };
 }

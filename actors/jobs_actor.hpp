@@ -30,11 +30,13 @@ using jobs_actor = caf::typed_actor<
   // INTERNAL: a job's scheduled time has come.
   caf::reacts_to<atom::tick, job_kind>>;
 
-/// When a job runs: every `interval` starting at `offset`; a zero interval
-/// means manual triggers only.
+/// When a job runs: every `interval` starting at `offset`, or at fixed
+/// times of the day (from its start); a zero interval and no times mean
+/// manual triggers only.
 struct job_schedule {
   caf::timespan interval{0};
   caf::timespan offset{0};
+  std::vector<caf::timespan> times;
 };
 
 /// The first scheduled run of `job` that starts at or after `at` dies
@@ -48,11 +50,20 @@ struct job_death {
   uint64_t after = 0;
 };
 
+/// The first scheduled run of `job` at or after `at` does not happen (the
+/// scheduler missed it); the next one does.
+struct job_skip {
+  job_kind job = job_kind::p_job;
+  caf::timespan at{0};
+};
+
 struct jobs_config {
   /// Every 15 minutes, the P-job first (5, 10 and 15 minutes in).
-  job_schedule p_job{std::chrono::minutes(15), std::chrono::minutes(5)};
-  job_schedule async_sync{std::chrono::minutes(15), std::chrono::minutes(10)};
-  job_schedule dist_1010{std::chrono::minutes(15), std::chrono::minutes(15)};
+  job_schedule p_job{std::chrono::minutes(15), std::chrono::minutes(5), {}};
+  job_schedule async_sync{std::chrono::minutes(15), std::chrono::minutes(10),
+                          {}};
+  job_schedule dist_1010{std::chrono::minutes(15), std::chrono::minutes(15),
+                         {}};
   /// Staged customers converted per async-sync cycle.
   uint64_t convert_batch = 1000000;
   /// Parts a cycle works on at once: stores for the P-job, address books for
@@ -63,6 +74,8 @@ struct jobs_config {
   bool distribute_at_start = false;
   /// Scheduled runs that die midway (a fault).
   std::vector<job_death> deaths;
+  /// Scheduled runs that are skipped (a fault).
+  std::vector<job_skip> skips;
   /// Time-out of each call a job makes.
   caf::timespan call_timeout = std::chrono::minutes(10);
   actor_env env;
@@ -105,6 +118,8 @@ struct jobs_state {
   cycle cycles[3];
   /// Deaths not yet met, in the order given.
   std::vector<job_death> deaths;
+  /// Skips not yet met.
+  std::vector<job_skip> skips;
 
   static inline const char* name = "jobs";
 };

@@ -58,6 +58,8 @@ run_config scaled(run_config cfg, double factor) {
   }
   for (auto& d : cfg.jobs.deaths)
     d.at = div(d.at, factor);
+  for (auto& k : cfg.jobs.skips)
+    k.at = div(k.at, factor);
   // Time-outs stay as they are: they bound real work (commits, messaging),
   // which no time scale speeds up.
   cfg.hq.service_time = div(cfg.hq.service_time, factor);
@@ -69,6 +71,16 @@ run_config scaled(run_config cfg, double factor) {
   for (auto* s : {&cfg.jobs.p_job, &cfg.jobs.async_sync, &cfg.jobs.dist_1010}) {
     s->interval = div(s->interval, factor);
     s->offset = div(s->offset, factor);
+    for (auto& t : s->times)
+      t = div(t, factor);
+  }
+  // Arrivals per simulated second come `factor` times as often per wall
+  // second.
+  auto& a = cfg.cashier.arrivals;
+  a.rate *= factor;
+  for (auto& s : a.stages) {
+    s.to *= factor;
+    s.over = div(s.over, factor);
   }
   return cfg;
 }
@@ -213,6 +225,17 @@ caf::error validate(const run_config& cfg) {
       return bad(field, "'" + seconds(every)
                           + "' is out of range: 0 (off), or from 1 s to a "
                             "year");
+    std::string at = field;
+    at.replace(at.size() - 5, 5, "at");
+    if (!schedule->times.empty() && every.count() != 0)
+      return bad(at, "fixed times of day and an interval ('every') both "
+                     "given: set every: 0 to run at the times only");
+    if (schedule->times.size() > 1000)
+      return bad(at, "at most 1000 times");
+    for (auto t : schedule->times)
+      if (t < caf::timespan{0} || t >= cfg.duration)
+        return bad(at, "'" + seconds(t) + "' is out of range: it must be "
+                         "within the day (" + seconds(cfg.duration) + ")");
   }
   // Each hop of a Sync creation gives up before the one that called it, so
   // that the caller always hears how its call ended.
@@ -294,6 +317,14 @@ caf::error validate(const run_config& cfg) {
     auto field = "faults.job_dies[" + std::to_string(i) + "]";
     if (d.at < caf::timespan{0} || d.at >= cfg.duration)
       return bad(field, "the time " + seconds(d.at)
+                          + " is out of range: it must be within the day ("
+                          + seconds(cfg.duration) + ")");
+  }
+  for (size_t i = 0; i < cfg.jobs.skips.size(); ++i) {
+    const auto& k = cfg.jobs.skips[i];
+    auto field = "faults.job_skipped[" + std::to_string(i) + "]";
+    if (k.at < caf::timespan{0} || k.at >= cfg.duration)
+      return bad(field, "the time " + seconds(k.at)
                           + " is out of range: it must be within the day ("
                           + seconds(cfg.duration) + ")");
   }

@@ -99,6 +99,9 @@ void run_recorder::record(const event& e) {
     case event_kind::customer_waited:
       line_wait_.push_back(e.value);
       break;
+    case event_kind::job_skipped:
+      ++t.job_skips;
+      break;
     case event_kind::job_died:
       ++t.job_deaths;
       break;

@@ -80,6 +80,8 @@ struct run_results {
   uint64_t hq_calls_dropped = 0;
   /// Job runs that died midway.
   uint64_t job_deaths = 0;
+  /// Scheduled job runs that were skipped.
+  uint64_t job_skips = 0;
   /// Store warnings: (store index, warning_code), once each.
   std::vector<std::pair<uint32_t, uint8_t>> warnings;
   uint64_t searches = 0;

@@ -209,6 +209,8 @@ void print_summary(std::ostream& out, const run_summary& s) {
     row(out, "HQ crashes (calls left without reply)",
         std::to_string(r.hq_crashes) + " (" + std::to_string(r.hq_calls_dropped)
           + ")");
+  if (r.job_skips > 0)
+    row(out, "job runs skipped", std::to_string(r.job_skips));
   if (r.job_deaths > 0)
     row(out, "job runs that died midway", std::to_string(r.job_deaths));
   if (!r.creations_in_doubt.empty())

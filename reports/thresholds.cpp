@@ -164,6 +164,10 @@ std::vector<metric> make_metrics() {
         [](const run_summary&, const run_results& r) {
           return static_cast<double>(r.job_deaths);
         });
+  count("job_skips", "scheduled job runs that were skipped",
+        [](const run_summary&, const run_results& r) {
+          return static_cast<double>(r.job_skips);
+        });
   count("invariant_failures", "promises the end-of-run check found broken",
         [](const run_summary& s, const run_results&) {
           return static_cast<double>(s.invariants.failures.size());

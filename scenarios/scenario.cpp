@@ -39,6 +39,7 @@ struct fault_list {
   std::vector<link_fault>& rts;
   std::vector<hq_crash>& crashes;
   std::vector<job_death>& job_dies;
+  std::vector<job_skip>& job_skipped;
 };
 
 /// An arrival rate, per second in the configuration, "120/h" in a file.
@@ -117,6 +118,7 @@ void visit(V& v, run_config& c) {
       j.section(name, [&](V& s) {
         s.value("every", schedule->interval);
         s.value("offset", schedule->offset);
+        s.value("at", schedule->times);
       });
     j.value("convert_batch", c.jobs.convert_batch);
     j.value("parallel_parts", c.jobs.parallel_parts);
@@ -163,7 +165,7 @@ void visit(V& v, run_config& c) {
     });
   });
   fault_list faults{c.offline_windows, c.link_faults, c.hq_crashes,
-                    c.jobs.deaths};
+                    c.jobs.deaths, c.jobs.skips};
   v.value("faults", faults);
 }
 
@@ -315,6 +317,18 @@ void convert(const YAML::Node& n, const std::string& key, store_numbers x) {
                     "store " + item.Scalar()
                       + " is out of range: stores are numbered from 1"};
     x.stores.push_back(static_cast<uint32_t>(number - 1));
+  }
+}
+
+void convert(const YAML::Node& n, const std::string& key,
+             std::vector<caf::timespan>& x) {
+  if (!n.IsSequence())
+    fail(n, key, "a list of times of the day ([9h, 13h30m])");
+  x.clear();
+  for (const auto& item : n) {
+    caf::timespan t{0};
+    convert(item, key, t);
+    x.push_back(t);
   }
 }
 
@@ -540,21 +554,23 @@ void map_reader::value(const char* key, fault_list x) {
   x.rts.clear();
   x.crashes.clear();
   x.job_dies.clear();
+  x.job_skipped.clear();
   auto ignore = [](const std::string&, const YAML::Node&) {};
   for (const auto& item : n) {
     if (!item.IsMap() || item.size() != 1)
       fail(item, path, "a fault: {offline: {...}}, {rts: {...}}, "
-                       "{hq_crash: {...}} or {job_dies: {...}}");
+                       "{hq_crash: {...}}, {job_dies: {...}} or "
+                       "{job_skipped: {...}}");
     // Copies: the iterator (and what it points at) is a temporary.
     const YAML::Node key_node = item.begin()->first;
     const YAML::Node body = item.begin()->second;
     auto kind = key_node.Scalar();
     auto at = path + "." + kind;
     if (kind != "offline" && kind != "rts" && kind != "hq_crash"
-        && kind != "job_dies")
+        && kind != "job_dies" && kind != "job_skipped")
       throw bad_key{key_node.Mark(), at,
-                    "unknown fault (expected offline, rts, hq_crash or "
-                    "job_dies)"};
+                    "unknown fault (expected offline, rts, hq_crash, "
+                    "job_dies or job_skipped)"};
     if (!body.IsMap())
       fail(body, at, "a mapping of keys");
     map_reader r{body, at + ".", ignore};
@@ -563,28 +579,35 @@ void map_reader::value(const char* key, fault_list x) {
         if (!body[required])
           throw bad_key{body.Mark(), at + "." + required, "required"};
     };
-    if (kind == "job_dies") {
+    if (kind == "job_dies" || kind == "job_skipped") {
       std::string job;
       caf::timespan when{0};
       uint64_t after = 0;
       r.value("job", job);
       r.value("at", when);
-      r.value("after", after);
+      if (kind == "job_dies")
+        r.value("after", after);
       r.refuse_others();
-      require({"job", "at", "after"});
-      job_death d;
+      if (kind == "job_dies")
+        require({"job", "at", "after"});
+      else
+        require({"job", "at"});
+      job_kind which = job_kind::p_job;
       if (job == "p_job")
-        d.job = job_kind::p_job;
+        which = job_kind::p_job;
       else if (job == "async_sync")
-        d.job = job_kind::async_sync;
+        which = job_kind::async_sync;
       else if (job == "dist_1010")
-        d.job = job_kind::dist_1010;
+        which = job_kind::dist_1010;
       else
         fail(body["job"], at + ".job", "p_job, async_sync or dist_1010");
-      d.at = when;
-      d.after = after;
-      given_(at + "[" + std::to_string(x.job_dies.size()) + "]", item);
-      x.job_dies.push_back(d);
+      if (kind == "job_dies") {
+        given_(at + "[" + std::to_string(x.job_dies.size()) + "]", item);
+        x.job_dies.push_back({which, when, after});
+      } else {
+        given_(at + "[" + std::to_string(x.job_skipped.size()) + "]", item);
+        x.job_skipped.push_back({which, when});
+      }
       continue;
     }
     caf::timespan from{0};
@@ -749,6 +772,12 @@ private:
       out_ << "edit_async";
     out_ << YAML::EndSeq;
   }
+  void write(const std::vector<caf::timespan>& x) {
+    out_ << YAML::Flow << YAML::BeginSeq;
+    for (auto t : x)
+      out_ << text_of(t);
+    out_ << YAML::EndSeq;
+  }
   void write(const rate_value& x) {
     out_ << text_of_rate(x.per_second);
   }
@@ -762,7 +791,7 @@ private:
   }
   void write(const fault_list& x) {
     if (x.offline.empty() && x.rts.empty() && x.crashes.empty()
-        && x.job_dies.empty())
+        && x.job_dies.empty() && x.job_skipped.empty())
       out_ << YAML::Flow;
     out_ << YAML::BeginSeq;
     for (const auto& w : x.offline) {
@@ -795,6 +824,11 @@ private:
            << YAML::Value << to_string(d.job) << YAML::Key << "at"
            << YAML::Value << text_of(d.at) << YAML::Key << "after"
            << YAML::Value << d.after << YAML::EndMap << YAML::EndMap;
+    for (const auto& k : x.job_skipped)
+      out_ << YAML::BeginMap << YAML::Key << "job_skipped" << YAML::Value
+           << YAML::Flow << YAML::BeginMap << YAML::Key << "job"
+           << YAML::Value << to_string(k.job) << YAML::Key << "at"
+           << YAML::Value << text_of(k.at) << YAML::EndMap << YAML::EndMap;
     out_ << YAML::EndSeq;
   }
 

@@ -658,10 +658,12 @@ TEST(Faults, JobsThatDieMidwayAreRerunWithoutDuplicates) {
   cfg.jobs.deaths = {{job_kind::p_job, std::chrono::minutes(30), 2},
                      {job_kind::async_sync, std::chrono::hours(1), 3},
                      {job_kind::dist_1010, std::chrono::minutes(90), 2}};
+  cfg.jobs.skips = {{job_kind::dist_1010, std::chrono::hours(2)}};
   auto r = run_day(cfg);
   auto report = check(r);
   EXPECT_TRUE(report.ok()) << failures_of(report);
   EXPECT_EQ(r.results.job_deaths, 3u);
+  EXPECT_EQ(r.results.job_skips, 1u);
   EXPECT_GT(r.results.converted_at_hq, 0u);
   EXPECT_EQ(report.hq_staged_left + report.channel_pending_left, 0u);
 }
@@ -713,4 +715,43 @@ TEST(OpenModel, ARateOfZeroBringsNobody) {
   EXPECT_TRUE(check(r).ok());
   EXPECT_EQ(r.results.line_wait.count, 0u);
   EXPECT_EQ(r.results.sales + r.results.anonymous_sales, 0u);
+}
+
+TEST(Jobs, RunAtFixedTimesOfTheDay) {
+  // Each job at 1h and 2h only (and once more at closing): every cycle
+  // event is at one of those times or at the end of the day.
+  class cycle_log : public event_sink {
+  public:
+    void record(const event& e) override {
+      std::lock_guard<std::mutex> guard{mtx};
+      if (e.kind == event_kind::pjob_cycle)
+        pjob.push_back(e.at);
+      if (e.kind == event_kind::dist_1010_cycle)
+        dist.push_back(e.at);
+    }
+    std::mutex mtx;
+    std::vector<caf::timespan> pjob;
+    std::vector<caf::timespan> dist;
+  };
+  test::temp_dir dir;
+  auto cfg = small_day(dir.file("fixed"));
+  cfg.offline_windows.clear();
+  using std::chrono::minutes;
+  cfg.jobs.p_job = {caf::timespan{0}, caf::timespan{0}, {minutes(60),
+                                                         minutes(120)}};
+  cfg.jobs.async_sync = {caf::timespan{0}, caf::timespan{0},
+                         {minutes(65), minutes(125)}};
+  cfg.jobs.dist_1010 = {caf::timespan{0}, caf::timespan{0},
+                        {minutes(70), minutes(130)}};
+  auto log = std::make_shared<cycle_log>();
+  ASSERT_TRUE(run_simulation(cfg, log));
+  ASSERT_EQ(log->pjob.size(), 3u);  // 1h, 2h and closing's
+  EXPECT_GE(log->pjob[0], minutes(60));
+  EXPECT_LT(log->pjob[0], minutes(61));
+  EXPECT_GE(log->pjob[1], minutes(120));
+  EXPECT_LT(log->pjob[1], minutes(121));
+  EXPECT_GE(log->pjob[2], minutes(180));
+  ASSERT_EQ(log->dist.size(), 3u);
+  EXPECT_GE(log->dist[0], minutes(70));
+  EXPECT_LT(log->dist[0], minutes(71));
 }

@@ -147,7 +147,7 @@ TEST(Scenario, AFaultNamingAStoreThatDoesNotExistIsRefused) {
             "stores are numbered from 1 to at most 100000");
   EXPECT_EQ(refusal_of("faults:\n  - meteor: {store: 1}\n"),
             "s.yaml:2:5: faults.meteor: unknown fault (expected offline, "
-            "rts, hq_crash or job_dies)");
+            "rts, hq_crash, job_dies or job_skipped)");
   EXPECT_EQ(refusal_of("faults:\n  - offline: {store: 1, from: 1h}\n"),
             "s.yaml:2:14: faults.offline.to: required");
   // Async stores likewise.
@@ -409,8 +409,12 @@ TEST(Scenario, HqCrashesAndJobDeathsAreReadCheckedAndPrintedBack) {
                     "faults:\n"
                     "  - hq_crash: {from: 1h, to: 1h10m}\n"
                     "  - job_dies: {job: async_sync, at: 90m, after: 3}\n"
-                    "  - job_dies: {job: p_job, at: 0, after: 0}\n",
+                    "  - job_dies: {job: p_job, at: 0, after: 0}\n"
+                    "  - job_skipped: {job: dist_1010, at: 2h}\n",
                     &s));
+  ASSERT_EQ(s.config.jobs.skips.size(), 1u);
+  EXPECT_EQ(s.config.jobs.skips[0].job, job_kind::dist_1010);
+  EXPECT_EQ(s.config.jobs.skips[0].at, std::chrono::hours(2));
   ASSERT_EQ(s.config.hq_crashes.size(), 1u);
   EXPECT_EQ(s.config.hq_crashes[0].start, std::chrono::hours(1));
   EXPECT_EQ(s.config.hq_crashes[0].end, std::chrono::minutes(70));
@@ -444,7 +448,7 @@ TEST(Scenario, HqCrashesAndJobDeathsAreReadCheckedAndPrintedBack) {
             "range: it must be within the day (3600 s)");
   EXPECT_EQ(refusal_of("faults:\n  - crash: {from: 1h, to: 2h}\n"),
             "s.yaml:2:5: faults.crash: unknown fault (expected offline, rts, "
-            "hq_crash or job_dies)");
+            "hq_crash, job_dies or job_skipped)");
 }
 
 TEST(Scenario, TheOpenModelIsReadWithRatesAndStages) {
@@ -487,4 +491,22 @@ TEST(Scenario, ANegativeRateIsRefused) {
   EXPECT_EQ(refusal_of("load:\n  arrivals: {rate: 2000/s}\n"),
             "s.yaml:2:20: load.arrivals.rate: out of range: from 0 to "
             "1000/s");
+}
+
+TEST(Scenario, JobsRunAtIntervalsOrAtFixedTimes) {
+  scenario s;
+  ASSERT_FALSE(read("jobs:\n  p_job: {every: 0, at: [9h, 13h30m]}\n"
+                    "duration: 14h\n",
+                    &s));
+  ASSERT_EQ(s.config.jobs.p_job.times.size(), 2u);
+  EXPECT_EQ(s.config.jobs.p_job.times[1], std::chrono::minutes(810));
+  scenario again = default_scenario();
+  ASSERT_FALSE(read_scenario(again, to_yaml(s), "printed"));
+  EXPECT_EQ(to_yaml(again), to_yaml(s));
+  EXPECT_EQ(refusal_of("jobs:\n  p_job: {at: [1h]}\n"),
+            "s.yaml:2:15: jobs.p_job.at: fixed times of day and an interval "
+            "('every') both given: set every: 0 to run at the times only");
+  EXPECT_EQ(refusal_of("duration: 2h\njobs:\n  p_job: {every: 0, at: [3h]}\n"),
+            "s.yaml:3:25: jobs.p_job.at: '10800 s' is out of range: it must "
+            "be within the day (7200 s)");
 }
