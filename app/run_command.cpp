@@ -115,29 +115,7 @@ struct refusal {
 }
 
 [[noreturn]] void refuse(const caf::error& err) {
-  // "invalid_scenario: quickstart.yaml:3:5: ..." reads as a compiler's
-  // "quickstart.yaml:3:5: ...".
-  auto text = describe(err);
-  auto code = std::string{to_string(ec::invalid_scenario)} + ": ";
-  if (text.compare(0, code.size(), code) == 0)
-    text.erase(0, code.size());
-  throw refusal{text};
-}
-
-std::vector<std::string> split_commas(const std::string& text) {
-  std::vector<std::string> out;
-  if (text.empty())
-    return out;
-  size_t start = 0;
-  for (;;) {
-    auto comma = text.find(',', start);
-    out.push_back(text.substr(start, comma == std::string::npos
-                                       ? std::string::npos
-                                       : comma - start));
-    if (comma == std::string::npos)
-      return out;
-    start = comma + 1;
-  }
+  throw refusal{message_of(err)};
 }
 
 std::string build_text() {
@@ -180,7 +158,7 @@ void apply_flags(scenario& s, const run_flags& f) {
         numbers.push_back(std::to_string(store + 1));
       check(set_list(s, k.key, numbers, k.flag));
     } else {
-      check(set_list(s, k.key, split_commas(text), k.flag));
+      check(set_list(s, k.key, split_list(text), k.flag));
     }
   }
   if (given("--hours")) {
@@ -340,6 +318,16 @@ void add_scenario_flags(CLI::App& cmd, run_flags& f) {
 }
 
 } // namespace
+
+std::string message_of(const caf::error& err) {
+  // "invalid_scenario: quickstart.yaml:3:5: ..." reads as a compiler's
+  // "quickstart.yaml:3:5: ...".
+  auto text = describe(err);
+  auto code = std::string{to_string(ec::invalid_scenario)} + ": ";
+  if (text.compare(0, code.size(), code) == 0)
+    text.erase(0, code.size());
+  return text;
+}
 
 caf::expected<run_summary> run_scenario(const scenario& s) {
   const auto& cfg = s.config;

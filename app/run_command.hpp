@@ -12,6 +12,10 @@
 
 namespace retailsim {
 
+/// An error as the command line words it: "file:3:5: key: problem", a
+/// scenario error without its code in front.
+std::string message_of(const caf::error& err);
+
 /// Runs a finished scenario into its output folder (prepared by the
 /// caller) and checks the run: invariants, then thresholds.
 caf::expected<run_summary> run_scenario(const scenario& s);

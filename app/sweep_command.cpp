@@ -19,6 +19,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "app/run_command.hpp"
 #include "model/error.hpp"
 #include "reports/statistics.hpp"
 #include "reports/thresholds.hpp"
@@ -49,15 +50,6 @@ struct refusal {
   std::string message;
 };
 
-/// An error as the command line words it: "file:3:5: key: problem", without
-/// the code in front.
-std::string message_of(const caf::error& err) {
-  auto text = describe(err);
-  auto code = std::string{to_string(ec::invalid_scenario)} + ": ";
-  if (text.compare(0, code.size(), code) == 0)
-    text.erase(0, code.size());
-  return text;
-}
 
 /// A parameter and its values, in the order given.
 struct param {

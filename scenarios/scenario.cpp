@@ -1149,16 +1149,11 @@ bool parse_sweep_values(const std::string& text,
       out.push_back(item.Scalar());
     }
   } else {
-    size_t start = 0;
-    for (;;) {
-      auto comma = text.find(',', start);
-      out.push_back(text.substr(start, comma == std::string::npos
-                                         ? std::string::npos
-                                         : comma - start));
-      if (comma == std::string::npos)
-        break;
-      start = comma + 1;
-    }
+    out = split_list(text);
+  }
+  if (out.empty()) {
+    problem = "no values";
+    return false;
   }
   for (const auto& v : out)
     if (v.empty()) {

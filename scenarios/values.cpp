@@ -18,6 +18,20 @@ bool parse_number(const std::string& text, uint64_t& out) {
   return true;
 }
 
+
+bool parse_span(const std::string& text, caf::timespan& start,
+                caf::timespan& end, std::string& problem) {
+  auto dash = text.find('-');
+  if (dash == std::string::npos) {
+    problem = "expected START-END in '" + text + "'";
+    return false;
+  }
+  return parse_duration(text.substr(0, dash), start, problem)
+         && parse_duration(text.substr(dash + 1), end, problem);
+}
+
+} // namespace
+
 /// The parts of a comma-separated list ("" gives no parts; "a,,b" an empty
 /// middle one, which the callers refuse).
 std::vector<std::string> split_list(const std::string& text) {
@@ -35,19 +49,6 @@ std::vector<std::string> split_list(const std::string& text) {
     start = comma + 1;
   }
 }
-
-bool parse_span(const std::string& text, caf::timespan& start,
-                caf::timespan& end, std::string& problem) {
-  auto dash = text.find('-');
-  if (dash == std::string::npos) {
-    problem = "expected START-END in '" + text + "'";
-    return false;
-  }
-  return parse_duration(text.substr(0, dash), start, problem)
-         && parse_duration(text.substr(dash + 1), end, problem);
-}
-
-} // namespace
 
 bool parse_rate(const std::string& text, double& per_second,
                 std::string& problem) {

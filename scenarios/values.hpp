@@ -17,6 +17,10 @@
 
 namespace retailsim {
 
+/// The parts of a comma-separated list ("" gives no parts; "a,,b" an empty
+/// middle one, which the callers refuse).
+std::vector<std::string> split_list(const std::string& text);
+
 /// "90s", "15m", "2h", "1h30m", "250ms", "0".
 bool parse_duration(const std::string& text, caf::timespan& out,
                     std::string& problem);
