@@ -23,9 +23,11 @@ namespace {
 
 using self_ptr = store_actor::stateful_pointer<store_state>;
 
-void emit(self_ptr self, event_kind kind, uint8_t detail) {
+void emit(self_ptr self, event_kind kind, uint8_t detail, uint64_t key = 0,
+          uint64_t key2 = 0) {
   auto& st = self->state;
-  st.cfg.env.emit(self->clock(), {{}, kind, detail, st.cfg.index, 0, 0, 0});
+  st.cfg.env.emit(self->clock(),
+                  {{}, kind, detail, st.cfg.index, 0, 0, key, key2});
 }
 
 /// A failed call to the RTS link in the domain's words: the store's own
@@ -281,10 +283,8 @@ store(store_actor::stateful_pointer<store_state> self, store_config cfg,
             // such a customer from one nobody ever created.
             if (error_code(failure) == ec::rts_timeout) {
               auto words = words_of_guid(guid);
-              self->state.cfg.env.emit(
-                self->clock(),
-                {{}, event_kind::creation_in_doubt, event_detail(fell.error()),
-                 self->state.cfg.index, 0, 0, words.high, words.low});
+              emit(self, event_kind::creation_in_doubt,
+                   event_detail(fell.error()), words.high, words.low);
             }
             promise.deliver(fell.error());
           });
