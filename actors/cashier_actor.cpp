@@ -127,18 +127,48 @@ std::string new_email(self_ptr self) {
          + "@example.com";
 }
 
+/// Traveller n of the pool: drawn from the run's seed and n alone, so that
+/// every cashier makes the same person of n.
+struct traveller_person {
+  std::string first_name;
+  std::string last_name;
+  std::string phone;
+  std::string email;
+};
+
+traveller_person traveller_of(self_ptr self, int64_t n) {
+  actor_rng rng{self->state.cfg.env.seed,
+                "traveller:" + std::to_string(n)};
+  traveller_person p;
+  p.first_name = pick(rng, first_names);
+  p.last_name = pick(rng, last_names);
+  p.phone = new_phone(rng);
+  p.email = "traveller" + std::to_string(n) + "@example.com";
+  return p;
+}
+
 /// Quick add (seed 004): name, phone and, most of the time, an email.
 customer_draft quick_draft(self_ptr self, const std::string& phone) {
   auto& st = self->state;
   customer_draft d;
   d.profile.first_name = pick(st.rng, first_names);
   d.profile.last_name = pick(st.rng, last_names);
+  if (st.traveller >= 0) {
+    auto p = traveller_of(self, st.traveller);
+    d.profile.first_name = p.first_name;
+    d.profile.last_name = p.last_name;
+  }
   // Seed 000: the customer's choice about marketing, per contact.
   d.profile.phones.push_back(
     {phone, true,
      marketing_consent{st.rng.chance(0.3), st.cfg.terminal_id,
                        st.cfg.env.clock.now(self->clock()), "pos"}});
-  if (st.rng.chance(0.8))
+  if (st.traveller >= 0) {
+    d.profile.emails.push_back(
+      {traveller_of(self, st.traveller).email, true,
+       marketing_consent{st.rng.chance(0.5), st.cfg.terminal_id,
+                         st.cfg.env.clock.now(self->clock()), "pos"}});
+  } else if (st.rng.chance(0.8))
     d.profile.emails.push_back(
       {new_email(self), true,
        marketing_consent{st.rng.chance(0.5), st.cfg.terminal_id,
@@ -160,7 +190,7 @@ customer_draft wizard_draft(self_ptr self, const std::string& phone) {
     p.business.company_name = p.name;
     p.business.business_type = "LLC";
     p.business.payment_terms = "Net30";
-    p.customer_group = "WHOLESALE";
+    p.customer_group = st.cfg.model.business_group;
   }
   postal_address a;
   a.street = pick(st.rng, streets);
@@ -425,7 +455,15 @@ void session_identify(self_ptr self) {
   }
   bool returning = !st.known.empty() && !st.rng.chance(model.new_customer);
   if (!returning) {
-    st.phone = new_phone(st.rng);
+    // (No draw when there are no travellers: runs without them keep their
+    // traces.)
+    if (model.mix.travellers > 0 && st.rng.chance(model.mix.travellers)) {
+      st.traveller = static_cast<int64_t>(
+        st.rng.below(std::max<size_t>(1, model.mix.traveller_pool)));
+      st.phone = traveller_of(self, st.traveller).phone;
+    } else {
+      st.phone = new_phone(st.rng);
+    }
     find_by_phone_or_create(self);
     return;
   }
@@ -445,6 +483,7 @@ void session_begin(self_ptr self) {
   auto& st = self->state;
   st.current = caf::none;
   st.twin = false;
+  st.traveller = -1;
   if (!st.line.empty()) {
     // How long the customer waited in line for the cashier.
     auto waited = st.cfg.env.clock.elapsed(self->clock()) - st.line.front();
@@ -663,7 +702,7 @@ void service_customer(self_ptr self, std::function<void()> k) {
   bool pending = is_pending(c.id);
   enum class act {
     nothing, edit, address, history, purchases, loyalty, club, status,
-    duplicates, read_only
+    duplicates, read_only, affiliation, contact
   };
   const std::pair<double, act> acts[] = {
     {w.nothing, act::nothing},
@@ -677,6 +716,8 @@ void service_customer(self_ptr self, std::function<void()> k) {
     {w.deactivate_reactivate, act::status},
     {pending ? 0 : w.duplicates, act::duplicates},
     {w.read_only_edit, act::read_only},
+    {w.add_affiliation, act::affiliation},
+    {w.add_contact, act::contact},
   };
   double total = 0;
   for (const auto& [weight, a] : acts)
@@ -741,6 +782,19 @@ void service_customer(self_ptr self, std::function<void()> k) {
                                          st.cfg.env.clock.now(self->clock())});
       }
       edit_current(self, store_op::join_club, changed, cashier, k);
+      return;
+    case act::affiliation:
+      changed.profile.affiliations.push_back(
+        "Garden club " + std::to_string(changed.profile.affiliations.size()));
+      edit_current(self, store_op::add_affiliation, changed, cashier, k);
+      return;
+    case act::contact:
+      changed.profile.phones.push_back(
+        {new_phone(st.rng), false,
+         marketing_consent{st.rng.chance(0.3), st.cfg.terminal_id,
+                           st.cfg.env.clock.now(self->clock()), "pos"}});
+      edit_current(self, store_op::add_secondary_contact, changed, cashier,
+                   k);
       return;
     case act::status:
       deactivate_and_back(self, k);

@@ -63,6 +63,9 @@ struct operation_mix {
   double duplicates = 1;
   /// A read-only user tries an edit and is refused.
   double read_only_edit = 0.3;
+  /// An affiliation added; a secondary phone (with consent) added.
+  double add_affiliation = 0;
+  double add_contact = 0;
   // Shares.
   /// Creations preceded by the similar-customers check (seed 004).
   double similar_check = 1;
@@ -76,6 +79,12 @@ struct operation_mix {
   /// Returning customers the cashier enters again without searching (the
   /// duplicates managers merge).
   double skip_search = 0.02;
+  /// New customers who are one of a pool of shoppers that go to several
+  /// stores: the same person (name, phone, email) wherever they are
+  /// created. A store that does not hold them yet (another address book, or
+  /// created Async elsewhere and not converted) creates them again.
+  double travellers = 0;
+  size_t traveller_pool = 50;
 };
 
 /// Where an arrival rate applies: it is shared evenly by the terminals
@@ -133,6 +142,9 @@ struct cashier_model {
   /// Sale amount in currency units.
   distribution amount = distribution::lognormal(40, 0.6);
   operation_mix mix;
+  /// The customer group of the businesses the wizard creates (one of the
+  /// run's customer groups).
+  std::string business_group = "WHOLESALE";
 };
 
 struct cashier_config {
@@ -183,6 +195,8 @@ struct cashier_state {
   caf::optional<customer> current;
   /// This creation enters a known customer again (a duplicate).
   bool twin = false;
+  /// This new customer is traveller n of the pool (-1: not a traveller).
+  int64_t traveller = -1;
   /// Customers this cashier served: the returning customers.
   std::vector<known_customer> known;
   uint64_t sales = 0;

@@ -33,6 +33,8 @@ const char* to_string(event_kind x) {
     case event_kind::job_died: return "job_died";
     case event_kind::customer_waited: return "customer_waited";
     case event_kind::job_skipped: return "job_skipped";
+    case event_kind::rts_call_dropped: return "rts_call_dropped";
+    case event_kind::terminal_restarted: return "terminal_restarted";
   }
   return "?";
 }
@@ -76,6 +78,8 @@ const char* to_string(store_op x) {
     case store_op::review_duplicates: return "review flagged duplicates (HQ)";
     case store_op::merge: return "merge duplicates (HQ)";
     case store_op::read_only_edit: return "edit by read-only user";
+    case store_op::add_affiliation: return "add affiliation";
+    case store_op::add_secondary_contact: return "add secondary phone";
   }
   return "?";
 }
@@ -108,6 +112,8 @@ const char* metric_name(store_op x) {
     case store_op::review_duplicates: return "review_duplicates";
     case store_op::merge: return "merge";
     case store_op::read_only_edit: return "read_only_edit";
+    case store_op::add_affiliation: return "add_affiliation";
+    case store_op::add_secondary_contact: return "add_secondary_contact";
   }
   return "?";
 }

@@ -76,6 +76,12 @@ enum class event_kind : uint8_t {
   customer_waited,
   /// A job's scheduled run was skipped (a fault). detail: job_kind.
   job_skipped,
+  /// A dropping RTS link lost a call (a fault). detail: 0 its request on
+  /// the way to HQ, 1 HQ's answer on the way back.
+  rts_call_dropped,
+  /// A terminal restarted (a fault). value: records its offline database
+  /// still had to upload.
+  terminal_restarted,
 };
 
 /// How a creation that a terminal sent to a Sync store ended.
@@ -140,9 +146,14 @@ enum class store_op : uint8_t {
   merge,
   /// A read-only user tries an edit (refused: permission).
   read_only_edit,
+  /// An affiliation added to the customer.
+  add_affiliation,
+  /// A secondary phone (with its consent) added to the customer.
+  add_secondary_contact,
 };
 
-constexpr size_t store_op_count = static_cast<size_t>(store_op::read_only_edit) + 1;
+constexpr size_t store_op_count
+  = static_cast<size_t>(store_op::add_secondary_contact) + 1;
 
 const char* to_string(store_op x);
 

@@ -27,6 +27,23 @@ caf::error translate(self_ptr self, const caf::error& err) {
   return err;
 }
 
+void emit(self_ptr self, event_kind kind, uint8_t detail) {
+  self->state.cfg.env.emit(self->clock(), {{}, kind, detail, 0, 0, 0, 0});
+}
+
+/// The caller of a lost call gets the link's time-out, `after` from now,
+/// as it would if the network had swallowed it.
+template <class Promise>
+void time_out_later(self_ptr self, Promise promise, caf::timespan after) {
+  auto& st = self->state;
+  auto id = st.next_call++;
+  st.in_flight.emplace(id, [self, promise]() mutable {
+    promise.deliver(translate(self, caf::sec::request_timeout));
+  });
+  self->delayed_send(self, std::max(caf::timespan{0}, after), atom::done_v,
+                     id);
+}
+
 /// Sends the call `make_call(until)` gives (a tuple of message elements)
 /// to HQ once the network latency has passed, and hands HQ's answer (or
 /// the link's failure) to the caller. The link waits for HQ until `until`:
@@ -45,8 +62,14 @@ caf::result<T> forward_call(self_ptr self, caf::timestamp deadline,
   if (st.availability == link_availability::slow)
     latency = caf::timespan{static_cast<int64_t>(
       static_cast<double>(latency.count()) * st.cfg.slow_factor)};
+  // Drawn as the call is made, so that a dropping link loses the same
+  // calls in every run of a seed.
+  enum class loss { none, request, answer } lost = loss::none;
+  if (st.availability == link_availability::dropping
+      && st.rng.chance(st.drop_share))
+    lost = st.rng.chance(0.5) ? loss::request : loss::answer;
   auto id = st.next_call++;
-  st.in_flight.emplace(id, [self, promise, deadline,
+  st.in_flight.emplace(id, [self, promise, deadline, lost,
                             make_call = std::move(make_call)]() mutable {
     auto& st = self->state;
     if (st.availability == link_availability::down) {
@@ -64,13 +87,34 @@ caf::result<T> forward_call(self_ptr self, caf::timestamp deadline,
       }
       timeout = std::min(timeout, deadline - now);
     }
+    // A lost call: the link waits out its time-out for an answer that
+    // does not come.
+    if (lost == loss::request) {
+      emit(self, event_kind::rts_call_dropped, 0);
+      time_out_later(self, promise, timeout);
+      return;
+    }
+    // HQ acted on it; its answer (or its error) is lost on the way back.
+    auto lose_answer = [self, promise, sent = now, timeout]() mutable {
+      emit(self, event_kind::rts_call_dropped, 1);
+      auto waited = self->state.cfg.env.clock.now(self->clock()) - sent;
+      time_out_later(self, promise, timeout - waited);
+    };
     std::apply(
       [&](auto&&... xs) {
         self->request(st.hq, timeout, std::move(xs)...)
           .then(
-            [promise](T& answer) mutable { promise.deliver(std::move(answer)); },
-            [self, promise](caf::error& err) mutable {
-              promise.deliver(translate(self, err));
+            [promise, lost, lose_answer](T& answer) mutable {
+              if (lost == loss::answer)
+                lose_answer();
+              else
+                promise.deliver(std::move(answer));
+            },
+            [self, promise, lost, lose_answer](caf::error& err) mutable {
+              if (lost == loss::answer && !(err == caf::sec::request_timeout))
+                lose_answer();
+              else
+                promise.deliver(translate(self, err));
             });
       },
       make_call(now + timeout));
@@ -148,8 +192,9 @@ rts_link(rts_link_actor::stateful_pointer<rts_link_state> self,
       return forward<std::vector<sale_transaction>>(self, atom::purchases_v,
                                                     std::move(customer_ref));
     },
-    [=](atom::link, link_availability availability) {
+    [=](atom::link, link_availability availability, double drop_share) {
       self->state.availability = availability;
+      self->state.drop_share = drop_share;
     },
     [=](atom::done, uint64_t id) {
       auto& st = self->state;

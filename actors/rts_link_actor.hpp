@@ -18,13 +18,18 @@
 namespace retailsim {
 
 /// The Real-time Service link between one store and HQ: a network latency
-/// and an availability (up, down, slow) that faults switch at run time.
-/// Every call of the rts_service is forwarded to HQ after the latency; it
-/// fails with rts_unavailable while the link is down and rts_timeout when
-/// HQ does not answer within the call time-out.
+/// and an availability (up, down, slow, dropping) that faults switch at run
+/// time. Every call of the rts_service is forwarded to HQ after the
+/// latency; it fails with rts_unavailable while the link is down and
+/// rts_timeout when HQ does not answer within the call time-out. While the
+/// link is dropping, each call is lost with the given probability, its
+/// request before HQ sees it or (as likely) HQ's answer after HQ acted on
+/// it: the caller sees rts_timeout either way, as it would on a real
+/// network.
 using rts_link_actor = rts_service::extend<
-  // Switches the link's availability.
-  caf::reacts_to<atom::link, link_availability>,
+  // Switches the link's availability; the share of calls lost while
+  // dropping (ignored otherwise).
+  caf::reacts_to<atom::link, link_availability, double>,
   // INTERNAL: call n has crossed the network.
   caf::reacts_to<atom::done, uint64_t>>;
 
@@ -45,6 +50,8 @@ struct rts_link_state {
   hq_actor hq;
   actor_rng rng;
   link_availability availability = link_availability::up;
+  /// While dropping: the probability that a call is lost.
+  double drop_share = 0;
   /// Calls crossing the network: what to do when each one arrives at HQ.
   std::unordered_map<uint64_t, std::function<void()>> in_flight;
   uint64_t next_call = 0;

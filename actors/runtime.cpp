@@ -67,32 +67,52 @@ state_changes(std::vector<window> windows) {
 void schedule_faults(const run_config& cfg, const world& w) {
   std::map<size_t, std::vector<window>> terminals;
   for (const auto& win : cfg.offline_windows)
-    for (size_t t = 0; t < cfg.terminals_per_store; ++t)
+    for (size_t t = 0; t < terminals_of(cfg, win.store); ++t)
       if (win.terminal == offline_window::all_terminals || win.terminal == t)
-        terminals[win.store * cfg.terminals_per_store + t].push_back(
+        terminals[first_terminal(cfg, win.store) + t].push_back(
           {win.start, win.end, 1});
   for (const auto& [index, windows] : terminals)
     for (auto [at, down] : state_changes(windows))
       caf::delayed_anon_send(w.terminals[index], at, atom::link_v, down == 0);
-  // Down is worse than slow.
-  auto rank = [](link_availability x) {
-    return x == link_availability::down ? 2
-           : x == link_availability::slow ? 1
-                                          : 0;
-  };
+  for (const auto& r : cfg.terminal_restarts)
+    caf::delayed_anon_send(
+      w.terminals[first_terminal(cfg, r.store) + r.terminal], r.at,
+      atom::restart_v);
   for (const auto& c : cfg.hq_crashes) {
     caf::delayed_anon_send(w.hq, c.start, atom::crash_v, true);
     caf::delayed_anon_send(w.hq, c.end, atom::crash_v, false);
   }
-  std::map<size_t, std::vector<window>> links;
+  // A link's windows by how bad they are: down, then dropping (the larger
+  // share the worse), then slow. A state is its rank's window.
+  std::map<size_t, std::vector<link_fault>> by_store;
   for (const auto& f : cfg.link_faults)
-    links[f.store].push_back({f.start, f.end, rank(f.state)});
-  for (const auto& [store, windows] : links)
-    for (auto [at, state] : state_changes(windows))
-      caf::delayed_anon_send(w.links[store], at, atom::link_v,
-                             state == 2   ? link_availability::down
-                             : state == 1 ? link_availability::slow
-                                          : link_availability::up);
+    by_store[f.store].push_back(f);
+  for (const auto& [store, faults] : by_store) {
+    auto ranked = faults;
+    std::stable_sort(ranked.begin(), ranked.end(),
+                     [](const link_fault& x, const link_fault& y) {
+                       auto rank = [](const link_fault& f) {
+                         return f.state == link_availability::down ? 2.0
+                                : f.state == link_availability::dropping
+                                  ? 1.0 + f.share
+                                  : 0.5;
+                       };
+                       return rank(x) < rank(y);
+                     });
+    std::vector<window> windows;
+    for (size_t i = 0; i < ranked.size(); ++i)
+      windows.push_back(
+        {ranked[i].start, ranked[i].end, static_cast<int>(i + 1)});
+    for (auto [at, state] : state_changes(windows)) {
+      if (state == 0)
+        caf::delayed_anon_send(w.links[store], at, atom::link_v,
+                               link_availability::up, 0.0);
+      else
+        caf::delayed_anon_send(w.links[store], at, atom::link_v,
+                               ranked[state - 1].state,
+                               ranked[state - 1].share);
+    }
+  }
 }
 
 /// Asks each of `targets` with `ask(self, target)` (a request), a window
@@ -145,7 +165,7 @@ void closer(caf::event_based_actor* self, std::shared_ptr<const world> w,
   // holds a handle per actor.
   self->send(w->jobs, atom::stop_v);
   for (auto& link : w->links)
-    self->send(link, atom::link_v, link_availability::up);
+    self->send(link, atom::link_v, link_availability::up, 0.0);
   auto run_jobs = [self, w, report, timeout] {
     auto fail = [report](caf::error&) {
       report->failed = true;

@@ -77,6 +77,7 @@ void go_offline(self_ptr self, const caf::error& cause) {
 }
 
 void finish_flush(self_ptr self);
+void restart_if_due(self_ptr self);
 
 /// Whether the terminal is online; a terminal whose network to the store is
 /// down goes offline here, before trying a call.
@@ -119,8 +120,11 @@ void online_or_offline(self_ptr self, Online online, Offline offline,
   ++st.in_flight;
   then_fn<T> k = [self, user_k](caf::expected<T> result) {
     user_k(std::move(result));
-    if (--self->state.in_flight == 0 && !self->state.flushes.empty())
-      finish_flush(self);
+    if (--self->state.in_flight == 0) {
+      restart_if_due(self);
+      if (!self->state.flushes.empty())
+        finish_flush(self);
+    }
   };
   if (!still_online(self)) {
     k(offline());
@@ -352,6 +356,7 @@ void maybe_reconnect(self_ptr self, bool force, std::function<void()> k) {
     auto& st = self->state;
     st.mode = terminal_mode::offline;
     st.offline_since = self->clock().now();
+    restart_if_due(self);
   };
   offline_upload batch;
   batch.terminal_id = st.cfg.terminal_id;
@@ -411,6 +416,7 @@ void maybe_reconnect(self_ptr self, bool force, std::function<void()> k) {
         st.mode = terminal_mode::online;
         emit(self, event_kind::terminal_online, 0,
              static_cast<int64_t>(count));
+        restart_if_due(self);
         k();
       },
       [=](caf::error&) {
@@ -446,21 +452,17 @@ void online_only(self_ptr self, then_fn<T> k, Ts... xs) {
     std::move(k));
 }
 
-} // namespace
-
-terminal_actor::behavior_type
-terminal(terminal_actor::stateful_pointer<terminal_state> self,
-         terminal_config cfg, store_actor store) {
+/// What a terminal does as it starts, the first time or after a restart:
+/// a new incarnation draws anew (its GUIDs must differ from those of the
+/// earlier one), and records left in the offline database go up first.
+void start_up(self_ptr self) {
   auto& st = self->state;
-  // A restarted terminal draws anew: its GUIDs must differ from those of
-  // its earlier incarnation.
-  st.rng = actor_rng{cfg.env.seed, "terminal:" + cfg.terminal_id + "#"
-                                     + std::to_string(cfg.incarnation)};
-  st.cfg = std::move(cfg);
-  if (st.cfg.staff.id.empty())
-    st.cfg.staff.id = st.cfg.terminal_id;
-  st.store = std::move(store);
-  // After a restart, records left in the offline database go up first.
+  st.rng = actor_rng{st.cfg.env.seed,
+                     "terminal:" + st.cfg.terminal_id + "#"
+                       + std::to_string(st.cfg.incarnation)};
+  st.mode = terminal_mode::online;
+  st.backlog = false;
+  st.last_attempt = caf::none;
   std::error_code ignored;
   if (std::filesystem::exists(st.cfg.offline_db_path, ignored)) {
     auto left = with_offline_db(self, records_to_upload);
@@ -472,6 +474,31 @@ terminal(terminal_actor::stateful_pointer<terminal_state> self,
       st.offline_since = self->clock().now() - st.cfg.reconnect_interval;
     }
   }
+}
+
+void restart_if_due(self_ptr self) {
+  auto& st = self->state;
+  if (!st.restart_due || st.in_flight > 0
+      || st.mode == terminal_mode::reconnecting)
+    return;
+  st.restart_due = false;
+  ++st.cfg.incarnation;
+  start_up(self);
+  emit(self, event_kind::terminal_restarted, 0,
+       static_cast<int64_t>(offline_left(self)));
+}
+
+} // namespace
+
+terminal_actor::behavior_type
+terminal(terminal_actor::stateful_pointer<terminal_state> self,
+         terminal_config cfg, store_actor store) {
+  auto& st = self->state;
+  st.cfg = std::move(cfg);
+  if (st.cfg.staff.id.empty())
+    st.cfg.staff.id = st.cfg.terminal_id;
+  st.store = std::move(store);
+  start_up(self);
   return {
     [=](atom::begin) -> caf::result<bool> {
       auto promise = self->make_response_promise<bool>();
@@ -566,6 +593,10 @@ terminal(terminal_actor::stateful_pointer<terminal_state> self,
       return promise;
     },
     [=](atom::link, bool up) { self->state.link_up = up; },
+    [=](atom::restart) {
+      self->state.restart_due = true;
+      restart_if_due(self);
+    },
     [=](atom::flush) -> caf::result<uint64_t> {
       auto& st = self->state;
       auto promise = self->make_response_promise<uint64_t>();

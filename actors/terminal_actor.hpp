@@ -38,6 +38,12 @@ namespace retailsim {
 /// A terminal that starts with records in its offline database (after a
 /// restart) begins offline with its reconnect due. The end-of-day flush
 /// reconnects whatever the interval.
+///
+/// A restart (a fault: the register rebooted between two customers) waits
+/// for the operations in flight and any upload under way, then forgets
+/// everything it held in memory (its mode, the creation a cashier may
+/// submit again, its random draws: a new incarnation) and starts as a new
+/// terminal would, from its offline database.
 using terminal_actor = caf::typed_actor<
   // A transaction begins: a terminal that is offline and whose reconnect
   // interval has passed (or that has records not uploaded) reconnects and
@@ -78,6 +84,8 @@ using terminal_actor = caf::typed_actor<
   caf::replies_to<atom::sale, sale_transaction>::with<bool>,
   // Fault schedule: the network between this terminal and its store.
   caf::reacts_to<atom::link, bool>,
+  // Fault schedule: the terminal restarts (see above).
+  caf::reacts_to<atom::restart>,
   // End of day: once the operations in flight have finished, reconnect and
   // upload now, whatever the reconnect interval. Replies with the offline
   // customers still not uploaded.
@@ -124,6 +132,8 @@ struct terminal_state {
   size_t in_flight = 0;
   /// End-of-day flush waiting for the operations in flight to finish.
   std::vector<caf::typed_response_promise<uint64_t>> flushes;
+  /// A restart waiting for the operations in flight to finish.
+  bool restart_due = false;
   caf::actor_clock::time_point offline_since;
   /// A creation that did not succeed: submitting the same draft again is
   /// the same creation (the same GUID), and confirms the generic address

@@ -24,6 +24,49 @@ run_config default_run_config() {
   return run_config{};
 }
 
+std::vector<customer_group> default_customer_groups() {
+  return {{"RETAIL", {{"CostCenter", "CC-100"}, {"Department", "Stores"}}},
+          {"WHOLESALE", {{"CostCenter", "CC-900"}, {"Department", "B2B"}}}};
+}
+
+size_t store_count(const run_config& cfg) {
+  size_t n = 0;
+  for (const auto& g : cfg.groups)
+    n += g.stores;
+  return n;
+}
+
+size_t terminal_count(const run_config& cfg) {
+  size_t n = 0;
+  for (const auto& g : cfg.groups)
+    n += g.stores * g.terminals;
+  return n;
+}
+
+const store_group& group_of(const run_config& cfg, size_t store_index) {
+  for (const auto& g : cfg.groups) {
+    if (store_index < g.stores)
+      return g;
+    store_index -= g.stores;
+  }
+  return cfg.groups.back();  // validate() refuses such an index
+}
+
+size_t terminals_of(const run_config& cfg, size_t store_index) {
+  return group_of(cfg, store_index).terminals;
+}
+
+size_t first_terminal(const run_config& cfg, size_t store_index) {
+  size_t first = 0;
+  for (const auto& g : cfg.groups) {
+    if (store_index < g.stores)
+      return first + store_index * g.terminals;
+    first += g.stores * g.terminals;
+    store_index -= g.stores;
+  }
+  return first;
+}
+
 namespace {
 
 caf::timespan div(caf::timespan x, double factor) {
@@ -58,6 +101,8 @@ run_config scaled(run_config cfg, double factor) {
   }
   for (auto& d : cfg.jobs.deaths)
     d.at = div(d.at, factor);
+  for (auto& r : cfg.terminal_restarts)
+    r.at = div(r.at, factor);
   for (auto& k : cfg.jobs.skips)
     k.at = div(k.at, factor);
   // Time-outs stay as they are: they bound real work (commits, messaging),
@@ -104,10 +149,69 @@ caf::error validate(const run_config& cfg) {
                         + "' is out of range: from " + std::to_string(low)
                         + " to " + std::to_string(high));
   };
-  if (auto err = count("topology.stores", cfg.stores, 1, 100000))
+  // A group's key: topology.KEY when the topology is one unnamed group
+  // (as the file gives it), else topology.groups[i].KEY.
+  auto group_key = [&](size_t i, const std::string& key) {
+    if (cfg.groups.size() == 1 && cfg.groups[0].name == store_group{}.name)
+      return "topology." + key;
+    return "topology.groups[" + std::to_string(i) + "]." + key;
+  };
+  if (cfg.groups.empty())
+    return bad("topology.groups", "at least one store group");
+  auto known_group = [&](const std::string& id) {
+    return std::any_of(cfg.customer_groups.begin(), cfg.customer_groups.end(),
+                       [&](const customer_group& g) { return g.id == id; });
+  };
+  for (size_t i = 0; i < cfg.groups.size(); ++i) {
+    const auto& g = cfg.groups[i];
+    if (g.name.empty())
+      return bad(group_key(i, "name"), "a group needs a name");
+    for (size_t k = 0; k < i; ++k)
+      if (cfg.groups[k].name == g.name)
+        return bad(group_key(i, "name"),
+                   "'" + g.name + "' names two groups");
+    if (auto err = count(group_key(i, "stores").c_str(), g.stores, 1, 100000))
+      return err;
+    if (auto err = count(group_key(i, "terminals").c_str(), g.terminals, 1,
+                         1000))
+      return err;
+    auto country = normalize_country(g.country, group_key(i, "country"));
+    if (!country)
+      return country.error();
+    const auto& d = g.default_customer;
+    if (!d.receipt_email.empty())
+      if (auto email = normalize_email(
+            d.receipt_email, group_key(i, "default_customer.receipt_email"));
+          !email)
+        return email.error();
+    if (d.name.empty())
+      return bad(group_key(i, "default_customer.name"),
+                 "the default customer needs a name");
+    if (!known_group(d.customer_group))
+      return bad(group_key(i, "default_customer.customer_group"),
+                 "'" + d.customer_group
+                   + "' is not one of the customer_groups");
+    if (d.currency.size() != 3
+        || !std::all_of(d.currency.begin(), d.currency.end(),
+                        [](char c) { return c >= 'A' && c <= 'Z'; }))
+      return bad(group_key(i, "default_customer.currency"),
+                 "'" + d.currency + "' is not an ISO 4217 code (USD, EUR)");
+  }
+  if (auto err = count("topology (all groups' stores)", store_count(cfg), 1,
+                       100000))
     return err;
-  if (auto err = count("topology.terminals", cfg.terminals_per_store, 1, 1000))
-    return err;
+  for (size_t i = 0; i < cfg.customer_groups.size(); ++i) {
+    const auto& g = cfg.customer_groups[i];
+    if (g.id.empty())
+      return bad("customer_groups", "a customer group needs a name");
+    for (size_t k = 0; k < i; ++k)
+      if (cfg.customer_groups[k].id == g.id)
+        return bad("customer_groups." + g.id, "named twice");
+  }
+  if (!known_group(cfg.cashier.business_group))
+    return bad("load.customers.business_group",
+               "'" + cfg.cashier.business_group
+                 + "' is not one of the customer_groups");
   if (auto err = count("topology.address_book_size", cfg.address_book_size, 1, 100000))
     return err;
   if (auto err = count("hq.workers", cfg.hq.workers, 1, 100000))
@@ -146,9 +250,13 @@ caf::error validate(const run_config& cfg) {
         std::pair{"load.customers.full_wizard", m.mix.full_wizard},
         std::pair{"load.customers.business", m.mix.business},
         std::pair{"load.customers.from_other_store", m.mix.from_other_store},
-        std::pair{"load.customers.typed_again", m.mix.skip_search}})
+        std::pair{"load.customers.typed_again", m.mix.skip_search},
+        std::pair{"load.customers.travellers", m.mix.travellers}})
     if (auto err = share(field, x))
       return err;
+  if (auto err = count("load.customers.traveller_pool", m.mix.traveller_pool,
+                       1, 1000000))
+    return err;
   for (const auto& [field, x] :
        {std::pair{"load.lookup.by_phone", m.mix.by_phone},
         std::pair{"load.lookup.by_email", m.mix.by_email},
@@ -165,7 +273,9 @@ caf::error validate(const run_config& cfg) {
         std::pair{"load.operations.deactivate_reactivate",
                   m.mix.deactivate_reactivate},
         std::pair{"load.operations.find_duplicates", m.mix.duplicates},
-        std::pair{"load.operations.read_only_edit", m.mix.read_only_edit}})
+        std::pair{"load.operations.read_only_edit", m.mix.read_only_edit},
+        std::pair{"load.operations.add_affiliation", m.mix.add_affiliation},
+        std::pair{"load.operations.add_contact", m.mix.add_contact}})
     if (!(x >= 0 && x <= 1e9))
       return bad(field, "'" + number(x) + "' is out of range: a weight from "
                                           "0 up");
@@ -258,11 +368,12 @@ caf::error validate(const run_config& cfg) {
                                    "store's");
   if (cfg.scheduler_policy != "sharing" && cfg.scheduler_policy != "stealing")
     return bad("scheduler", "must be 'sharing' or 'stealing'");
+  auto stores = store_count(cfg);
   for (auto s : cfg.async_stores)
-    if (s >= cfg.stores)
+    if (s >= stores)
       return bad("topology.async_stores", "store " + std::to_string(s + 1)
                                    + " does not exist (there are "
-                                   + std::to_string(cfg.stores) + ")");
+                                   + std::to_string(stores) + ")");
   // Fault windows lie within the day: one that starts after it, or ends
   // after it, would not happen as written.
   auto within_day = [&](const std::string& field, caf::timespan start,
@@ -275,32 +386,58 @@ caf::error validate(const run_config& cfg) {
                           "within the day (" + seconds(cfg.duration) + ")");
     return {};
   };
+  // A moment of a fault lies within the day too.
+  auto in_day = [&](const std::string& field, caf::timespan at) -> caf::error {
+    if (at < caf::timespan{0} || at >= cfg.duration)
+      return bad(field, "the time " + seconds(at)
+                          + " is out of range: it must be within the day ("
+                          + seconds(cfg.duration) + ")");
+    return {};
+  };
+  // The store (and terminal) a fault names exist.
+  auto store_exists = [&](const std::string& field,
+                          uint32_t store) -> caf::error {
+    if (store >= stores)
+      return bad(field, "store " + std::to_string(store + 1)
+                          + " does not exist (there are "
+                          + std::to_string(stores) + ")");
+    return {};
+  };
+  auto terminal_exists = [&](const std::string& field, uint32_t store,
+                             uint32_t terminal) -> caf::error {
+    if (auto err = store_exists(field, store))
+      return err;
+    auto has = terminals_of(cfg, store);
+    if (terminal >= has)
+      return bad(field, "terminal " + std::to_string(terminal + 1)
+                          + " does not exist (store "
+                          + std::to_string(store + 1) + " has "
+                          + std::to_string(has) + ")");
+    return {};
+  };
   // Each fault is named by its kind and place in the list of that kind, as
   // the scenario reader records where it was set.
   for (size_t i = 0; i < cfg.offline_windows.size(); ++i) {
     const auto& w = cfg.offline_windows[i];
     auto field = "faults.offline[" + std::to_string(i) + "]";
-    if (w.store >= cfg.stores)
-      return bad(field, "store " + std::to_string(w.store + 1)
-                          + " does not exist (there are "
-                          + std::to_string(cfg.stores) + ")");
-    if (w.terminal != offline_window::all_terminals
-        && w.terminal >= cfg.terminals_per_store)
-      return bad(field, "terminal " + std::to_string(w.terminal + 1)
-                          + " does not exist (stores have "
-                          + std::to_string(cfg.terminals_per_store) + ")");
+    if (auto err = w.terminal == offline_window::all_terminals
+                     ? store_exists(field, w.store)
+                     : terminal_exists(field, w.store, w.terminal))
+      return err;
     if (auto err = within_day(field, w.start, w.end))
       return err;
   }
   for (size_t i = 0; i < cfg.link_faults.size(); ++i) {
     const auto& f = cfg.link_faults[i];
     auto field = "faults.rts[" + std::to_string(i) + "]";
-    if (f.store >= cfg.stores)
-      return bad(field, "store " + std::to_string(f.store + 1)
-                          + " does not exist (there are "
-                          + std::to_string(cfg.stores) + ")");
+    if (auto err = store_exists(field, f.store))
+      return err;
     if (auto err = within_day(field, f.start, f.end))
       return err;
+    if (f.state == link_availability::dropping
+        && !(f.share > 0 && f.share <= 1))
+      return bad(field, "share '" + std::to_string(f.share)
+                          + "' is out of range: above 0, at most 1");
   }
   for (size_t i = 0; i < cfg.hq_crashes.size(); ++i) {
     const auto& c = cfg.hq_crashes[i];
@@ -312,75 +449,64 @@ caf::error validate(const run_config& cfg) {
         return bad(field, "overlaps faults.hq_crash["
                             + std::to_string(k) + "]: HQ is down already");
   }
-  for (size_t i = 0; i < cfg.jobs.deaths.size(); ++i) {
-    const auto& d = cfg.jobs.deaths[i];
-    auto field = "faults.job_dies[" + std::to_string(i) + "]";
-    if (d.at < caf::timespan{0} || d.at >= cfg.duration)
-      return bad(field, "the time " + seconds(d.at)
-                          + " is out of range: it must be within the day ("
-                          + seconds(cfg.duration) + ")");
+  for (size_t i = 0; i < cfg.terminal_restarts.size(); ++i) {
+    const auto& r = cfg.terminal_restarts[i];
+    auto field = "faults.terminal_restart[" + std::to_string(i) + "]";
+    if (auto err = terminal_exists(field, r.store, r.terminal))
+      return err;
+    if (auto err = in_day(field, r.at))
+      return err;
   }
-  for (size_t i = 0; i < cfg.jobs.skips.size(); ++i) {
-    const auto& k = cfg.jobs.skips[i];
-    auto field = "faults.job_skipped[" + std::to_string(i) + "]";
-    if (k.at < caf::timespan{0} || k.at >= cfg.duration)
-      return bad(field, "the time " + seconds(k.at)
-                          + " is out of range: it must be within the day ("
-                          + seconds(cfg.duration) + ")");
-  }
-  auto country = normalize_country(cfg.country, "topology.country");
-  if (!country)
-    return country.error();
-  if (!cfg.default_receipt_email.empty())
-    if (auto email = normalize_email(cfg.default_receipt_email,
-                                     "topology.default_receipt_email");
-        !email)
-      return email.error();
+  for (size_t i = 0; i < cfg.jobs.deaths.size(); ++i)
+    if (auto err = in_day("faults.job_dies[" + std::to_string(i) + "]",
+                          cfg.jobs.deaths[i].at))
+      return err;
+  for (size_t i = 0; i < cfg.jobs.skips.size(); ++i)
+    if (auto err = in_day("faults.job_skipped[" + std::to_string(i) + "]",
+                          cfg.jobs.skips[i].at))
+      return err;
   return {};
 }
 
 std::string store_id(size_t index) {
-  char buf[16];
+  char buf[32];
   snprintf(buf, sizeof(buf), "S%04zu", index + 1);
   return buf;
 }
 
 std::string terminal_id(size_t store_index, size_t terminal_index) {
-  char buf[16];
+  char buf[32];
   snprintf(buf, sizeof(buf), "-T%02zu", terminal_index + 1);
   return store_id(store_index) + buf;
 }
 
 std::string address_book_of(const run_config& cfg, size_t store_index) {
-  char buf[16];
+  char buf[32];
   snprintf(buf, sizeof(buf), "AB%03zu", store_index / cfg.address_book_size + 1);
   return buf;
 }
 
-std::vector<customer_group> customer_groups() {
-  return {{"RETAIL", {{"CostCenter", "CC-100"}, {"Department", "Stores"}}},
-          {"WHOLESALE", {{"CostCenter", "CC-900"}, {"Department", "B2B"}}}};
-}
-
 store_settings settings_for(const run_config& cfg, size_t index) {
+  const auto& g = group_of(cfg, index);
   store_settings s;
   s.store_id = store_id(index);
-  s.operating_unit_country = cfg.country;
+  s.operating_unit_country = g.country;
   s.profile.id = "FP-" + s.store_id;
   s.profile.create_customer_async
-    = std::find(cfg.async_stores.begin(), cfg.async_stores.end(), index)
-      != cfg.async_stores.end();
-  s.profile.prompt_for_email = cfg.prompt_for_email;
+    = g.async
+      || std::find(cfg.async_stores.begin(), cfg.async_stores.end(), index)
+           != cfg.async_stores.end();
+  s.profile.prompt_for_email = g.prompt_for_email;
   s.profile.generic_email = "noemail@store.example";
   auto& d = s.default_customer;
   d.id.account_number = "DEFAULT-" + s.store_id;
   d.type = customer_type::person;
-  d.profile.name = "Walk-in customer " + s.store_id;
-  d.profile.customer_group = "RETAIL";
+  d.profile.name = g.default_customer.name + " " + s.store_id;
+  d.profile.customer_group = g.default_customer.customer_group;
   d.profile.receipt = receipt_option::email;
-  d.profile.receipt_email = cfg.default_receipt_email;
-  d.profile.currency = "USD";
-  d.profile.language = "en-US";
+  d.profile.receipt_email = g.default_customer.receipt_email;
+  d.profile.currency = g.default_customer.currency;
+  d.profile.language = g.default_customer.language;
   d.profile.affiliations = {"Retail customers"};
   return s;
 }
@@ -463,7 +589,7 @@ caf::expected<world_databases> open_databases(const run_config& cfg) {
   if (!run)
     return run.error();
   out.run = std::move(*run);
-  for (size_t i = 0; i < cfg.stores; ++i) {
+  for (size_t i = 0; i < store_count(cfg); ++i) {
     auto path = (std::filesystem::path{stores_dir(cfg)} / (store_id(i) + ".db"))
                   .string();
     auto ch = storage::channel_database::open(
@@ -500,7 +626,7 @@ terminal_config terminal_config_for(const run_config& cfg, size_t s, size_t t,
   tc.terminal_index = static_cast<uint32_t>(t);
   tc.terminal_id = terminal_id(s, t);
   tc.settings = settings_for(cfg, s);
-  tc.groups = customer_groups();
+  tc.groups = cfg.customer_groups;
   tc.flags = cfg.flags;
   tc.offline_db_path = (std::filesystem::path{terminals_dir(cfg)}
                         / (tc.terminal_id + ".db"))
@@ -528,9 +654,8 @@ world spawn_world(caf::actor_system& sys, const run_config& cfg,
   hq_cfg.duplicates = {cfg.duplicates,
                        settings_for(cfg, 0).profile.generic_email, cfg.flags};
   w.hq = sys.spawn(hq, hq_cfg, dbs.hq);
-  auto groups = customer_groups();
   std::vector<store_entry> entries;
-  for (size_t s = 0; s < cfg.stores; ++s) {
+  for (size_t s = 0; s < store_count(cfg); ++s) {
     auto link_cfg = cfg.link;
     link_cfg.store_id = store_id(s);
     link_cfg.env = env;
@@ -540,7 +665,7 @@ world spawn_world(caf::actor_system& sys, const run_config& cfg,
     store_cfg.index = static_cast<uint32_t>(s);
     store_cfg.settings = settings_for(cfg, s);
     store_cfg.address_book = address_book_of(cfg, s);
-    store_cfg.groups = groups;
+    store_cfg.groups = cfg.customer_groups;
     store_cfg.flags = cfg.flags;
     store_cfg.policy = cfg.rts_policy;
     store_cfg.rts_timeout = cfg.store_rts_timeout;
@@ -550,7 +675,8 @@ world spawn_world(caf::actor_system& sys, const run_config& cfg,
     auto st = sys.spawn(store, store_cfg, dbs.channels[s], link);
     w.stores.push_back(st);
     entries.push_back({st, store_cfg.settings.store_id, store_cfg.address_book});
-    for (size_t t = 0; t < cfg.terminals_per_store; ++t) {
+    auto terminals = terminals_of(cfg, s);
+    for (size_t t = 0; t < terminals; ++t) {
       auto term = sys.spawn(terminal,
                             terminal_config_for(cfg, s, t, clock, events,
                                                 dbs.run.run_tag),
@@ -568,11 +694,10 @@ world spawn_world(caf::actor_system& sys, const run_config& cfg,
       switch (cfg.cashier.arrivals.scope) {
         case rate_scope::terminal: cc.rate_share = 1; break;
         case rate_scope::store:
-          cc.rate_share = 1.0 / static_cast<double>(cfg.terminals_per_store);
+          cc.rate_share = 1.0 / static_cast<double>(terminals);
           break;
         case rate_scope::estate:
-          cc.rate_share = 1.0 / static_cast<double>(cfg.stores
-                                                    * cfg.terminals_per_store);
+          cc.rate_share = 1.0 / static_cast<double>(terminal_count(cfg));
           break;
       }
       cc.env = {cfg.seed, clock, events, {}, dbs.run.run_tag};

@@ -21,6 +21,7 @@
 #include "actors/store_actor.hpp"
 #include "actors/terminal_actor.hpp"
 #include "actors/work_pool.hpp"
+#include "model/customer.hpp"
 
 namespace retailsim {
 
@@ -51,6 +52,8 @@ struct link_fault {
   link_availability state = link_availability::down;
   caf::timespan start{0};
   caf::timespan end{0};
+  /// While `dropping`: the probability that a call is lost.
+  double share = 0;
 };
 
 /// HQ crashes at `start` and restarts at `end`: calls in flight get no
@@ -61,6 +64,50 @@ struct hq_crash {
   caf::timespan end{0};
 };
 
+/// A terminal restarts at `at` (between two customers); its offline
+/// database survives.
+struct terminal_restart {
+  uint32_t store = 0;
+  uint32_t terminal = 0;
+  caf::timespan at{0};
+};
+
+/// The walk-in customer every store starts with (seed 000): a new
+/// customer inherits its settings where the cashier gave none.
+struct default_customer_settings {
+  /// Its name, the store's id after it ("Walk-in customer S0001").
+  std::string name = "Walk-in customer";
+  std::string customer_group = "RETAIL";
+  /// Empty, as seed 000 recommends; set, every new customer without one
+  /// inherits it (the run warns once per store).
+  std::string receipt_email;
+  /// ISO 4217.
+  std::string currency = "USD";
+  std::string language = "en-US";
+};
+
+/// Stores alike: how many, their terminals, their functionality profile,
+/// their operating unit's country and their default customer. Stores are
+/// numbered across the estate in the order of the groups.
+struct store_group {
+  std::string name = "stores";
+  size_t stores = 20;
+  size_t terminals = 4;
+  /// The group's functionality profile creates customers Async.
+  bool async = false;
+  /// ISO 3166-1 alpha-2 country of the stores' operating unit.
+  std::string country = "US";
+  /// Seed 004's "Prompt for Email" (off: a customer without email silently
+  /// gets the generic address).
+  bool prompt_for_email = true;
+  default_customer_settings default_customer;
+};
+
+/// HQ's customer groups and the financial dimensions (cost centre,
+/// department) new customers of each take: RETAIL (the default customer's)
+/// and WHOLESALE (the organizations cashiers create).
+std::vector<customer_group> default_customer_groups();
+
 struct run_config {
   /// Names the run in results: the scenario's name (its file's name unless
   /// it says otherwise), or "flags" for a run from flags alone.
@@ -69,28 +116,22 @@ struct run_config {
   std::string question;
   uint64_t seed = 1;
   runtime_kind runtime = runtime_kind::virtual_time;
-  size_t stores = 20;
-  size_t terminals_per_store = 4;
+  /// The estate: one group of 20 stores of 4 terminals by default.
+  std::vector<store_group> groups{store_group{}};
   /// The business day, in simulated time.
   caf::timespan duration = std::chrono::hours(8);
-  /// Stores (0-based) whose functionality profile creates customers Async.
+  /// Stores (0-based, across the estate) whose functionality profile
+  /// creates customers Async, whatever their group's.
   std::vector<uint32_t> async_stores;
   /// Consecutive stores per customer address book.
   size_t address_book_size = 10;
   std::vector<offline_window> offline_windows;
   std::vector<link_fault> link_faults;
   std::vector<hq_crash> hq_crashes;
+  std::vector<terminal_restart> terminal_restarts;
   hq_feature_flags flags;
   rts_failure_policy rts_policy = rts_failure_policy::fallback_async;
-  /// ISO 3166-1 alpha-2 country of every store's operating unit.
-  std::string country = "US";
-  /// Seed 004's "Prompt for Email" at every store (off: a customer without
-  /// email silently gets the generic address).
-  bool prompt_for_email = true;
-  /// The receipt email of every store's default customer: empty, as seed
-  /// 000 recommends; set, every new customer without one inherits it (the
-  /// run warns once per store).
-  std::string default_receipt_email;
+  std::vector<customer_group> customer_groups = default_customer_groups();
   /// What the async-sync job does with a customer HQ already has.
   duplicate_policy duplicates = duplicate_policy::flag_for_review;
   /// An existing customer base HQ starts with: a copy of this HQ database
@@ -157,6 +198,14 @@ run_config scaled(run_config cfg, double factor);
 /// names the setting.
 caf::error validate(const run_config& cfg);
 
+/// The estate's stores and terminals, and where each store is in it.
+size_t store_count(const run_config& cfg);
+size_t terminal_count(const run_config& cfg);
+const store_group& group_of(const run_config& cfg, size_t store_index);
+size_t terminals_of(const run_config& cfg, size_t store_index);
+/// Where store `store_index`'s terminals begin in world::terminals.
+size_t first_terminal(const run_config& cfg, size_t store_index);
+
 /// Store ids, terminal ids, file names: one naming for everything.
 std::string store_id(size_t index);
 std::string terminal_id(size_t store_index, size_t terminal_index);
@@ -184,7 +233,8 @@ struct world {
   jobs_actor jobs;
   std::vector<rts_link_actor> links;
   std::vector<store_actor> stores;
-  /// Store-major: terminal t of store s is terminals[s * per_store + t].
+  /// Store-major: terminal t of store s is terminals[first_terminal(cfg, s)
+  /// + t].
   std::vector<terminal_actor> terminals;
   /// The load: one cashier per terminal, in the terminals' order (none
   /// when the cashier model is off).
@@ -207,11 +257,8 @@ terminal_config terminal_config_for(const run_config& cfg, size_t s, size_t t,
                                     const event_sink_ptr& events,
                                     const std::string& run_tag);
 
-/// The store settings every store of the run shares (default customer,
-/// profile), for store `index`.
+/// Store `index`'s settings (default customer, profile, operating unit),
+/// from its group.
 store_settings settings_for(const run_config& cfg, size_t index);
-
-/// The customer groups HQ defines.
-std::vector<customer_group> customer_groups();
 
 } // namespace retailsim

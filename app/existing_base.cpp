@@ -14,7 +14,7 @@ namespace retailsim {
 import_defaults import_defaults_for(const run_config& cfg) {
   import_defaults out;
   out.store = settings_for(cfg, 0);
-  out.groups = customer_groups();
+  out.groups = cfg.customer_groups;
   out.flags = cfg.flags;
   out.address_book = address_book_of(cfg, 0);
   return out;
@@ -22,7 +22,7 @@ import_defaults import_defaults_for(const run_config& cfg) {
 
 std::vector<std::string> address_books_of(const run_config& cfg) {
   std::vector<std::string> out;
-  for (size_t s = 0; s < cfg.stores; ++s) {
+  for (size_t s = 0; s < store_count(cfg); ++s) {
     auto book = address_book_of(cfg, s);
     if (out.empty() || out.back() != book)
       out.push_back(std::move(book));

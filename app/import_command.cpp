@@ -21,7 +21,7 @@ struct import_flags {
 
 int run_import(const import_flags& f) {
   auto cfg = default_run_config();
-  cfg.country = f.country;
+  cfg.groups[0].country = f.country;
   auto defaults = import_defaults_for(cfg);
   defaults.address_book = f.address_book;
   auto csv = read_customer_csv(f.file, defaults);

@@ -47,7 +47,7 @@ const key_flag key_flags[] = {
    "HQ features on: multiple_contacts,async_addresses,enhanced_async,"
    "edit_async",
    true},
-  {"--default-receipt-email", "topology.default_receipt_email",
+  {"--default-receipt-email", "topology.default_customer.receipt_email",
    "Receipt email of every store's default customer (seed 000's pitfall: "
    "new customers without one inherit it; the run warns once per store)"},
   {"--duplicates", "hq.duplicates",

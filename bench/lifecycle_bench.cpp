@@ -80,12 +80,12 @@ void day(benchmark::State& state) {
     mix.deactivate_reactivate = mix.duplicates = mix.read_only_edit = 0;
     mix.full_wizard = mix.from_other_store = mix.skip_search = 0;
     mix.similar_check = 0;
-    cfg.prompt_for_email = false;
+    cfg.groups[0].prompt_for_email = false;
   }
-  cfg.stores = static_cast<size_t>(state.range(0));
-  cfg.terminals_per_store = static_cast<size_t>(state.range(1));
+  cfg.groups[0].stores = static_cast<size_t>(state.range(0));
+  cfg.groups[0].terminals = static_cast<size_t>(state.range(1));
   cfg.duration = std::chrono::hours(state.range(2));
-  for (uint32_t s = 0; s < cfg.stores * 3 / 10; ++s)
+  for (uint32_t s = 0; s < cfg.groups[0].stores * 3 / 10; ++s)
     cfg.async_stores.push_back(s);
   auto pattern = (std::filesystem::temp_directory_path()
                   / "retailsim-bench-XXXXXX")

@@ -102,6 +102,12 @@ void run_recorder::record(const event& e) {
     case event_kind::job_skipped:
       ++t.job_skips;
       break;
+    case event_kind::rts_call_dropped:
+      ++(e.detail == 0 ? t.rts_requests_dropped : t.rts_answers_dropped);
+      break;
+    case event_kind::terminal_restarted:
+      ++t.terminal_restarts;
+      break;
     case event_kind::job_died:
       ++t.job_deaths;
       break;

@@ -82,6 +82,11 @@ struct run_results {
   uint64_t job_deaths = 0;
   /// Scheduled job runs that were skipped.
   uint64_t job_skips = 0;
+  /// Calls a dropping RTS link lost: their request, HQ's answer.
+  uint64_t rts_requests_dropped = 0;
+  uint64_t rts_answers_dropped = 0;
+  /// Terminals restarted (a fault).
+  uint64_t terminal_restarts = 0;
   /// Store warnings: (store index, warning_code), once each.
   std::vector<std::pair<uint32_t, uint8_t>> warnings;
   uint64_t searches = 0;

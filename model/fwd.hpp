@@ -75,5 +75,6 @@ CAF_BEGIN_TYPE_ID_BLOCK(retailsim, caf::first_custom_type_id)
   CAF_ADD_ATOM(retailsim, retailsim::atom, begin, "begin")
   CAF_ADD_ATOM(retailsim, retailsim::atom, crash, "crash")
   CAF_ADD_ATOM(retailsim, retailsim::atom, arrive, "arrive")
+  CAF_ADD_ATOM(retailsim, retailsim::atom, restart, "restart")
 
 CAF_END_TYPE_ID_BLOCK(retailsim)

@@ -49,6 +49,7 @@ const char* to_string(link_availability x) {
     case link_availability::up: return "up";
     case link_availability::down: return "down";
     case link_availability::slow: return "slow";
+    case link_availability::dropping: return "dropping";
   }
   return "?";
 }

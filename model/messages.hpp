@@ -142,8 +142,9 @@ enum class job_kind : uint8_t {
 
 const char* to_string(job_kind x);
 
-/// Availability of a store <-> HQ Real-time Service link.
-enum class link_availability : uint8_t { up, down, slow };
+/// Availability of a store <-> HQ Real-time Service link: `dropping`
+/// loses a share of calls (their request or their answer) on the way.
+enum class link_availability : uint8_t { up, down, slow, dropping };
 
 const char* to_string(link_availability x);
 

@@ -151,6 +151,20 @@ caf::expected<invariant_report> check_invariants(const run_config& cfg,
       }
     }
     out.hq_customers = customers.size();
+    // What HQ made of one person created twice: customers of this run
+    // merged into another, and pairs flagged for review that involve one.
+    for (const auto& [account, c] : customers)
+      if (c.rowid > outcome.run.customers_before && !c.merged_into.empty())
+        ++out.customers_merged;
+    {
+      SQLite::Statement rows{hq, "SELECT COUNT(*) FROM duplicate_review r "
+                                 "JOIN customers c ON c.account_number = "
+                                 "r.account_number WHERE c.rowid > ?"};
+      rows.bind(1, outcome.run.customers_before);
+      if (rows.executeStep())
+        out.duplicates_flagged
+          = static_cast<uint64_t>(rows.getColumn(0).getInt64());
+    }
     {
       SQLite::Statement rows{hq, "SELECT address_book, account_number FROM "
                                  "address_book_members ORDER BY "
@@ -291,7 +305,7 @@ caf::expected<invariant_report> check_invariants(const run_config& cfg,
     finding store_sale_not_at_store;
     finding store_sale_never_acked;
     std::unordered_set<uint64_t> sales_at_stores;
-    for (size_t s = 0; s < cfg.stores; ++s) {
+    for (size_t s = 0; s < store_count(cfg); ++s) {
       auto id = store_id(s);
       current_path
         = (fs::path{cfg.output_dir} / "stores" / (id + ".db")).string();

@@ -42,6 +42,12 @@ struct invariant_report {
   /// answer came too late) and told the terminal the creation failed: not
   /// a broken promise (nobody was told they exist), counted apart.
   uint64_t committed_in_doubt = 0;
+  /// Customers the run created that HQ merged into another (the async-sync
+  /// job under hq.duplicates: merge, or a manager), and pairs of a customer
+  /// the run created and another that the async-sync job flagged for
+  /// review: the same person created twice.
+  uint64_t customers_merged = 0;
+  uint64_t duplicates_flagged = 0;
   /// FNV-1a over what the run's databases hold (customers with their
   /// account numbers, GUIDs and records, the GUID map, sales and their
   /// customers, the change history, every channel's customers and sales),

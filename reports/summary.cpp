@@ -112,6 +112,32 @@ std::string latency_line(const latency_summary& sim,
   return out;
 }
 
+/// Stores (0-based) whose profile creates customers Async, by their
+/// group or on their own.
+std::vector<uint32_t> async_stores_of(const run_config& c) {
+  std::vector<uint32_t> out;
+  for (uint32_t s = 0; s < store_count(c); ++s)
+    if (settings_for(c, s).profile.create_customer_async)
+      out.push_back(s);
+  return out;
+}
+
+/// "20 stores, 80 terminals, 5 Async", and each group when there are
+/// several or one with a name.
+std::string topology_text(const run_config& c) {
+  auto out = std::to_string(store_count(c)) + " stores, "
+             + std::to_string(terminal_count(c)) + " terminals, "
+             + std::to_string(async_stores_of(c).size()) + " Async";
+  if (c.groups.size() == 1 && c.groups[0].name == store_group{}.name)
+    return out;
+  std::string groups;
+  for (const auto& g : c.groups)
+    groups += (groups.empty() ? "" : "; ") + g.name + ": "
+              + std::to_string(g.stores) + " x " + std::to_string(g.terminals)
+              + (g.async ? ", Async" : "") + ", " + g.country;
+  return out + "  (" + groups + ")";
+}
+
 } // namespace
 
 run_results simulated_results(const run_summary& s) {
@@ -135,10 +161,7 @@ void print_summary(std::ostream& out, const run_summary& s) {
   if (!c.question.empty())
     row(out, "question", c.question);
   row(out, "config", "hash " + hex(s.config_hash) + "  (" + s.build + ")");
-  row(out, "topology", std::to_string(c.stores) + " stores x "
-                         + std::to_string(c.terminals_per_store)
-                         + " terminals, " + std::to_string(c.async_stores.size())
-                         + " stores Async");
+  row(out, "topology", topology_text(c));
   char buf[64];
   snprintf(buf, sizeof(buf), "%.2f h in %.2f s wall", hours(c.duration),
            o.wall_seconds);
@@ -213,6 +236,16 @@ void print_summary(std::ostream& out, const run_summary& s) {
     row(out, "job runs skipped", std::to_string(r.job_skips));
   if (r.job_deaths > 0)
     row(out, "job runs that died midway", std::to_string(r.job_deaths));
+  if (r.rts_requests_dropped + r.rts_answers_dropped > 0)
+    row(out, "RTS calls dropped (requests / answers)",
+        std::to_string(r.rts_requests_dropped) + " / "
+          + std::to_string(r.rts_answers_dropped));
+  if (r.terminal_restarts > 0)
+    row(out, "terminal restarts", std::to_string(r.terminal_restarts));
+  if (s.invariants.duplicates_flagged + s.invariants.customers_merged > 0)
+    row(out, "duplicates flagged for review / merged",
+        std::to_string(s.invariants.duplicates_flagged) + " / "
+          + std::to_string(s.invariants.customers_merged));
   if (!r.creations_in_doubt.empty())
     row(out, "creations in doubt (told failed) / at HQ",
         std::to_string(r.creations_in_doubt.size()) + " / "
@@ -318,9 +351,9 @@ caf::expected<std::string> write_summary_json(const run_summary& s) {
     {"scenario", c.scenario},
     {"seed", c.seed},
     {"runtime", to_string(c.runtime)},
-    {"stores", c.stores},
-    {"terminals_per_store", c.terminals_per_store},
-    {"async_stores", c.async_stores},
+    {"stores", store_count(c)},
+    {"terminals", terminal_count(c)},
+    {"async_stores", async_stores_of(c)},
     {"simulated_hours", hours(c.duration)},
     {"question", c.question},
     {"build", s.build},

@@ -151,6 +151,15 @@ std::vector<metric> make_metrics() {
         [](const run_summary& s, const run_results&) {
           return static_cast<double>(s.invariants.committed_in_doubt);
         });
+  count("duplicates_flagged", "pairs with a customer of the run that the "
+                              "async-sync job flagged for review",
+        [](const run_summary& s, const run_results&) {
+          return static_cast<double>(s.invariants.duplicates_flagged);
+        });
+  count("customers_merged", "customers of the run merged into another",
+        [](const run_summary& s, const run_results&) {
+          return static_cast<double>(s.invariants.customers_merged);
+        });
   count("hq_crashes", "times HQ crashed",
         [](const run_summary&, const run_results& r) {
           return static_cast<double>(r.hq_crashes);
@@ -167,6 +176,20 @@ std::vector<metric> make_metrics() {
   count("job_skips", "scheduled job runs that were skipped",
         [](const run_summary&, const run_results& r) {
           return static_cast<double>(r.job_skips);
+        });
+  count("rts_calls_dropped", "calls a dropping RTS link lost (request or "
+                             "answer)",
+        [](const run_summary&, const run_results& r) {
+          return static_cast<double>(r.rts_requests_dropped
+                                     + r.rts_answers_dropped);
+        });
+  count("rts_answers_dropped", "of those, HQ's answers lost after HQ acted",
+        [](const run_summary&, const run_results& r) {
+          return static_cast<double>(r.rts_answers_dropped);
+        });
+  count("terminal_restarts", "terminals restarted",
+        [](const run_summary&, const run_results& r) {
+          return static_cast<double>(r.terminal_restarts);
         });
   count("invariant_failures", "promises the end-of-run check found broken",
         [](const run_summary& s, const run_results&) {

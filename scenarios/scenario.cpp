@@ -40,6 +40,7 @@ struct fault_list {
   std::vector<hq_crash>& crashes;
   std::vector<job_death>& job_dies;
   std::vector<job_skip>& job_skipped;
+  std::vector<terminal_restart>& restarts;
 };
 
 /// An arrival rate, per second in the configuration, "120/h" in a file.
@@ -57,6 +58,40 @@ struct threshold_list {
   std::vector<threshold>& list;
 };
 
+/// The store groups: a list of mappings, each a group's name and keys.
+struct group_list {
+  std::vector<store_group>& groups;
+};
+
+/// HQ's customer groups: name -> {dimension: value}.
+struct customer_group_list {
+  std::vector<customer_group>& groups;
+};
+
+/// A topology of one group without a name of its own gives the group's
+/// keys at the topology's level (the usual case: one kind of store).
+bool one_unnamed_group(const std::vector<store_group>& groups) {
+  return groups.size() == 1 && groups[0].name == store_group{}.name;
+}
+
+/// A store group's keys (its name aside).
+template <class V>
+void visit_group(V& v, store_group& g) {
+  v.value("stores", g.stores);
+  v.value("terminals", g.terminals);
+  v.value("async", g.async);
+  v.value("country", g.country);
+  v.value("prompt_for_email", g.prompt_for_email);
+  v.section("default_customer", [&](V& d) {
+    auto& c = g.default_customer;
+    d.value("name", c.name);
+    d.value("customer_group", c.customer_group);
+    d.value("receipt_email", c.receipt_email);
+    d.value("currency", c.currency);
+    d.value("language", c.language);
+  });
+}
+
 // -- the one list of keys --------------------------------------------------------------
 
 /// Every key of the format, once: the reader, the writer and --set all
@@ -72,17 +107,15 @@ void visit(V& v, run_config& c) {
   v.value("threads", c.threads);
   v.value("scheduler", c.scheduler_policy);
   v.section("topology", [&](V& t) {
-    t.value("stores", c.stores);
-    t.value("terminals", c.terminals_per_store);
+    t.value("groups", group_list{c.groups});
+    t.group_keys(c.groups);
     store_numbers async{c.async_stores};
     t.value("async_stores", async);
     t.value("address_book_size", c.address_book_size);
-    t.value("country", c.country);
-    t.value("prompt_for_email", c.prompt_for_email);
-    t.value("default_receipt_email", c.default_receipt_email);
     feature_names features{c.flags};
     t.value("features", features);
   });
+  v.value("customer_groups", customer_group_list{c.customer_groups});
   v.section("existing_customers", [&](V& e) {
     e.value("from", c.customers_from);
     e.value("population", c.population);
@@ -143,6 +176,9 @@ void visit(V& v, run_config& c) {
       x.value("similar_check", m.mix.similar_check);
       x.value("from_other_store", m.mix.from_other_store);
       x.value("typed_again", m.mix.skip_search);
+      x.value("travellers", m.mix.travellers);
+      x.value("traveller_pool", m.mix.traveller_pool);
+      x.value("business_group", m.business_group);
     });
     l.section("lookup", [&](V& x) {
       x.value("by_phone", m.mix.by_phone);
@@ -162,10 +198,12 @@ void visit(V& v, run_config& c) {
       x.value("deactivate_reactivate", m.mix.deactivate_reactivate);
       x.value("find_duplicates", m.mix.duplicates);
       x.value("read_only_edit", m.mix.read_only_edit);
+      x.value("add_affiliation", m.mix.add_affiliation);
+      x.value("add_contact", m.mix.add_contact);
     });
   });
   fault_list faults{c.offline_windows, c.link_faults, c.hq_crashes,
-                    c.jobs.deaths, c.jobs.skips};
+                    c.jobs.deaths, c.jobs.skips, c.terminal_restarts};
   v.value("faults", faults);
 }
 
@@ -361,6 +399,36 @@ void convert(const YAML::Node& n, const std::string& key, feature_names x) {
     throw bad_key{n.Mark(), key, problem};
 }
 
+void convert(const YAML::Node& n, const std::string& key,
+             customer_group_list x) {
+  if (!n.IsMap() || n.size() == 0)
+    fail(n, key, "a mapping of customer groups and their financial "
+                 "dimensions (RETAIL: {CostCenter: CC-100})");
+  std::vector<customer_group> out;
+  for (auto i = n.begin(); i != n.end(); ++i) {
+    // Copies: the iterator (and what it points at) is a temporary.
+    const YAML::Node name = i->first;
+    const YAML::Node body = i->second;
+    customer_group g;
+    g.id = scalar(name, key, "a customer group's name");
+    auto at = key + "." + g.id;
+    if (!body.IsNull()) {
+      if (!body.IsMap())
+        fail(body, at, "a mapping of dimension: value (CostCenter: CC-100)");
+      for (auto d = body.begin(); d != body.end(); ++d) {
+        const YAML::Node dimension = d->first;
+        const YAML::Node value = d->second;
+        auto dimension_name = scalar(dimension, at, "a dimension's name");
+        g.financial_dimensions.push_back(
+          {dimension_name,
+           scalar(value, at + "." + dimension_name, "text")});
+      }
+    }
+    out.push_back(std::move(g));
+  }
+  x.groups = std::move(out);
+}
+
 /// The known metric nearest to `name` by edit distance, if it is near.
 std::string nearest_metric(const std::string& name) {
   std::string best;
@@ -470,6 +538,31 @@ public:
   /// Stages: each a mapping of its own keys.
   void value(const char* key, stage_list x);
 
+  /// Store groups: each a mapping of a group's keys, recorded as given
+  /// one by one ("topology.groups[0].stores").
+  void value(const char* key, group_list x);
+
+  /// The keys of a topology of one group, at the topology's level; refused
+  /// where there are groups.
+  void group_keys(std::vector<store_group>& groups) {
+    bool listed = static_cast<bool>(node_["groups"]);
+    bool here = !listed && groups.size() == 1;
+    store_group scratch;
+    auto before = keys_.size();
+    visit_group(*this, here ? groups[0] : scratch);
+    if (here)
+      return;
+    for (auto i = before; i < keys_.size(); ++i)
+      if (node_[keys_[i]])
+        throw bad_key{key_mark(keys_[i]), prefix_ + keys_[i],
+                      listed ? "a store group's key: with topology.groups, "
+                               "give it in each group"
+                             : "the topology has "
+                                 + std::to_string(groups.size())
+                                 + " store groups: give it in each of "
+                                   "topology.groups"};
+  }
+
   template <class F>
   void section(const char* key, F f) {
     keys_.push_back(key);
@@ -538,6 +631,37 @@ void map_reader::value(const char* key, stage_list x) {
   given_(path, n);
 }
 
+void map_reader::value(const char* key, group_list x) {
+  keys_.push_back(key);
+  auto n = node_[key];
+  if (!n)
+    return;
+  auto path = prefix_ + key;
+  if (!n.IsSequence())
+    fail(n, path, "a list of store groups ({name: mall, stores: 40, "
+                  "terminals: 6})");
+  if (n.size() == 0)
+    throw bad_key{n.Mark(), path, "expected at least one store group, "
+                                  "found an empty list"};
+  std::vector<store_group> groups;
+  for (const auto& item : n) {
+    auto at = path + "[" + std::to_string(groups.size()) + "]";
+    if (!item.IsMap())
+      fail(item, path, "a store group: {name: mall, stores: 40, ...}");
+    map_reader r{item, at + ".", given_};
+    store_group g;
+    r.value("name", g.name);
+    visit_group(r, g);
+    r.refuse_others();
+    for (const char* required : {"name", "stores"})
+      if (!item[required])
+        throw bad_key{item.Mark(), at + "." + required, "required"};
+    groups.push_back(std::move(g));
+  }
+  x.groups = std::move(groups);
+  given_(path, n);
+}
+
 /// The fault list: each entry one mapping, {offline: {...}} or {rts:
 /// {...}}, its keys read through a map_reader; the entries are recorded as
 /// given one by one ("faults.offline[0]"), so that validate()'s complaint
@@ -555,22 +679,24 @@ void map_reader::value(const char* key, fault_list x) {
   x.crashes.clear();
   x.job_dies.clear();
   x.job_skipped.clear();
+  x.restarts.clear();
   auto ignore = [](const std::string&, const YAML::Node&) {};
   for (const auto& item : n) {
     if (!item.IsMap() || item.size() != 1)
       fail(item, path, "a fault: {offline: {...}}, {rts: {...}}, "
-                       "{hq_crash: {...}}, {job_dies: {...}} or "
-                       "{job_skipped: {...}}");
+                       "{hq_crash: {...}}, {job_dies: {...}}, "
+                       "{job_skipped: {...}} or {terminal_restart: {...}}");
     // Copies: the iterator (and what it points at) is a temporary.
     const YAML::Node key_node = item.begin()->first;
     const YAML::Node body = item.begin()->second;
     auto kind = key_node.Scalar();
     auto at = path + "." + kind;
     if (kind != "offline" && kind != "rts" && kind != "hq_crash"
-        && kind != "job_dies" && kind != "job_skipped")
+        && kind != "job_dies" && kind != "job_skipped"
+        && kind != "terminal_restart")
       throw bad_key{key_node.Mark(), at,
                     "unknown fault (expected offline, rts, hq_crash, "
-                    "job_dies or job_skipped)"};
+                    "job_dies, job_skipped or terminal_restart)"};
     if (!body.IsMap())
       fail(body, at, "a mapping of keys");
     map_reader r{body, at + ".", ignore};
@@ -578,6 +704,16 @@ void map_reader::value(const char* key, fault_list x) {
       for (const char* required : keys)
         if (!body[required])
           throw bad_key{body.Mark(), at + "." + required, "required"};
+    };
+    // A store's or terminal's number, from 1 in a file, from 0 after.
+    auto numbered = [&](const char* key, uint64_t n, uint64_t most) {
+      if (n == 0 || n > most)
+        throw bad_key{body[key].Mark(), at + "." + key,
+                      std::string{key} + " " + std::to_string(n)
+                        + " is out of range: " + key
+                        + "s are numbered from 1 to at most "
+                        + std::to_string(most)};
+      return static_cast<uint32_t>(n - 1);
     };
     if (kind == "job_dies" || kind == "job_skipped") {
       std::string job;
@@ -610,6 +746,21 @@ void map_reader::value(const char* key, fault_list x) {
       }
       continue;
     }
+    if (kind == "terminal_restart") {
+      uint64_t store = 0;
+      uint64_t terminal = 0;
+      caf::timespan when{0};
+      r.value("store", store);
+      r.value("terminal", terminal);
+      r.value("at", when);
+      r.refuse_others();
+      require({"store", "terminal", "at"});
+      terminal_restart restart{numbered("store", store, 100000),
+                               numbered("terminal", terminal, 1000), when};
+      given_(at + "[" + std::to_string(x.restarts.size()) + "]", item);
+      x.restarts.push_back(restart);
+      continue;
+    }
     caf::timespan from{0};
     caf::timespan to{0};
     if (kind == "hq_crash") {
@@ -626,38 +777,41 @@ void map_reader::value(const char* key, fault_list x) {
     r.value("from", from);
     r.value("to", to);
     require({"store", "from", "to"});
-    if (store == 0 || store > 100000)
-      throw bad_key{body["store"].Mark(), at + ".store",
-                    "store " + std::to_string(store)
-                      + " is out of range: stores are numbered from 1 to "
-                        "at most 100000"};
+    auto store_index = numbered("store", store, 100000);
     if (kind == "offline") {
       uint64_t terminal = 0;
       r.value("terminal", terminal);
       r.refuse_others();
-      if (body["terminal"] && terminal == 0)
-        throw bad_key{body["terminal"].Mark(), at + ".terminal",
-                      "terminals are numbered from 1"};
       offline_window w;
-      w.store = static_cast<uint32_t>(store - 1);
-      w.terminal = terminal == 0 ? offline_window::all_terminals
-                                 : static_cast<uint32_t>(terminal - 1);
+      w.store = store_index;
+      w.terminal = body["terminal"] ? numbered("terminal", terminal, 1000)
+                                    : offline_window::all_terminals;
       w.start = from;
       w.end = to;
       given_(at + "[" + std::to_string(x.offline.size()) + "]", item);
       x.offline.push_back(w);
     } else {
       std::string state = "down";
-      r.value("state", state);
-      r.refuse_others();
       link_fault f;
-      f.store = static_cast<uint32_t>(store - 1);
+      r.value("state", state);
+      r.value("share", f.share);
+      r.refuse_others();
+      f.store = store_index;
       if (state == "down")
         f.state = link_availability::down;
       else if (state == "slow")
         f.state = link_availability::slow;
+      else if (state == "dropping")
+        f.state = link_availability::dropping;
       else
-        fail(body["state"], at + ".state", "down or slow");
+        fail(body["state"], at + ".state", "down, slow or dropping");
+      if (f.state == link_availability::dropping && !body["share"])
+        throw bad_key{body.Mark(), at + ".share",
+                      "required when the state is dropping (the share of "
+                      "calls lost, e.g. 0.2)"};
+      if (f.state != link_availability::dropping && body["share"])
+        throw bad_key{body["share"].Mark(), at + ".share",
+                      "only a dropping link loses a share of calls"};
       f.start = from;
       f.end = to;
       given_(at + "[" + std::to_string(x.rts.size()) + "]", item);
@@ -730,6 +884,26 @@ public:
     out_ << YAML::EndMap;
   }
 
+  /// Groups as a list, unless the topology is one unnamed group.
+  void value(const char* key, group_list x) {
+    if (one_unnamed_group(x.groups))
+      return;
+    out_ << YAML::Key << key << YAML::Value << YAML::BeginSeq;
+    for (auto& g : x.groups) {
+      out_ << YAML::BeginMap;
+      value("name", g.name);
+      visit_group(*this, g);
+      out_ << YAML::EndMap;
+    }
+    out_ << YAML::EndSeq;
+  }
+
+  /// ... and then its keys at the topology's level.
+  void group_keys(std::vector<store_group>& groups) {
+    if (one_unnamed_group(groups))
+      visit_group(*this, groups[0]);
+  }
+
 private:
   void write(const std::string& x) {
     out_ << YAML::DoubleQuoted << x;
@@ -778,6 +952,17 @@ private:
       out_ << text_of(t);
     out_ << YAML::EndSeq;
   }
+  void write(const customer_group_list& x) {
+    out_ << YAML::BeginMap;
+    for (const auto& g : x.groups) {
+      out_ << YAML::Key << g.id << YAML::Value << YAML::Flow << YAML::BeginMap;
+      for (const auto& d : g.financial_dimensions)
+        out_ << YAML::Key << d.name << YAML::Value << YAML::DoubleQuoted
+             << d.value;
+      out_ << YAML::EndMap;
+    }
+    out_ << YAML::EndMap;
+  }
   void write(const rate_value& x) {
     out_ << text_of_rate(x.per_second);
   }
@@ -791,7 +976,7 @@ private:
   }
   void write(const fault_list& x) {
     if (x.offline.empty() && x.rts.empty() && x.crashes.empty()
-        && x.job_dies.empty() && x.job_skipped.empty())
+        && x.job_dies.empty() && x.job_skipped.empty() && x.restarts.empty())
       out_ << YAML::Flow;
     out_ << YAML::BeginSeq;
     for (const auto& w : x.offline) {
@@ -808,10 +993,12 @@ private:
       out_ << YAML::BeginMap << YAML::Key << "rts" << YAML::Value
            << YAML::Flow << YAML::BeginMap << YAML::Key << "store"
            << YAML::Value << f.store + 1 << YAML::Key << "state"
-           << YAML::Value << to_string(f.state) << YAML::Key << "from"
-           << YAML::Value << text_of(f.start) << YAML::Key << "to"
-           << YAML::Value << text_of(f.end) << YAML::EndMap
-           << YAML::EndMap;
+           << YAML::Value << to_string(f.state);
+      if (f.state == link_availability::dropping)
+        out_ << YAML::Key << "share" << YAML::Value << text_of(f.share);
+      out_ << YAML::Key << "from" << YAML::Value << text_of(f.start)
+           << YAML::Key << "to" << YAML::Value << text_of(f.end)
+           << YAML::EndMap << YAML::EndMap;
     }
     for (const auto& c : x.crashes)
       out_ << YAML::BeginMap << YAML::Key << "hq_crash" << YAML::Value
@@ -829,6 +1016,12 @@ private:
            << YAML::Flow << YAML::BeginMap << YAML::Key << "job"
            << YAML::Value << to_string(k.job) << YAML::Key << "at"
            << YAML::Value << text_of(k.at) << YAML::EndMap << YAML::EndMap;
+    for (const auto& r : x.restarts)
+      out_ << YAML::BeginMap << YAML::Key << "terminal_restart" << YAML::Value
+           << YAML::Flow << YAML::BeginMap << YAML::Key << "store"
+           << YAML::Value << r.store + 1 << YAML::Key << "terminal"
+           << YAML::Value << r.terminal + 1 << YAML::Key << "at"
+           << YAML::Value << text_of(r.at) << YAML::EndMap << YAML::EndMap;
     out_ << YAML::EndSeq;
   }
 
@@ -1065,6 +1258,9 @@ caf::error finish(scenario& s) {
     else if (key == "reply_margin")
       keys = {"reply_margin", "terminal.offline_timeout",
               "store.rts_timeout"};
+    else if (key.find("customer_group") != std::string::npos
+             || key == "load.customers.business_group")
+      keys = {key, "customer_groups"};
     // A key of a group ("load.lookup"): where one of its keys was set.
     auto find = [&s](const std::string& k) {
       auto i = s.given.lower_bound(k);
@@ -1142,8 +1338,26 @@ bool parse_sweep_values(const std::string& text,
       return false;
     }
     for (const auto& item : list) {
+      // A list is a value too (topology.features=[edit_async]): kept as
+      // YAML's flow text, which setting() passes on as it is.
+      if (item.IsSequence()) {
+        YAML::Emitter e;
+        e << YAML::Flow << YAML::BeginSeq;
+        for (const auto& x : item) {
+          if (!x.IsScalar()) {
+            problem = "expected plain values in a list value, found "
+                      + found(x);
+            return false;
+          }
+          e << x.Scalar();
+        }
+        e << YAML::EndSeq;
+        out.push_back(e.c_str());
+        continue;
+      }
       if (!item.IsScalar()) {
-        problem = "expected plain values in the list, found " + found(item);
+        problem = "expected plain values or lists in the list, found "
+                  + found(item);
         return false;
       }
       out.push_back(item.Scalar());
@@ -1164,6 +1378,9 @@ bool parse_sweep_values(const std::string& text,
 }
 
 std::string setting(const std::string& key, const std::string& value) {
+  // A list value (parse_sweep_values) is YAML already.
+  if (!value.empty() && value.front() == '[')
+    return key + "=" + value;
   YAML::Emitter e;
   e << YAML::DoubleQuoted << value;
   return key + "=" + e.c_str();

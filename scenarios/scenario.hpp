@@ -77,13 +77,14 @@ std::string to_yaml(const run_config& cfg);
 std::string to_yaml(const scenario& s);
 
 /// The values of a sweep's parameter: "1,2,4", or a YAML list for values
-/// with commas of their own ("[constant:0.1, 'lognormal:0.05,0.5']"); each
-/// as a flag's text. False with a message naming the problem.
+/// with commas of their own ("[constant:0.1, 'lognormal:0.05,0.5']") or
+/// lists as values ("[[], [edit_async]]", each kept as YAML flow text);
+/// each as a flag's text. False with a message naming the problem.
 bool parse_sweep_values(const std::string& text,
                         std::vector<std::string>& out, std::string& problem);
 
 /// KEY="VALUE", the value quoted so that apply_setting reads it as this
-/// text ("lognormal:0.05,0.5", "1h").
+/// text ("lognormal:0.05,0.5", "1h"); a list value ("[a, b]") as it is.
 std::string setting(const std::string& key, const std::string& value);
 
 /// Reads one threshold condition ("< 2s", "== 0", "<= 1%") on `metric`;

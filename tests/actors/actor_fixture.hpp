@@ -59,14 +59,14 @@ public:
     sched_ = &dynamic_cast<caf::scheduler::test_coordinator&>(
       sys_->scheduler());
     cfg = default_run_config();
-    cfg.stores = 2;
-    cfg.terminals_per_store = 1;
+    cfg.groups[0].stores = 2;
+    cfg.groups[0].terminals = 1;
     cfg.address_book_size = 10;
     cfg.output_dir = dir_.file("run");
     cfg.cashier.enabled = false;
     // Tests of other rules create customers without email; the prompt's
     // own tests turn it on.
-    cfg.prompt_for_email = false;
+    cfg.groups[0].prompt_for_email = false;
     cfg.jobs.p_job.interval = caf::timespan{0};
     cfg.jobs.async_sync.interval = caf::timespan{0};
     cfg.jobs.dist_1010.interval = caf::timespan{0};

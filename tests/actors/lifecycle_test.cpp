@@ -155,7 +155,7 @@ TEST_F(Lifecycle, ATransactionBeginningAfterTheIntervalUploadsFirst) {
 
 TEST_F(Lifecycle, RtsFailureFallsBackToAsync) {
   start();
-  caf::anon_send(w.links[0], atom::link_v, link_availability::down);
+  caf::anon_send(w.links[0], atom::link_v, link_availability::down, 0.0);
   run();
   auto created = create_at(0, draft("Di", "(312) 405-2211"));
   ASSERT_TRUE(created) << describe(created.error());
@@ -169,7 +169,7 @@ TEST_F(Lifecycle, RtsFailureFallsBackToAsync) {
 TEST_F(Lifecycle, RtsFailureIsAnErrorUnderTheErrorPolicy) {
   cfg.rts_policy = rts_failure_policy::error;
   start();
-  caf::anon_send(w.links[0], atom::link_v, link_availability::down);
+  caf::anon_send(w.links[0], atom::link_v, link_availability::down, 0.0);
   run();
   auto created = create_at(0, draft("Di", "(312) 405-2211"));
   ASSERT_FALSE(created);
@@ -261,7 +261,7 @@ TEST_F(Lifecycle, AFallbackAndALaterCallWithTheSameGuidEndAtOneAccount) {
   // An RTS fallback, then the same creation reaching HQ (a retry, or a
   // late call): one account, whatever the order.
   start();
-  caf::anon_send(w.links[0], atom::link_v, link_availability::down);
+  caf::anon_send(w.links[0], atom::link_v, link_availability::down, 0.0);
   run();
   create_request req{draft("Hu", "(617) 250-3347"), {"S0001-T01",
                      staff_role::cashier}, false,
@@ -269,7 +269,7 @@ TEST_F(Lifecycle, AFallbackAndALaterCallWithTheSameGuidEndAtOneAccount) {
   auto fell = ask<created_customer>(w.stores[0], atom::create_v, req);
   ASSERT_TRUE(fell) << describe(fell.error());
   EXPECT_TRUE(fell->fell_back);
-  caf::anon_send(w.links[0], atom::link_v, link_availability::up);
+  caf::anon_send(w.links[0], atom::link_v, link_availability::up, 0.0);
   run();
   auto again = ask<created_customer>(w.stores[0], atom::create_v, req);
   ASSERT_TRUE(again) << describe(again.error());
@@ -288,7 +288,7 @@ TEST_F(Lifecycle, AFallbackCustomerFollowsTheAsyncRules) {
   // address without their features, also when it was a Sync creation
   // that fell back.
   start();
-  caf::anon_send(w.links[0], atom::link_v, link_availability::down);
+  caf::anon_send(w.links[0], atom::link_v, link_availability::down, 0.0);
   run();
   auto quick = create_at(0, draft("Ida", "(617) 250-3348"));
   ASSERT_TRUE(quick) << describe(quick.error());
@@ -306,7 +306,7 @@ TEST_F(Lifecycle, AFallbackCustomerFollowsTheAsyncRules) {
 TEST_F(Lifecycle, AFallbackKeepsTheAddressWithItsFeature) {
   cfg.flags.async_customer_addresses = true;
   start();
-  caf::anon_send(w.links[0], atom::link_v, link_availability::down);
+  caf::anon_send(w.links[0], atom::link_v, link_availability::down, 0.0);
   run();
   auto d = draft("Jan", "(617) 250-3349");
   d.profile.addresses.push_back({address_purpose::unspecified, "1 Main St",

@@ -142,7 +142,7 @@ TEST_F(StoreOperations, PhoneNumbersTypedInFiveFormatsAreStoredAsOne) {
 }
 
 TEST_F(StoreOperations, TheEmailPromptAsksOnceThenUsesTheGenericAddress) {
-  cfg.prompt_for_email = true;
+  cfg.groups[0].prompt_for_email = true;
   start();
   auto no_email = draft("Em", "(212) 346-7788");
   auto first = create_at(0, no_email);

@@ -29,8 +29,8 @@ namespace {
 run_config small_day(const std::string& dir, uint64_t seed = 5) {
   auto cfg = default_run_config();
   cfg.seed = seed;
-  cfg.stores = 4;
-  cfg.terminals_per_store = 2;
+  cfg.groups[0].stores = 4;
+  cfg.groups[0].terminals = 2;
   cfg.address_book_size = 2;
   cfg.duration = std::chrono::hours(3);
   cfg.async_stores = {1};
@@ -378,9 +378,9 @@ TEST(Summary, WarnsOncePerStoreAboutADefaultReceiptEmail) {
   auto cfg = small_day(dir.file("warn"));
   cfg.duration = std::chrono::minutes(30);
   cfg.offline_windows.clear();
-  cfg.default_receipt_email = "receipts@store.example";
+  cfg.groups[0].default_customer.receipt_email = "receipts@store.example";
   auto r = run_day(cfg);
-  ASSERT_EQ(r.results.warnings.size(), cfg.stores);
+  ASSERT_EQ(r.results.warnings.size(), cfg.groups[0].stores);
   auto s = summary_of(r);
   std::ostringstream out;
   print_summary(out, s);
@@ -568,8 +568,8 @@ TEST(Closing, ACreationInFlightAtTheEndOfTheDayIsAcknowledged) {
   test::temp_dir dir;
   auto cfg = small_day(dir.file("in-flight"), 1);
   cfg.duration = std::chrono::hours(1);
-  cfg.stores = 20;
-  cfg.terminals_per_store = 4;
+  cfg.groups[0].stores = 20;
+  cfg.groups[0].terminals = 4;
   cfg.address_book_size = default_run_config().address_book_size;
   cfg.async_stores.clear();
   cfg.offline_windows.clear();
@@ -595,8 +595,8 @@ namespace {
 run_config crash_day(const std::string& dir) {
   auto cfg = small_day(dir, 6);
   cfg.duration = std::chrono::hours(2);
-  cfg.stores = 8;
-  cfg.terminals_per_store = 3;
+  cfg.groups[0].stores = 8;
+  cfg.groups[0].terminals = 3;
   cfg.address_book_size = default_run_config().address_book_size;
   cfg.async_stores = {1};
   cfg.offline_windows.clear();
@@ -649,8 +649,8 @@ TEST(Faults, JobsThatDieMidwayAreRerunWithoutDuplicates) {
   // scenarios/qa-job-dies.yaml: each job dies once, after k records.
   test::temp_dir dir;
   auto cfg = small_day(dir.file("deaths"));
-  cfg.stores = 8;
-  cfg.terminals_per_store = 3;
+  cfg.groups[0].stores = 8;
+  cfg.groups[0].terminals = 3;
   cfg.address_book_size = 4;
   cfg.async_stores = {0, 1, 2, 4, 5};
   cfg.offline_windows.clear();
@@ -666,6 +666,130 @@ TEST(Faults, JobsThatDieMidwayAreRerunWithoutDuplicates) {
   EXPECT_EQ(r.results.job_skips, 1u);
   EXPECT_GT(r.results.converted_at_hq, 0u);
   EXPECT_EQ(report.hq_staged_left + report.channel_pending_left, 0u);
+}
+
+TEST(Faults, ADroppingLinkLosesCallsButNoAcknowledgedCustomer) {
+  // Store 1's link loses half its calls for two hours: requests before HQ
+  // sees them and answers after HQ committed. The store falls back to
+  // Async under the same GUID either way, and the async-sync job must not
+  // create a customer HQ has already.
+  test::temp_dir dir;
+  auto cfg = small_day(dir.file("dropping"));
+  cfg.offline_windows.clear();
+  cfg.cashier.session_gap = distribution::exponential(20);
+  cfg.link_faults.push_back({0, link_availability::dropping,
+                             std::chrono::minutes(30),
+                             std::chrono::minutes(150), 0.5});
+  auto r = run_day(cfg);
+  auto report = check(r);
+  EXPECT_TRUE(report.ok()) << failures_of(report);
+  EXPECT_GT(r.results.rts_requests_dropped, 0u);
+  EXPECT_GT(r.results.rts_answers_dropped, 0u);
+  EXPECT_GT(r.results.rts_fallbacks, 0u);
+  EXPECT_EQ(report.hq_staged_left + report.channel_pending_left, 0u);
+  // The same run again loses the same calls.
+  test::temp_dir dir2;
+  auto again = cfg;
+  again.output_dir = dir2.file("dropping");
+  auto r2 = run_day(again);
+  EXPECT_EQ(r2.results.rts_requests_dropped, r.results.rts_requests_dropped);
+  EXPECT_EQ(r2.results.rts_answers_dropped, r.results.rts_answers_dropped);
+}
+
+TEST(Faults, ATerminalRestartedWhileOfflineKeepsItsOfflineRecords) {
+  // Terminal 1 of store 1 is cut off from 20 to 80 minutes and restarts at
+  // 50: what it created offline before the restart is still in its offline
+  // database, goes up once it reconnects, and is at HQ exactly once.
+  test::temp_dir dir;
+  auto cfg = small_day(dir.file("restart"));
+  cfg.offline_windows = {{0, 0, std::chrono::minutes(20),
+                          std::chrono::minutes(80)}};
+  cfg.cashier.session_gap = distribution::exponential(20);
+  cfg.terminal_restarts.push_back({0, 0, std::chrono::minutes(50)});
+  auto r = run_day(cfg);
+  auto report = check(r);
+  EXPECT_TRUE(report.ok()) << failures_of(report);
+  EXPECT_EQ(r.results.terminal_restarts, 1u);
+  // Its offline database holds customers from both sides of the restart,
+  // all uploaded.
+  SQLite::Database offline{terminal_config_for(cfg, 0, 0, {}, {}, "")
+                             .offline_db_path,
+                           SQLite::OPEN_READONLY};
+  auto at = [&](std::chrono::minutes m) {
+    return static_cast<int64_t>(
+      std::chrono::duration_cast<std::chrono::nanoseconds>(
+        (r.cfg.virtual_epoch + m).time_since_epoch())
+        .count());
+  };
+  auto count = [&](const char* sql, int64_t x) {
+    SQLite::Statement q{offline, sql};
+    q.bind(1, x);
+    EXPECT_TRUE(q.executeStep());
+    return q.getColumn(0).getInt64();
+  };
+  EXPECT_GT(count("SELECT COUNT(*) FROM offline_customers WHERE "
+                  "created_at < ?",
+                  at(std::chrono::minutes(50))),
+            0);
+  EXPECT_GT(count("SELECT COUNT(*) FROM offline_customers WHERE "
+                  "created_at > ?",
+                  at(std::chrono::minutes(50))),
+            0);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM offline_customers WHERE "
+                  "uploaded = ?",
+                  0),
+            0);
+}
+
+TEST(Topology, StoreGroupsRunWithTheirOwnTerminalsProfileAndFixtures) {
+  // Two mall stores of 3 terminals, two Canadian outlet stores of 1 on the
+  // Async profile whose new customers take the outlet's customer group and
+  // currency; terminal 3 of store 2 and the outlet's one terminal of store
+  // 4 go offline.
+  test::temp_dir dir;
+  auto cfg = small_day(dir.file("groups"));
+  cfg.async_stores.clear();
+  store_group mall;
+  mall.name = "mall";
+  mall.stores = 2;
+  mall.terminals = 3;
+  store_group outlet;
+  outlet.name = "outlet";
+  outlet.stores = 2;
+  outlet.terminals = 1;
+  outlet.async = true;
+  outlet.country = "CA";
+  outlet.default_customer.currency = "CAD";
+  outlet.default_customer.customer_group = "OUTLET";
+  cfg.groups = {mall, outlet};
+  cfg.customer_groups.push_back({"OUTLET", {{"CostCenter", "CC-300"}}});
+  cfg.offline_windows = {{1, 2, std::chrono::minutes(30),
+                          std::chrono::minutes(60)},
+                         {3, 0, std::chrono::minutes(30),
+                          std::chrono::minutes(60)}};
+  cfg.cashier.session_gap = distribution::exponential(30);
+  ASSERT_FALSE(validate(cfg));
+  auto r = run_day(cfg);
+  auto report = check(r);
+  EXPECT_TRUE(report.ok()) << failures_of(report);
+  EXPECT_GT(r.results.created[1], 0u);  // Async: the outlets
+  EXPECT_GT(r.results.created[2], 0u);  // offline
+  EXPECT_EQ(r.results.offline_spells, 2u);
+  // The outlets' customers at HQ took their group's fixtures; the malls'
+  // did not.
+  SQLite::Database hq{r.cfg.output_dir + "/hq.db", SQLite::OPEN_READONLY};
+  auto count = [&](const std::string& where) {
+    SQLite::Statement q{hq, "SELECT COUNT(*) FROM customers WHERE " + where};
+    EXPECT_TRUE(q.executeStep());
+    return q.getColumn(0).getInt64();
+  };
+  auto outlet_stores = "origin_store IN ('" + store_id(2) + "', '"
+                       + store_id(3) + "')";
+  EXPECT_GT(count(outlet_stores + " AND record LIKE '%\"CAD\"%' AND record "
+                                  "LIKE '%\"OUTLET\"%'"),
+            0);
+  EXPECT_EQ(count("NOT " + outlet_stores + " AND record LIKE '%\"CAD\"%'"),
+            0);
 }
 
 TEST(OpenModel, CustomersArriveAtTheRateWhateverTheCashierDoes) {
@@ -684,7 +808,7 @@ TEST(OpenModel, CustomersArriveAtTheRateWhateverTheCashierDoes) {
   auto r = run_day(cfg);
   auto report = check(r);
   EXPECT_TRUE(report.ok()) << failures_of(report);
-  auto terminals = static_cast<double>(cfg.stores * cfg.terminals_per_store);
+  auto terminals = static_cast<double>(cfg.groups[0].stores * cfg.groups[0].terminals);
   // Every customer that arrived began a transaction (or was in line at
   // the end); a Poisson count of 1440 is within +-10% with near certainty.
   auto begun = static_cast<double>(r.results.line_wait.count);

@@ -56,12 +56,12 @@ TEST(Scenario, AFileSetsItsKeysOnTheDefaultsAndSaysWhere) {
                     "hq: {workers: 2, service_time: constant:0.5}\n",
                     &s));
   EXPECT_EQ(s.config.seed, 9u);
-  EXPECT_EQ(s.config.stores, 3u);
+  EXPECT_EQ(s.config.groups[0].stores, 3u);
   EXPECT_EQ(s.config.hq.workers, 2u);
   EXPECT_EQ(to_string(s.config.hq.service_time), "constant:0.5");
   // What the file leaves out keeps its default.
   auto defaults = default_run_config();
-  EXPECT_EQ(s.config.terminals_per_store, defaults.terminals_per_store);
+  EXPECT_EQ(s.config.groups[0].terminals, defaults.groups[0].terminals);
   EXPECT_EQ(s.config.hq.queue_timeout, defaults.hq.queue_timeout);
   EXPECT_EQ(s.given.at("topology.stores"), "s.yaml:3:11");
   EXPECT_EQ(s.given.at("hq.workers"), "s.yaml:4:15");
@@ -73,8 +73,8 @@ TEST(Scenario, AFileSetsItsKeysOnTheDefaultsAndSaysWhere) {
 TEST(Scenario, AMisspeltKeyIsNamedWithTheKeysThereAre) {
   EXPECT_EQ(refusal_of("topology:\n  store: 3\n"),
             "s.yaml:2:3: topology.store: unknown key (expected one of: "
-            "stores, terminals, async_stores, address_book_size, country, "
-            "prompt_for_email, default_receipt_email, features)");
+            "groups, stores, terminals, async, country, prompt_for_email, "
+            "default_customer, async_stores, address_book_size, features)");
   EXPECT_EQ(refusal_of("hq:\n  worker: 3\n").substr(0, 33),
             "s.yaml:2:3: hq.worker: unknown ke");
 }
@@ -140,14 +140,14 @@ TEST(Scenario, AFaultNamingAStoreThatDoesNotExistIsRefused) {
                        "  - offline: {store: 1, terminal: 3, from: 1h, to: "
                        "2h}\n"),
             "s.yaml:3:5: faults.offline[0]: terminal 3 does not exist "
-            "(stores have 2)");
+            "(store 1 has 2)");
   EXPECT_EQ(refusal_of("faults:\n  - offline: {store: 0, from: 1h, to: "
                        "2h}\n"),
             "s.yaml:2:22: faults.offline.store: store 0 is out of range: "
             "stores are numbered from 1 to at most 100000");
   EXPECT_EQ(refusal_of("faults:\n  - meteor: {store: 1}\n"),
             "s.yaml:2:5: faults.meteor: unknown fault (expected offline, "
-            "rts, hq_crash, job_dies or job_skipped)");
+            "rts, hq_crash, job_dies, job_skipped or terminal_restart)");
   EXPECT_EQ(refusal_of("faults:\n  - offline: {store: 1, from: 1h}\n"),
             "s.yaml:2:14: faults.offline.to: required");
   // Async stores likewise.
@@ -231,9 +231,10 @@ TEST(Scenario, SettingsGoOnTopAndAreReadLikeTheFile) {
   EXPECT_EQ(refusal(apply_setting(s, "hq..workers=1")),
             "--set: hq..workers: an empty part in the key");
   // A flag's text is taken as it is: no YAML comment, no list syntax.
-  ASSERT_FALSE(set_value(s, "topology.default_receipt_email",
+  ASSERT_FALSE(set_value(s, "topology.default_customer.receipt_email",
                          "till#1@example.com", "--default-receipt-email"));
-  EXPECT_EQ(s.config.default_receipt_email, "till#1@example.com");
+  EXPECT_EQ(s.config.groups[0].default_customer.receipt_email,
+            "till#1@example.com");
   EXPECT_EQ(refusal(set_value(s, "topology.stores", "-1", "--stores")),
             "--stores: expected a whole number from 0 up, found '-1'");
   ASSERT_FALSE(set_list(s, "topology.features",
@@ -263,7 +264,8 @@ TEST(Scenario, WhatIsPrintedReadsBackToTheSameConfiguration) {
                     "  stores: 4\n"
                     "  async_stores: [2, 4]\n"
                     "  features: [async_addresses]\n"
-                    "  default_receipt_email: receipts@example.com\n"
+                    "  default_customer: {receipt_email: "
+                    "receipts@example.com}\n"
                     "rts: {latency: 'uniform:0.01,0.02', policy: error}\n"
                     "hq: {duplicates: merge}\n"
                     "load:\n"
@@ -274,7 +276,11 @@ TEST(Scenario, WhatIsPrintedReadsBackToTheSameConfiguration) {
                     "20m}\n"
                     "  - offline: {store: 3, from: 250ms, to: 1h}\n"
                     "  - rts: {store: 4, state: slow, from: 1h, to: "
-                    "1h20m}\n",
+                    "1h20m}\n"
+                    "  - rts: {store: 4, state: dropping, share: 0.25, "
+                    "from: 30m, to: 1h}\n"
+                    "  - terminal_restart: {store: 2, terminal: 1, at: "
+                    "15m}\n",
                     &s));
   auto text = to_yaml(s.config);
   auto again = default_scenario();
@@ -288,8 +294,13 @@ TEST(Scenario, WhatIsPrintedReadsBackToTheSameConfiguration) {
             std::chrono::milliseconds(250));
   EXPECT_EQ(again.config.offline_windows[1].terminal,
             offline_window::all_terminals);
-  ASSERT_EQ(again.config.link_faults.size(), 1u);
+  ASSERT_EQ(again.config.link_faults.size(), 2u);
   EXPECT_EQ(again.config.link_faults[0].state, link_availability::slow);
+  EXPECT_EQ(again.config.link_faults[1].state, link_availability::dropping);
+  EXPECT_EQ(again.config.link_faults[1].share, 0.25);
+  ASSERT_EQ(again.config.terminal_restarts.size(), 1u);
+  EXPECT_EQ(again.config.terminal_restarts[0].store, 1u);
+  EXPECT_EQ(again.config.terminal_restarts[0].at, std::chrono::minutes(15));
   // The defaults print and read back alike.
   auto defaults = to_yaml(default_run_config());
   auto d = default_scenario();
@@ -448,7 +459,38 @@ TEST(Scenario, HqCrashesAndJobDeathsAreReadCheckedAndPrintedBack) {
             "range: it must be within the day (3600 s)");
   EXPECT_EQ(refusal_of("faults:\n  - crash: {from: 1h, to: 2h}\n"),
             "s.yaml:2:5: faults.crash: unknown fault (expected offline, rts, "
-            "hq_crash, job_dies or job_skipped)");
+            "hq_crash, job_dies, job_skipped or terminal_restart)");
+  // A dropping link needs its share, and only it has one.
+  EXPECT_EQ(refusal_of("faults:\n  - rts: {store: 1, state: dropping, "
+                       "from: 1h, to: 2h}\n"),
+            "s.yaml:2:10: faults.rts.share: required when the state is "
+            "dropping (the share of calls lost, e.g. 0.2)");
+  EXPECT_EQ(refusal_of("faults:\n  - rts: {store: 1, state: slow, share: "
+                       "0.5, from: 1h, to: 2h}\n"),
+            "s.yaml:2:41: faults.rts.share: only a dropping link loses a "
+            "share of calls");
+  EXPECT_EQ(refusal_of("faults:\n  - rts: {store: 1, state: dropping, "
+                       "share: 1.5, from: 1h, to: 2h}\n"),
+            "s.yaml:2:5: faults.rts[0]: share '1.500000' is out of range: "
+            "above 0, at most 1");
+  EXPECT_EQ(refusal_of("faults:\n  - rts: {store: 1, state: lossy, "
+                       "from: 1h, to: 2h}\n"),
+            "s.yaml:2:28: faults.rts.state: expected down, slow or "
+            "dropping, found 'lossy'");
+  // A restart names its terminal, within the day.
+  EXPECT_EQ(refusal_of("faults:\n  - terminal_restart: {store: 1, at: "
+                       "1h}\n"),
+            "s.yaml:2:23: faults.terminal_restart.terminal: required");
+  EXPECT_EQ(refusal_of("topology: {stores: 2, terminals: 2}\n"
+                       "faults:\n  - terminal_restart: {store: 2, "
+                       "terminal: 3, at: 1h}\n"),
+            "s.yaml:3:5: faults.terminal_restart[0]: terminal 3 does not "
+            "exist (store 2 has 2)");
+  EXPECT_EQ(refusal_of("duration: 1h\n"
+                       "faults:\n  - terminal_restart: {store: 1, "
+                       "terminal: 1, at: 1h}\n"),
+            "s.yaml:3:5: faults.terminal_restart[0]: the time 3600 s is out "
+            "of range: it must be within the day (3600 s)");
 }
 
 TEST(Scenario, TheOpenModelIsReadWithRatesAndStages) {
@@ -509,4 +551,114 @@ TEST(Scenario, JobsRunAtIntervalsOrAtFixedTimes) {
   EXPECT_EQ(refusal_of("duration: 2h\njobs:\n  p_job: {every: 0, at: [3h]}\n"),
             "s.yaml:3:25: jobs.p_job.at: '10800 s' is out of range: it must "
             "be within the day (7200 s)");
+}
+
+TEST(Scenario, StoreGroupsHaveTheirOwnSizeProfileCountryAndDefaultCustomer) {
+  scenario s;
+  ASSERT_FALSE(read("topology:\n"
+                    "  groups:\n"
+                    "    - {name: mall, stores: 3, terminals: 6}\n"
+                    "    - name: outlet\n"
+                    "      stores: 2\n"
+                    "      terminals: 1\n"
+                    "      async: true\n"
+                    "      country: CA\n"
+                    "      default_customer: {receipt_email: r@o.example, "
+                    "currency: CAD, customer_group: OUTLET}\n"
+                    "  async_stores: [2]\n"
+                    "customer_groups:\n"
+                    "  RETAIL: {CostCenter: CC-100}\n"
+                    "  WHOLESALE: {CostCenter: CC-900}\n"
+                    "  OUTLET: {CostCenter: CC-300, Department: Outlets}\n",
+                    &s));
+  const auto& c = s.config;
+  ASSERT_EQ(c.groups.size(), 2u);
+  EXPECT_EQ(store_count(c), 5u);
+  EXPECT_EQ(terminal_count(c), 20u);
+  // Stores are numbered across the estate, in the order of the groups.
+  EXPECT_EQ(group_of(c, 2).name, "mall");
+  EXPECT_EQ(group_of(c, 3).name, "outlet");
+  EXPECT_EQ(first_terminal(c, 3), 18u);
+  EXPECT_EQ(first_terminal(c, 4), 19u);
+  auto mall = settings_for(c, 0);
+  auto second = settings_for(c, 1);  // Async on its own
+  auto outlet = settings_for(c, 4);
+  EXPECT_FALSE(mall.profile.create_customer_async);
+  EXPECT_TRUE(second.profile.create_customer_async);
+  EXPECT_FALSE(settings_for(c, 2).profile.create_customer_async);
+  EXPECT_TRUE(outlet.profile.create_customer_async);
+  EXPECT_EQ(mall.operating_unit_country, "US");
+  EXPECT_EQ(outlet.operating_unit_country, "CA");
+  EXPECT_EQ(mall.default_customer.profile.receipt_email, "");
+  EXPECT_EQ(outlet.default_customer.profile.receipt_email, "r@o.example");
+  EXPECT_EQ(outlet.default_customer.profile.currency, "CAD");
+  EXPECT_EQ(outlet.default_customer.profile.customer_group, "OUTLET");
+  ASSERT_EQ(c.customer_groups.size(), 3u);
+  EXPECT_EQ(c.customer_groups[2].financial_dimensions[1].value, "Outlets");
+  EXPECT_EQ(s.given.at("topology.groups[1].country"), "s.yaml:8:16");
+  EXPECT_FALSE(finish(s));
+  // Printed, the groups are a list and read back the same.
+  auto text = to_yaml(c);
+  auto again = default_scenario();
+  ASSERT_FALSE(read_scenario(again, text, "printed.yaml")) << text;
+  EXPECT_EQ(to_yaml(again.config), text);
+  // One unnamed group prints its keys at the topology's level.
+  EXPECT_NE(to_yaml(default_run_config()).find("  stores: 20\n"),
+            std::string::npos);
+  // A --set of a group's key where there are groups is refused; where
+  // there is one, named or not, it sets it.
+  EXPECT_EQ(refusal(apply_setting(s, "topology.stores=5")),
+            "--set: topology.stores: the topology has 2 store groups: give "
+            "it in each of topology.groups");
+  scenario one;
+  ASSERT_FALSE(read("topology: {groups: [{name: mall, stores: 3}]}\n", &one));
+  ASSERT_FALSE(apply_setting(one, "topology.stores=5"));
+  EXPECT_EQ(one.config.groups[0].stores, 5u);
+}
+
+TEST(Scenario, BrokenStoreGroupsAreNamed) {
+  EXPECT_EQ(refusal_of("topology:\n  stores: 3\n  groups: [{name: a, "
+                       "stores: 1}]\n"),
+            "s.yaml:2:3: topology.stores: a store group's key: with "
+            "topology.groups, give it in each group");
+  EXPECT_EQ(refusal_of("topology:\n  groups:\n    - {name: a}\n"),
+            "s.yaml:3:7: topology.groups[0].stores: required");
+  EXPECT_EQ(refusal_of("topology:\n  groups:\n    - {name: a, stores: 1, "
+                       "terminal: 2}\n"),
+            "s.yaml:3:28: topology.groups[0].terminal: unknown key "
+            "(expected one of: name, stores, terminals, async, country, "
+            "prompt_for_email, default_customer)");
+  EXPECT_EQ(refusal_of("topology:\n  groups: []\n"),
+            "s.yaml:2:11: topology.groups: expected at least one store "
+            "group, found an empty list");
+  EXPECT_EQ(refusal_of("topology:\n  groups:\n    - {name: a, stores: 1}\n"
+                       "    - {name: a, stores: 2}\n"),
+            "s.yaml:4:14: topology.groups[1].name: 'a' names two groups");
+  EXPECT_EQ(refusal_of("topology:\n  groups:\n    - {name: a, stores: 1}\n"
+                       "    - {name: b, stores: 0}\n"),
+            "s.yaml:4:25: topology.groups[1].stores: '0' is out of range: "
+            "from 1 to 100000");
+  EXPECT_EQ(refusal_of("topology:\n  groups:\n    - {name: a, stores: 1, "
+                       "country: XX}\n")
+              .substr(0, 40),
+            "s.yaml:3:37: topology.groups[0].country:");
+  EXPECT_EQ(refusal_of("topology:\n  default_customer: {customer_group: "
+                       "VIP}\n"),
+            "s.yaml:2:38: topology.default_customer.customer_group: 'VIP' "
+            "is not one of the customer_groups");
+  EXPECT_EQ(refusal_of("customer_groups: {RETAIL: {}}\n"),
+            "s.yaml:1:18: load.customers.business_group: 'WHOLESALE' is not "
+            "one of the customer_groups");
+  EXPECT_EQ(refusal_of("customer_groups: [RETAIL]\n"),
+            "s.yaml:1:18: customer_groups: expected a mapping of customer "
+            "groups and their financial dimensions (RETAIL: {CostCenter: "
+            "CC-100}), found a list");
+  // A fault names a terminal its store has.
+  EXPECT_EQ(refusal_of("topology:\n  groups:\n    - {name: a, stores: 1, "
+                       "terminals: 4}\n    - {name: b, stores: 1, "
+                       "terminals: 1}\n"
+                       "faults:\n  - offline: {store: 2, terminal: 2, from: "
+                       "1h, to: 2h}\n"),
+            "s.yaml:6:5: faults.offline[0]: terminal 2 does not exist "
+            "(store 2 has 1)");
 }
