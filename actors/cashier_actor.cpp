@@ -129,17 +129,9 @@ std::string new_email(self_ptr self) {
 
 /// Traveller n of the pool: drawn from the run's seed and n alone, so that
 /// every cashier makes the same person of n.
-struct traveller_person {
-  std::string first_name;
-  std::string last_name;
-  std::string phone;
-  std::string email;
-};
-
-traveller_person traveller_of(self_ptr self, int64_t n) {
-  actor_rng rng{self->state.cfg.env.seed,
-                "traveller:" + std::to_string(n)};
-  traveller_person p;
+cashier_state::traveller_person traveller_of(self_ptr self, uint64_t n) {
+  actor_rng rng{self->state.cfg.env.seed, "traveller:" + std::to_string(n)};
+  cashier_state::traveller_person p;
   p.first_name = pick(rng, first_names);
   p.last_name = pick(rng, last_names);
   p.phone = new_phone(rng);
@@ -153,19 +145,18 @@ customer_draft quick_draft(self_ptr self, const std::string& phone) {
   customer_draft d;
   d.profile.first_name = pick(st.rng, first_names);
   d.profile.last_name = pick(st.rng, last_names);
-  if (st.traveller >= 0) {
-    auto p = traveller_of(self, st.traveller);
-    d.profile.first_name = p.first_name;
-    d.profile.last_name = p.last_name;
+  if (st.traveller) {
+    d.profile.first_name = st.traveller->first_name;
+    d.profile.last_name = st.traveller->last_name;
   }
   // Seed 000: the customer's choice about marketing, per contact.
   d.profile.phones.push_back(
     {phone, true,
      marketing_consent{st.rng.chance(0.3), st.cfg.terminal_id,
                        st.cfg.env.clock.now(self->clock()), "pos"}});
-  if (st.traveller >= 0) {
+  if (st.traveller) {
     d.profile.emails.push_back(
-      {traveller_of(self, st.traveller).email, true,
+      {st.traveller->email, true,
        marketing_consent{st.rng.chance(0.5), st.cfg.terminal_id,
                          st.cfg.env.clock.now(self->clock()), "pos"}});
   } else if (st.rng.chance(0.8))
@@ -458,9 +449,9 @@ void session_identify(self_ptr self) {
     // (No draw when there are no travellers: runs without them keep their
     // traces.)
     if (model.mix.travellers > 0 && st.rng.chance(model.mix.travellers)) {
-      st.traveller = static_cast<int64_t>(
-        st.rng.below(std::max<size_t>(1, model.mix.traveller_pool)));
-      st.phone = traveller_of(self, st.traveller).phone;
+      st.traveller = traveller_of(
+        self, st.rng.below(std::max<size_t>(1, model.mix.traveller_pool)));
+      st.phone = st.traveller->phone;
     } else {
       st.phone = new_phone(st.rng);
     }
@@ -483,7 +474,7 @@ void session_begin(self_ptr self) {
   auto& st = self->state;
   st.current = caf::none;
   st.twin = false;
-  st.traveller = -1;
+  st.traveller = caf::none;
   if (!st.line.empty()) {
     // How long the customer waited in line for the cashier.
     auto waited = st.cfg.env.clock.elapsed(self->clock()) - st.line.front();

@@ -195,8 +195,15 @@ struct cashier_state {
   caf::optional<customer> current;
   /// This creation enters a known customer again (a duplicate).
   bool twin = false;
-  /// This new customer is traveller n of the pool (-1: not a traveller).
-  int64_t traveller = -1;
+  /// This new customer is one of the travellers
+  /// (load.customers.travellers): the same person at every store.
+  struct traveller_person {
+    std::string first_name;
+    std::string last_name;
+    std::string phone;
+    std::string email;
+  };
+  caf::optional<traveller_person> traveller;
   /// Customers this cashier served: the returning customers.
   std::vector<known_customer> known;
   uint64_t sales = 0;

@@ -29,6 +29,10 @@ std::vector<customer_group> default_customer_groups() {
           {"WHOLESALE", {{"CostCenter", "CC-900"}, {"Department", "B2B"}}}};
 }
 
+bool one_unnamed_group(const std::vector<store_group>& groups) {
+  return groups.size() == 1 && groups[0].name == store_group{}.name;
+}
+
 size_t store_count(const run_config& cfg) {
   size_t n = 0;
   for (const auto& g : cfg.groups)
@@ -152,7 +156,7 @@ caf::error validate(const run_config& cfg) {
   // A group's key: topology.KEY when the topology is one unnamed group
   // (as the file gives it), else topology.groups[i].KEY.
   auto group_key = [&](size_t i, const std::string& key) {
-    if (cfg.groups.size() == 1 && cfg.groups[0].name == store_group{}.name)
+    if (one_unnamed_group(cfg.groups))
       return "topology." + key;
     return "topology.groups[" + std::to_string(i) + "]." + key;
   };

@@ -198,6 +198,11 @@ run_config scaled(run_config cfg, double factor);
 /// names the setting.
 caf::error validate(const run_config& cfg);
 
+/// An estate of one group without a name of its own: a file gives that
+/// group's keys at the topology's level (the usual case: one kind of
+/// store), and errors and the summary name them there.
+bool one_unnamed_group(const std::vector<store_group>& groups);
+
 /// The estate's stores and terminals, and where each store is in it.
 size_t store_count(const run_config& cfg);
 size_t terminal_count(const run_config& cfg);

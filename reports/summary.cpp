@@ -128,7 +128,7 @@ std::string topology_text(const run_config& c) {
   auto out = std::to_string(store_count(c)) + " stores, "
              + std::to_string(terminal_count(c)) + " terminals, "
              + std::to_string(async_stores_of(c).size()) + " Async";
-  if (c.groups.size() == 1 && c.groups[0].name == store_group{}.name)
+  if (one_unnamed_group(c.groups))
     return out;
   std::string groups;
   for (const auto& g : c.groups)

@@ -68,12 +68,6 @@ struct customer_group_list {
   std::vector<customer_group>& groups;
 };
 
-/// A topology of one group without a name of its own gives the group's
-/// keys at the topology's level (the usual case: one kind of store).
-bool one_unnamed_group(const std::vector<store_group>& groups) {
-  return groups.size() == 1 && groups[0].name == store_group{}.name;
-}
-
 /// A store group's keys (its name aside).
 template <class V>
 void visit_group(V& v, store_group& g) {
@@ -577,6 +571,13 @@ public:
     sub.refuse_others();
   }
 
+  /// Keys that must be there.
+  void require(std::initializer_list<const char*> keys) const {
+    for (const char* key : keys)
+      if (!node_[key])
+        throw bad_key{node_.Mark(), prefix_ + key, "required"};
+  }
+
   /// Any key the list does not have is an error naming the ones it has.
   void refuse_others() {
     for (auto i = node_.begin(); i != node_.end(); ++i) {
@@ -592,6 +593,16 @@ public:
   }
 
 private:
+  /// The list at `key`, or an empty node when the key is not there; not a
+  /// list: an error saying what was `expected`.
+  YAML::Node list(const char* key, const char* expected) {
+    keys_.push_back(key);
+    auto n = node_[key];
+    if (n && !n.IsSequence())
+      fail(n, prefix_ + key, expected);
+    return n;
+  }
+
   YAML::Mark key_mark(const std::string& key) const {
     for (auto i = node_.begin(); i != node_.end(); ++i)
       if (i->first.IsScalar() && i->first.Scalar() == key)
@@ -606,13 +617,10 @@ private:
 };
 
 void map_reader::value(const char* key, stage_list x) {
-  keys_.push_back(key);
-  auto n = node_[key];
+  auto n = list(key, "a list of stages ({to: 90/h, over: 1h})");
   if (!n)
     return;
   auto path = prefix_ + key;
-  if (!n.IsSequence())
-    fail(n, path, "a list of stages ({to: 90/h, over: 1h})");
   x.stages.clear();
   auto ignore = [](const std::string&, const YAML::Node&) {};
   for (const auto& item : n) {
@@ -623,23 +631,18 @@ void map_reader::value(const char* key, stage_list x) {
     r.value("to", rate_value{s.to});
     r.value("over", s.over);
     r.refuse_others();
-    for (const char* required : {"to", "over"})
-      if (!item[required])
-        throw bad_key{item.Mark(), path + "." + required, "required"};
+    r.require({"to", "over"});
     x.stages.push_back(s);
   }
   given_(path, n);
 }
 
 void map_reader::value(const char* key, group_list x) {
-  keys_.push_back(key);
-  auto n = node_[key];
+  auto n = list(key, "a list of store groups ({name: mall, stores: 40, "
+                     "terminals: 6})");
   if (!n)
     return;
   auto path = prefix_ + key;
-  if (!n.IsSequence())
-    fail(n, path, "a list of store groups ({name: mall, stores: 40, "
-                  "terminals: 6})");
   if (n.size() == 0)
     throw bad_key{n.Mark(), path, "expected at least one store group, "
                                   "found an empty list"};
@@ -653,9 +656,7 @@ void map_reader::value(const char* key, group_list x) {
     r.value("name", g.name);
     visit_group(r, g);
     r.refuse_others();
-    for (const char* required : {"name", "stores"})
-      if (!item[required])
-        throw bad_key{item.Mark(), at + "." + required, "required"};
+    r.require({"name", "stores"});
     groups.push_back(std::move(g));
   }
   x.groups = std::move(groups);
@@ -667,13 +668,10 @@ void map_reader::value(const char* key, group_list x) {
 /// given one by one ("faults.offline[0]"), so that validate()'s complaint
 /// about one points at it.
 void map_reader::value(const char* key, fault_list x) {
-  keys_.push_back(key);
-  auto n = node_[key];
+  auto n = list(key, "a list of faults");
   if (!n)
     return;
   auto path = prefix_ + key;
-  if (!n.IsSequence())
-    fail(n, path, "a list of faults");
   x.offline.clear();
   x.rts.clear();
   x.crashes.clear();
@@ -700,11 +698,6 @@ void map_reader::value(const char* key, fault_list x) {
     if (!body.IsMap())
       fail(body, at, "a mapping of keys");
     map_reader r{body, at + ".", ignore};
-    auto require = [&](std::initializer_list<const char*> keys) {
-      for (const char* required : keys)
-        if (!body[required])
-          throw bad_key{body.Mark(), at + "." + required, "required"};
-    };
     // A store's or terminal's number, from 1 in a file, from 0 after.
     auto numbered = [&](const char* key, uint64_t n, uint64_t most) {
       if (n == 0 || n > most)
@@ -725,9 +718,9 @@ void map_reader::value(const char* key, fault_list x) {
         r.value("after", after);
       r.refuse_others();
       if (kind == "job_dies")
-        require({"job", "at", "after"});
+        r.require({"job", "at", "after"});
       else
-        require({"job", "at"});
+        r.require({"job", "at"});
       job_kind which = job_kind::p_job;
       if (job == "p_job")
         which = job_kind::p_job;
@@ -754,7 +747,7 @@ void map_reader::value(const char* key, fault_list x) {
       r.value("terminal", terminal);
       r.value("at", when);
       r.refuse_others();
-      require({"store", "terminal", "at"});
+      r.require({"store", "terminal", "at"});
       terminal_restart restart{numbered("store", store, 100000),
                                numbered("terminal", terminal, 1000), when};
       given_(at + "[" + std::to_string(x.restarts.size()) + "]", item);
@@ -767,7 +760,7 @@ void map_reader::value(const char* key, fault_list x) {
       r.value("from", from);
       r.value("to", to);
       r.refuse_others();
-      require({"from", "to"});
+      r.require({"from", "to"});
       given_(at + "[" + std::to_string(x.crashes.size()) + "]", item);
       x.crashes.push_back({from, to});
       continue;
@@ -776,7 +769,7 @@ void map_reader::value(const char* key, fault_list x) {
     r.value("store", store);
     r.value("from", from);
     r.value("to", to);
-    require({"store", "from", "to"});
+    r.require({"store", "from", "to"});
     auto store_index = numbered("store", store, 100000);
     if (kind == "offline") {
       uint64_t terminal = 0;

@@ -92,6 +92,24 @@ std::string failures_of(const invariant_report& report) {
   return out;
 }
 
+/// The one number `sql` (a COUNT) gives, its ?s bound to `xs` in order.
+template <class... Ts>
+int64_t count_of(SQLite::Database& db, const std::string& sql, Ts... xs) {
+  SQLite::Statement q{db, sql};
+  int i = 0;
+  (q.bind(++i, xs), ...);
+  EXPECT_TRUE(q.executeStep()) << sql;
+  return q.getColumn(0).getInt64();
+}
+
+/// A moment of a virtual run, as the databases store it (ns since 1970).
+int64_t stored_time(const run_config& cfg, std::chrono::minutes m) {
+  return static_cast<int64_t>(
+    std::chrono::duration_cast<std::chrono::nanoseconds>(
+      (cfg.virtual_epoch + m).time_since_epoch())
+      .count());
+}
+
 /// One run, checked clean once; each test breaks a copy of its databases.
 class Invariants : public ::testing::Test {
 protected:
@@ -627,22 +645,16 @@ TEST(Faults, AnHqCrashLosesNoAcknowledgedCustomer) {
   EXPECT_EQ(report.committed_in_doubt, 1u);
   // Down, HQ committed nothing: no customer was created while it was.
   SQLite::Database hq{r.cfg.output_dir + "/hq.db", SQLite::OPEN_READONLY};
-  auto at = [&](std::chrono::minutes m) {
-    return std::chrono::duration_cast<std::chrono::nanoseconds>(
-             (r.cfg.virtual_epoch + m).time_since_epoch())
-      .count();
-  };
-  SQLite::Statement down{hq, "SELECT COUNT(*) FROM customers WHERE "
-                             "created_at > ? AND created_at < ?"};
-  down.bind(1, static_cast<int64_t>(at(std::chrono::minutes(60))));
-  down.bind(2, static_cast<int64_t>(at(std::chrono::minutes(70))));
-  ASSERT_TRUE(down.executeStep());
-  EXPECT_EQ(down.getColumn(0).getInt64(), 0);
-  SQLite::Statement after{hq, "SELECT COUNT(*) FROM customers WHERE "
-                              "created_at > ?"};
-  after.bind(1, static_cast<int64_t>(at(std::chrono::minutes(70))));
-  ASSERT_TRUE(after.executeStep());
-  EXPECT_GT(after.getColumn(0).getInt64(), 0);  // and served again after
+  using std::chrono::minutes;
+  EXPECT_EQ(count_of(hq, "SELECT COUNT(*) FROM customers WHERE created_at "
+                         "> ? AND created_at < ?",
+                     stored_time(r.cfg, minutes(60)),
+                     stored_time(r.cfg, minutes(70))),
+            0);
+  EXPECT_GT(count_of(hq, "SELECT COUNT(*) FROM customers WHERE created_at "
+                         "> ?",
+                     stored_time(r.cfg, minutes(70))),
+            0);  // and served again after
 }
 
 TEST(Faults, JobsThatDieMidwayAreRerunWithoutDuplicates) {
@@ -715,29 +727,17 @@ TEST(Faults, ATerminalRestartedWhileOfflineKeepsItsOfflineRecords) {
   SQLite::Database offline{terminal_config_for(cfg, 0, 0, {}, {}, "")
                              .offline_db_path,
                            SQLite::OPEN_READONLY};
-  auto at = [&](std::chrono::minutes m) {
-    return static_cast<int64_t>(
-      std::chrono::duration_cast<std::chrono::nanoseconds>(
-        (r.cfg.virtual_epoch + m).time_since_epoch())
-        .count());
-  };
-  auto count = [&](const char* sql, int64_t x) {
-    SQLite::Statement q{offline, sql};
-    q.bind(1, x);
-    EXPECT_TRUE(q.executeStep());
-    return q.getColumn(0).getInt64();
-  };
-  EXPECT_GT(count("SELECT COUNT(*) FROM offline_customers WHERE "
-                  "created_at < ?",
-                  at(std::chrono::minutes(50))),
+  auto restart = stored_time(r.cfg, std::chrono::minutes(50));
+  EXPECT_GT(count_of(offline, "SELECT COUNT(*) FROM offline_customers WHERE "
+                              "created_at < ?",
+                     restart),
             0);
-  EXPECT_GT(count("SELECT COUNT(*) FROM offline_customers WHERE "
-                  "created_at > ?",
-                  at(std::chrono::minutes(50))),
+  EXPECT_GT(count_of(offline, "SELECT COUNT(*) FROM offline_customers WHERE "
+                              "created_at > ?",
+                     restart),
             0);
-  EXPECT_EQ(count("SELECT COUNT(*) FROM offline_customers WHERE "
-                  "uploaded = ?",
-                  0),
+  EXPECT_EQ(count_of(offline, "SELECT COUNT(*) FROM offline_customers WHERE "
+                              "uploaded = 0"),
             0);
 }
 
@@ -779,9 +779,7 @@ TEST(Topology, StoreGroupsRunWithTheirOwnTerminalsProfileAndFixtures) {
   // did not.
   SQLite::Database hq{r.cfg.output_dir + "/hq.db", SQLite::OPEN_READONLY};
   auto count = [&](const std::string& where) {
-    SQLite::Statement q{hq, "SELECT COUNT(*) FROM customers WHERE " + where};
-    EXPECT_TRUE(q.executeStep());
-    return q.getColumn(0).getInt64();
+    return count_of(hq, "SELECT COUNT(*) FROM customers WHERE " + where);
   };
   auto outlet_stores = "origin_store IN ('" + store_id(2) + "', '"
                        + store_id(3) + "')";
