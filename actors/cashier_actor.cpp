@@ -17,11 +17,8 @@ using self_ptr = cashier_actor::stateful_pointer<cashier_state>;
 template <class T>
 using then_fn = std::function<void(caf::expected<T>)>;
 
-void emit(self_ptr self, event_kind kind, uint8_t detail = 0,
-          int64_t value = 0, uint64_t key = 0) {
-  auto& st = self->state;
-  st.cfg.env.emit(self->clock(), {{}, kind, detail, st.cfg.store_index,
-                                   st.cfg.terminal_index, value, key});
+void emit(self_ptr self, event_body what) {
+  self->state.cfg.env.emit(self->clock(), std::move(what));
 }
 
 /// Sends one input to the terminal and hands its answer to `k`. No
@@ -289,10 +286,10 @@ void end_session(self_ptr self) {
 /// found something).
 void record_op(self_ptr self, store_op op, caf::actor_clock::time_point start,
                const caf::error& err, bool found = false) {
-  auto outcome = static_cast<uint64_t>(outcome_of(err));
-  emit(self, event_kind::store_operation, static_cast<uint8_t>(op),
-       (self->clock().now() - start).count(),
-       (uint64_t{found} << 16) | (outcome << 8) | event_detail(err));
+  auto& st = self->state;
+  emit(self, ev::store_operation{st.cfg.store_index, st.cfg.terminal_index, op,
+                                 outcome_of(err), event_detail(err), found,
+                                 self->clock().now() - start, st.waited});
 }
 
 /// A store operation at the terminal as `who` (logged in for it, the
@@ -475,15 +472,17 @@ void session_begin(self_ptr self) {
   st.current = caf::none;
   st.twin = false;
   st.traveller = caf::none;
+  st.waited = caf::timespan{0};
   if (!st.line.empty()) {
     // How long the customer waited in line for the cashier.
-    auto waited = st.cfg.env.clock.elapsed(self->clock()) - st.line.front();
+    st.waited = st.cfg.env.clock.elapsed(self->clock()) - st.line.front();
     st.line.pop_front();
-    emit(self, event_kind::customer_waited, 0, waited.count());
+    emit(self, ev::customer_waited{st.cfg.store_index, st.cfg.terminal_index,
+                                   st.waited});
   }
   if (!st.rng.chance(st.cfg.model.identified)) {
     // Counted, not sold at the terminal: nothing of a customer.
-    emit(self, event_kind::anonymous_sale);
+    emit(self, ev::anonymous_sale{st.cfg.store_index, st.cfg.terminal_index});
     end_session(self);
     return;
   }
@@ -593,7 +592,7 @@ void session_sale(self_ptr self) {
     self,
     [self](caf::expected<bool> done) {
       if (!done)
-        emit(self, event_kind::operation_error, event_detail(done.error()));
+        emit(self, ev::operation_error{event_detail(done.error())});
       end_session(self);
     },
     atom::sale_v, new_sale(self, ref_of(*st.current)));

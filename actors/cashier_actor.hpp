@@ -185,6 +185,8 @@ struct cashier_state {
   /// day), and whether the cashier is between transactions with nobody in
   /// line.
   std::deque<caf::timespan> line;
+  /// Open model: how long the current customer waited in line.
+  caf::timespan waited{0};
   bool waiting_for_customer = false;
   /// The closer's stop, answered when the step in flight has ended.
   caf::typed_response_promise<bool> stopped;

@@ -10,35 +10,6 @@ event_sink::~event_sink() {
   // nop
 }
 
-const char* to_string(event_kind x) {
-  switch (x) {
-    case event_kind::customer_created: return "customer_created";
-    case event_kind::rts_fallback: return "rts_fallback";
-    case event_kind::sale_recorded: return "sale_recorded";
-    case event_kind::anonymous_sale: return "anonymous_sale";
-    case event_kind::terminal_offline: return "terminal_offline";
-    case event_kind::terminal_online: return "terminal_online";
-    case event_kind::hq_served: return "hq_served";
-    case event_kind::hq_refused: return "hq_refused";
-    case event_kind::pjob_cycle: return "pjob_cycle";
-    case event_kind::async_sync_cycle: return "async_sync_cycle";
-    case event_kind::dist_1010_cycle: return "dist_1010_cycle";
-    case event_kind::customer_converted: return "customer_converted";
-    case event_kind::operation_error: return "operation_error";
-    case event_kind::store_operation: return "store_operation";
-    case event_kind::sync_attempt: return "sync_attempt";
-    case event_kind::store_warning: return "store_warning";
-    case event_kind::creation_in_doubt: return "creation_in_doubt";
-    case event_kind::hq_down: return "hq_down";
-    case event_kind::job_died: return "job_died";
-    case event_kind::customer_waited: return "customer_waited";
-    case event_kind::job_skipped: return "job_skipped";
-    case event_kind::rts_call_dropped: return "rts_call_dropped";
-    case event_kind::terminal_restarted: return "terminal_restarted";
-  }
-  return "?";
-}
-
 const char* to_string(sync_outcome x) {
   switch (x) {
     case sync_outcome::answered: return "answered by HQ";
@@ -162,6 +133,10 @@ op_outcome outcome_of(const caf::error& err) {
 
 uint8_t event_detail(const caf::error& err) {
   return static_cast<uint8_t>(error_code(err));
+}
+
+std::string cause_name(uint8_t cause) {
+  return cause == 0 ? "other" : to_string(static_cast<ec>(cause));
 }
 
 uint64_t event_key(std::string_view text) {

@@ -1,8 +1,9 @@
 #pragma once
 
-// What actors report. Actors only emit events; what is recorded, and where,
-// is decided by the event_sink the run plugs in (metrics/run_recorder for
-// `retailsim run`, a plain vector in tests).
+// What actors report. Actors only emit events, each a small typed struct
+// (namespace ev) with its field list written once, in `inspect`; what is
+// recorded, and where, is decided by the event_sink the run plugs in
+// (metrics/run_recorder for `retailsim run`, a plain vector in tests).
 
 #include <cstdint>
 #include <memory>
@@ -11,78 +12,17 @@
 
 #include "caf/actor_clock.hpp"
 #include "caf/error.hpp"
+#include "caf/meta/type_name.hpp"
 #include "caf/timestamp.hpp"
+#include "caf/variant.hpp"
+
+#include "model/identity.hpp"
+#include "model/messages.hpp"
+#include "model/rules.hpp"
 
 namespace retailsim {
 
 class work_pool;
-
-enum class event_kind : uint8_t {
-  /// A terminal acknowledged a customer (to the cashier or another caller).
-  /// detail: creation_mode; value: latency seen by the terminal (ns); key,
-  /// key2: its GUID (guid_words), the creation's identity.
-  customer_created,
-  /// A store's Sync creation failed at the RTS and fell back to Async.
-  /// detail: ec of the RTS failure.
-  rts_fallback,
-  /// A terminal acknowledged a sale linked to a customer. detail: 1 if
-  /// recorded offline; value: cents; key: event_key of its transaction id.
-  sale_recorded,
-  /// A transaction without a customer.
-  anonymous_sale,
-  /// A terminal went offline. detail: ec of the cause.
-  terminal_offline,
-  /// A terminal reconnected. value: offline customers it uploaded.
-  terminal_online,
-  /// HQ served a Sync creation. value: time from arrival to commit (ns).
-  hq_served,
-  /// HQ refused a Sync creation. detail: ec.
-  hq_refused,
-  /// A P-job cycle ended. value: customers newly staged.
-  pjob_cycle,
-  /// An async-sync job cycle ended. value: customers converted.
-  async_sync_cycle,
-  /// A 1010 cycle ended. value: pending customers converted at channels.
-  dist_1010_cycle,
-  /// A channel replaced a GUID by its account number. key, key2: the GUID
-  /// (guid_words).
-  customer_converted,
-  /// An operation failed for another reason. detail: ec.
-  operation_error,
-  /// A store operation of the cashier model ended. detail: store_op; value:
-  /// latency seen by the terminal (ns); key: bit 16 set if a search found
-  /// something, op_outcome << 8, ec in the low byte.
-  store_operation,
-  /// A terminal's creation at a Sync store ended, whatever the outcome.
-  /// detail: sync_outcome; value: latency seen by the terminal (ns); key:
-  /// ec of the failure or fallback cause (0 when answered).
-  sync_attempt,
-  /// Something about a store's setup worth telling once. detail:
-  /// warning_code (model/rules.hpp).
-  store_warning,
-  /// A store's Sync creation got no answer from HQ (its time-out: HQ may
-  /// have committed it) and nothing else was created: the terminal is told
-  /// it failed, and HQ may hold it. detail: ec of the failure told; key,
-  /// key2: its GUID (guid_words).
-  creation_in_doubt,
-  /// HQ crashed (detail 1; value: calls in flight that will get no reply)
-  /// or restarted (detail 0).
-  hq_down,
-  /// A job's run died midway (a fault). detail: job_kind; value: records
-  /// it had done.
-  job_died,
-  /// Open model: a customer's transaction began after waiting in line for
-  /// the cashier. value: the wait (ns).
-  customer_waited,
-  /// A job's scheduled run was skipped (a fault). detail: job_kind.
-  job_skipped,
-  /// A dropping RTS link lost a call (a fault). detail: 0 its request on
-  /// the way to HQ, 1 HQ's answer on the way back.
-  rts_call_dropped,
-  /// A terminal restarted (a fault). value: records its offline database
-  /// still had to upload.
-  terminal_restarted,
-};
 
 /// How a creation that a terminal sent to a Sync store ended.
 enum class sync_outcome : uint8_t {
@@ -99,8 +39,6 @@ enum class sync_outcome : uint8_t {
 };
 
 const char* to_string(sync_outcome x);
-
-const char* to_string(event_kind x);
 
 /// What store staff do with customer records (seeds 002 and 004), as the
 /// cashier model exercises and the summary counts them. The searches in the
@@ -184,18 +122,315 @@ const char* to_string(op_outcome x);
 /// The outcome an operation's error stands for (ok for no error).
 op_outcome outcome_of(const caf::error& err);
 
-/// One event. `at` is simulated time since the start of the run.
-struct event {
-  caf::timespan at;
-  event_kind kind;
-  uint8_t detail = 0;
+
+/// The vocabulary of events. Causes are retailsim error codes (ec) as
+/// event_detail gives them, 0 for none or another error. Latencies are what
+/// the one who measured them saw, in the run's clock.
+namespace ev {
+
+/// A terminal acknowledged a customer (to the cashier or another caller):
+/// the creation's identity is its GUID.
+struct customer_created {
   uint32_t store = 0;
   uint32_t terminal = 0;
-  int64_t value = 0;
-  uint64_t key = 0;
-  uint64_t key2 = 0;
+  creation_mode mode = creation_mode::sync;
+  guid_words guid;
+  caf::timespan latency{0};
 };
 
+/// A terminal's creation at a Sync store ended, whatever the outcome.
+struct sync_attempt {
+  uint32_t store = 0;
+  uint32_t terminal = 0;
+  sync_outcome outcome = sync_outcome::answered;
+  /// Of the failure or fallback (0 when answered).
+  uint8_t cause = 0;
+  caf::timespan latency{0};
+};
+
+/// A store's Sync creation failed at the RTS and fell back to Async.
+struct rts_fallback {
+  uint32_t store = 0;
+  uint8_t cause = 0;
+};
+
+/// A terminal acknowledged a sale linked to a customer.
+struct sale_recorded {
+  uint32_t store = 0;
+  uint32_t terminal = 0;
+  bool offline = false;
+  int64_t cents = 0;
+  /// event_key of its transaction id: the sale's identity.
+  uint64_t transaction = 0;
+};
+
+/// A transaction without a customer.
+struct anonymous_sale {
+  uint32_t store = 0;
+  uint32_t terminal = 0;
+};
+
+struct terminal_offline {
+  uint32_t store = 0;
+  uint32_t terminal = 0;
+  uint8_t cause = 0;
+};
+
+struct terminal_online {
+  uint32_t store = 0;
+  uint32_t terminal = 0;
+  /// Offline customers it uploaded on reconnecting.
+  uint64_t uploaded = 0;
+};
+
+/// A terminal restarted (a fault).
+struct terminal_restarted {
+  uint32_t store = 0;
+  uint32_t terminal = 0;
+  /// Records its offline database still had to upload.
+  uint64_t left_to_upload = 0;
+};
+
+/// HQ served a Sync creation.
+struct hq_served {
+  /// From arrival at HQ to the answer: queue and work.
+  caf::timespan service{0};
+  /// Calls waiting for a worker, and workers busy (this call's included),
+  /// as this one was answered.
+  uint32_t queued = 0;
+  uint32_t busy = 0;
+};
+
+/// HQ refused a Sync creation.
+struct hq_refused {
+  uint8_t cause = 0;
+};
+
+/// HQ crashed (with the calls in flight that will get no reply) or
+/// restarted.
+struct hq_down {
+  bool crashed = false;
+  uint64_t calls_dropped = 0;
+};
+
+/// A job's run ended: a P-job, async-sync or 1010 cycle.
+struct job_ran {
+  job_kind job = job_kind::p_job;
+  /// Customers newly staged (P-job), converted at HQ (async-sync) or
+  /// pending customers converted at channels (1010).
+  uint64_t records = 0;
+  caf::timespan duration{0};
+};
+
+/// A job's run died midway (a fault), having done `records`.
+struct job_died {
+  job_kind job = job_kind::p_job;
+  uint64_t records = 0;
+};
+
+/// A job's scheduled run was skipped (a fault).
+struct job_skipped {
+  job_kind job = job_kind::p_job;
+};
+
+/// A channel replaced a GUID by its account number.
+struct customer_converted {
+  uint32_t store = 0;
+  guid_words guid;
+};
+
+/// An operation failed for another reason.
+struct operation_error {
+  uint8_t cause = 0;
+};
+
+/// A store operation of the cashier model ended.
+struct store_operation {
+  uint32_t store = 0;
+  uint32_t terminal = 0;
+  store_op op = store_op::search_phone;
+  op_outcome outcome = op_outcome::ok;
+  uint8_t cause = 0;
+  /// A search found something.
+  bool found = false;
+  caf::timespan latency{0};
+  /// Open model: how long its customer waited in line before the
+  /// transaction began (0 in closed runs). latency + waited is the latency
+  /// from the operation's intended start: what a stalled HQ costs the
+  /// customers queued behind it (coordinated omission, as wrk2 counts it).
+  caf::timespan waited{0};
+};
+
+/// Something about a store's setup worth telling once.
+struct store_warning {
+  uint32_t store = 0;
+  warning_code code = warning_code{};
+};
+
+/// A store's Sync creation got no answer from HQ (its time-out: HQ may have
+/// committed it) and nothing else was created: the terminal is told it
+/// failed, and HQ may hold it.
+struct creation_in_doubt {
+  uint32_t store = 0;
+  uint8_t cause = 0;
+  guid_words guid;
+};
+
+/// Open model: a customer's transaction began after waiting in line for
+/// the cashier.
+struct customer_waited {
+  uint32_t store = 0;
+  uint32_t terminal = 0;
+  caf::timespan wait{0};
+};
+
+/// A dropping RTS link lost a call (a fault): its request on the way to
+/// HQ, or HQ's answer on the way back.
+struct rts_call_dropped {
+  bool answer = false;
+};
+
+// One field list per event (CAF 0.17 inspect): what the trace hash, a
+// printed trace and, later, another process read.
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, customer_created& x) {
+  return f(caf::meta::type_name("customer_created"), x.store, x.terminal,
+           x.mode, x.guid.high, x.guid.low, x.latency);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, sync_attempt& x) {
+  return f(caf::meta::type_name("sync_attempt"), x.store, x.terminal,
+           x.outcome, x.cause, x.latency);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, rts_fallback& x) {
+  return f(caf::meta::type_name("rts_fallback"), x.store, x.cause);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, sale_recorded& x) {
+  return f(caf::meta::type_name("sale_recorded"), x.store, x.terminal,
+           x.offline, x.cents, x.transaction);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, anonymous_sale& x) {
+  return f(caf::meta::type_name("anonymous_sale"), x.store, x.terminal);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, terminal_offline& x) {
+  return f(caf::meta::type_name("terminal_offline"), x.store, x.terminal,
+           x.cause);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, terminal_online& x) {
+  return f(caf::meta::type_name("terminal_online"), x.store, x.terminal,
+           x.uploaded);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, terminal_restarted& x) {
+  return f(caf::meta::type_name("terminal_restarted"), x.store, x.terminal,
+           x.left_to_upload);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, hq_served& x) {
+  return f(caf::meta::type_name("hq_served"), x.service, x.queued, x.busy);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, hq_refused& x) {
+  return f(caf::meta::type_name("hq_refused"), x.cause);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, hq_down& x) {
+  return f(caf::meta::type_name("hq_down"), x.crashed, x.calls_dropped);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, job_ran& x) {
+  return f(caf::meta::type_name("job_ran"), x.job, x.records, x.duration);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, job_died& x) {
+  return f(caf::meta::type_name("job_died"), x.job, x.records);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, job_skipped& x) {
+  return f(caf::meta::type_name("job_skipped"), x.job);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, customer_converted& x) {
+  return f(caf::meta::type_name("customer_converted"), x.store, x.guid.high,
+           x.guid.low);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, operation_error& x) {
+  return f(caf::meta::type_name("operation_error"), x.cause);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, store_operation& x) {
+  return f(caf::meta::type_name("store_operation"), x.store, x.terminal, x.op,
+           x.outcome, x.cause, x.found, x.latency, x.waited);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, store_warning& x) {
+  return f(caf::meta::type_name("store_warning"), x.store, x.code);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, creation_in_doubt& x) {
+  return f(caf::meta::type_name("creation_in_doubt"), x.store, x.cause,
+           x.guid.high, x.guid.low);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, customer_waited& x) {
+  return f(caf::meta::type_name("customer_waited"), x.store, x.terminal,
+           x.wait);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, rts_call_dropped& x) {
+  return f(caf::meta::type_name("rts_call_dropped"), x.answer);
+}
+
+} // namespace ev
+
+/// What happened: one of the events above.
+using event_body = caf::variant<
+  ev::customer_created, ev::sync_attempt, ev::rts_fallback, ev::sale_recorded,
+  ev::anonymous_sale, ev::terminal_offline, ev::terminal_online,
+  ev::terminal_restarted, ev::hq_served, ev::hq_refused, ev::hq_down,
+  ev::job_ran, ev::job_died, ev::job_skipped, ev::customer_converted,
+  ev::operation_error, ev::store_operation, ev::store_warning,
+  ev::creation_in_doubt, ev::customer_waited, ev::rts_call_dropped>;
+
+/// One event: what happened, and when (simulated time since the start of
+/// the run).
+struct event {
+  caf::timespan at{0};
+  event_body what;
+};
+
+/// Whether `e` is an event of type T.
+template <class T>
+bool is(const event& e) {
+  return caf::holds_alternative<T>(e.what);
+}
 /// Where events go. Must be safe to call from several threads when the run
 /// uses the realtime scheduler.
 class event_sink {
@@ -206,8 +441,11 @@ public:
 
 using event_sink_ptr = std::shared_ptr<event_sink>;
 
-/// An error as an event's detail: its retailsim code, 0 for other errors.
+/// An error as an event's cause: its retailsim code, 0 for other errors.
 uint8_t event_detail(const caf::error& err);
+
+/// A cause as text: the ec's name, "other" for 0.
+std::string cause_name(uint8_t cause);
 
 /// A stable 64-bit key for a GUID or account number (FNV-1a).
 uint64_t event_key(std::string_view text);
@@ -243,10 +481,9 @@ struct actor_env {
   /// (GUID, transaction id, loyalty card) carries it.
   std::string run_tag;
 
-  /// Records `e` with its time set to now (simulated).
-  void emit(const caf::actor_clock& now, event e) const {
-    e.at = clock.elapsed(now);
-    events->record(e);
+  /// Records `what` as happening now (simulated).
+  void emit(const caf::actor_clock& now, event_body what) const {
+    events->record(event{clock.elapsed(now), std::move(what)});
   }
 };
 

@@ -8,22 +8,26 @@ namespace {
 
 using self_ptr = hq_actor::stateful_pointer<hq_state>;
 
-void emit(self_ptr self, event_kind kind, uint8_t detail, int64_t value) {
-  auto& st = self->state;
-  st.cfg.env.emit(self->clock(), {{}, kind, detail, 0, 0, value, 0});
+void emit(self_ptr self, event_body what) {
+  self->state.cfg.env.emit(self->clock(), std::move(what));
+}
+
+ev::hq_refused refused(ec cause) {
+  return {static_cast<uint8_t>(cause)};
 }
 
 /// Answers a Sync creation with what its commit gave.
 void answer(self_ptr self, hq_state::sync_call& call,
             caf::expected<customer> created) {
   if (!created) {
-    emit(self, event_kind::hq_refused, static_cast<uint8_t>(ec::storage_failure),
-         0);
+    emit(self, refused(ec::storage_failure));
     call.promise.deliver(created.error());
     return;
   }
-  emit(self, event_kind::hq_served, 0,
-       (self->clock().now() - call.arrived).count());
+  const auto& st = self->state;
+  emit(self, ev::hq_served{self->clock().now() - call.arrived,
+                           static_cast<uint32_t>(st.queue.size()),
+                           static_cast<uint32_t>(st.in_service.size() + 1)});
   call.promise.deliver(std::move(*created));
 }
 
@@ -50,8 +54,7 @@ bool too_late(self_ptr self, const hq_state::sync_call& call,
 }
 
 void refuse_late(self_ptr self, hq_state::sync_call& call) {
-  emit(self, event_kind::hq_refused,
-       static_cast<uint8_t>(ec::deadline_exceeded), 0);
+  emit(self, refused(ec::deadline_exceeded));
   call.promise.deliver(make_error(
     ec::deadline_exceeded, "hq",
     "the answer could not reach " + call.request.store_id
@@ -110,8 +113,7 @@ void serve_queue(self_ptr self) {
     auto call = std::move(st.queue.front());
     st.queue.pop_front();
     if (self->clock().now() - call.arrived > st.cfg.queue_timeout) {
-      emit(self, event_kind::hq_refused,
-           static_cast<uint8_t>(ec::hq_overloaded), 0);
+      emit(self, refused(ec::hq_overloaded));
       call.promise.deliver(make_error(ec::hq_overloaded, "hq",
                                       "waited longer than the queue time-out"));
       continue;
@@ -142,8 +144,7 @@ hq_actor::behavior_type hq(hq_actor::stateful_pointer<hq_state> self,
       } else if (st.queue.size() < st.cfg.queue_limit) {
         st.queue.push_back(std::move(call));
       } else {
-        emit(self, event_kind::hq_refused,
-             static_cast<uint8_t>(ec::hq_overloaded), 0);
+        emit(self, refused(ec::hq_overloaded));
         return make_error(ec::hq_overloaded, "hq",
                           "Real-time Service queue is full ("
                             + std::to_string(st.cfg.queue_limit) + ")");
@@ -222,7 +223,7 @@ hq_actor::behavior_type hq(hq_actor::stateful_pointer<hq_state> self,
           // A customer that could not be converted stays staged (the run's
           // check reports it); it never holds up the others.
           for (const auto& err : done->failed)
-            emit(self, event_kind::operation_error, event_detail(err), 0);
+            emit(self, ev::operation_error{event_detail(err)});
           return static_cast<uint64_t>(done->mapped.size());
         }));
     },
@@ -308,13 +309,13 @@ hq_actor::behavior_type hq(hq_actor::stateful_pointer<hq_state> self,
         st.in_service.clear();
         st.crashed = true;
         ++st.crashes;
-        emit(self, event_kind::hq_down, 1, static_cast<int64_t>(dropped));
+        emit(self, ev::hq_down{true, dropped});
         return;
       }
       st.crashed = false;
       if (auto err = st.db.get().recover())
-        emit(self, event_kind::operation_error, event_detail(err), 0);
-      emit(self, event_kind::hq_down, 0, 0);
+        emit(self, ev::operation_error{event_detail(err)});
+      emit(self, ev::hq_down{false, 0});
     },
     [=](atom::settle) { self->state.db.settle_next(); },
   };

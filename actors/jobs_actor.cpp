@@ -25,8 +25,7 @@ void report_error(self_ptr self, const caf::error& err) {
   auto detail = err == caf::sec::request_timeout
                   ? static_cast<uint8_t>(ec::job_timeout)
                   : event_detail(err);
-  st.cfg.env.emit(self->clock(),
-                  {{}, event_kind::operation_error, detail, 0, 0, 0, 0});
+  st.cfg.env.emit(self->clock(), ev::operation_error{detail});
 }
 
 void start_part(self_ptr self, job_kind kind, size_t index);
@@ -47,9 +46,7 @@ bool dies_after_record(self_ptr self, job_kind kind) {
   if (!c.dying || ++c.records < c.die_after)
     return false;
   auto& st = self->state;
-  st.cfg.env.emit(self->clock(), {{}, event_kind::job_died,
-                                   static_cast<uint8_t>(kind), 0, 0,
-                                   static_cast<int64_t>(c.records), 0, 0});
+  st.cfg.env.emit(self->clock(), ev::job_died{kind, c.records});
   c.running = false;
   c.dying = false;
   ++c.run;
@@ -70,11 +67,10 @@ void part_done(self_ptr self, job_kind kind, uint64_t items) {
   if (--c.remaining > 0)
     return;
   auto& st = self->state;
-  static constexpr event_kind kinds[] = {event_kind::pjob_cycle,
-                                         event_kind::async_sync_cycle,
-                                         event_kind::dist_1010_cycle};
-  st.cfg.env.emit(self->clock(), {{}, kinds[static_cast<size_t>(kind)], 0, 0,
-                                   0, static_cast<int64_t>(c.items), 0});
+  st.cfg.env.emit(self->clock(),
+                  ev::job_ran{kind, c.items,
+                              st.cfg.env.clock.elapsed(self->clock())
+                                - c.started});
   for (auto& promise : c.current)
     promise.deliver(c.items);
   c.current.clear();
@@ -291,6 +287,7 @@ void start_cycle(self_ptr self, job_kind kind, bool scheduled) {
   auto& c = cycle_of(self, kind);
   c.running = true;
   c.items = 0;
+  c.started = self->state.cfg.env.clock.elapsed(self->clock());
   c.next_part = 0;
   ++c.run;
   c.dying = false;
@@ -399,9 +396,7 @@ jobs_actor::behavior_type jobs(jobs_actor::stateful_pointer<jobs_state> self,
       for (auto i = st.skips.begin(); i != st.skips.end(); ++i)
         if (i->job == kind && i->at <= now) {
           st.skips.erase(i);
-          st.cfg.env.emit(self->clock(), {{}, event_kind::job_skipped,
-                                          static_cast<uint8_t>(kind), 0, 0,
-                                          0, 0, 0});
+          st.cfg.env.emit(self->clock(), ev::job_skipped{kind});
           return;
         }
       start_cycle(self, kind, true);

@@ -95,6 +95,8 @@ struct jobs_state {
     /// The next part (store or address book) that has not started.
     size_t next_part = 0;
     uint64_t items = 0;
+    /// When the running cycle started (simulated, since the start).
+    caf::timespan started{0};
     /// This run dies after `die_after` records (a job_death fault).
     bool dying = false;
     uint64_t die_after = 0;

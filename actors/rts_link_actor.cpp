@@ -27,8 +27,8 @@ caf::error translate(self_ptr self, const caf::error& err) {
   return err;
 }
 
-void emit(self_ptr self, event_kind kind, uint8_t detail) {
-  self->state.cfg.env.emit(self->clock(), {{}, kind, detail, 0, 0, 0, 0});
+void emit(self_ptr self, event_body what) {
+  self->state.cfg.env.emit(self->clock(), std::move(what));
 }
 
 /// The caller of a lost call gets the link's time-out, `after` from now,
@@ -90,13 +90,13 @@ caf::result<T> forward_call(self_ptr self, caf::timestamp deadline,
     // A lost call: the link waits out its time-out for an answer that
     // does not come.
     if (lost == loss::request) {
-      emit(self, event_kind::rts_call_dropped, 0);
+      emit(self, ev::rts_call_dropped{false});
       time_out_later(self, promise, timeout);
       return;
     }
     // HQ acted on it; its answer (or its error) is lost on the way back.
     auto lose_answer = [self, promise, sent = now, timeout]() mutable {
-      emit(self, event_kind::rts_call_dropped, 1);
+      emit(self, ev::rts_call_dropped{true});
       auto waited = self->state.cfg.env.clock.now(self->clock()) - sent;
       time_out_later(self, promise, timeout - waited);
     };

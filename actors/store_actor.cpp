@@ -23,11 +23,8 @@ namespace {
 
 using self_ptr = store_actor::stateful_pointer<store_state>;
 
-void emit(self_ptr self, event_kind kind, uint8_t detail, uint64_t key = 0,
-          uint64_t key2 = 0) {
-  auto& st = self->state;
-  st.cfg.env.emit(self->clock(),
-                  {{}, kind, detail, st.cfg.index, 0, 0, key, key2});
+void emit(self_ptr self, event_body what) {
+  self->state.cfg.env.emit(self->clock(), std::move(what));
 }
 
 /// A failed call to the RTS link in the domain's words: the store's own
@@ -81,7 +78,7 @@ void keep(self_ptr self, std::vector<customer> customers) {
     },
     [self](std::vector<caf::error> failed) {
       for (const auto& err : failed)
-        emit(self, event_kind::operation_error, event_detail(err));
+        emit(self, ev::operation_error{event_detail(err)});
     });
 }
 
@@ -153,7 +150,7 @@ caf::expected<created_customer> fall_back(self_ptr self,
                                   st.cfg.flags, creation_mode::async, guid);
   if (!built)
     return built.error();
-  emit(self, event_kind::rts_fallback, static_cast<uint8_t>(cause));
+  emit(self, ev::rts_fallback{st.cfg.index, static_cast<uint8_t>(cause)});
   return create_async(self, std::move(built->record), cause);
 }
 
@@ -170,7 +167,7 @@ store(store_actor::stateful_pointer<store_state> self, store_config cfg,
   // Said once, as the store opens: what about its setup every creation
   // would repeat (seed 000's receipt-email pitfall).
   for (const auto& w : check_store_settings(st.cfg.settings))
-    emit(self, event_kind::store_warning, static_cast<uint8_t>(w.code));
+    emit(self, ev::store_warning{st.cfg.index, w.code});
   return {
     [=](atom::search,
         const search_query& query) -> caf::result<std::vector<customer>> {
@@ -282,9 +279,9 @@ store(store_actor::stateful_pointer<store_state> self, store_config cfg,
             // lost, HQ crashed). Said, so that the run's check can tell
             // such a customer from one nobody ever created.
             if (error_code(failure) == ec::rts_timeout) {
-              auto words = words_of_guid(guid);
-              emit(self, event_kind::creation_in_doubt,
-                   event_detail(fell.error()), words.high, words.low);
+              emit(self, ev::creation_in_doubt{self->state.cfg.index,
+                                               event_detail(fell.error()),
+                                               words_of_guid(guid)});
             }
             promise.deliver(fell.error());
           });
@@ -447,12 +444,9 @@ store(store_actor::stateful_pointer<store_state> self, store_config cfg,
           if (!converted)
             return converted.error();
           auto& st = self->state;
-          for (const auto& guid : *converted) {
-            auto words = words_of_guid(guid);
-            st.cfg.env.emit(self->clock(),
-                            {{}, event_kind::customer_converted, 0,
-                             st.cfg.index, 0, 0, words.high, words.low});
-          }
+          for (const auto& guid : *converted)
+            emit(self, ev::customer_converted{st.cfg.index,
+                                              words_of_guid(guid)});
           return static_cast<uint64_t>(converted->size());
         });
     },

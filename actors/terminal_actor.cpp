@@ -18,11 +18,8 @@ using self_ptr = terminal_actor::stateful_pointer<terminal_state>;
 template <class T>
 using then_fn = std::function<void(caf::expected<T>)>;
 
-void emit(self_ptr self, event_kind kind, uint8_t detail = 0,
-          int64_t value = 0, uint64_t key = 0) {
-  auto& st = self->state;
-  st.cfg.env.emit(self->clock(), {{}, kind, detail, st.cfg.store_index,
-                                   st.cfg.terminal_index, value, key});
+void emit(self_ptr self, event_body what) {
+  self->state.cfg.env.emit(self->clock(), std::move(what));
 }
 
 /// Failures that mean "the store cannot be reached", as opposed to answers.
@@ -73,7 +70,8 @@ void go_offline(self_ptr self, const caf::error& cause) {
     return;
   st.mode = terminal_mode::offline;
   st.offline_since = self->clock().now();
-  emit(self, event_kind::terminal_offline, event_detail(cause));
+  emit(self, ev::terminal_offline{st.cfg.store_index, st.cfg.terminal_index,
+                                  event_detail(cause)});
 }
 
 void finish_flush(self_ptr self);
@@ -243,20 +241,20 @@ void op_create(self_ptr self, customer_draft draft,
   auto finish = [self, draft, guid, confirmed, start, at_sync_store,
                  k = std::move(k)](caf::expected<created_customer> r) {
     auto& st = self->state;
-    auto latency = (self->clock().now() - start).count();
+    auto latency = self->clock().now() - start;
     if (at_sync_store) {
       sync_outcome outcome;
       ec cause;
       if (sync_outcome_of(self, r, outcome, cause))
-        emit(self, event_kind::sync_attempt, static_cast<uint8_t>(outcome),
-             latency, static_cast<uint64_t>(cause));
+        emit(self, ev::sync_attempt{st.cfg.store_index, st.cfg.terminal_index,
+                                    outcome, static_cast<uint8_t>(cause),
+                                    latency});
     }
     if (r) {
-      auto words = words_of_guid(r->record.id.async_guid);
-      st.cfg.env.emit(self->clock(),
-                      {{}, event_kind::customer_created,
-                       static_cast<uint8_t>(r->mode), st.cfg.store_index,
-                       st.cfg.terminal_index, latency, words.high, words.low});
+      emit(self, ev::customer_created{st.cfg.store_index,
+                                      st.cfg.terminal_index, r->mode,
+                                      words_of_guid(r->record.id.async_guid),
+                                      latency});
     } else {
       st.last_attempt = terminal_state::attempt{
         draft, guid, confirmed || error_code(r.error()) == ec::email_prompt};
@@ -298,10 +296,12 @@ void op_sale(self_ptr self, sale_transaction sale, then_fn<bool> k) {
       return true;
     },
     [self, key, amount, k = std::move(k)](caf::expected<bool> done) {
-      if (done)
-        emit(self, event_kind::sale_recorded,
-             self->state.mode == terminal_mode::online ? 0 : 1,
-             amount, key);
+      if (done) {
+        const auto& st = self->state;
+        emit(self, ev::sale_recorded{st.cfg.store_index, st.cfg.terminal_index,
+                                     st.mode != terminal_mode::online, amount,
+                                     key});
+      }
       k(std::move(done));
     });
 }
@@ -373,7 +373,7 @@ void maybe_reconnect(self_ptr self, bool force, std::function<void()> k) {
       return caf::error{};
     });
     if (err) {
-      emit(self, event_kind::operation_error, event_detail(err));
+      emit(self, ev::operation_error{event_detail(err)});
       k();
       return;
     }
@@ -406,7 +406,7 @@ void maybe_reconnect(self_ptr self, bool force, std::function<void()> k) {
             return caf::error{};
           });
           if (err) {
-            emit(self, event_kind::operation_error, event_detail(err));
+            emit(self, ev::operation_error{event_detail(err)});
             failed();
             k();
             return;
@@ -414,8 +414,9 @@ void maybe_reconnect(self_ptr self, bool force, std::function<void()> k) {
           st.backlog = more;
         }
         st.mode = terminal_mode::online;
-        emit(self, event_kind::terminal_online, 0,
-             static_cast<int64_t>(count));
+        emit(self, ev::terminal_online{st.cfg.store_index,
+                                       st.cfg.terminal_index,
+                                       static_cast<uint64_t>(count)});
         restart_if_due(self);
         k();
       },
@@ -467,7 +468,7 @@ void start_up(self_ptr self) {
   if (std::filesystem::exists(st.cfg.offline_db_path, ignored)) {
     auto left = with_offline_db(self, records_to_upload);
     if (!left) {
-      emit(self, event_kind::operation_error, event_detail(left.error()));
+      emit(self, ev::operation_error{event_detail(left.error())});
     } else if (*left > 0) {
       st.backlog = true;
       st.mode = terminal_mode::offline;
@@ -484,8 +485,8 @@ void restart_if_due(self_ptr self) {
   st.restart_due = false;
   ++st.cfg.incarnation;
   start_up(self);
-  emit(self, event_kind::terminal_restarted, 0,
-       static_cast<int64_t>(offline_left(self)));
+  emit(self, ev::terminal_restarted{st.cfg.store_index, st.cfg.terminal_index,
+                                    static_cast<uint64_t>(offline_left(self))});
 }
 
 } // namespace

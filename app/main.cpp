@@ -8,6 +8,7 @@
 #include <sqlite3.h>
 
 #include "app/import_command.hpp"
+#include "app/report_command.hpp"
 #include "app/run_command.hpp"
 #include "app/sweep_command.hpp"
 
@@ -33,6 +34,7 @@ int main(int argc, char** argv) {
   retailsim::add_validate_command(app, exit_code);
   retailsim::add_sweep_command(app, exit_code);
   retailsim::add_import_command(app, exit_code);
+  retailsim::add_report_command(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -12,10 +12,17 @@
 #include <string>
 #include <vector>
 
+#include <unistd.h>
+
+#include <prometheus/exposer.h>
+
 #include "actors/runtime.hpp"
 #include "app/existing_base.hpp"
+#include "app/progress.hpp"
+#include "metrics/prometheus_export.hpp"
 #include "metrics/run_recorder.hpp"
 #include "model/error.hpp"
+#include "reports/html_report.hpp"
 #include "reports/summary.hpp"
 #include "scenarios/scenario.hpp"
 #include "scenarios/values.hpp"
@@ -102,6 +109,9 @@ struct run_flags {
   std::string output;
   bool force = false;
   bool print_config = false;
+  std::string metrics_listen;
+  /// --progress (1), --no-progress (-1), neither (0: on a terminal only).
+  int progress = 0;
 };
 
 /// A refusal before anything is written: the message names where (a
@@ -247,11 +257,26 @@ scenario effective_scenario(const run_flags& f) {
   return s;
 }
 
+/// What a run writes in its output folder.
+constexpr const char* run_files[]
+  = {"stores",       "terminals",        "hq.db",
+     "hq.db-wal",    "hq.db-shm",        "summary.json",
+     "summary.json.tmp", "journal.tsv",  "metrics.prom",
+     "metrics.prom.tmp", "results.json", "results.json.tmp",
+     "series.csv",   "series.csv.tmp",   "report.html",
+     "report.html.tmp"};
+
+bool is_run_file(const std::string& name) {
+  for (const auto* f : run_files)
+    if (name == f)
+      return true;
+  return false;
+}
+
 /// Removes what a run writes in its output folder (and nothing else).
 void remove_run_files(const std::string& dir) {
   std::error_code ignored;
-  for (const auto& name : {"stores", "terminals", "hq.db", "hq.db-wal",
-                           "hq.db-shm", "summary.json", "summary.json.tmp"})
+  for (const auto* name : run_files)
     std::filesystem::remove_all(std::filesystem::path{dir} / name, ignored);
 }
 
@@ -272,10 +297,7 @@ void prepare_output(const std::string& dir, bool force) {
                            "--force to replace an earlier run's results");
   for (const auto& entry : fs::directory_iterator{dir, err}) {
     auto name = entry.path().filename().string();
-    bool ours = name == "stores" || name == "terminals"
-                || name.rfind("hq.db", 0) == 0
-                || name.rfind("summary.json", 0) == 0;
-    if (!ours)
+    if (!is_run_file(name))
       refuse("--output", "'" + dir + "' holds '" + name
                            + "', which retailsim did not write; not touching "
                              "it");
@@ -329,26 +351,100 @@ std::string message_of(const caf::error& err) {
   return text;
 }
 
-caf::expected<run_summary> run_scenario(const scenario& s) {
+namespace {
+
+/// "9464" and ":9464" listen on 127.0.0.1; "HOST:PORT" where told.
+std::string listen_address(const std::string& given) {
+  if (given.find(':') == std::string::npos)
+    return "127.0.0.1:" + given;
+  if (given.front() == ':')
+    return "127.0.0.1" + given;
+  return given;
+}
+
+} // namespace
+
+caf::expected<run_summary> run_scenario(const scenario& s,
+                                        const run_options& options) {
   const auto& cfg = s.config;
-  auto recorder = std::make_shared<run_recorder>();
-  auto outcome = run_simulation(cfg, recorder);
-  if (!outcome)
-    return outcome.error();
   run_summary summary;
   summary.run_id = make_run_id(cfg);
   summary.build = build_text();
   summary.config = cfg;
   summary.config_json = to_json(cfg);
   summary.config_hash = config_hash(cfg);
+  auto recorder = std::make_shared<run_recorder>(recorder_options_for(cfg));
+  // The live endpoint reads the recorder at each scrape, while the run
+  // records.
+  std::unique_ptr<prometheus::Exposer> exposer;
+  std::shared_ptr<recorder_collectable> collectable;
+  if (!options.metrics_listen.empty()) {
+    auto address = listen_address(options.metrics_listen);
+    try {
+      exposer = std::make_unique<prometheus::Exposer>(address);
+    } catch (const std::exception& e) {
+      return make_error(ec::invalid_scenario, "--metrics-listen",
+                        "cannot listen on '" + address + "': " + e.what());
+    }
+    collectable = std::make_shared<recorder_collectable>(recorder,
+                                                         identity_of(summary));
+    exposer->RegisterCollectable(collectable);
+    std::cout << "metrics: http://" << address << "/metrics (while the run "
+              << "runs)" << std::endl;
+  }
+  caf::expected<run_outcome> outcome{run_outcome{}};
+  {
+    std::unique_ptr<progress_printer> progress;
+    if (options.progress != run_options::progress_kind::none)
+      progress = std::make_unique<progress_printer>(
+        recorder, cfg.duration, std::cerr,
+        options.progress == run_options::progress_kind::live);
+    outcome = run_simulation(cfg, recorder);
+  }
+  if (!outcome)
+    return outcome.error();
   summary.outcome = *outcome;
   summary.results = recorder->results();
+  if (auto err = recorder->journal_error())
+    return err;
   auto checks = check_invariants(cfg, *outcome, summary.results);
   if (!checks)
     return checks.error();
   summary.invariants = *checks;
   summary.thresholds = check_thresholds(s.thresholds, summary);
   return summary;
+}
+
+caf::expected<std::vector<std::string>> write_run_results(
+  const run_summary& summary) {
+  std::vector<std::string> out;
+  auto json = write_summary_json(summary);
+  if (!json)
+    return json.error();
+  out.push_back(*json);
+  auto results = write_results_json(summary);
+  if (!results)
+    return results.error();
+  out.push_back(*results);
+  auto csv = write_series_csv(summary);
+  if (!csv)
+    return csv.error();
+  out.push_back(*csv);
+  auto prom = write_metrics_file(summary.config.output_dir, summary.results,
+                                 identity_of(summary));
+  if (!prom)
+    return prom.error();
+  out.push_back(*prom);
+  auto html = runs_report({summary.config.output_dir});
+  if (!html)
+    return html.error();
+  auto page = (std::filesystem::path{summary.config.output_dir}
+               / "report.html")
+                .string();
+  if (auto err = write_report(page, *html))
+    return err;
+  out.push_back(page);
+  return out;
 }
 
 int exit_code_of(const run_summary& summary) {
@@ -375,6 +471,13 @@ void add_run_command(CLI::App& app, int& exit_code) {
   run->add_option("--output", f.output,
                   "Folder for databases and summary.json (default: "
                   "out/SCENARIO, or out/run without a file)");
+  run->add_option("--metrics-listen", f.metrics_listen,
+                  "Serve the run's metrics for Prometheus while it runs, at "
+                  "PORT (on 127.0.0.1) or HOST:PORT (docs/metrics.md)")
+    ->type_name("ADDR");
+  run->add_flag("--progress,!--no-progress", f.progress,
+                "Progress on stderr: one live line on a terminal (the "
+                "default there), a line every 5 s elsewhere");
   run->add_flag("--force", f.force,
                 "Replace an earlier run's results in the output folder");
   run->add_flag("--print-config", f.print_config,
@@ -406,7 +509,7 @@ void add_run_command(CLI::App& app, int& exit_code) {
     std::error_code ignored;
     bool folder_was_there = std::filesystem::exists(cfg.output_dir, ignored);
     auto refuse_run = [&](const caf::error& err) {
-      std::cerr << "retailsim run: " << describe(err) << "\n";
+      std::cerr << "retailsim run: " << message_of(err) << "\n";
       remove_run_files(cfg.output_dir);
       if (!folder_was_there)
         std::filesystem::remove(cfg.output_dir, ignored);
@@ -416,20 +519,30 @@ void add_run_command(CLI::App& app, int& exit_code) {
       refuse_run(err);
       return;
     }
-    auto summary = run_scenario(s);
+    run_options options;
+    options.metrics_listen = f.metrics_listen;
+    bool terminal = isatty(STDERR_FILENO) != 0;
+    if (f.progress >= 0 && terminal)
+      options.progress = run_options::progress_kind::live;
+    else if (f.progress == 1)
+      options.progress = run_options::progress_kind::lines;
+    auto summary = run_scenario(s, options);
     if (!summary) {
       refuse_run(summary.error());
       return;
     }
     print_summary(std::cout, *summary);
-    auto json = write_summary_json(*summary);
-    if (!json) {
-      std::cerr << "retailsim run: " << describe(json.error()) << "\n";
+    auto written = write_run_results(*summary);
+    if (!written) {
+      std::cerr << "retailsim run: " << describe(written.error()) << "\n";
       exit_code = 2;
       return;
     }
     std::cout << "output: " << cfg.output_dir << "  (hq.db, stores/, "
-              << "terminals/, " << *json << ")\n";
+              << "terminals/, journal.tsv";
+    for (const auto& path : *written)
+      std::cout << ", " << std::filesystem::path{path}.filename().string();
+    std::cout << ")\n";
     exit_code = exit_code_of(*summary);
   });
 }

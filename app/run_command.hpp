@@ -16,9 +16,26 @@ namespace retailsim {
 /// scenario error without its code in front.
 std::string message_of(const caf::error& err);
 
+/// How `run` watches a run, beside what the scenario says.
+struct run_options {
+  /// Serve the run's metrics for Prometheus at this address while it runs
+  /// (HOST:PORT, or PORT on 127.0.0.1); none when empty.
+  std::string metrics_listen;
+  /// Print progress to stderr: none, one live line (a terminal), or a
+  /// line every few seconds.
+  enum class progress_kind { none, live, lines } progress = progress_kind::none;
+};
+
 /// Runs a finished scenario into its output folder (prepared by the
 /// caller) and checks the run: invariants, then thresholds.
-caf::expected<run_summary> run_scenario(const scenario& s);
+caf::expected<run_summary> run_scenario(const scenario& s,
+                                        const run_options& options = {});
+
+/// Writes what a run leaves beside its databases and journal:
+/// summary.json, results.json, series.csv, metrics.prom and report.html;
+/// returns their paths.
+caf::expected<std::vector<std::string>> write_run_results(
+  const run_summary& summary);
 
 /// What a checked run exits with: 1 when an invariant failed, else 99 when
 /// a threshold failed (k6's code), else 0.

@@ -21,6 +21,7 @@
 
 #include "app/run_command.hpp"
 #include "model/error.hpp"
+#include "reports/html_report.hpp"
 #include "reports/statistics.hpp"
 #include "reports/thresholds.hpp"
 #include "scenarios/scenario.hpp"
@@ -140,12 +141,13 @@ void prepare_sweep_output(const std::string& dir, bool force) {
                     "replace an earlier sweep's results"};
   for (const auto& entry : fs::directory_iterator{dir, err}) {
     auto name = entry.path().filename().string();
-    if (name != "runs" && name != "sweep.csv" && name != "sweep.json")
+    if (name != "runs" && name != "sweep.csv" && name != "sweep.json"
+        && name != "report.html")
       throw refusal{"--output: '" + dir + "' holds '" + name
                     + "', which retailsim sweep did not write; not touching "
                       "it"};
   }
-  for (const auto* name : {"runs", "sweep.csv", "sweep.json"})
+  for (const auto* name : {"runs", "sweep.csv", "sweep.json", "report.html"})
     fs::remove_all(fs::path{dir} / name, err);
 }
 
@@ -479,7 +481,16 @@ int run_sweep(sweep_flags& f) {
       std::cout << "no cell had mean " << until->metric << " "
                 << until->text << "\n";
   }
-  std::cout << "output: " << dir << "  (sweep.csv, sweep.json, runs/)\n";
+  // The page of curves, from sweep.json as `retailsim report` reads it.
+  auto html = sweep_report(dir);
+  if (html)
+    if (auto err = write_report(dir + "/report.html", *html))
+      html = err;
+  if (!html)
+    std::cerr << "retailsim sweep: report.html: " << describe(html.error())
+              << "\n";
+  std::cout << "output: " << dir << "  (sweep.csv, sweep.json, "
+            << (html ? "report.html, " : "") << "runs/)\n";
   bool invariants_failed = false;
   for (const auto& c : cells)
     for (auto code : c.exit_codes)
@@ -490,7 +501,7 @@ int run_sweep(sweep_flags& f) {
     return 1;
   }
   std::cout << "invariants: ok in every run\n";
-  return 0;
+  return html ? 0 : 2;
 }
 
 } // namespace

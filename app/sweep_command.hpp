@@ -10,7 +10,8 @@
 namespace retailsim {
 
 /// Adds the `sweep` subcommand; `exit_code` 0 when every run completed with
-/// its invariants, 1 when one broke them, 2 bad input or a run that failed.
+/// its invariants, 1 when one broke them, 2 bad input, a run that failed,
+/// or a report.html that could not be written.
 void add_sweep_command(CLI::App& app, int& exit_code);
 
 } // namespace retailsim

@@ -100,7 +100,7 @@ void day(benchmark::State& state) {
   for (auto _ : state) {
     cfg.output_dir = pattern + "/run";
     std::filesystem::remove_all(cfg.output_dir);
-    auto recorder = std::make_shared<run_recorder>();
+    auto recorder = std::make_shared<run_recorder>(recorder_options_for(cfg));
     auto outcome = run_simulation(cfg, recorder);
     if (!outcome) {
       state.SkipWithError(describe(outcome.error()).c_str());

@@ -7,27 +7,25 @@ namespace retailsim {
 
 namespace {
 
-/// Values below this are exact; above, 128 buckets per power of two.
-constexpr uint64_t exact_below = 256;
-constexpr uint64_t per_octave = 128;
-
 int highest_bit(uint64_t x) {
   return 63 - __builtin_clzll(x);
 }
 
 } // namespace
 
-size_t log_histogram::bucket_of(uint64_t value) {
+template <unsigned Bits>
+size_t basic_log_histogram<Bits>::bucket_of(uint64_t value) {
   if (value < exact_below)
     return static_cast<size_t>(value);
-  // value = mantissa << shift, the mantissa in [128, 256).
-  auto shift = static_cast<uint64_t>(highest_bit(value) - 7);
+  // value = mantissa << shift, the mantissa in [per_octave, exact_below).
+  auto shift = static_cast<uint64_t>(highest_bit(value) - int{Bits});
   auto mantissa = value >> shift;
   return static_cast<size_t>(exact_below + (shift - 1) * per_octave
                              + (mantissa - per_octave));
 }
 
-uint64_t log_histogram::lowest_in(size_t bucket) {
+template <unsigned Bits>
+uint64_t basic_log_histogram<Bits>::lowest_in(size_t bucket) {
   if (bucket < exact_below)
     return bucket;
   auto above = bucket - exact_below;
@@ -36,14 +34,16 @@ uint64_t log_histogram::lowest_in(size_t bucket) {
   return mantissa << shift;
 }
 
-uint64_t log_histogram::highest_in(size_t bucket) {
+template <unsigned Bits>
+uint64_t basic_log_histogram<Bits>::highest_in(size_t bucket) {
   if (bucket < exact_below)
     return bucket;
   auto shift = (bucket - exact_below) / per_octave + 1;
   return lowest_in(bucket) + ((uint64_t{1} << shift) - 1);
 }
 
-void log_histogram::record(uint64_t value, uint64_t times) {
+template <unsigned Bits>
+void basic_log_histogram<Bits>::record(uint64_t value, uint64_t times) {
   if (times == 0)
     return;
   auto b = bucket_of(value);
@@ -56,7 +56,8 @@ void log_histogram::record(uint64_t value, uint64_t times) {
   sum_ += static_cast<double>(value) * static_cast<double>(times);
 }
 
-void log_histogram::merge(const log_histogram& other) {
+template <unsigned Bits>
+void basic_log_histogram<Bits>::merge(const basic_log_histogram& other) {
   if (other.count_ == 0)
     return;
   if (other.counts_.size() > counts_.size())
@@ -69,7 +70,8 @@ void log_histogram::merge(const log_histogram& other) {
   sum_ += other.sum_;
 }
 
-uint64_t log_histogram::quantile(double q) const {
+template <unsigned Bits>
+uint64_t basic_log_histogram<Bits>::quantile(double q) const {
   if (count_ == 0)
     return 0;
   q = std::clamp(q, 0.0, 1.0);
@@ -91,5 +93,21 @@ uint64_t log_histogram::quantile(double q) const {
   }
   return max_;
 }
+
+template <unsigned Bits>
+uint64_t basic_log_histogram<Bits>::count_at_most(uint64_t value) const {
+  uint64_t n = 0;
+  for (size_t b = 0; b < counts_.size(); ++b) {
+    auto low = lowest_in(b);
+    if (low > value)
+      break;
+    if (low + (highest_in(b) - low) / 2 <= value)
+      n += counts_[b];
+  }
+  return n;
+}
+
+template class basic_log_histogram<7>;
+template class basic_log_histogram<4>;
 
 } // namespace retailsim

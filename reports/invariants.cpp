@@ -86,8 +86,7 @@ struct hq_sale {
 };
 
 std::string where(const acknowledged_creation& a) {
-  return terminal_id(a.store, a.terminal) + " as "
-         + to_string(static_cast<creation_mode>(a.mode));
+  return terminal_id(a.store, a.terminal) + " as " + to_string(a.mode);
 }
 
 } // namespace
@@ -112,18 +111,27 @@ caf::expected<invariant_report> check_invariants(const run_config& cfg,
   std::map<std::pair<uint64_t, uint64_t>, const acknowledged_creation*>
     acked;
   finding acked_twice;
-  for (const auto& a : results.acknowledged_creations) {
-    auto [pos, added] = acked.emplace(std::pair{a.guid_high, a.guid_low}, &a);
+  if (results.journal.empty())
+    return make_error(ec::storage_failure, "journal",
+                      "the run kept no journal of acknowledgements");
+  auto journal = read_journal(results.journal);
+  if (!journal)
+    return journal.error();
+  out.acknowledged_creations = journal->creations.size();
+  out.acknowledged_sales = journal->sales.size();
+  for (const auto& a : journal->creations) {
+    auto [pos, added] = acked.emplace(std::pair{a.guid.high, a.guid.low}, &a);
     if (!added)
-      acked_twice.add(guid_of_words({a.guid_high, a.guid_low}) + ", at "
-                      + where(a) + " and at " + where(*pos->second));
+      acked_twice.add(guid_of_words(a.guid) + ", at " + where(a) + " and at "
+                      + where(*pos->second));
   }
-  std::set<std::pair<uint64_t, uint64_t>> in_doubt(
-    results.creations_in_doubt.begin(), results.creations_in_doubt.end());
+  std::set<std::pair<uint64_t, uint64_t>> in_doubt;
+  for (auto g : journal->in_doubt)
+    in_doubt.emplace(g.high, g.low);
   // A sale acknowledged twice is one sale (its transaction id), told twice:
   // a retry. A second sale under one id is refused where it is written.
   std::unordered_map<uint64_t, uint32_t> acked_sales;
-  for (const auto& s : results.acknowledged_sales)
+  for (const auto& s : journal->sales)
     acked_sales.emplace(s.key, s.store);
   try {
     SQLite::Database hq{hq_path, SQLite::OPEN_READONLY};

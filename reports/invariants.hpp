@@ -14,12 +14,16 @@
 
 #include "actors/runtime.hpp"
 #include "actors/world.hpp"
+#include "metrics/journal.hpp"
 #include "metrics/run_recorder.hpp"
 
 namespace retailsim {
 
 /// What the databases hold after closing, and which promises broke.
 struct invariant_report {
+  /// Acknowledgements the journal holds.
+  uint64_t acknowledged_creations = 0;
+  uint64_t acknowledged_sales = 0;
   uint64_t hq_customers = 0;
   uint64_t hq_mapped_guids = 0;
   uint64_t hq_staged_left = 0;

@@ -1,14 +1,17 @@
 #include "reports/summary.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 
 #include <nlohmann/json.hpp>
 
 #include "model/error.hpp"
 #include "model/rules.hpp"
+#include "reports/series.hpp"
 
 namespace retailsim {
 
@@ -32,19 +35,29 @@ void row(std::ostream& out, const std::string& name, const std::string& value) {
   out << buf;
 }
 
-std::string latency_line(const latency_summary& l) {
+std::string latency_line(const log_histogram& h) {
+  auto l = summarize(h);
   if (l.count == 0)
     return "-";
   return "p50 " + ms(l.p50) + "  p95 " + ms(l.p95) + "  p99 " + ms(l.p99)
          + "  max " + ms(l.max) + " ms  (n=" + std::to_string(l.count) + ")";
 }
 
-nlohmann::json latency_json(const latency_summary& l) {
-  return {{"count", l.count},
-          {"p50_ms", l.p50},
-          {"p95_ms", l.p95},
-          {"p99_ms", l.p99},
-          {"max_ms", l.max}};
+nlohmann::json latency_json(const log_histogram& h) {
+  auto l = summarize(h);
+  return {{"count", l.count},  {"p50_ms", l.p50}, {"p95_ms", l.p95},
+          {"p99_ms", l.p99},   {"p999_ms", l.p999}, {"max_ms", l.max},
+          {"mean_ms", l.mean}};
+}
+
+/// The same in wall-clock time: simulated figures divided by the time
+/// factor.
+nlohmann::json wall_latency_json(const log_histogram& h, double factor) {
+  auto j = latency_json(h);
+  for (const char* key : {"p50_ms", "p95_ms", "p99_ms", "p999_ms", "max_ms",
+                          "mean_ms"})
+    j[key] = j[key].get<double>() / factor;
+  return j;
 }
 
 /// The warnings stores gave, as the model words them (check_store_settings
@@ -53,7 +66,7 @@ std::vector<std::string> warnings_of(const run_summary& s) {
   std::vector<std::string> out;
   for (const auto& [store, code] : s.results.warnings)
     for (const auto& w : check_store_settings(settings_for(s.config, store)))
-      if (static_cast<uint8_t>(w.code) == code)
+      if (w.code == code)
         out.push_back(w.detail);
   return out;
 }
@@ -82,33 +95,14 @@ double time_factor(const run_config& c) {
   return c.runtime == runtime_kind::realtime ? c.time_scale : 1.0;
 }
 
-latency_summary scaled(latency_summary l, double factor) {
-  l.p50 *= factor;
-  l.p95 *= factor;
-  l.p99 *= factor;
-  l.max *= factor;
-  return l;
-}
-
-/// The results with every duration in simulated time.
-run_results in_simulated_time(run_results r, double factor) {
-  if (factor == 1)
-    return r;
-  for (auto* l : {&r.sync_create, &r.async_create, &r.offline_create,
-                  &r.search, &r.hq_service, &r.conversion_lag, &r.line_wait,
-                  &r.sync_attempt_latency})
-    *l = scaled(*l, factor);
-  for (auto& a : r.sync_attempts_by_outcome)
-    a.latency = scaled(a.latency, factor);
-  return r;
-}
-
-/// A latency line; in realtime runs with the wall-clock figures after it.
-std::string latency_line(const latency_summary& sim,
-                         const latency_summary& wall, double factor) {
+/// A latency line; in realtime runs with the wall-clock figures after it
+/// (the recorder measured them, then multiplied by the time factor).
+std::string latency_line(const log_histogram& sim, double factor) {
   auto out = latency_line(sim);
-  if (factor != 1 && wall.count > 0)
-    out += "  [wall p50 " + ms(wall.p50) + " p99 " + ms(wall.p99) + " ms]";
+  auto l = summarize(sim);
+  if (factor != 1 && l.count > 0)
+    out += "  [wall p50 " + ms(l.p50 / factor) + " p99 " + ms(l.p99 / factor)
+           + " ms]";
   return out;
 }
 
@@ -140,8 +134,9 @@ std::string topology_text(const run_config& c) {
 
 } // namespace
 
-run_results simulated_results(const run_summary& s) {
-  return in_simulated_time(s.results, time_factor(s.config));
+run_identity identity_of(const run_summary& s) {
+  return {s.config.scenario, s.run_id,       s.config.seed,
+          to_string(s.config.runtime), s.build, hex(s.config_hash)};
 }
 
 std::string hex(uint64_t x) {
@@ -152,8 +147,7 @@ std::string hex(uint64_t x) {
 
 void print_summary(std::ostream& out, const run_summary& s) {
   auto factor = time_factor(s.config);
-  const auto& wall = s.results;
-  const auto r = in_simulated_time(s.results, factor);
+  const auto& r = s.results;
   const auto& c = s.config;
   const auto& o = s.outcome;
   out << "retailsim run " << s.run_id << "  (scenario " << c.scenario
@@ -181,8 +175,7 @@ void print_summary(std::ostream& out, const run_summary& s) {
     out << "(times in simulated time: measured x " << factor
         << ", the time scale; wall-clock figures in brackets)\n";
   out << "sync creation attempts (terminal's view, whatever the outcome)\n";
-  row(out, "all", latency_line(r.sync_attempt_latency,
-                               wall.sync_attempt_latency, factor));
+  row(out, "all", latency_line(r.sync_attempt_latency, factor));
   for (size_t i = 0; i < r.sync_attempts_by_outcome.size(); ++i) {
     const auto& a = r.sync_attempts_by_outcome[i];
     std::string causes;
@@ -196,21 +189,22 @@ void print_summary(std::ostream& out, const run_summary& s) {
   }
   out << "latency\n";
   row(out, "sync creation (terminal)",
-      latency_line(r.sync_create, wall.sync_create, factor));
-  row(out, "async creation (terminal)",
-      latency_line(r.async_create, wall.async_create, factor));
-  row(out, "HQ service (queue + work)",
-      latency_line(r.hq_service, wall.hq_service, factor));
-  row(out, "search (terminal)", latency_line(r.search, wall.search, factor));
-  if (r.line_wait.count > 0)
-    row(out, "wait in line (open model)",
-        latency_line(r.line_wait, wall.line_wait, factor));
+      latency_line(r.sync_create, factor));
+  row(out, "async creation (terminal)", latency_line(r.async_create, factor));
+  row(out, "HQ service (queue + work)", latency_line(r.hq_service, factor));
+  row(out, "search (terminal)", latency_line(r.search, factor));
+  if (r.line_wait.count() > 0)
+    row(out, "wait in line (open model)", latency_line(r.line_wait, factor));
+  if (r.line_wait.count() > 0) {
+    row(out, "cashier's creation from its start", latency_line(r.create, factor));
+    row(out, "... from its intended start (+ line)",
+        latency_line(r.create_intended, factor));
+  }
   out << "conversion\n";
-  if (r.conversion_lag.count > 0)
+  if (auto l = summarize(r.conversion_lag); l.count > 0)
     row(out, "lag creation -> account at store",
-        "p50 " + lag(r.conversion_lag.p50) + "  p95 "
-          + lag(r.conversion_lag.p95) + "  max " + lag(r.conversion_lag.max)
-          + "  (n=" + std::to_string(r.conversion_lag.count) + ")");
+        "p50 " + lag(l.p50) + "  p95 " + lag(l.p95) + "  max " + lag(l.max)
+          + "  (n=" + std::to_string(l.count) + ")");
   else
     row(out, "lag creation -> account at store", "-");
   row(out, "staged / converted at HQ",
@@ -246,9 +240,9 @@ void print_summary(std::ostream& out, const run_summary& s) {
     row(out, "duplicates flagged for review / merged",
         std::to_string(s.invariants.duplicates_flagged) + " / "
           + std::to_string(s.invariants.customers_merged));
-  if (!r.creations_in_doubt.empty())
+  if (r.creations_in_doubt > 0)
     row(out, "creations in doubt (told failed) / at HQ",
-        std::to_string(r.creations_in_doubt.size()) + " / "
+        std::to_string(r.creations_in_doubt) + " / "
           + std::to_string(s.invariants.committed_in_doubt));
   char head[160];
   snprintf(head, sizeof(head), "store operations %30s %9s %9s %11s %10s\n",
@@ -310,9 +304,9 @@ void print_summary(std::ostream& out, const run_summary& s) {
                    : "FAILED")
       << "\n";
   row(out, "checked",
-      std::to_string(r.acknowledged_creations.size()) + " creations, "
+      std::to_string(inv.acknowledged_creations) + " creations, "
         + std::to_string(inv.hq_customers) + " customers at HQ, "
-        + std::to_string(r.acknowledged_sales.size()) + " sales, "
+        + std::to_string(inv.acknowledged_sales) + " sales, "
         + std::to_string(inv.channel_copies) + " channel copies");
   for (const auto& f : inv.failures)
     out << "  - " << f << "\n";
@@ -322,9 +316,50 @@ void print_summary(std::ostream& out, const run_summary& s) {
       << hex(inv.content_digest) << ")\n";
 }
 
-caf::expected<std::string> write_summary_json(const run_summary& s) {
+namespace {
+
+/// Writes `text` to `name` in the run's output folder through a temporary
+/// file: a reader never sees half of it.
+caf::expected<std::string> write_output(const run_summary& s,
+                                        const std::string& name,
+                                        const std::string& text) {
+  auto path = (std::filesystem::path{s.config.output_dir} / name).string();
+  auto tmp = path + ".tmp";
+  {
+    std::ofstream file{tmp};
+    file << text;
+    if (!file)
+      return make_error(ec::storage_failure, tmp, "cannot write");
+  }
+  std::error_code err;
+  std::filesystem::rename(tmp, path, err);
+  if (err)
+    return make_error(ec::storage_failure, path, err.message());
+  return path;
+}
+
+/// The series as JSON: its interval, columns and one object per interval
+/// (null for a percentile without samples).
+nlohmann::json series_json(const series_table& t) {
+  auto columns = nlohmann::json::array();
+  for (const auto& c : t.columns)
+    columns.push_back({{"name", c.name}, {"what", c.what}});
+  auto rows = nlohmann::json::array();
+  for (const auto& row : t.rows) {
+    auto obj = nlohmann::json::object();
+    for (size_t c = 0; c < row.size(); ++c)
+      obj[t.columns[c].name] = std::isnan(row[c]) ? nlohmann::json{}
+                                                  : nlohmann::json(row[c]);
+    rows.push_back(std::move(obj));
+  }
+  return {{"interval_s", t.interval_seconds},
+          {"columns", columns},
+          {"rows", rows}};
+}
+
+nlohmann::json summary_json(const run_summary& s) {
   auto factor = time_factor(s.config);
-  const auto r = in_simulated_time(s.results, factor);
+  const auto& r = s.results;
   const auto& c = s.config;
   nlohmann::json errors = nlohmann::json::object();
   for (const auto& [name, count] : r.errors)
@@ -366,9 +401,9 @@ caf::expected<std::string> write_summary_json(const run_summary& s) {
     // times its time scale.
     {"time_factor", factor},
     {"latency_wall",
-     {{"sync_create", latency_json(s.results.sync_create)},
-      {"search", latency_json(s.results.search)},
-      {"hq_service", latency_json(s.results.hq_service)}}},
+     {{"sync_create", wall_latency_json(r.sync_create, factor)},
+      {"search", wall_latency_json(r.search, factor)},
+      {"hq_service", wall_latency_json(r.hq_service, factor)}}},
     {"fingerprint", hex(run_fingerprint(r.fingerprint,
                                         s.invariants.content_digest))},
     {"trace_hash", hex(r.fingerprint)},
@@ -385,7 +420,9 @@ caf::expected<std::string> write_summary_json(const run_summary& s) {
       {"offline_create", latency_json(r.offline_create)},
       {"search", latency_json(r.search)},
       {"hq_service", latency_json(r.hq_service)},
-      {"line_wait", latency_json(r.line_wait)}}},
+      {"line_wait", latency_json(r.line_wait)},
+      {"create", latency_json(r.create)},
+      {"create_intended", latency_json(r.create_intended)}}},
     {"conversion",
      {{"lag", latency_json(r.conversion_lag)},
       {"staged", r.staged},
@@ -395,7 +432,7 @@ caf::expected<std::string> write_summary_json(const run_summary& s) {
      {{"hq_staged", s.invariants.hq_staged_left},
       {"channels", s.invariants.channel_pending_left},
       {"offline", s.invariants.offline_left}}},
-    {"in_doubt", {{"creations", r.creations_in_doubt.size()},
+    {"in_doubt", {{"creations", r.creations_in_doubt},
                   {"committed_at_hq", s.invariants.committed_in_doubt}}},
     {"hq_crashes", {{"crashes", r.hq_crashes},
                     {"calls_dropped", r.hq_calls_dropped}}},
@@ -419,19 +456,41 @@ caf::expected<std::string> write_summary_json(const run_summary& s) {
     {"invariants", {{"ok", s.invariants.ok()},
                     {"failures", s.invariants.failures}}},
   };
-  auto path = (std::filesystem::path{c.output_dir} / "summary.json").string();
-  auto tmp = path + ".tmp";
-  {
-    std::ofstream file{tmp};
-    file << j.dump(2) << "\n";
-    if (!file)
-      return make_error(ec::storage_failure, tmp, "cannot write");
-  }
-  std::error_code err;
-  std::filesystem::rename(tmp, path, err);
-  if (err)
-    return make_error(ec::storage_failure, path, err.message());
-  return path;
+  return j;
+}
+
+} // namespace
+
+caf::expected<std::string> write_summary_json(const run_summary& s) {
+  return write_output(s, "summary.json", summary_json(s).dump(2) + "\n");
+}
+
+caf::expected<std::string> write_results_json(const run_summary& s) {
+  auto j = summary_json(s);
+  const auto& r = s.results;
+  // Every latency the recorder kept, with p99.9 and the mean.
+  auto operations = nlohmann::json::object();
+  for (size_t op = 0; op < store_op_count; ++op)
+    if (r.operation_latency[op].count() > 0)
+      operations[metric_name(static_cast<store_op>(op))]
+        = {{"latency", latency_json(r.operation_latency[op])},
+           {"from_intended_start",
+            latency_json(r.operation_from_intended[op])}};
+  auto jobs = nlohmann::json::object();
+  for (size_t k = 0; k < 3; ++k)
+    jobs[to_string(static_cast<job_kind>(k))]
+      = latency_json(r.job_runs[k]);
+  j["latency_of_operations"] = operations;
+  j["job_runs"] = jobs;
+  j["histogram_relative_error"] = log_histogram::relative_error;
+  j["series"] = series_json(series_of(r));
+  return write_output(s, "results.json", j.dump(1) + "\n");
+}
+
+caf::expected<std::string> write_series_csv(const run_summary& s) {
+  std::ostringstream out;
+  write_csv(out, series_of(s.results));
+  return write_output(s, "series.csv", out.str());
 }
 
 } // namespace retailsim

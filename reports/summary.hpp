@@ -13,6 +13,7 @@
 
 #include "actors/runtime.hpp"
 #include "actors/world.hpp"
+#include "metrics/prometheus_export.hpp"
 #include "metrics/run_recorder.hpp"
 #include "reports/invariants.hpp"
 #include "reports/thresholds.hpp"
@@ -35,9 +36,8 @@ struct run_summary {
   std::vector<threshold_result> thresholds;
 };
 
-/// The run's results with every duration in simulated time: a realtime
-/// run's measurements times its time scale.
-run_results simulated_results(const run_summary& summary);
+/// What names the run in its metrics.
+run_identity identity_of(const run_summary& summary);
 
 /// A digest or hash as results print it: 16 hex digits.
 std::string hex(uint64_t x);
@@ -47,5 +47,12 @@ void print_summary(std::ostream& out, const run_summary& summary);
 
 /// Writes summary.json into the run's output folder; returns its path.
 caf::expected<std::string> write_summary_json(const run_summary& summary);
+
+/// Writes results.json: everything summary.json holds, every latency the
+/// recorder kept, and the time series (reports/series.hpp).
+caf::expected<std::string> write_results_json(const run_summary& summary);
+
+/// Writes the time series as series.csv.
+caf::expected<std::string> write_series_csv(const run_summary& summary);
 
 } // namespace retailsim

@@ -32,7 +32,7 @@ std::vector<metric> make_metrics() {
   struct latency {
     const char* name;
     const char* what;
-    latency_summary run_results::*field;
+    log_histogram run_results::*field;
   };
   for (auto l : {latency{"sync", "Sync creation at the terminal, acknowledged "
                                   "as Sync",
@@ -51,6 +51,13 @@ std::vector<metric> make_metrics() {
                  latency{"line_wait", "a customer's wait in line for the "
                                       "cashier (open model)",
                          &run_results::line_wait},
+                 latency{"create", "a cashier's creation (quick add, full "
+                                   "wizard) from its start",
+                         &run_results::create},
+                 latency{"create_intended",
+                         "a cashier's creation from its intended start: "
+                         "plus the customer's wait in line (open model)",
+                         &run_results::create_intended},
                  latency{"conversion_lag", "from an Async or offline "
                                            "creation to its account number "
                                            "at the store",
@@ -66,7 +73,7 @@ std::vector<metric> make_metrics() {
                       std::string{suffix} + " of " + l.what},
                      [field, member](const run_summary&,
                                      const run_results& r) {
-                       return (r.*field).*member;
+                       return summarize(r.*field).*member;
                      }});
   }
   count("created", "customers acknowledged to terminals, every mode",
@@ -145,7 +152,7 @@ std::vector<metric> make_metrics() {
   count("in_doubt", "Sync creations told failed because HQ did not answer "
                     "(it may hold them)",
         [](const run_summary&, const run_results& r) {
-          return static_cast<double>(r.creations_in_doubt.size());
+          return static_cast<double>(r.creations_in_doubt);
         });
   count("committed_in_doubt", "of those, customers HQ had committed",
         [](const run_summary& s, const run_results&) {
@@ -266,7 +273,7 @@ std::optional<double> metric_value(const std::string& name,
   auto m = find(name);
   if (m == nullptr)
     return std::nullopt;
-  return m->get(summary, simulated_results(summary));
+  return m->get(summary, summary.results);
 }
 
 const char* to_string(comparison x) {

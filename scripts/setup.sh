@@ -13,6 +13,10 @@ packages=(
   libicu-dev libphonenumber-dev
   # record encoding; scenario files
   nlohmann-json3-dev libyaml-cpp-dev
+  # metrics: the client library, and promtool and a server for the tests
+  prometheus-cpp-dev prometheus curl
+  # reports: Chart.js, inlined into report.html; a browser for its tests
+  libjs-chart.js chromium
   # allocator of the programs (tcmalloc)
   libgoogle-perftools-dev
   # tests and benchmarks

@@ -29,11 +29,13 @@ public:
     std::lock_guard<std::mutex> guard{mtx_};
     events_.push_back(e);
   }
-  size_t count(event_kind kind) const {
+  /// Events of type T (ev::...).
+  template <class T>
+  size_t count() const {
     std::lock_guard<std::mutex> guard{mtx_};
     size_t n = 0;
     for (const auto& e : events_)
-      n += e.kind == kind ? 1 : 0;
+      n += is<T>(e) ? 1 : 0;
     return n;
   }
 

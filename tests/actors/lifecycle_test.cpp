@@ -69,7 +69,7 @@ TEST_F(Lifecycle, AsyncCustomerIsInvisibleElsewhereUntil1010) {
   auto home = search_store(0, "415-239-4001");
   ASSERT_EQ(home.size(), 1u);
   EXPECT_EQ(home[0].id.account_number, elsewhere[0].id.account_number);
-  EXPECT_EQ(events->count(event_kind::customer_converted), 1u);
+  EXPECT_EQ(events->count<ev::customer_converted>(), 1u);
 }
 
 TEST_F(Lifecycle, CustomerCreatedOfflineSurvivesATerminalRestartAndConverts) {
@@ -150,7 +150,7 @@ TEST_F(Lifecycle, ATransactionBeginningAfterTheIntervalUploadsFirst) {
   EXPECT_TRUE(*online);
   auto uploaded = dbs.channels[0]->find_by_guid(created->record.id.async_guid);
   ASSERT_TRUE(uploaded && *uploaded);
-  EXPECT_EQ(events->count(event_kind::terminal_online), 1u);
+  EXPECT_EQ(events->count<ev::terminal_online>(), 1u);
 }
 
 TEST_F(Lifecycle, RtsFailureFallsBackToAsync) {
@@ -161,7 +161,7 @@ TEST_F(Lifecycle, RtsFailureFallsBackToAsync) {
   ASSERT_TRUE(created) << describe(created.error());
   EXPECT_EQ(created->mode, creation_mode::async);
   EXPECT_TRUE(created->fell_back);
-  EXPECT_EQ(events->count(event_kind::rts_fallback), 1u);
+  EXPECT_EQ(events->count<ev::rts_fallback>(), 1u);
   conversion_cycle();
   EXPECT_EQ(*dbs.hq->customer_count(), 1u);
 }
@@ -189,7 +189,7 @@ TEST_F(Lifecycle, ASyncCallWhoseAnswerWouldComeTooLateIsNeverCommitted) {
   ASSERT_FALSE(created);
   EXPECT_EQ(error_code(created.error()), ec::rts_timeout);
   run();  // HQ's worker is long done: it found the deadline passed
-  EXPECT_EQ(events->count(event_kind::hq_refused), 1u);
+  EXPECT_EQ(events->count<ev::hq_refused>(), 1u);
   EXPECT_EQ(*dbs.hq->customer_count(), 0u);
   EXPECT_EQ(*dbs.channels[0]->customer_count(), 0u);
 }
@@ -207,11 +207,11 @@ TEST_F(Lifecycle, ASlowSyncCallFallsBackBeforeTheTerminalGivesUp) {
   EXPECT_TRUE(created->fell_back);
   EXPECT_EQ(created->fallback_cause, ec::rts_timeout);
   run();  // the call reaches HQ's side after its deadline: not forwarded
-  EXPECT_EQ(events->count(event_kind::hq_served)
-              + events->count(event_kind::hq_refused),
+  EXPECT_EQ(events->count<ev::hq_served>()
+              + events->count<ev::hq_refused>(),
             0u);
   EXPECT_EQ(*dbs.hq->customer_count(), 0u);
-  EXPECT_EQ(events->count(event_kind::terminal_offline), 0u);
+  EXPECT_EQ(events->count<ev::terminal_offline>(), 0u);
   conversion_cycle();
   EXPECT_EQ(*dbs.hq->customer_count(), 1u);
   auto at_store = dbs.channels[0]->find_by_guid(created->record.id.async_guid);
@@ -234,7 +234,7 @@ TEST_F(Lifecycle, AWizardCustomerTheFallbackMayNotTakeIsCreatedNowhere) {
   run();
   EXPECT_EQ(*dbs.hq->customer_count(), 0u);
   EXPECT_EQ(*dbs.channels[0]->customer_count(), 0u);
-  EXPECT_EQ(events->count(event_kind::customer_created), 0u);
+  EXPECT_EQ(events->count<ev::customer_created>(), 0u);
 }
 
 TEST_F(Lifecycle, AStoreAnswersWithinTheTerminalsDeadline) {
@@ -248,7 +248,7 @@ TEST_F(Lifecycle, AStoreAnswersWithinTheTerminalsDeadline) {
   auto created = create_at(0, draft("Gus", "(617) 250-3346"));
   ASSERT_TRUE(created) << describe(created.error());
   EXPECT_TRUE(created->fell_back);
-  EXPECT_EQ(events->count(event_kind::terminal_offline), 0u);
+  EXPECT_EQ(events->count<ev::terminal_offline>(), 0u);
   run();
   EXPECT_EQ(*dbs.hq->customer_count(), 0u);
   conversion_cycle();

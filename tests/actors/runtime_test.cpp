@@ -28,7 +28,7 @@ run_config small_run(const std::string& dir, uint64_t seed) {
 }
 
 run_results run(const run_config& cfg, run_outcome* outcome = nullptr) {
-  auto recorder = std::make_shared<run_recorder>();
+  auto recorder = std::make_shared<run_recorder>(recorder_options_for(cfg));
   auto result = run_simulation(cfg, recorder);
   EXPECT_TRUE(result) << describe(result.error());
   if (result && outcome)
@@ -110,7 +110,7 @@ TEST(VirtualRuntime, ADefaultDayExercisesEveryStoreOperationWithoutSurprises) {
       local += r.operations[i][0] + r.operations[i][1] + r.operations[i][2]
                + r.operations[i][3];
   EXPECT_EQ(r.searches, local);
-  EXPECT_EQ(r.search.count, local);
+  EXPECT_EQ(r.search.count(), local);
   EXPECT_GT(r.searches_found, 0u);
   EXPECT_LT(r.searches_found, r.searches);
   EXPECT_EQ(local, r.operations[static_cast<size_t>(store_op::search_phone)][0]
@@ -178,8 +178,8 @@ TEST(RealtimeRuntime, AShortRunCompletesWithRealLatencies) {
   run_outcome outcome;
   auto r = run(cfg, &outcome);
   EXPECT_TRUE(outcome.closed);
-  EXPECT_GT(r.sync_create.count, 0u);
-  EXPECT_GT(r.sync_create.max, 0.0);  // measured on the wall clock
+  EXPECT_GT(r.sync_create.count(), 0u);
+  EXPECT_GT(r.sync_create.max(), 0u);  // measured on the wall clock
   EXPECT_EQ(r.unconverted, 0u);
   auto hq = storage::hq_database::open(dir.file("rt") + "/hq.db");
   ASSERT_TRUE(hq);
