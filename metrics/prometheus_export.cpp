@@ -129,16 +129,23 @@ std::vector<MetricFamily> metric_families(const run_results& r,
   f.gauge("simulated_seconds", "Simulated time the run has reached",
           std::chrono::duration<double>(r.simulated).count());
   // -- creation ------------------------------------------------------------------
-  const log_histogram* by_mode[] = {&r.sync_create, &r.async_create,
-                                    &r.offline_create};
-  for (size_t i = 0; i < 3; ++i) {
-    f.counter("customers_created_total",
-              "Customers acknowledged to terminals, by creation mode",
-              d(r.created[i]), {{"mode", mode_label(i)}});
-    f.histogram("creation_seconds",
-                "Creation latency at the terminal, by creation mode "
-                "(simulated time)",
-                *by_mode[i], {{"mode", mode_label(i)}});
+  // By store group and creation mode: the store groups of the scenario
+  // ("estate" for one unnamed group).
+  for (size_t g = 0; g < r.by_group.size(); ++g) {
+    auto group = g < r.group_names.size() ? r.group_names[g]
+                                          : std::to_string(g);
+    for (size_t i = 0; i < 3; ++i) {
+      f.counter("customers_created_total",
+                "Customers acknowledged to terminals, by store group and "
+                "creation mode",
+                d(r.by_group[g].created[i]),
+                {{"group", group}, {"mode", mode_label(i)}});
+      f.histogram("creation_seconds",
+                  "Creation latency at the terminal, by store group and "
+                  "creation mode (simulated time)",
+                  r.by_group[g].create_latency[i],
+                  {{"group", group}, {"mode", mode_label(i)}});
+    }
   }
   for (size_t i = 0; i < 4; ++i) {
     const auto& a = r.sync_attempts_by_outcome[i];

@@ -276,6 +276,13 @@ void run_recorder::record(const event& e) {
       if constexpr (std::is_same<T, ev::customer_created>::value) {
         auto mode = static_cast<size_t>(x.mode);
         ++t.created[mode];
+        auto g = x.store < options_.group_of_store.size()
+                   ? options_.group_of_store[x.store]
+                   : 0u;
+        if (g >= t.by_group.size())
+          t.by_group.resize(g + 1);
+        ++t.by_group[g].created[mode];
+        t.by_group[g].create_latency[mode].record(ns(x.latency));
         ++p.created[mode];
         p.create_latency[mode].record(ns(x.latency));
         if (x.mode == creation_mode::sync) {
@@ -449,6 +456,14 @@ run_results run_recorder::results() const {
       out.created[i] += t.created[i];
       out.job_runs[i].merge(t.job_runs[i]);
     }
+    if (t.by_group.size() > out.by_group.size())
+      out.by_group.resize(t.by_group.size());
+    for (size_t g = 0; g < t.by_group.size(); ++g)
+      for (size_t i = 0; i < 3; ++i) {
+        out.by_group[g].created[i] += t.by_group[g].created[i];
+        out.by_group[g].create_latency[i].merge(
+          t.by_group[g].create_latency[i]);
+      }
     out.rts_fallbacks += t.rts_fallbacks;
     out.sync_attempt_latency.merge(t.sync_attempt_latency);
     for (size_t i = 0; i < 4; ++i) {
@@ -513,6 +528,9 @@ run_results run_recorder::results() const {
     for (auto [cause, n] : causes[i])
       out.sync_attempts_by_outcome[i].causes[cause_name(cause)] += n;
   out.journal = options_.journal;
+  out.group_names = options_.group_names;
+  if (out.by_group.size() < out.group_names.size())
+    out.by_group.resize(out.group_names.size());
   {
     std::lock_guard<std::mutex> g{pending_mtx_};
     out.unconverted = pending_.size();
@@ -532,6 +550,14 @@ recorder_options recorder_options_for(const run_config& cfg) {
                     .string();
   out.time_factor = cfg.runtime == runtime_kind::realtime ? cfg.time_scale
                                                           : 1.0;
+  out.group_names.clear();
+  for (const auto& g : cfg.groups)
+    out.group_names.push_back(g.name.empty() ? "estate" : g.name);
+  if (out.group_names.empty())
+    out.group_names.push_back("estate");
+  for (size_t s = 0; s < store_count(cfg); ++s)
+    out.group_of_store.push_back(static_cast<uint32_t>(
+      &group_of(cfg, s) - cfg.groups.data()));
   return out;
 }
 

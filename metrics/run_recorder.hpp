@@ -112,6 +112,12 @@ struct time_series {
   std::vector<interval_tallies> points;
 };
 
+/// Creations in one store group.
+struct group_tallies {
+  std::array<uint64_t, 3> created{};
+  std::array<log_histogram, 3> create_latency;
+};
+
 struct run_results {
   uint64_t events = 0;
   /// Simulated time of the latest event: how far the run has come.
@@ -121,6 +127,10 @@ struct run_results {
   /// Customers acknowledged to terminals, by creation mode (sync, async,
   /// offline).
   std::array<uint64_t, 3> created{};
+  /// The same by store group (recorder_options::group_names), with the
+  /// terminal's latency.
+  std::vector<group_tallies> by_group;
+  std::vector<std::string> group_names;
   /// Acknowledged Async creations that were Sync ones falling back.
   uint64_t rts_fallbacks = 0;
   /// Every creation sent to a Sync store, whatever its outcome (its
@@ -207,6 +217,10 @@ struct recorder_options {
   /// virtual time. Every duration and time recorded is multiplied by it,
   /// so that results are in simulated time.
   double time_factor = 1;
+  /// Store groups: each store's group (by store index) and the groups'
+  /// names; stores beyond the table count in group 0.
+  std::vector<uint32_t> group_of_store;
+  std::vector<std::string> group_names{"estate"};
 };
 
 /// The options of a run's recorder: its series' interval, its journal in

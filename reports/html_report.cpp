@@ -249,6 +249,16 @@ constexpr const char* page_script = R"(</script>
     var created = run.results.created;
     table(root, ['created (acknowledged)', 'Sync', 'Async', 'offline', 'RTS fallbacks'],
           [[{text: run.name}, created.sync, created.async, created.offline, created.rts_fallback]]);
+    var groups = run.results.by_group || [];
+    if (groups.length > 1) {
+      add(root, 'h2', 'By store group');
+      table(root, ['group', 'Sync', 'Async', 'offline', 'Sync p99 (ms)', 'Async p99 (ms)'],
+            groups.map(function (g) {
+              return [{text: g.group}, g.created.sync, g.created.async, g.created.offline,
+                      g.latency.sync_create.count ? g.latency.sync_create.p99_ms : null,
+                      g.latency.async_create.count ? g.latency.async_create.p99_ms : null];
+            }));
+    }
     thresholds(run);
     latencyTable([run]);
     chart(root, 'Creation latency over time', {

@@ -480,6 +480,18 @@ caf::expected<std::string> write_results_json(const run_summary& s) {
   for (size_t k = 0; k < 3; ++k)
     jobs[to_string(static_cast<job_kind>(k))]
       = latency_json(r.job_runs[k]);
+  auto groups = nlohmann::json::array();
+  for (size_t g = 0; g < r.by_group.size(); ++g) {
+    const auto& t = r.by_group[g];
+    groups.push_back(
+      {{"group", g < r.group_names.size() ? r.group_names[g] : ""},
+       {"created", {{"sync", t.created[0]}, {"async", t.created[1]},
+                    {"offline", t.created[2]}}},
+       {"latency", {{"sync_create", latency_json(t.create_latency[0])},
+                    {"async_create", latency_json(t.create_latency[1])},
+                    {"offline_create", latency_json(t.create_latency[2])}}}});
+  }
+  j["by_group"] = groups;
   j["latency_of_operations"] = operations;
   j["job_runs"] = jobs;
   j["histogram_relative_error"] = log_histogram::relative_error;

@@ -195,7 +195,10 @@ TEST(PrometheusExport, EveryMetricIsInTheDocsAndHistogramsCountEverySample) {
     if (f.name != "retailsim_creation_seconds")
       continue;
     for (const auto& m : f.metric) {
-      if (m.label.at(0).value != "sync")
+      ASSERT_EQ(m.label.size(), 2u);
+      EXPECT_EQ(m.label.at(0).name, "group");
+      EXPECT_EQ(m.label.at(0).value, "estate");
+      if (m.label.at(1).value != "sync")
         continue;
       const auto& buckets = m.histogram.bucket;
       EXPECT_EQ(m.histogram.sample_count, 2u);
@@ -216,4 +219,29 @@ TEST(PrometheusExport, EveryMetricIsInTheDocsAndHistogramsCountEverySample) {
       EXPECT_EQ(buckets.back().cumulative_count, 2u);
     }
   }
+}
+
+TEST(RunRecorder, CountsCreationsByStoreGroup) {
+  recorder_options opts;
+  opts.group_of_store = {0, 1, 1};
+  opts.group_names = {"malls", "outlets"};
+  run_recorder r{opts};
+  auto at_store = [](uint32_t store, creation_mode mode, uint64_t n) {
+    return event{std::chrono::seconds(1),
+                 ev::customer_created{store, 0, mode, {n, n}, milliseconds(4)}};
+  };
+  r.record(at_store(0, creation_mode::sync, 1));
+  r.record(at_store(1, creation_mode::async, 2));
+  r.record(at_store(2, creation_mode::async, 3));
+  auto res = r.results();
+  ASSERT_EQ(res.by_group.size(), 2u);
+  EXPECT_EQ(res.by_group[0].created[0], 1u);
+  EXPECT_EQ(res.by_group[0].created[1], 0u);
+  EXPECT_EQ(res.by_group[1].created[1], 2u);
+  EXPECT_EQ(res.by_group[1].create_latency[1].count(), 2u);
+  auto text = metrics_text(res, run_identity{});
+  EXPECT_NE(text.find("retailsim_customers_created_total{group=\"outlets\","
+                      "mode=\"async\"} 2"),
+            std::string::npos)
+    << text.substr(0, 2000);
 }
