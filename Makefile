@@ -34,7 +34,7 @@ demo: build
 	@echo
 	$(RELEASE_DIR)/app/retailsim run scenarios/quickstart.yaml --output out/quickstart --force
 	@echo
-	@echo "demo: results in out/quickstart (summary.json, hq.db, stores/, terminals/)"
+	@echo "demo: results in out/quickstart: open out/quickstart/report.html in a browser (also results.json, series.csv, metrics.prom, summary.json, journal.tsv, hq.db, stores/, terminals/)"
 
 test: setup $(TEST_DIR)/build.ninja
 	cmake --build $(TEST_DIR) -j $(JOBS)

@@ -8,6 +8,7 @@
 
 #include "model/error.hpp"
 #include "reports/html_report.hpp"
+#include "storage/files.hpp"
 
 namespace retailsim {
 
@@ -57,7 +58,7 @@ void add_report_command(CLI::App& app, int& exit_code) {
                : dirs.size() == 1
                  ? (fs::path{dirs[0]} / "report.html").string()
                  : std::string{"report.html"};
-    if (auto err = write_report(out, *html)) {
+    if (auto err = storage::replace_file(out, *html)) {
       std::cerr << "retailsim report: " << describe(err) << "\n";
       exit_code = 2;
       return;

@@ -26,6 +26,7 @@
 #include "reports/summary.hpp"
 #include "scenarios/scenario.hpp"
 #include "scenarios/values.hpp"
+#include "storage/files.hpp"
 
 namespace retailsim {
 
@@ -258,13 +259,13 @@ scenario effective_scenario(const run_flags& f) {
 }
 
 /// What a run writes in its output folder.
-constexpr const char* run_files[]
-  = {"stores",       "terminals",        "hq.db",
-     "hq.db-wal",    "hq.db-shm",        "summary.json",
-     "summary.json.tmp", "journal.tsv",  "metrics.prom",
-     "metrics.prom.tmp", "results.json", "results.json.tmp",
-     "series.csv",   "series.csv.tmp",   "report.html",
-     "report.html.tmp"};
+constexpr const char* run_files[] = {
+  "stores",           "terminals",    "hq.db",
+  "hq.db-wal",        "hq.db-shm",    "journal.tsv",
+  "summary.json",     "results.json", "series.csv",
+  "metrics.prom",     "report.html",  "summary.json.tmp",
+  "results.json.tmp", "series.csv.tmp", "metrics.prom.tmp",
+  "report.html.tmp"};
 
 bool is_run_file(const std::string& name) {
   for (const auto* f : run_files)
@@ -441,7 +442,7 @@ caf::expected<std::vector<std::string>> write_run_results(
   auto page = (std::filesystem::path{summary.config.output_dir}
                / "report.html")
                 .string();
-  if (auto err = write_report(page, *html))
+  if (auto err = storage::replace_file(page, *html))
     return err;
   out.push_back(page);
   return out;

@@ -25,6 +25,7 @@
 #include "reports/statistics.hpp"
 #include "reports/thresholds.hpp"
 #include "scenarios/scenario.hpp"
+#include "storage/files.hpp"
 
 extern char** environ;
 
@@ -484,7 +485,7 @@ int run_sweep(sweep_flags& f) {
   // The page of curves, from sweep.json as `retailsim report` reads it.
   auto html = sweep_report(dir);
   if (html)
-    if (auto err = write_report(dir + "/report.html", *html))
+    if (auto err = storage::replace_file(dir + "/report.html", *html))
       html = err;
   if (!html)
     std::cerr << "retailsim sweep: report.html: " << describe(html.error())

@@ -1,13 +1,14 @@
 #include "metrics/prometheus_export.hpp"
 
-#include <algorithm>
+#include <chrono>
 #include <filesystem>
-#include <fstream>
+#include <limits>
 #include <sstream>
 
 #include <prometheus/text_serializer.h>
 
 #include "model/error.hpp"
+#include "storage/files.hpp"
 
 namespace retailsim {
 
@@ -287,17 +288,8 @@ caf::expected<std::string> write_metrics_file(const std::string& folder,
                                               const run_results& results,
                                               const run_identity& run) {
   auto path = (std::filesystem::path{folder} / "metrics.prom").string();
-  auto tmp = path + ".tmp";
-  {
-    std::ofstream file{tmp};
-    file << metrics_text(results, run);
-    if (!file)
-      return make_error(ec::storage_failure, tmp, "cannot write");
-  }
-  std::error_code err;
-  std::filesystem::rename(tmp, path, err);
-  if (err)
-    return make_error(ec::storage_failure, path, err.message());
+  if (auto err = storage::replace_file(path, metrics_text(results, run)))
+    return err;
   return path;
 }
 

@@ -528,19 +528,4 @@ caf::expected<std::string> sweep_report(const std::string& sweep_dir) {
   return page({{"kind", "sweep"}, {"sweep", *sweep}});
 }
 
-caf::error write_report(const std::string& path, const std::string& html) {
-  auto tmp = path + ".tmp";
-  {
-    std::ofstream file{tmp, std::ios::binary};
-    file << html;
-    if (!file)
-      return make_error(ec::storage_failure, tmp, "cannot write");
-  }
-  std::error_code err;
-  std::filesystem::rename(tmp, path, err);
-  if (err)
-    return make_error(ec::storage_failure, path, err.message());
-  return {};
-}
-
 } // namespace retailsim

@@ -30,7 +30,4 @@ std::string chart_js_path();
 caf::expected<std::string> runs_report(const std::vector<std::string>& run_dirs);
 caf::expected<std::string> sweep_report(const std::string& sweep_dir);
 
-/// Writes `html` to `path` through a temporary file.
-caf::error write_report(const std::string& path, const std::string& html);
-
 } // namespace retailsim

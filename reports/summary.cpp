@@ -4,7 +4,6 @@
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
 #include <sstream>
 
 #include <nlohmann/json.hpp>
@@ -12,6 +11,7 @@
 #include "model/error.hpp"
 #include "model/rules.hpp"
 #include "reports/series.hpp"
+#include "storage/files.hpp"
 
 namespace retailsim {
 
@@ -324,17 +324,8 @@ caf::expected<std::string> write_output(const run_summary& s,
                                         const std::string& name,
                                         const std::string& text) {
   auto path = (std::filesystem::path{s.config.output_dir} / name).string();
-  auto tmp = path + ".tmp";
-  {
-    std::ofstream file{tmp};
-    file << text;
-    if (!file)
-      return make_error(ec::storage_failure, tmp, "cannot write");
-  }
-  std::error_code err;
-  std::filesystem::rename(tmp, path, err);
-  if (err)
-    return make_error(ec::storage_failure, path, err.message());
+  if (auto err = storage::replace_file(path, text))
+    return err;
   return path;
 }
 
