@@ -30,18 +30,20 @@ bool parse_mode(const std::string& text, creation_mode& out) {
 } // namespace
 
 std::string journal_line(const event& e) {
-  auto at = std::to_string(e.at.count());
+  // Called for every event the recorder sees: nothing is formatted for
+  // those that are not acknowledgements.
+  auto at = [&e] { return std::to_string(e.at.count()); };
   if (auto* c = caf::get_if<ev::customer_created>(&e.what))
     return "customer\t" + std::string{to_string(c->mode)} + "\t"
            + std::to_string(c->store) + "\t" + std::to_string(c->terminal)
-           + "\t" + guid_of_words(c->guid) + "\t" + at + "\n";
+           + "\t" + guid_of_words(c->guid) + "\t" + at() + "\n";
   if (auto* s = caf::get_if<ev::sale_recorded>(&e.what))
     return "sale\t" + std::to_string(s->store) + "\t"
            + std::to_string(s->terminal) + "\t" + hex16(s->transaction) + "\t"
-           + (s->offline ? "1" : "0") + "\t" + at + "\n";
+           + (s->offline ? "1" : "0") + "\t" + at() + "\n";
   if (auto* d = caf::get_if<ev::creation_in_doubt>(&e.what))
     return "in_doubt\t" + std::to_string(d->store) + "\t"
-           + guid_of_words(d->guid) + "\t" + at + "\n";
+           + guid_of_words(d->guid) + "\t" + at() + "\n";
   return {};
 }
 
