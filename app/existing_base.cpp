@@ -30,19 +30,32 @@ std::vector<std::string> address_books_of(const run_config& cfg) {
   return out;
 }
 
-caf::expected<std::vector<std::string>>
-load_into_hq(const std::string& hq_path,
-             const std::vector<imported_customer>& customers,
+storage::import_source
+each_of(const std::vector<imported_customer>& customers) {
+  return [&customers](const auto& add) -> caf::error {
+    for (const auto& c : customers)
+      if (auto err = add({"IMPORT", c.address_book, c.record}))
+        return err;
+    return {};
+  };
+}
+
+caf::expected<storage::imported_accounts>
+load_into_hq(const std::string& hq_path, const storage::import_source& source,
              const std::string& origin, const std::string& loaded_by) {
-  std::vector<storage::staged_customer> batch;
-  batch.reserve(customers.size());
-  for (const auto& c : customers)
-    batch.push_back({"IMPORT", c.address_book, c.record});
-  auto hq = storage::hq_database::open(hq_path, storage::durability::full);
-  if (!hq)
-    return hq.error();
-  return (*hq)->import_customers(batch, origin, loaded_by,
-                                 caf::make_timestamp());
+  std::error_code ignored;
+  bool existed = std::filesystem::exists(hq_path, ignored);
+  auto loaded = [&]() -> caf::expected<storage::imported_accounts> {
+    auto hq = storage::hq_database::open(hq_path, storage::durability::full);
+    if (!hq)
+      return hq.error();
+    return (*hq)->import_customers(source, origin, loaded_by,
+                                   caf::make_timestamp());
+  }();
+  if (!loaded && !existed)
+    for (const auto* suffix : {"", "-wal", "-shm"})
+      std::filesystem::remove(hq_path + suffix, ignored);
+  return loaded;
 }
 
 namespace {
@@ -77,8 +90,8 @@ caf::error build_base(const run_config& cfg, const std::string& hq_path) {
                                       address_books_of(cfg));
     if (!people)
       return people.error();
-    auto loaded = load_into_hq(hq_path, *people, "synthetic population",
-                               "population");
+    auto loaded = load_into_hq(hq_path, each_of(*people),
+                               "synthetic population", "population");
     if (!loaded)
       return loaded.error();
   }

@@ -13,6 +13,7 @@
 
 #include "actors/world.hpp"
 #include "population/customer_csv.hpp"
+#include "storage/hq_database.hpp"
 
 namespace retailsim {
 
@@ -23,13 +24,16 @@ import_defaults import_defaults_for(const run_config& cfg);
 /// The address books of `cfg`'s stores, in store order, each once.
 std::vector<std::string> address_books_of(const run_config& cfg);
 
-/// Writes `customers` into the HQ database at `hq_path` (created if need
-/// be) in one transaction; `origin` names where they came from in each
-/// customer's history. Returns the account numbers given.
-caf::expected<std::vector<std::string>>
-load_into_hq(const std::string& hq_path,
-             const std::vector<imported_customer>& customers,
+/// Writes the customers `source` hands on into the HQ database at
+/// `hq_path` (created if need be) in one transaction; `origin` names where
+/// they came from in each customer's history. On failure nothing is kept,
+/// and a database this call created is removed.
+caf::expected<storage::imported_accounts>
+load_into_hq(const std::string& hq_path, const storage::import_source& source,
              const std::string& origin, const std::string& loaded_by);
+
+/// Hands each of `customers` on, for load_into_hq.
+storage::import_source each_of(const std::vector<imported_customer>& customers);
 
 /// Whether `cfg.customers_from` (if any) can start a run: a readable HQ
 /// database of this or an older schema. Reads only; an error names the

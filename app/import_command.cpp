@@ -6,6 +6,7 @@
 
 #include "app/existing_base.hpp"
 #include "model/error.hpp"
+#include "model/validation.hpp"
 
 namespace retailsim {
 
@@ -20,19 +21,36 @@ struct import_flags {
 };
 
 int run_import(const import_flags& f) {
+  // Flags first, once: a bad flag is not every row's fault.
+  auto country = normalize_country(f.country, "--country");
+  if (!country) {
+    std::cerr << "retailsim import: " << describe(country.error()) << "\n";
+    return 2;
+  }
+  if (auto err = check_address_book(f.address_book, "--address-book")) {
+    std::cerr << "retailsim import: " << describe(err) << "\n";
+    return 2;
+  }
   auto cfg = default_run_config();
-  cfg.groups[0].country = f.country;
+  cfg.groups[0].country = *country;
   auto defaults = import_defaults_for(cfg);
   defaults.address_book = f.address_book;
-  auto csv = read_customer_csv(f.file, defaults);
+  // Two reads of the file: the first checks every row and loads nothing,
+  // the second streams the good rows into HQ in one transaction. Memory
+  // stays bounded by a row however large the file.
+  auto csv = scan_customer_csv(f.file, defaults, nullptr);
   if (!csv) {
     std::cerr << "retailsim import: " << describe(csv.error()) << "\n";
     return 2;
   }
   for (const auto& bad : csv->errors)
     std::cerr << f.file << ": " << to_string(bad) << "\n";
-  auto good = csv->customers.size();
-  auto bad = csv->errors.size();
+  if (csv->bad > csv->errors.size())
+    std::cerr << f.file << ": ... and " << csv->bad - csv->errors.size()
+              << " more bad rows (the first " << csv->errors.size()
+              << " are listed)\n";
+  auto good = csv->good;
+  auto bad = csv->bad;
   std::cout << "read " << f.file << ": " << csv->rows << " rows, " << good
             << " good, " << bad << " bad\n";
   if (bad > 0 && !f.skip_bad) {
@@ -45,15 +63,28 @@ int run_import(const import_flags& f) {
     std::cerr << "retailsim import: nothing loaded: no good rows\n";
     return 1;
   }
-  auto accounts = load_into_hq(f.db, csv->customers, f.file, "import");
+  auto good_rows = [&](const auto& add) -> caf::error {
+    auto again = scan_customer_csv(f.file, defaults,
+                                   [&](imported_customer&& c) {
+                                     return add({"IMPORT", c.address_book,
+                                                 std::move(c.record)});
+                                   });
+    if (!again)
+      return again.error();
+    if (again->good != good || again->bad != bad)
+      return make_error(ec::malformed_file, f.file,
+                        "changed while it was being imported");
+    return {};
+  };
+  auto accounts = load_into_hq(f.db, good_rows, f.file, "import");
   if (!accounts) {
     std::cerr << "retailsim import: nothing loaded: "
               << describe(accounts.error()) << "\n";
     return 2;
   }
-  std::cout << "loaded " << accounts->size() << " customers into " << f.db
-            << " (accounts " << accounts->front() << " to "
-            << accounts->back() << ")";
+  std::cout << "loaded " << accounts->count << " customers into " << f.db
+            << " (accounts " << accounts->first << " to " << accounts->last
+            << ")";
   if (bad > 0)
     std::cout << "; skipped the " << bad << " bad rows listed above";
   std::cout << "\n";
@@ -70,8 +101,8 @@ void add_import_command(CLI::App& app, int& exit_code) {
               "--skip-bad). `retailsim run --customers-from HQ.db` then "
               "starts from it and 1010 distributes it to the stores.");
   auto& f = *flags;
-  cmd->add_option("file", f.file, "CSV file with a header row; columns: see "
-                                  "docs/store-operations.md")
+  cmd->add_option("file", f.file, "CSV file (UTF-8) with a header row; "
+                                  "columns: see docs/existing-customers.md")
     ->required();
   cmd->add_option("--db", f.db, "HQ database to load into (created if "
                                 "missing)")
@@ -85,7 +116,7 @@ void add_import_command(CLI::App& app, int& exit_code) {
     ->capture_default_str();
   cmd->add_option("--address-book", f.address_book,
                   "Address book of rows without an address_book column "
-                  "value")
+                  "value (1-20 letters, digits, '-' or '_')")
     ->capture_default_str();
   cmd->callback([flags, &exit_code] { exit_code = run_import(*flags); });
 }

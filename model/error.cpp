@@ -1,8 +1,64 @@
 #include "model/error.hpp"
 
+#include <algorithm>
+#include <cstdint>
+#include <cstdio>
+
+#include <unicode/uchar.h>
+#include <unicode/utf8.h>
+
 #include "caf/message.hpp"
 
 namespace retailsim {
+
+std::string quote_input(std::string_view text, size_t max_chars) {
+  std::string out = "'";
+  const auto* bytes = reinterpret_cast<const uint8_t*>(text.data());
+  auto length = static_cast<int32_t>(
+    std::min(text.size(), size_t{INT32_MAX}));
+  size_t shown = 0;
+  int32_t i = 0;
+  for (; i < length && shown < max_chars; ++shown) {
+    int32_t start = i;
+    UChar32 c;
+    U8_NEXT(bytes, i, length, c);
+    char buf[16];
+    if (c < 0) {
+      // Each byte of an ill-formed sequence on its own.
+      i = start + 1;
+      snprintf(buf, sizeof(buf), "\\x%02X", bytes[start]);
+      out += buf;
+    } else if (c == '\n') {
+      out += "\\n";
+    } else if (c == '\t') {
+      out += "\\t";
+    } else if (c == '\r') {
+      out += "\\r";
+    } else if (c == '\'') {
+      out += "\\'";
+    } else if (c < 0x20 || c == 0x7F) {
+      snprintf(buf, sizeof(buf), "\\x%02X", static_cast<unsigned>(c));
+      out += buf;
+    } else if (c >= 0x80) {
+      auto type = u_charType(c);
+      if (type == U_CONTROL_CHAR || type == U_FORMAT_CHAR
+          || type == U_LINE_SEPARATOR || type == U_PARAGRAPH_SEPARATOR
+          || type == U_PRIVATE_USE_CHAR || type == U_UNASSIGNED
+          || type == U_SURROGATE) {
+        snprintf(buf, sizeof(buf), "\\u{%04X}", static_cast<unsigned>(c));
+        out += buf;
+      } else {
+        out.append(text.data() + start, static_cast<size_t>(i - start));
+      }
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  out += "'";
+  if (static_cast<size_t>(i) < text.size())
+    out += "... (" + std::to_string(text.size()) + " bytes)";
+  return out;
+}
 
 const char* to_string(ec code) {
   switch (code) {
@@ -12,6 +68,8 @@ const char* to_string(ec code) {
     case ec::invalid_utf8: return "invalid_utf8";
     case ec::control_character: return "control_character";
     case ec::bidi_override: return "bidi_override";
+    case ec::disallowed_character: return "disallowed_character";
+    case ec::invisible_text: return "invisible_text";
     case ec::email_missing_at: return "email_missing_at";
     case ec::email_local_part_too_long: return "email_local_part_too_long";
     case ec::email_too_long: return "email_too_long";
@@ -56,6 +114,8 @@ const char* to_string(ec code) {
     case ec::malformed_file: return "malformed_file";
     case ec::invalid_scenario: return "invalid_scenario";
     case ec::job_timeout: return "job_timeout";
+    case ec::malformed_device_data: return "malformed_device_data";
+    case ec::device_unavailable: return "device_unavailable";
     case ec::customer_merged: return "customer_merged";
   }
   return "unknown_error_code";

@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 #include "caf/make_message.hpp"  // must precede error.hpp for CAF_ERROR_CODE_ENUM
 #include "caf/error.hpp"
@@ -26,6 +27,12 @@ enum class ec : uint8_t {
   control_character,
   /// A field contains a bidirectional override, embedding or isolate.
   bidi_override,
+  /// A field contains a code point that means nothing in text: a
+  /// noncharacter, an unassigned or private-use code point, a tag character.
+  disallowed_character,
+  /// A field has characters but none that shows: only combining marks, or
+  /// a combining mark with nothing before it to combine with.
+  invisible_text,
   // -- emails -----------------------------------------------------------------
   /// An email address has no '@' or more than one outside quotes.
   email_missing_at,
@@ -127,7 +134,23 @@ enum class ec : uint8_t {
   /// A job's call got no answer within the job's time-out (HQ or a store
   /// was down): the part is left for the next run.
   job_timeout,
+  // -- devices --------------------------------------------------------------------
+  /// Raw data from a card reader or barcode scanner is not what its format
+  /// says (bad LRC, missing sentinel, broken header, ...): the detail names
+  /// the byte, never the data.
+  malformed_device_data,
+  /// A card reader or scanner did not deliver: offline, stalled, not
+  /// enabled.
+  device_unavailable,
 };
+
+/// Input as an error message quotes it: in single quotes, at most
+/// `max_chars` characters (then "... (N bytes)"), with everything that could
+/// act on a terminal or hide itself escaped: control bytes as \xNN (\n, \t
+/// and \r by name), bytes that are not UTF-8 as \xNN, C1 controls, format
+/// characters, line separators and private-use or unassigned code points as
+/// \u{XXXX}; a quote inside as \'.
+std::string quote_input(std::string_view text, size_t max_chars = 40);
 
 /// The name of an error code as written in this header, e.g. "field_too_long".
 const char* to_string(ec code);

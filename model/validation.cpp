@@ -38,6 +38,35 @@ std::string describe_code_point(UChar32 c) {
   return buf;
 }
 
+/// Explicit embeddings, overrides and isolates: they reorder the text
+/// around them ("exe.txt" shown as "txt.exe"). The marks (LRM, RLM, ALM)
+/// only order neutral characters and are normal in right-to-left names.
+bool is_bidi_override(UChar32 c) {
+  return (c >= 0x202A && c <= 0x202E) || (c >= 0x2066 && c <= 0x2069);
+}
+
+bool is_bidi_mark(UChar32 c) {
+  return c == 0x200E || c == 0x200F || c == 0x061C;
+}
+
+/// A character that shows: a letter, digit, punctuation or symbol that is
+/// not default-ignorable (U+3164 HANGUL FILLER is a letter that shows
+/// nothing).
+bool is_visible(UChar32 c) {
+  if (u_hasBinaryProperty(c, UCHAR_DEFAULT_IGNORABLE_CODE_POINT))
+    return false;
+  auto mask = U_GET_GC_MASK(c);
+  return (mask & (U_GC_L_MASK | U_GC_N_MASK | U_GC_P_MASK | U_GC_S_MASK))
+         != 0;
+}
+
+/// What trimming takes from either end.
+bool is_trimmed(UChar32 c) {
+  return u_hasBinaryProperty(c, UCHAR_WHITE_SPACE)
+         || (u_hasBinaryProperty(c, UCHAR_DEFAULT_IGNORABLE_CODE_POINT)
+             && !is_bidi_mark(c));
+}
+
 bool is_ascii_upper_alpha(std::string_view s, size_t n) {
   return s.size() == n && std::all_of(s.begin(), s.end(), [](char c) {
            return c >= 'A' && c <= 'Z';
@@ -84,7 +113,7 @@ caf::error check_dot_atom(std::string_view local, const std::string& field) {
     if (!is_atext(c))
       return make_error(ec::email_invalid_local_part, field,
                         "character " + hex_byte(static_cast<unsigned char>(c))
-                          + " at offset " + std::to_string(i)
+                          + " at byte " + std::to_string(i + 1)
                           + " not allowed in an unquoted local part");
   }
   return {};
@@ -104,8 +133,8 @@ caf::error check_quoted_local(std::string_view local,
     }
     if (c < 32 || c > 126 || c == '"')
       return make_error(ec::email_invalid_local_part, field,
-                        "character " + hex_byte(c) + " at offset "
-                          + std::to_string(i)
+                        "character " + hex_byte(c) + " at byte "
+                          + std::to_string(i + 1)
                           + " not allowed in a quoted local part");
   }
   return {};
@@ -247,29 +276,66 @@ caf::expected<std::string> normalize_text(std::string_view input,
       return make_error(ec::field_required, field, "must not be empty");
     return std::string{text};
   }
-  // 1. Well-formed UTF-8, code point by code point, naming the first bad byte.
+  if (input.size() > static_cast<size_t>(INT32_MAX))
+    return make_error(ec::field_too_long, field,
+                      std::to_string(input.size()) + " bytes, at most "
+                        + std::to_string(max_chars) + " characters");
+  // 1. Code point by code point, naming the first bad one by its byte (from
+  //    1, as the CSV reader counts).
   const auto* bytes = reinterpret_cast<const uint8_t*>(input.data());
   auto length = static_cast<int32_t>(input.size());
+  bool seen_visible = false;
   for (int32_t i = 0; i < length;) {
     int32_t start = i;
     UChar32 c;
     U8_NEXT(bytes, i, length, c);
+    auto at = " at byte " + std::to_string(start + 1);
     if (c < 0)
       return make_error(ec::invalid_utf8, field,
-                        "ill-formed UTF-8 at byte " + std::to_string(start)
-                          + " (" + hex_byte(bytes[start]) + ")");
-    if (u_hasBinaryProperty(c, UCHAR_BIDI_CONTROL))
+                        "ill-formed UTF-8" + at + " (" + hex_byte(bytes[start])
+                          + ")");
+    if (is_bidi_override(c))
       return make_error(ec::bidi_override, field,
                         "bidirectional control " + describe_code_point(c)
-                          + " at byte " + std::to_string(start));
-    bool allowed_space = kind == text_kind::multi_line
-                         && (c == '\n' || c == '\t' || c == '\r');
-    if (u_charType(c) == U_CONTROL_CHAR && !allowed_space)
+                          + at);
+    auto type = u_charType(c);
+    bool allowed_break = kind == text_kind::multi_line
+                         && (c == '\n' || c == '\t' || c == '\r'
+                             || type == U_LINE_SEPARATOR
+                             || type == U_PARAGRAPH_SEPARATOR);
+    if ((type == U_CONTROL_CHAR || type == U_LINE_SEPARATOR
+         || type == U_PARAGRAPH_SEPARATOR)
+        && !allowed_break)
       return make_error(ec::control_character, field,
-                        "control character " + describe_code_point(c)
-                          + " at byte " + std::to_string(start));
+                        (type == U_CONTROL_CHAR ? "control character "
+                                                : "line separator ")
+                          + describe_code_point(c) + at);
+    const char* disallowed = nullptr;
+    if (u_hasBinaryProperty(c, UCHAR_NONCHARACTER_CODE_POINT))
+      disallowed = "noncharacter ";
+    else if (c >= 0xE0000 && c <= 0xE007F)
+      disallowed = "tag character ";
+    else if (type == U_UNASSIGNED)
+      disallowed = "unassigned ";
+    else if (type == U_PRIVATE_USE_CHAR)
+      disallowed = "private-use ";
+    if (disallowed != nullptr)
+      return make_error(ec::disallowed_character, field,
+                        disallowed + describe_code_point(c) + at);
+    bool mark = type == U_NON_SPACING_MARK || type == U_ENCLOSING_MARK
+                || type == U_COMBINING_SPACING_MARK;
+    if (mark && !seen_visible)
+      return make_error(ec::invisible_text, field,
+                        "combining mark " + describe_code_point(c) + at
+                          + " has no visible character before it to "
+                            "combine with");
+    seen_visible = seen_visible || is_visible(c);
   }
-  // 2. NFC, then trim.
+  // 2. NFC, then trim what does not show at either end: white space (the
+  //    no-break and ideographic spaces too) and default-ignorable code
+  //    points (zero-width spaces, joiners, byte-order marks, fillers), but
+  //    not the right-to-left marks a name may end with. Text in which
+  //    nothing shows is empty.
   auto text = icu::UnicodeString::fromUTF8(
     icu::StringPiece{input.data(), length});
   UErrorCode status = U_ZERO_ERROR;
@@ -279,7 +345,18 @@ caf::expected<std::string> normalize_text(std::string_view input,
   auto normalized = nfc->normalize(text, status);
   if (U_FAILURE(status))
     return make_error(ec::invalid_utf8, field, "cannot normalise to NFC");
-  normalized.trim();
+  if (!seen_visible) {
+    normalized.remove();
+  } else {
+    int32_t end = normalized.length();
+    while (end > 0 && is_trimmed(normalized.char32At(end - 1)))
+      end = normalized.moveIndex32(end, -1);
+    normalized.truncate(end);
+    int32_t begin = 0;
+    while (begin < end && is_trimmed(normalized.char32At(begin)))
+      begin = normalized.moveIndex32(begin, 1);
+    normalized.remove(0, begin);
+  }
   // 3. Length in characters.
   auto chars = static_cast<size_t>(
     normalized.countChar32(0, normalized.length()));
@@ -408,12 +485,12 @@ caf::expected<std::string> normalize_phone(std::string_view input,
       "too long"};
     auto idx = static_cast<size_t>(rc);
     return make_error(ec::phone_unparseable, field,
-                      std::string{"cannot parse '"} + *text + "': "
+                      "cannot parse " + quote_input(*text) + ": "
                         + (idx < 6 ? reasons[idx] : "unknown reason"));
   }
   if (!util.IsValidNumber(number))
     return make_error(ec::phone_invalid_number, field,
-                      "'" + *text + "' is not a valid number (default region "
+                      quote_input(*text) + " is not a valid number (default region "
                         + default_region + ")");
   std::string out;
   util.Format(number, util_t::E164, &out);
@@ -428,8 +505,8 @@ caf::expected<std::string> normalize_country(std::string_view input,
   auto upper = to_upper_ascii(input);
   if (!is_ascii_upper_alpha(upper, 2) || iso_countries().count(upper) == 0)
     return make_error(ec::invalid_country, field,
-                      "'" + std::string{input}
-                        + "' is not an ISO 3166-1 alpha-2 country code");
+                      quote_input(input)
+                        + " is not an ISO 3166-1 alpha-2 country code");
   return upper;
 }
 
@@ -438,8 +515,7 @@ caf::expected<std::string> normalize_currency(std::string_view input,
   auto upper = to_upper_ascii(input);
   if (!is_ascii_upper_alpha(upper, 3) || iso_currencies().count(upper) == 0)
     return make_error(ec::invalid_currency, field,
-                      "'" + std::string{input}
-                        + "' is not an ISO 4217 currency code");
+                      quote_input(input) + " is not an ISO 4217 currency code");
   return upper;
 }
 
@@ -447,8 +523,8 @@ caf::expected<std::string> normalize_language(std::string_view input,
                                               const std::string& field) {
   auto bad = [&] {
     return make_error(ec::invalid_language, field,
-                      "'" + std::string{input}
-                        + "' is not a BCP 47 tag of a known language");
+                      quote_input(input)
+                        + " is not a BCP 47 tag of a known language");
   };
   if (input.empty() || input.size() > 35)
     return bad();
@@ -479,7 +555,7 @@ bool is_code_text(std::string_view input) {
 caf::error check_date(std::string_view input, const std::string& field) {
   auto bad = [&](const char* why) {
     return make_error(ec::invalid_date, field,
-                      "'" + std::string{input} + "': " + why);
+                      quote_input(input) + ": " + why);
   };
   if (input.size() != 10 || input[4] != '-' || input[7] != '-')
     return bad("expected YYYY-MM-DD");
@@ -508,7 +584,7 @@ caf::error check_attribute_value(const customer_attribute& attribute,
   const auto& v = attribute.value;
   auto mismatch = [&] {
     return make_error(ec::attribute_type_mismatch, field,
-                      "'" + v + "' is not a " + to_string(attribute.type));
+                      quote_input(v) + " is not a " + to_string(attribute.type));
   };
   switch (attribute.type) {
     case attribute_type::text:
@@ -680,7 +756,7 @@ void check_profile(field_checker& fc, customer_profile& p,
     if (def == attributes.definitions.end()) {
       fc.check(make_error(ec::unknown_attribute,
                           indexed("attributes", i, "name"),
-                          "'" + a.name + "' is not in attribute group '"
+                          quote_input(a.name) + " is not in attribute group '"
                             + attributes.id + "'"));
       break;
     }
@@ -751,7 +827,7 @@ caf::expected<customer> validate_customer(const customer& record,
   if (fc.ok() && !out.id.async_guid.empty()
       && !is_valid_guid(out.id.async_guid))
     fc.check(make_error(ec::invalid_guid, "async_guid",
-                        "'" + out.id.async_guid + "' is not a GUID"));
+                        quote_input(out.id.async_guid) + " is not a GUID"));
   check_profile(fc, out.profile, *country, attributes);
   if (fc.ok() && out.loyalty) {
     fc.text(out.loyalty->card_number, "loyalty.card_number",

@@ -2,8 +2,12 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <map>
+
+#include <unicode/utf8.h>
 
 #include "model/error.hpp"
 #include "model/rules.hpp"
@@ -19,105 +23,247 @@ namespace {
 // say on which line a bad row starts and at which byte the quoting broke,
 // and libcsv's callbacks report neither.
 
-struct csv_record {
-  size_t line = 0;
-  std::vector<std::string> fields;
+/// The bytes of a CSV file, a chunk at a time, or of text in memory.
+class byte_source {
+public:
+  explicit byte_source(std::istream& in) : in_(&in) {
+  }
+
+  explicit byte_source(std::string_view text) : window_(text) {
+  }
+
+  /// The next byte, or -1 at the end.
+  int get() {
+    if (pos_ == window_.size() && !refill())
+      return -1;
+    return static_cast<unsigned char>(window_[pos_++]);
+  }
+
+  /// The byte `get` would return, without taking it.
+  int peek() {
+    if (pos_ == window_.size() && !refill())
+      return -1;
+    return static_cast<unsigned char>(window_[pos_]);
+  }
+
+  /// The first bytes of the file (at most `n`); before any `get`.
+  std::string_view head(size_t n) {
+    if (window_.empty())
+      refill();
+    return window_.substr(0, n);
+  }
+
+  /// Whether reading failed for another reason than the end of the file.
+  bool failed() const {
+    return in_ != nullptr && in_->bad();
+  }
+
+private:
+  bool refill() {
+    if (in_ == nullptr || !*in_)
+      return false;
+    buffer_.resize(64 * 1024);
+    in_->read(buffer_.data(), static_cast<std::streamsize>(buffer_.size()));
+    buffer_.resize(static_cast<size_t>(in_->gcount()));
+    window_ = buffer_;
+    pos_ = 0;
+    return !window_.empty();
+  }
+
+  std::istream* in_ = nullptr;
+  std::string buffer_;
+  std::string_view window_;
+  size_t pos_ = 0;
 };
 
-/// Splits `text` into records. Quoted fields may hold commas, doubled quotes
-/// and line breaks; CRLF and LF both end a record; blank lines are skipped.
-caf::expected<std::vector<csv_record>> split_records(std::string_view text,
-                                                     const std::string& name) {
-  // Positions are given as line and byte within the line, both from 1.
-  auto fail = [&](size_t line, size_t byte, const std::string& what) {
-    return make_error(ec::malformed_file, name,
+struct csv_record {
+  /// The line of the file where the record starts, from 1.
+  size_t line = 0;
+  /// The first fields, as many as the reader asked for.
+  std::vector<std::string> fields;
+  /// All of its fields.
+  size_t field_count = 0;
+  /// All of its bytes (quotes and separators included, line break not).
+  size_t bytes = 0;
+  /// The record as it is in the file, when asked for (the header).
+  std::string raw;
+};
+
+/// Splits a CSV file into records, one at a time. Quoted fields may hold
+/// commas, doubled quotes and line breaks; CRLF and LF both end a record;
+/// blank lines are skipped. A record keeps at most `max_fields` fields and
+/// `max_row_bytes` bytes; the rest is counted and skipped.
+class csv_splitter {
+public:
+  csv_splitter(byte_source& in, const std::string& name)
+    : in_(in), name_(name) {
+  }
+
+  /// The next record into `rec`: true, or false at the end of the file.
+  caf::expected<bool> next(csv_record& rec, size_t max_fields,
+                           bool keep_raw = false) {
+    for (;;) {
+      auto got = read(rec, max_fields, keep_raw);
+      if (!got || !*got)
+        return got;
+      bool blank = rec.field_count == 1 && rec.bytes == 0;
+      if (!blank)
+        return true;
+    }
+  }
+
+private:
+  caf::error fail(size_t line, size_t line_start, size_t at,
+                  const std::string& what) const {
+    // Positions are given as line and byte within the line, both from 1.
+    return make_error(ec::malformed_file, name_,
                       "line " + std::to_string(line) + ", byte "
-                        + std::to_string(byte + 1) + ": " + what);
-  };
-  size_t line_start = 0;
-  std::vector<csv_record> out;
-  csv_record current;
-  std::string field;
-  bool quoted = false;       // inside a quoted field
-  bool after_quote = false;  // a quoted field just closed
-  bool field_started = false;
-  size_t line = 1;
-  size_t quote_line = 0;
-  size_t quote_byte = 0;  // within its line
-  auto end_field = [&] {
-    current.fields.push_back(std::move(field));
-    field.clear();
-    after_quote = false;
-    field_started = false;
-  };
-  auto end_record = [&] {
-    bool blank = current.fields.size() == 1 && current.fields[0].empty();
-    if (!blank)
-      out.push_back(std::move(current));
-    current = csv_record{};
-  };
-  for (size_t i = 0; i < text.size(); ++i) {
-    char c = text[i];
-    if (current.fields.empty() && !field_started && field.empty())
-      current.line = line;
-    if (quoted) {
-      if (c == '"') {
-        if (i + 1 < text.size() && text[i + 1] == '"') {
-          field += '"';
-          ++i;
+                        + std::to_string(at - line_start + 1) + ": " + what);
+  }
+
+  caf::expected<bool> read(csv_record& rec, size_t max_fields, bool keep_raw) {
+    rec.fields.clear();
+    rec.field_count = 0;
+    rec.bytes = 0;
+    rec.raw.clear();
+    rec.line = line_;
+    std::string field;
+    bool quoted = false;       // inside a quoted field
+    bool after_quote = false;  // a quoted field just closed
+    size_t quote_line = 0;
+    size_t quote_line_start = 0;
+    size_t quote_at = 0;
+    auto keep = [&](char c) {
+      if (rec.bytes <= max_row_bytes && rec.fields.size() < max_fields)
+        field += c;
+    };
+    auto count = [&](char c) {
+      ++rec.bytes;
+      if (keep_raw && rec.bytes <= max_row_bytes)
+        rec.raw += c;
+    };
+    auto end_field = [&] {
+      ++rec.field_count;
+      if (rec.fields.size() < max_fields)
+        rec.fields.push_back(std::move(field));
+      field.clear();
+      after_quote = false;
+    };
+    int next = in_.get();
+    if (next < 0)
+      return in_.failed() ? caf::expected<bool>{make_error(
+               ec::storage_failure, name_, "cannot read the file")}
+                          : caf::expected<bool>{false};
+    for (; next >= 0; next = in_.get()) {
+      auto c = static_cast<char>(next);
+      auto at = pos_++;
+      if (quoted) {
+        count(c);
+        if (c == '"') {
+          if (in_.peek() == '"') {
+            keep('"');
+            count(static_cast<char>(in_.get()));
+            ++pos_;
+          } else {
+            quoted = false;
+            after_quote = true;
+          }
         } else {
-          quoted = false;
-          after_quote = true;
+          if (c == '\n') {
+            ++line_;
+            line_start_ = pos_;
+          }
+          keep(c);
         }
-      } else {
-        if (c == '\n') {
-          ++line;
-          line_start = i + 1;
-        }
-        field += c;
+        continue;
       }
-      continue;
+      switch (c) {
+        case ',':
+          count(c);
+          end_field();
+          break;
+        case '\r':
+          if (in_.peek() == '\n')
+            break;  // the '\n' ends the record
+          return fail(line_, line_start_, at,
+                      "a carriage return outside quotes");
+        case '\n':
+          end_field();
+          ++line_;
+          line_start_ = pos_;
+          return true;
+        case '"':
+          if (after_quote || !field.empty())
+            return fail(line_, line_start_, at,
+                        "a quote inside an unquoted field (quote the field "
+                        "and double the quote)");
+          count(c);
+          quoted = true;
+          quote_line = line_;
+          quote_line_start = line_start_;
+          quote_at = at;
+          break;
+        default:
+          if (after_quote)
+            return fail(line_, line_start_, at, "text after a closing quote");
+          count(c);
+          keep(c);
+      }
     }
-    switch (c) {
-      case ',':
-        end_field();
-        field_started = true;  // the next field exists, even if empty
-        break;
-      case '\r':
-        if (i + 1 < text.size() && text[i + 1] == '\n')
-          break;  // the '\n' ends the record
-        return fail(line, i - line_start, "a carriage return outside quotes");
-      case '\n':
-        end_field();
-        end_record();
-        ++line;
-        line_start = i + 1;
-        break;
-      case '"':
-        if (after_quote || !field.empty())
-          return fail(line, i - line_start,
-                      "a quote inside an unquoted field (quote the field and "
-                      "double the quote)");
-        quoted = true;
-        field_started = true;
-        quote_line = line;
-        quote_byte = i - line_start;
-        break;
-      default:
-        if (after_quote)
-          return fail(line, i - line_start, "text after a closing quote");
-        field += c;
-        field_started = true;
-    }
-  }
-  if (quoted)
-    return fail(quote_line, quote_byte,
-                "the quoted field opened here is never closed");
-  if (field_started || !field.empty() || !current.fields.empty()) {
+    if (in_.failed())
+      return make_error(ec::storage_failure, name_, "cannot read the file");
+    if (quoted)
+      return fail(quote_line, quote_line_start, quote_at,
+                  "the quoted field opened here is never closed");
     end_field();
-    end_record();
+    return true;
   }
-  return out;
+
+  byte_source& in_;
+  const std::string& name_;
+  size_t line_ = 1;
+  size_t pos_ = 0;
+  size_t line_start_ = 0;
+};
+
+/// Whether the header of a file is UTF-8; the error names the first byte
+/// that is not (UTF-16 in particular, which spreadsheets on Windows write).
+caf::error check_utf8(byte_source& in, const csv_record& header,
+                      const std::string& name) {
+  auto head = in.head(2);
+  for (auto [bom, shown] : {std::pair{"\xFF\xFE", "FF FE"},
+                            std::pair{"\xFE\xFF", "FE FF"}})
+    if (head == bom)
+      return make_error(ec::malformed_file, name,
+                        std::string{"not UTF-8: UTF-16 (byte-order mark "}
+                          + shown + "); save it as UTF-8");
+  const auto* bytes = reinterpret_cast<const uint8_t*>(header.raw.data());
+  auto length = static_cast<int32_t>(header.raw.size());
+  size_t line = header.line;
+  int32_t line_start = 0;
+  for (int32_t i = 0; i < length;) {
+    int32_t start = i;
+    UChar32 c;
+    U8_NEXT(bytes, i, length, c);
+    auto where = "line " + std::to_string(line) + ", byte "
+                 + std::to_string(start - line_start + 1);
+    if (c < 0) {
+      char shown[8];
+      snprintf(shown, sizeof(shown), "0x%02X", bytes[start]);
+      return make_error(ec::malformed_file, name,
+                        "not UTF-8: " + where + " (" + shown
+                          + "); save it as UTF-8");
+    }
+    if (c == 0)
+      return make_error(ec::malformed_file, name,
+                        "not UTF-8: a NUL byte at " + where
+                          + " (UTF-16 or UTF-32?); save it as UTF-8");
+    if (c == '\n') {
+      ++line;
+      line_start = i;
+    }
+  }
+  return {};
 }
 
 // -- columns --------------------------------------------------------------------
@@ -198,8 +344,8 @@ caf::expected<imported_customer> to_customer(const row_view& row,
     customer_type type;
     if (!from_string(row[c_type], type))
       return make_error(ec::value_out_of_range, "type",
-                        "'" + row[c_type]
-                          + "' is neither person nor organization");
+                        quote_input(row[c_type])
+                          + " is neither person nor organization");
     draft.type = type;
   }
   auto& p = draft.profile;
@@ -264,8 +410,8 @@ caf::expected<imported_customer> to_customer(const row_view& row,
                                       points);
     if (err != std::errc{} || end != text.data() + text.size() || points < 0)
       return make_error(ec::value_out_of_range, "loyalty.points",
-                        "'" + text + "' is not a whole number of points "
-                                     "(0 or more)");
+                        quote_input(text) + " is not a whole number of points "
+                                       "(0 or more)");
     if (!out.record.loyalty)
       return make_error(ec::value_out_of_range, "loyalty.points",
                         "points need a loyalty_card");
@@ -273,12 +419,9 @@ caf::expected<imported_customer> to_customer(const row_view& row,
   }
   out.address_book = d.address_book;
   if (!row[c_book].empty()) {
-    const auto& book = row[c_book];
-    if (book.size() > field_limits::code || !is_code_text(book))
-      return make_error(ec::value_out_of_range, "address_book",
-                        "an address book id is 1-20 letters, digits, '-' or "
-                        "'_'");
-    out.address_book = book;
+    if (auto err = check_address_book(row[c_book], "address_book"))
+      return err;
+    out.address_book = row[c_book];
   }
   return out;
 }
@@ -295,6 +438,14 @@ const std::vector<std::string>& customer_csv_columns() {
   return names;
 }
 
+caf::error check_address_book(std::string_view id, const std::string& field) {
+  if (id.size() > field_limits::code || !is_code_text(id))
+    return make_error(ec::value_out_of_range, field,
+                      quote_input(id) + ": an address book id is 1-20 letters, "
+                                   "digits, '-' or '_'");
+  return {};
+}
+
 std::string to_string(const row_error& x) {
   std::string out = "row " + std::to_string(x.row) + " (line "
                     + std::to_string(x.line) + ")";
@@ -303,22 +454,19 @@ std::string to_string(const row_error& x) {
   return out + ": " + x.reason;
 }
 
-caf::expected<customer_csv> parse_customer_csv(std::string_view text,
-                                               const std::string& name,
-                                               const import_defaults& defaults) {
-  // A UTF-8 byte-order mark, as spreadsheets write, is not part of the header.
-  if (text.substr(0, 3) == "\xEF\xBB\xBF")
-    text.remove_prefix(3);
-  auto records = split_records(text, name);
-  if (!records)
-    return records.error();
-  if (records->empty())
-    return make_error(ec::malformed_file, name,
-                      "empty file: the first row must name the columns ("
-                        + std::string{columns[1].name} + ", "
-                        + columns[3].name + ", " + columns[6].name + ", ...)");
-  const auto& header = records->front();
+namespace {
+
+/// The header's columns: for each known column, its index in a row (-1
+/// where the file has none).
+caf::expected<std::vector<int>> read_header(const csv_record& header,
+                                            const std::string& name) {
   std::vector<int> index(std::size(columns), -1);
+  auto where = "line " + std::to_string(header.line);
+  if (header.field_count > std::size(columns))
+    return make_error(ec::malformed_file, name,
+                      where + ": " + std::to_string(header.field_count)
+                        + " columns, there are only "
+                        + std::to_string(std::size(columns)));
   for (size_t i = 0; i < header.fields.size(); ++i) {
     const auto& title = header.fields[i];
     auto known = std::find_if(std::begin(columns), std::end(columns),
@@ -328,68 +476,151 @@ caf::expected<customer_csv> parse_customer_csv(std::string_view text,
       for (const auto& c : columns)
         list += (list.empty() ? "" : ", ") + std::string{c.name};
       return make_error(ec::malformed_file, name,
-                        "line " + std::to_string(header.line) + ", column "
-                          + std::to_string(i + 1) + ": unknown column '"
-                          + title + "' (known: " + list + ")");
+                        where + ", column " + std::to_string(i + 1)
+                          + ": unknown column " + quote_input(title) + " (known: "
+                          + list + ")");
     }
     auto& slot = index[static_cast<size_t>(known - std::begin(columns))];
     if (slot >= 0)
       return make_error(ec::malformed_file, name,
-                        "line " + std::to_string(header.line) + ": column '"
-                          + title + "' appears twice");
+                        where + ": column " + quote_input(title) + " appears twice");
     slot = static_cast<int>(i);
   }
-  customer_csv out;
+  return index;
+}
+
+caf::expected<csv_scan> scan(byte_source& in, const std::string& name,
+                             const import_defaults& defaults,
+                             const customer_sink& each) {
+  // A UTF-8 byte-order mark, as spreadsheets write, is not part of the header.
+  if (in.head(3) == "\xEF\xBB\xBF")
+    for (int i = 0; i < 3; ++i)
+      in.get();
+  csv_splitter records{in, name};
+  csv_record rec;
+  auto got = records.next(rec, std::size(columns) + 1, true);
+  if (!got)
+    return got.error();
+  if (auto err = check_utf8(in, rec, name))
+    return err;
+  if (!*got)
+    return make_error(ec::malformed_file, name,
+                      "empty file: the first row must name the columns ("
+                        + std::string{columns[1].name} + ", "
+                        + columns[3].name + ", " + columns[6].name + ", ...)");
+  if (rec.bytes > max_row_bytes)
+    return make_error(ec::malformed_file, name,
+                      "line 1: a header of " + std::to_string(rec.bytes)
+                        + " bytes, more than a row may hold ("
+                        + std::to_string(max_row_bytes)
+                        + "); is this a CSV file?");
+  auto index = read_header(rec, name);
+  if (!index)
+    return index.error();
+  auto width = rec.field_count;
+  csv_scan out;
+  auto bad_row = [&](row_error err) {
+    ++out.bad;
+    if (out.errors.size() < max_listed_errors)
+      out.errors.push_back(std::move(err));
+  };
   // A loyalty card belongs to one customer: the row that has it first.
   std::map<std::string, size_t> cards;
-  for (size_t r = 1; r < records->size(); ++r) {
-    const auto& rec = (*records)[r];
-    auto row_number = r + 1;
+  for (size_t row_number = 2;; ++row_number) {
+    got = records.next(rec, width);
+    if (!got)
+      return got.error();
+    if (!*got)
+      break;
     ++out.rows;
-    if (rec.fields.size() != header.fields.size()) {
-      out.errors.push_back(
-        {row_number, rec.line, "",
-         std::to_string(rec.fields.size()) + " fields, the header has "
-           + std::to_string(header.fields.size())});
+    if (rec.bytes > max_row_bytes) {
+      bad_row({row_number, rec.line, "",
+               std::to_string(rec.bytes) + " bytes, more than a row may hold ("
+                 + std::to_string(max_row_bytes) + ")"});
       continue;
     }
-    auto customer = to_customer(row_view{index, rec}, defaults);
+    if (rec.field_count != width) {
+      bad_row({row_number, rec.line, "",
+               std::to_string(rec.field_count) + " fields, the header has "
+                 + std::to_string(width)});
+      continue;
+    }
+    auto customer = to_customer(row_view{*index, rec}, defaults);
     if (!customer) {
-      out.errors.push_back({row_number, rec.line, column_of(customer.error()),
-                            describe(customer.error())});
+      bad_row({row_number, rec.line, column_of(customer.error()),
+               describe(customer.error())});
       continue;
     }
     customer->row = row_number;
     if (const auto& card = customer->record.loyalty; card) {
       auto [first, added] = cards.emplace(card->card_number, row_number);
       if (!added) {
-        out.errors.push_back({row_number, rec.line, "loyalty_card",
-                              "uniqueness_violation: loyalty.card_number: '"
-                                + card->card_number + "' is on row "
-                                + std::to_string(first->second) + " already"});
+        bad_row({row_number, rec.line, "loyalty_card",
+                 "uniqueness_violation: loyalty.card_number: "
+                   + quote_input(card->card_number) + " is on row "
+                   + std::to_string(first->second) + " already"});
         continue;
       }
     }
-    out.customers.push_back(std::move(*customer));
+    ++out.good;
+    if (each)
+      if (auto err = each(std::move(*customer)))
+        return err;
   }
   return out;
 }
 
-caf::expected<customer_csv> read_customer_csv(const std::string& path,
-                                              const import_defaults& defaults) {
+/// Keeps every good row of a scan.
+template <class Scan>
+caf::expected<customer_csv> keep_all(Scan scan_with) {
+  customer_csv out;
+  auto found = scan_with([&](imported_customer&& c) -> caf::error {
+    out.customers.push_back(std::move(c));
+    return {};
+  });
+  if (!found)
+    return found.error();
+  static_cast<csv_scan&>(out) = std::move(*found);
+  return out;
+}
+
+} // namespace
+
+caf::expected<csv_scan> scan_customer_csv_text(std::string_view text,
+                                               const std::string& name,
+                                               const import_defaults& defaults,
+                                               const customer_sink& each) {
+  byte_source in{text};
+  return scan(in, name, defaults, each);
+}
+
+caf::expected<csv_scan> scan_customer_csv(const std::string& path,
+                                          const import_defaults& defaults,
+                                          const customer_sink& each) {
+  std::error_code err;
+  if (std::filesystem::is_directory(path, err))
+    return make_error(ec::malformed_file, path,
+                      "is a folder, not a file: give the CSV file in it");
   std::ifstream in{path, std::ios::binary};
   if (!in)
     return make_error(ec::storage_failure, path, "cannot open the file");
-  in.seekg(0, std::ios::end);
-  auto size = static_cast<size_t>(in.tellg());
-  if (size > (size_t{1} << 30))
-    return make_error(ec::value_out_of_range, path,
-                      "larger than 1 GiB; split the file");
-  in.seekg(0);
-  std::string text(size, '\0');
-  if (!in.read(text.data(), static_cast<std::streamsize>(size)))
-    return make_error(ec::storage_failure, path, "cannot read the file");
-  return parse_customer_csv(text, path, defaults);
+  byte_source source{in};
+  return scan(source, path, defaults, each);
+}
+
+caf::expected<customer_csv> parse_customer_csv(std::string_view text,
+                                               const std::string& name,
+                                               const import_defaults& defaults) {
+  return keep_all([&](const customer_sink& each) {
+    return scan_customer_csv_text(text, name, defaults, each);
+  });
+}
+
+caf::expected<customer_csv> read_customer_csv(const std::string& path,
+                                              const import_defaults& defaults) {
+  return keep_all([&](const customer_sink& each) {
+    return scan_customer_csv(path, defaults, each);
+  });
 }
 
 } // namespace retailsim

@@ -7,6 +7,7 @@
 // reason, and never reaches a database.
 
 #include <cstddef>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -22,6 +23,10 @@ namespace retailsim {
 /// a file may have any subset in any order. Every column is optional, but a
 /// row needs a name, an email or a phone.
 const std::vector<std::string>& customer_csv_columns();
+
+/// Whether `id` can name a customer address book (1-20 letters, digits,
+/// '-' or '_'); the error is about `field`.
+caf::error check_address_book(std::string_view id, const std::string& field);
 
 /// A customer of an existing base, ready for HQ: validated, normalised, with
 /// the defaults of the model applied; no account number yet.
@@ -47,11 +52,27 @@ struct row_error {
 /// "row 4 (line 5), column email: email_missing_at: ..."
 std::string to_string(const row_error& x);
 
-struct customer_csv {
-  std::vector<imported_customer> customers;
-  std::vector<row_error> errors;
+/// What reading a customer CSV found. Bad rows are counted; the first
+/// `max_listed_errors` of them are listed (a file of a million bad rows
+/// must not take a million messages' memory).
+struct csv_scan {
   /// Data rows read (header not counted).
   size_t rows = 0;
+  size_t good = 0;
+  size_t bad = 0;
+  std::vector<row_error> errors;
+};
+
+constexpr size_t max_listed_errors = 1000;
+
+/// A row holds at most this many bytes (1 MiB): a longer one is a bad row,
+/// read past without being kept, so memory is bounded by a row, whatever
+/// the file's size.
+constexpr size_t max_row_bytes = size_t{1} << 20;
+
+/// A whole file read into memory (tests, small files).
+struct customer_csv : csv_scan {
+  std::vector<imported_customer> customers;
 };
 
 /// What the rows of an import inherit, as a creation at a store would.
@@ -64,15 +85,30 @@ struct import_defaults {
   std::string address_book = "AB001";
 };
 
-/// Parses and validates a customer CSV held in `text`; `name` names it in
-/// errors. Fails (no rows at all) when the file as a whole is unusable:
-/// malformed quoting (with line and byte), an unknown or repeated column,
-/// no header. Bad rows do not fail the call: they are listed in `errors`.
+/// Where the good rows of a read go, one at a time, in file order. An error
+/// stops the read and is returned.
+using customer_sink = std::function<caf::error(imported_customer&&)>;
+
+/// Reads and validates the customer CSV at `path` row by row, handing each
+/// good row to `each` (which may be empty: a check only). Fails (and hands
+/// on nothing more) when the file as a whole is unusable: not a file, not
+/// UTF-8, malformed quoting (with line and byte), an unknown or repeated
+/// column, no header. Bad rows do not fail the call: they are counted and
+/// listed. Memory is bounded by the longest row, not the file.
+caf::expected<csv_scan> scan_customer_csv(const std::string& path,
+                                          const import_defaults& defaults,
+                                          const customer_sink& each);
+
+/// The same for `text` already in memory; `name` names it in errors.
+caf::expected<csv_scan> scan_customer_csv_text(std::string_view text,
+                                               const std::string& name,
+                                               const import_defaults& defaults,
+                                               const customer_sink& each);
+
+/// The whole of `text` (or of the file at `path`) with its good rows kept.
 caf::expected<customer_csv> parse_customer_csv(std::string_view text,
                                                const std::string& name,
                                                const import_defaults& defaults);
-
-/// The same for the file at `path` (at most 1 GiB).
 caf::expected<customer_csv> read_customer_csv(const std::string& path,
                                               const import_defaults& defaults);
 

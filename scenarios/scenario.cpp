@@ -203,31 +203,10 @@ void visit(V& v, run_config& c) {
 
 // -- errors ----------------------------------------------------------------------------
 
-/// Text from a file as an error quotes it: control bytes escaped, at most
-/// 40 characters.
-std::string shown(const std::string& text) {
-  std::string out = "'";
-  size_t shown = 0;
-  for (unsigned char c : text) {
-    if (shown++ == 40) {
-      out += "...";
-      break;
-    }
-    if (c < 0x20 || c == 0x7f) {
-      char buf[8];
-      snprintf(buf, sizeof(buf), "\\x%02X", c);
-      out += buf;
-    } else {
-      out += static_cast<char>(c);
-    }
-  }
-  return out + "'";
-}
-
 /// What a node is, for "found ...".
 std::string found(const YAML::Node& n) {
   switch (n.Type()) {
-    case YAML::NodeType::Scalar: return shown(n.Scalar());
+    case YAML::NodeType::Scalar: return quote_input(n.Scalar());
     case YAML::NodeType::Sequence: return "a list";
     case YAML::NodeType::Map: return "a mapping";
     default: return "nothing";
@@ -1201,7 +1180,7 @@ caf::error apply_setting(scenario& s, const std::string& assignment,
   auto eq = assignment.find('=');
   if (eq == std::string::npos || eq == 0)
     return scenario_error(origin, "", "expected KEY=VALUE, found "
-                                        + shown(assignment));
+                                        + quote_input(assignment));
   auto key = assignment.substr(0, eq);
   auto text = assignment.substr(eq + 1);
   YAML::Node value;
@@ -1212,7 +1191,7 @@ caf::error apply_setting(scenario& s, const std::string& assignment,
   }
   if (value.IsNull())
     return scenario_error(origin, key, "expected a value, found "
-                                         + shown(text));
+                                         + quote_input(text));
   return apply_node(s, key, value, origin);
 }
 
@@ -1327,7 +1306,7 @@ bool parse_sweep_values(const std::string& text,
       return false;
     }
     if (!list.IsSequence()) {
-      problem = "expected a list [a, b, ...], found " + shown(text);
+      problem = "expected a list [a, b, ...], found " + quote_input(text);
       return false;
     }
     for (const auto& item : list) {
@@ -1364,7 +1343,7 @@ bool parse_sweep_values(const std::string& text,
   }
   for (const auto& v : out)
     if (v.empty()) {
-      problem = "an empty value in " + shown(text);
+      problem = "an empty value in " + quote_input(text);
       return false;
     }
   return true;
@@ -1383,13 +1362,13 @@ bool parse_threshold(const std::string& metric, const std::string& text,
                      threshold& out, std::string& problem) {
   auto info = find_metric(metric);
   if (!info) {
-    problem = "unknown metric " + shown(metric);
+    problem = "unknown metric " + quote_input(metric);
     return false;
   }
   auto bad = [&](const std::string& why) {
     problem = "expected a condition (< <= > >= == != and a value, e.g. "
               "\"< 2s\"), found "
-              + shown(text) + (why.empty() ? "" : ": " + why);
+              + quote_input(text) + (why.empty() ? "" : ": " + why);
     return false;
   };
   size_t i = text.find_first_not_of(' ');

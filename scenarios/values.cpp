@@ -4,6 +4,8 @@
 #include <cmath>
 #include <cstdlib>
 
+#include "model/error.hpp"
+
 namespace retailsim {
 
 namespace {
@@ -23,7 +25,7 @@ bool parse_span(const std::string& text, caf::timespan& start,
                 caf::timespan& end, std::string& problem) {
   auto dash = text.find('-');
   if (dash == std::string::npos) {
-    problem = "expected START-END in '" + text + "'";
+    problem = "expected START-END in " + quote_input(text);
     return false;
   }
   return parse_duration(text.substr(0, dash), start, problem)
@@ -54,7 +56,7 @@ bool parse_rate(const std::string& text, double& per_second,
                 std::string& problem) {
   auto slash = text.find('/');
   auto bad = [&](const std::string& why) {
-    problem = "'" + text + "' is not a rate (e.g. 120/h, 2/m, 0.5/s)"
+    problem = quote_input(text) + " is not a rate (e.g. 120/h, 2/m, 0.5/s)"
               + (why.empty() ? "" : ": " + why);
     return false;
   };
@@ -78,7 +80,7 @@ bool parse_rate(const std::string& text, double& per_second,
   else if (unit == "d")
     seconds = 86400;
   else
-    return bad("unit '" + unit + "' unknown (use /h, /m, /s or /d)");
+    return bad("unit " + quote_input(unit) + " unknown (use /h, /m, /s or /d)");
   per_second = x / seconds;
   return true;
 }
@@ -90,7 +92,7 @@ bool parse_duration(const std::string& text, caf::timespan& out,
     return true;
   }
   auto not_a_duration = [&] {
-    problem = "'" + text + "' is not a duration (e.g. 90s, 15m, 1h30m, 1.5h, "
+    problem = quote_input(text) + " is not a duration (e.g. 90s, 15m, 1h30m, 1.5h, "
               "250ms)";
     return false;
   };
@@ -125,19 +127,19 @@ bool parse_duration(const std::string& text, caf::timespan& out,
     else if (unit == "h")
       ns = 3600e9;
     else if (unit.empty()) {
-      problem = "'" + text + "': '" + number
-                + "' has no unit (use ms, s, m or h)";
+      problem = quote_input(text) + ": " + quote_input(number)
+                + " has no unit (use ms, s, m or h)";
       return false;
     } else {
-      problem = "'" + text + "': unit '" + unit
-                + "' unknown (use ms, s, m or h)";
+      problem = quote_input(text) + ": unit " + quote_input(unit)
+                + " unknown (use ms, s, m or h)";
       return false;
     }
     total += value * ns;
   }
   // Up to a year; nothing longer is a day's timing.
   if (total > 366 * 24 * 3600e9) {
-    problem = "'" + text + "' is out of range: at most a year";
+    problem = quote_input(text) + " is out of range: at most a year";
     return false;
   }
   out = caf::timespan{static_cast<int64_t>(std::llround(total))};
@@ -156,13 +158,13 @@ bool parse_store_list(const std::string& text, size_t stores,
                 : parse_number(part.substr(0, dash), first)
                     && parse_number(part.substr(dash + 1), last);
     if (!ok || first == 0 || last < first) {
-      problem = "'" + part + "' in '" + text
-                + "' is not a store number or range (1-based, e.g. 1,3,5-8)";
+      problem = quote_input(part) + " in " + quote_input(text)
+                + " is not a store number or range (1-based, e.g. 1,3,5-8)";
       return false;
     }
     if (last > stores) {
-      problem = "store " + std::to_string(last) + " in '" + text
-                + "' does not exist (there are " + std::to_string(stores)
+      problem = "store " + std::to_string(last) + " in " + quote_input(text)
+                + " does not exist (there are " + std::to_string(stores)
                 + ")";
       return false;
     }
@@ -176,7 +178,7 @@ bool parse_offline_window(const std::string& text, offline_window& out,
                           std::string& problem) {
   auto at = text.find('@');
   if (at == std::string::npos) {
-    problem = "expected STORE[/TERMINAL]@START-END in '" + text + "'";
+    problem = "expected STORE[/TERMINAL]@START-END in " + quote_input(text);
     return false;
   }
   auto who = text.substr(0, at);
@@ -186,8 +188,8 @@ bool parse_offline_window(const std::string& text, offline_window& out,
   if (!parse_number(who.substr(0, slash), store) || store == 0
       || (slash != std::string::npos
           && (!parse_number(who.substr(slash + 1), term) || term == 0))) {
-    problem = "'" + who + "' in '" + text
-              + "' is not STORE or STORE/TERMINAL (1-based)";
+    problem = quote_input(who) + " in " + quote_input(text)
+              + " is not STORE or STORE/TERMINAL (1-based)";
     return false;
   }
   out.store = static_cast<uint32_t>(store - 1);
@@ -196,7 +198,7 @@ bool parse_offline_window(const std::string& text, offline_window& out,
   if (!parse_span(text.substr(at + 1), out.start, out.end, problem))
     return false;
   if (out.end <= out.start) {
-    problem = "window '" + text + "' must end after it starts";
+    problem = "window " + quote_input(text) + " must end after it starts";
     return false;
   }
   return true;
@@ -208,7 +210,7 @@ bool parse_link_fault(const std::string& text, link_fault& out,
   uint64_t store = 0;
   if (at == std::string::npos || !parse_number(text.substr(0, at), store)
       || store == 0) {
-    problem = "expected STORE@START-END[:down|slow] in '" + text + "'";
+    problem = "expected STORE@START-END[:down|slow] in " + quote_input(text);
     return false;
   }
   out.store = static_cast<uint32_t>(store - 1);
@@ -220,7 +222,7 @@ bool parse_link_fault(const std::string& text, link_fault& out,
     if (state == "slow")
       out.state = link_availability::slow;
     else if (state != "down") {
-      problem = "'" + state + "' in '" + text + "' is not down or slow";
+      problem = quote_input(state) + " in " + quote_input(text) + " is not down or slow";
       return false;
     }
     rest = rest.substr(0, colon);
@@ -228,7 +230,7 @@ bool parse_link_fault(const std::string& text, link_fault& out,
   if (!parse_span(rest, out.start, out.end, problem))
     return false;
   if (out.end <= out.start) {
-    problem = "fault '" + text + "' must end after it starts";
+    problem = "fault " + quote_input(text) + " must end after it starts";
     return false;
   }
   return true;
@@ -247,8 +249,8 @@ bool parse_feature_flags(const std::string& text, hq_feature_flags& out,
     else if (name == "edit_async")
       out.edit_async_customers = true;
     else {
-      problem = "unknown feature '" + name
-                + "' (multiple_contacts, async_addresses, enhanced_async, "
+      problem = "unknown feature " + quote_input(name)
+                + " (multiple_contacts, async_addresses, enhanced_async, "
                   "edit_async)";
       return false;
     }
@@ -261,7 +263,7 @@ bool parse_distribution(const std::string& text, distribution& out,
   auto colon = text.find(':');
   if (colon == std::string::npos) {
     problem = "expected KIND:PARAMS (constant:2, uniform:1,3, exp:30, "
-              "lognormal:0.05,0.5), got '" + text + "'";
+              "lognormal:0.05,0.5), got " + quote_input(text);
     return false;
   }
   auto name = text.substr(0, colon);
@@ -270,8 +272,8 @@ bool parse_distribution(const std::string& text, distribution& out,
     char* end = nullptr;
     double v = std::strtod(part.c_str(), &end);
     if (part.empty() || *end != '\0' || !std::isfinite(v) || v < 0) {
-      problem = "'" + part + "' in '" + text
-                + "' is not a non-negative number";
+      problem = quote_input(part) + " in " + quote_input(text)
+                + " is not a non-negative number";
       return false;
     }
     values.push_back(v);
@@ -279,7 +281,7 @@ bool parse_distribution(const std::string& text, distribution& out,
   auto need = [&](size_t n) {
     if (values.size() == n)
       return true;
-    problem = "'" + name + "' takes " + std::to_string(n)
+    problem = quote_input(name) + " takes " + std::to_string(n)
               + " parameter(s), got " + std::to_string(values.size());
     return false;
   };
@@ -291,7 +293,7 @@ bool parse_distribution(const std::string& text, distribution& out,
     if (!need(2))
       return false;
     if (values[1] < values[0]) {
-      problem = "uniform:LOW,HIGH needs LOW <= HIGH in '" + text + "'";
+      problem = "uniform:LOW,HIGH needs LOW <= HIGH in " + quote_input(text);
       return false;
     }
     out = distribution::uniform(values[0], values[1]);
@@ -304,8 +306,8 @@ bool parse_distribution(const std::string& text, distribution& out,
       return false;
     out = distribution::lognormal(values[0], values[1]);
   } else {
-    problem = "unknown distribution '" + name
-              + "' (constant, uniform, exp, lognormal)";
+    problem = "unknown distribution " + quote_input(name)
+              + " (constant, uniform, exp, lognormal)";
     return false;
   }
   return true;

@@ -19,8 +19,10 @@ packages=(
   libjs-chart.js chromium
   # allocator of the programs (tcmalloc)
   libgoogle-perftools-dev
-  # tests and benchmarks
-  libgtest-dev libbenchmark-dev
+  # tests and benchmarks; GNU time measures a test's peak memory
+  libgtest-dev libbenchmark-dev time
+  # fuzzing the parsers of outside data (libFuzzer comes with clang's runtime)
+  clang libclang-rt-14-dev
 )
 
 missing=()

@@ -66,6 +66,13 @@ database::open(const std::string& path, database_kind kind,
       sqlite3_file_control(db->handle().getHandle(), "main",
                            SQLITE_FCNTL_SIZE_LIMIT, &limit);
     }
+    // SQLite opens a file it may not write read-only, without a word, and
+    // its first read then leaves -wal and -shm files behind. Refuse before
+    // anything is read.
+    if (!memdb && sqlite3_db_readonly(db->handle().getHandle(), "main") == 1)
+      return make_error(ec::storage_failure, path,
+                        "cannot write to it (read-only file or folder); "
+                        "nothing was changed");
     db->in_memory_ = in_memory;
     std::error_code ignored;
     if (in_memory && std::filesystem::exists(path, ignored))

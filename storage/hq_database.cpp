@@ -553,32 +553,35 @@ caf::expected<customer> hq_database::create_customer(customer record,
   return record;
 }
 
-caf::expected<std::vector<std::string>>
-hq_database::import_customers(const std::vector<staged_customer>& batch,
+caf::expected<imported_accounts>
+hq_database::import_customers(const import_source& source,
                               const std::string& origin,
                               const std::string& imported_by,
                               caf::timestamp now) {
-  std::vector<std::string> accounts;
+  imported_accounts out;
   auto err = db_->write("import customers", [&]() -> caf::error {
     auto& db = *db_;
-    for (const auto& item : batch) {
+    return source([&](const staged_customer& item) -> caf::error {
       auto record = item.record;
       if (!record.id.account_number.empty() || !record.id.async_guid.empty())
         return make_error(ec::uniqueness_violation, "account_number",
                           "an imported customer gets its account number "
-                          "from HQ; '"
-                            + display_name(record) + "' already has an id");
+                          "from HQ; "
+                            + quote_input(display_name(record))
+                            + " already has an id");
       record.id.account_number = next_account_number(db);
       insert_customer_row(db, record, item.store_id, item.address_book, now);
       audit(db, record.id.account_number, imported_by, now, "created", "",
             origin);
-      accounts.push_back(std::move(record.id.account_number));
-    }
-    return {};
+      if (out.count++ == 0)
+        out.first = record.id.account_number;
+      out.last = std::move(record.id.account_number);
+      return {};
+    });
   });
   if (err)
     return err;
-  return accounts;
+  return out;
 }
 
 caf::expected<size_t> hq_database::stage(const std::vector<staged_customer>& batch,

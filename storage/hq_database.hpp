@@ -12,6 +12,7 @@
 // an address book's changes after the watermark each channel keeps.
 
 #include <memory>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -34,6 +35,18 @@ struct staged_customer {
   /// customer to every channel of that book.
   std::string address_book;
   customer record;
+};
+
+/// Where an import's customers come from: called once with the function
+/// that imports one; an error from either stops the import.
+using import_source = std::function<caf::error(
+  const std::function<caf::error(const staged_customer&)>& add)>;
+
+/// What an import gave: how many accounts, the first and the last.
+struct imported_accounts {
+  size_t count = 0;
+  std::string first;
+  std::string last;
 };
 
 /// One row of the GUID -> account map, in the order HQ wrote them (`seq`),
@@ -113,14 +126,15 @@ public:
                                           caf::timestamp now);
 
   /// An existing customer base (CSV import, synthetic population), all or
-  /// nothing in one transaction: each record takes the next account number
-  /// and its address book (1010 distributes it), with a 'created' history
-  /// row by `imported_by` naming `origin` (the file). Returns the account
-  /// numbers in order.
-  caf::expected<std::vector<std::string>>
-  import_customers(const std::vector<staged_customer>& batch,
-                   const std::string& origin, const std::string& imported_by,
-                   caf::timestamp now);
+  /// nothing in one transaction: `source` hands each customer to the
+  /// function it is given, in order, and may stop the import with an error
+  /// (nothing is then kept). Each record takes the next account number and
+  /// its address book (1010 distributes it), with a 'created' history row
+  /// by `imported_by` naming `origin` (the file). Streams: memory does not
+  /// grow with the number of customers.
+  caf::expected<imported_accounts>
+  import_customers(const import_source& source, const std::string& origin,
+                   const std::string& imported_by, caf::timestamp now);
 
   /// P-job upload, in one transaction: records `sales` (a transaction id
   /// seen before is skipped; a GUID already converted is relinked on the way

@@ -211,19 +211,80 @@ TEST_P(BadName, IsRefusedNamingFieldAndByte) {
 INSTANTIATE_TEST_SUITE_P(
   Table, BadName,
   ::testing::Values(
-    // RIGHT-TO-LEFT OVERRIDE hides "exe.txt" as "txt.exe".
-    bad_text{"Smith\xE2\x80\xAEtxt.exe", ec::bidi_override, "U+202E at byte 5"},
+    // RIGHT-TO-LEFT OVERRIDE hides "exe.txt" as "txt.exe". Bytes are
+    // counted from 1, as the CSV reader counts them.
+    bad_text{"Smith\xE2\x80\xAEtxt.exe", ec::bidi_override, "U+202E at byte 6"},
     bad_text{"Smith\xE2\x81\xA6", ec::bidi_override, "U+2066"},
-    bad_text{"Smith\xE2\x80\x8F", ec::bidi_override, "U+200F"},
+    bad_text{"Smith\xE2\x80\xAA", ec::bidi_override, "U+202A"},
+    bad_text{"Smith\xE2\x81\xA9", ec::bidi_override, "U+2069"},
     // An unpaired (high) surrogate encoded in UTF-8 (CESU style).
-    bad_text{"Sm\xED\xA0\x80ith", ec::invalid_utf8, "byte 2 (0xED)"},
-    bad_text{"Smith\xC0\xAF", ec::invalid_utf8, "byte 5 (0xC0)"},
-    bad_text{"Smith\xE2\x82", ec::invalid_utf8, "byte 5"},
-    bad_text{"\xFF", ec::invalid_utf8, "byte 0 (0xFF)"},
+    bad_text{"Sm\xED\xA0\x80ith", ec::invalid_utf8, "byte 3 (0xED)"},
+    bad_text{"Smith\xC0\xAF", ec::invalid_utf8, "byte 6 (0xC0)"},
+    bad_text{"Smith\xE2\x82", ec::invalid_utf8, "byte 6"},
+    bad_text{"\xFF", ec::invalid_utf8, "byte 1 (0xFF)"},
     bad_text{"Smith\x07", ec::control_character, "U+0007"},
     bad_text{"Smi\nth", ec::control_character, "U+000A"},
     bad_text{std::string{"Smi\0th", 6}, ec::control_character, "U+0000"},
-    bad_text{"Smith\xC2\x85", ec::control_character, "U+0085"}));
+    bad_text{"Smith\xC2\x85", ec::control_character, "U+0085"},
+    // Line and paragraph separators break a one-line name as '\n' does.
+    bad_text{"Ann\xE2\x80\xA8" "Bob", ec::control_character, "U+2028 at byte 4"},
+    bad_text{"Ann\xE2\x80\xA9" "Bob", ec::control_character, "U+2029"},
+    // Noncharacters, unassigned and private-use code points mean nothing
+    // in a name; tag characters hide ASCII text from the reader.
+    bad_text{"Ann\xEF\xBF\xBF", ec::disallowed_character, "noncharacter U+FFFF at byte 4"},
+    bad_text{"Ann\xEF\xB7\x90", ec::disallowed_character, "noncharacter U+FDD0"},
+    bad_text{"Ann\xF1\x80\x80\x80", ec::disallowed_character, "unassigned U+40000"},
+    bad_text{"Ann\xEE\x80\x80", ec::disallowed_character, "private-use U+E000"},
+    bad_text{"Ann\xF3\xA0\x81\x81" "x", ec::disallowed_character, "tag character U+E0041"},
+    // A combining mark with nothing to combine with shows as nothing.
+    bad_text{"\xCC\x81", ec::invisible_text, "no visible character"},
+    bad_text{"\xCC\x81" "Ann", ec::invisible_text, "U+0301 at byte 1"}));
+
+TEST(Text, InvisibleOnlyTextIsEmpty) {
+  // Each of these alone looks like a name in a form and identifies nobody:
+  // trimmed as white space is, they leave an empty field.
+  for (std::string invisible :
+       {"\xE2\x80\x8B", "\xEF\xBB\xBF", "\xE2\x81\xA0", "\xC2\xA0",
+        "\xE3\x85\xA4", "\xE3\x80\x80", "\xC2\xA0\xE2\x80\x8B \xEF\xBB\xBF"}) {
+    auto optional = normalize_text(invisible, "first_name", 100);
+    ASSERT_TRUE(optional) << test::escaped(invisible) << ": "
+                          << describe(optional.error());
+    EXPECT_EQ(*optional, "") << test::escaped(invisible);
+    auto required = normalize_text(invisible, "first_name", 100, true);
+    ASSERT_FALSE(required) << test::escaped(invisible);
+    EXPECT_EQ(error_code(required.error()), ec::field_required);
+  }
+}
+
+TEST(Text, NoBreakAndIdeographicSpacesAndByteOrderMarksAreTrimmedAlike) {
+  EXPECT_EQ(*normalize_text("\xC2\xA0" "Ann\xC2\xA0", "first_name", 100), "Ann");
+  EXPECT_EQ(*normalize_text("\xE3\x80\x80" "Ann\xE3\x80\x80", "first_name", 100),
+            "Ann");
+  EXPECT_EQ(*normalize_text("\xEF\xBB\xBF" "Ann", "first_name", 100), "Ann");
+  EXPECT_EQ(*normalize_text("\xE2\x80\x8B" "Ann\xE2\x81\xA0", "first_name", 100),
+            "Ann");
+  // Inside a name they stay: a no-break space between words, a zero-width
+  // non-joiner in Persian.
+  EXPECT_EQ(*normalize_text("Ann\xC2\xA0" "Lee", "first_name", 100),
+            "Ann\xC2\xA0" "Lee");
+  EXPECT_EQ(*normalize_text("\xD9\x85\xE2\x80\x8C\xD9\x86", "first_name", 100),
+            "\xD9\x85\xE2\x80\x8C\xD9\x86");
+}
+
+TEST(Text, RightToLeftMarksInHebrewAndArabicNamesAreKept) {
+  // RLM (U+200F), LRM (U+200E) and ALM (U+061C) order neutral characters
+  // in right-to-left names; only overrides, embeddings and isolates can
+  // disguise text.
+  for (std::string name :
+       {"\xD7\xA9\xD7\x9C\xD7\x95\xD7\x9D\xE2\x80\x8F",  // שלום RLM
+        "\xD8\xB9\xD9\x84\xD9\x8A\xD8\x9C",                  // علي ALM
+        "\xD7\x93\xD7\x95\xD7\x93 (\xE2\x80\x8E" "2\xE2\x80\x8E)"}) {
+    auto result = normalize_text(name, "last_name", 100);
+    ASSERT_TRUE(result) << test::escaped(name) << ": "
+                        << describe(result.error());
+    EXPECT_EQ(*result, name);
+  }
+}
 
 TEST(Text, NotesMayHoldLineBreaks) {
   auto notes = normalize_text("Prefers reds.\nWine club since 2019.", "notes",
@@ -387,4 +448,29 @@ TEST(Customer, GuidAndLoyaltyAreChecked) {
   ASSERT_FALSE(result);
   EXPECT_EQ(error_code(result.error()), ec::value_out_of_range);
   EXPECT_EQ(error_field(result.error()), "loyalty.points");
+}
+
+// -- quoting input in errors -------------------------------------------------------
+
+TEST(Quoted, EscapesWhatWouldActOnATerminalAndShortensLongInput) {
+  // An ANSI escape in a field must not clear the terminal of whoever reads
+  // the error.
+  EXPECT_EQ(quote_input("\x1B[2Jevil"), "'\\x1B[2Jevil'");
+  EXPECT_EQ(quote_input("a\nb\tc\x7F"), "'a\\nb\\tc\\x7F'");
+  // Ill-formed UTF-8, C1 controls, bidi overrides and line separators are
+  // shown by number; ordinary non-ASCII text is shown as is.
+  EXPECT_EQ(quote_input("x\xFF"), "'x\\xFF'");
+  EXPECT_EQ(quote_input("\xC2\x9B" "2J"), "'\\u{009B}2J'");
+  EXPECT_EQ(quote_input("abc\xE2\x80\xAE" "exe"), "'abc\\u{202E}exe'");
+  EXPECT_EQ(quote_input("a\xE2\x80\xA8" "b"), "'a\\u{2028}b'");
+  EXPECT_EQ(quote_input("Zo\xC3\xAB"), "'Zo\xC3\xAB'");
+  EXPECT_EQ(quote_input("it's"), "'it\\'s'");
+  // At most 40 characters, then how much there was.
+  auto long_text = std::string(50'000'000, 'x');
+  auto shown = quote_input(long_text);
+  EXPECT_EQ(shown, "'" + std::string(40, 'x') + "'... (50000000 bytes)");
+  // A multi-byte character is never cut in half.
+  auto accents = quote_input(repeat("\xC3\xA9", 41));
+  EXPECT_EQ(accents, "'" + repeat("\xC3\xA9", 40) + "'... (82 bytes)");
+  EXPECT_EQ(quote_input("abcdef", 3), "'abc'... (6 bytes)");
 }

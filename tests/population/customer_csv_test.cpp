@@ -170,6 +170,99 @@ TEST(CustomerCsv, FileLevelProblemsFailWholeNamingLineAndByte) {
         "line 2, byte 5: the quoted field opened here is never closed");
 }
 
+TEST(CustomerCsv, AnInvisibleNameIdentifiesNobody) {
+  // Each looks like a name in a form: zero-width space, byte-order mark,
+  // word joiner, no-break space, Hangul filler, tag characters, a lone
+  // combining mark.
+  auto csv = parse("first_name\n"
+                   "\xE2\x80\x8B\n"
+                   "\xEF\xBB\xBF\n"
+                   "\xE2\x81\xA0\n"
+                   "\xC2\xA0\n"
+                   "\xE3\x85\xA4\n"
+                   "\xF3\xA0\x81\x81\xF3\xA0\x81\x82\n"
+                   "\xCC\x81\n"
+                   "\xEF\xBB\xBF" "Ann\n");
+  EXPECT_EQ(csv.rows, 8u);
+  ASSERT_EQ(csv.errors.size(), 7u);
+  for (size_t i = 0; i < 5; ++i)
+    EXPECT_EQ(csv.errors[i].reason.rfind("no_identifying_field", 0), 0u)
+      << to_string(csv.errors[i]);
+  EXPECT_EQ(csv.errors[5].reason.rfind("disallowed_character", 0), 0u)
+    << to_string(csv.errors[5]);
+  EXPECT_EQ(csv.errors[6].reason.rfind("invisible_text", 0), 0u)
+    << to_string(csv.errors[6]);
+  // A byte-order mark at the start of a data row is not part of the name.
+  ASSERT_EQ(csv.customers.size(), 1u);
+  EXPECT_EQ(csv.customers[0].record.profile.first_name, "Ann");
+}
+
+TEST(CustomerCsv, ErrorsQuoteInputEscapedAndShortened) {
+  // An ANSI escape in a field would clear the terminal of whoever reads the
+  // error; a 1 MB column name would fill it.
+  auto csv = parse("first_name,type\nAnn,\x1B[2Jrobot\n");
+  ASSERT_EQ(csv.errors.size(), 1u);
+  EXPECT_EQ(csv.errors[0].reason.find('\x1B'), std::string::npos)
+    << test::escaped(csv.errors[0].reason);
+  EXPECT_NE(csv.errors[0].reason.find("'\\x1B[2Jrobot'"), std::string::npos)
+    << csv.errors[0].reason;
+  auto header = parse_customer_csv(std::string(1'000'000, 'x')
+                                     + "\x1B,first_name\nAnn\n",
+                                   "base.csv", us_store_defaults());
+  ASSERT_FALSE(header);
+  auto text = describe(header.error());
+  EXPECT_LT(text.size(), 400u) << text.substr(0, 400);
+  EXPECT_NE(text.find("(1000001 bytes)"), std::string::npos) << text;
+}
+
+TEST(CustomerCsv, FieldErrorsCountBytesFromOneAsFileErrorsDo) {
+  auto csv = parse("first_name\nA\xFF" "B\n");
+  ASSERT_EQ(csv.errors.size(), 1u);
+  EXPECT_NE(csv.errors[0].reason.find("at byte 2 (0xFF)"), std::string::npos)
+    << to_string(csv.errors[0]);
+}
+
+TEST(CustomerCsv, ARowIsReadWithinBoundsWhateverItsSize) {
+  // A line of a million commas is one bad row, its fields counted, not
+  // kept; a field of two million bytes is a bad row too.
+  auto csv = parse("first_name\n" + std::string(1'000'000, ',') + "\nAnn\n"
+                   + std::string(2'000'000, 'x') + "\nBob\n");
+  EXPECT_EQ(csv.rows, 4u);
+  ASSERT_EQ(csv.errors.size(), 2u);
+  EXPECT_EQ(csv.errors[0].reason, "1000001 fields, the header has 1");
+  EXPECT_EQ(csv.errors[1].row, 4u);
+  EXPECT_EQ(csv.errors[1].reason,
+            "2000000 bytes, more than a row may hold (1048576)");
+  ASSERT_EQ(csv.customers.size(), 2u);
+  EXPECT_EQ(csv.customers[1].record.profile.first_name, "Bob");
+}
+
+TEST(CustomerCsv, AFileThatIsNotUtf8IsNamedSo) {
+  auto check = [](const std::string& text, const std::string& needle) {
+    auto out = parse_customer_csv(text, "base.csv", us_store_defaults());
+    ASSERT_FALSE(out) << "accepted: " << test::escaped(text);
+    EXPECT_EQ(error_code(out.error()), ec::malformed_file);
+    EXPECT_NE(describe(out.error()).find(needle), std::string::npos)
+      << describe(out.error());
+  };
+  // UTF-16 as Windows writes it, with and without a byte-order mark.
+  check(std::string{"\xFF\xFE" "f\0i\0r\0s\0t\0_\0n\0a\0m\0e\0\n\0", 24},
+        "not UTF-8: UTF-16 (byte-order mark FF FE); save it as UTF-8");
+  check(std::string{"\xFE\xFF\0f\0i", 7}, "UTF-16 (byte-order mark FE FF)");
+  check(std::string{"f\0i\0r\0s\0t\0", 10},
+        "not UTF-8: a NUL byte at line 1, byte 2");
+  check("first_name,l\xE9st_name\nAnn,Lee\n",
+        "not UTF-8: line 1, byte 13 (0xE9)");
+}
+
+TEST(CustomerCsv, AFolderIsNotACsvFile) {
+  auto out = read_customer_csv(::testing::TempDir(), us_store_defaults());
+  ASSERT_FALSE(out);
+  EXPECT_NE(describe(out.error()).find("is a folder, not a file"),
+            std::string::npos)
+    << describe(out.error());
+}
+
 TEST(CustomerCsv, MissingFileIsNamed) {
   auto out = read_customer_csv("/nonexistent/base.csv", us_store_defaults());
   ASSERT_FALSE(out);

@@ -602,10 +602,17 @@ TEST(Hq, AnImportGivesAccountNumbersInOrderAndACreatedRowNamingTheFile) {
   std::vector<storage::staged_customer> batch{
     {"S002", "B1", test::sample_customer("Ann", "Lee")},
     {"S003", "B2", test::sample_customer("Bob", "Ray")}};
-  auto accounts = hq->import_customers(batch, "base.csv", "importer", at(5));
+  auto all_of = [&](const storage::import_source::argument_type add) {
+    for (const auto& item : batch)
+      if (auto err = add(item))
+        return err;
+    return caf::error{};
+  };
+  auto accounts = hq->import_customers(all_of, "base.csv", "importer", at(5));
   ASSERT_TRUE(accounts) << describe(accounts.error());
-  EXPECT_EQ(*accounts,
-            (std::vector<std::string>{"C000000002", "C000000003"}));
+  EXPECT_EQ(accounts->count, 2u);
+  EXPECT_EQ(accounts->first, "C000000002");
+  EXPECT_EQ(accounts->last, "C000000003");
   auto history = hq->history("C000000003");
   ASSERT_TRUE(history);
   ASSERT_EQ(history->size(), 1u);
@@ -615,6 +622,17 @@ TEST(Hq, AnImportGivesAccountNumbersInOrderAndACreatedRowNamingTheFile) {
   EXPECT_EQ((*history)[0].changed_at, at(5));
   // All or nothing: a record that already has an id refuses the batch.
   batch[1].record.id.account_number = "C000000099";
-  EXPECT_FALSE(hq->import_customers(batch, "again.csv", "importer", at(6)));
+  EXPECT_FALSE(hq->import_customers(all_of, "again.csv", "importer", at(6)));
+  EXPECT_EQ(*hq->customer_count(), 3u);
+  // So does a source that fails after handing on good customers (a file
+  // that turns out bad half-way through).
+  batch[1].record.id.account_number.clear();
+  auto fails_late = [&](const storage::import_source::argument_type add) {
+    if (auto err = all_of(add))
+      return err;
+    return make_error(ec::malformed_file, "base.csv", "changed while read");
+  };
+  EXPECT_FALSE(
+    hq->import_customers(fails_late, "again.csv", "importer", at(6)));
   EXPECT_EQ(*hq->customer_count(), 3u);
 }
