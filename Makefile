@@ -1,7 +1,8 @@
 # The two commands of the README, and the steps they are made of.
 #
 #   make demo   set up, build (Release) and run the shipped demo
-#   make test   set up, build (Debug + ASan/UBSan, warnings as errors), run all tests
+#   make test   set up, build (Debug + ASan/UBSan, warnings as errors), run all
+#               tests, then a short run of every fuzz target (scripts/fuzz.sh)
 #
 # Build trees live under build/ (git-ignored); run output under out/.
 
@@ -41,6 +42,7 @@ test: setup $(TEST_DIR)/build.ninja
 	cd $(TEST_DIR) && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	  ctest --output-on-failure -j $(JOBS)
+	bash scripts/fuzz.sh
 
 bench: build
 	$(RELEASE_DIR)/bench/retailsim_bench

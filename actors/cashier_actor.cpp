@@ -433,6 +433,141 @@ void find_elsewhere(self_ptr self) {
     atom::search_hq_v, search_query{name, search_field::name});
 }
 
+// -- card readers and scanners (seed 004) ------------------------------------------
+
+/// How this identified customer identifies themself: drawn only when the
+/// model has devices, so that runs without them keep their traces.
+input_channel draw_channel(self_ptr self) {
+  auto& st = self->state;
+  const auto& m = st.cfg.model.mix;
+  if (!m.uses_devices())
+    return input_channel::keyboard;
+  std::pair<double, input_channel> ways[] = {
+    {m.keyboard, input_channel::keyboard},
+    {st.msr ? m.card_swipe : 0, input_channel::card_swipe},
+    {st.msr ? m.licence_swipe : 0, input_channel::licence_swipe},
+    {st.scanner ? m.licence_scan : 0, input_channel::licence_scan}};
+  double total = 0;
+  for (const auto& w : ways)
+    total += w.first;
+  auto roll = st.rng.uniform() * total;
+  for (const auto& [weight, channel] : ways) {
+    if (roll < weight)
+      return channel;
+    roll -= weight;
+  }
+  return input_channel::keyboard;
+}
+
+store_op search_op_of(input_channel channel) {
+  switch (channel) {
+    case input_channel::licence_swipe: return store_op::search_licence_swipe;
+    case input_channel::licence_scan: return store_op::search_licence_scan;
+    default: return store_op::search_card_swipe;
+  }
+}
+
+/// The customer hands over a card or licence: the application enables the
+/// device's data events (UnifiedPOS resets them after each event) and the
+/// device reads it, then searches the terminal by the name read. A misread
+/// is swiped again, twice at most; `k` gets the data event or the error.
+void read_document(self_ptr self, input_channel channel, customer_draft holder,
+                   then_fn<device_result> k, int attempt = 0) {
+  auto& st = self->state;
+  auto device = channel == input_channel::licence_scan ? *st.scanner : *st.msr;
+  auto start = self->clock().now();
+  auto op = search_op_of(channel);
+  self
+    ->request(device, caf::infinite, atom::set_v,
+              device_property::data_event_enabled, true)
+    .then(
+      [=](device_state&) {
+        self
+          ->request(device, caf::infinite, atom::read_v,
+                    device_read{channel, holder})
+          .then(
+            [=](device_result& result) {
+              record_op(self, op, start, {}, !result.found.empty());
+              k(std::move(result));
+            },
+            [=](caf::error& err) {
+              record_op(self, op, start, err);
+              if (error_code(err) == ec::malformed_device_data
+                  && attempt < 2) {
+                read_document(self, channel, holder, k, attempt + 1);
+                return;
+              }
+              k(std::move(err));
+            });
+      },
+      [=](caf::error& err) { k(std::move(err)); });
+}
+
+/// Who a new customer is, as their card or licence says: names drawn as
+/// the keyboard's are (the licence's address and date of birth are the
+/// document's own).
+customer_draft new_holder(self_ptr self) {
+  auto& st = self->state;
+  customer_draft holder;
+  holder.profile.first_name = pick(st.rng, first_names);
+  holder.profile.last_name = pick(st.rng, last_names);
+  return holder;
+}
+
+/// A returning customer as their card or licence names them.
+customer_draft known_holder(const known_customer& k) {
+  customer_draft holder;
+  auto space = k.name.find(' ');
+  holder.profile.first_name = k.name.substr(0, space);
+  if (space != std::string::npos)
+    holder.profile.last_name = k.name.substr(k.name.rfind(' ') + 1);
+  return holder;
+}
+
+/// Seed 004: the customer swipes a card or licence (or has it scanned);
+/// the search by the name read is automatic. A returning customer found
+/// is selected; otherwise the creation is prefilled with what was read.
+/// When the device fails, the cashier types instead.
+void identify_by_document(self_ptr self, input_channel channel,
+                          bool returning) {
+  auto& st = self->state;
+  caf::optional<known_customer> known;
+  if (returning) {
+    known = st.known[st.rng.below(st.known.size())];
+    if (!known->company.empty()) {
+      // A business is looked up by its company, not by a person's card.
+      find_known(self, *known);
+      return;
+    }
+  }
+  auto holder = known ? known_holder(*known) : new_holder(self);
+  read_document(
+    self, channel, holder,
+    [self, known](caf::expected<device_result> read) {
+      auto& st = self->state;
+      if (!read) {
+        // The device let the cashier down: back to the keyboard.
+        if (known) {
+          find_known(self, *known);
+        } else {
+          st.phone = new_phone(st.rng);
+          find_by_phone_or_create(self);
+        }
+        return;
+      }
+      if (known)
+        for (const auto& c : read->found)
+          if (is_known_as(c, *known)) {
+            select_customer(self, c);
+            return;
+          }
+      // A namesake is not this customer: "New", prefilled.
+      st.prefill = std::move(read->prefill);
+      st.phone = known ? known->phone : new_phone(st.rng);
+      think_then(self, session_step::create);
+    });
+}
+
 /// An identified transaction, once the terminal knows it began.
 void session_identify(self_ptr self) {
   auto& st = self->state;
@@ -442,6 +577,11 @@ void session_identify(self_ptr self) {
     return;
   }
   bool returning = !st.known.empty() && !st.rng.chance(model.new_customer);
+  auto channel = draw_channel(self);
+  if (channel != input_channel::keyboard) {
+    identify_by_document(self, channel, returning);
+    return;
+  }
   if (!returning) {
     // (No draw when there are no travellers: runs without them keep their
     // traces.)
@@ -472,6 +612,7 @@ void session_begin(self_ptr self) {
   st.current = caf::none;
   st.twin = false;
   st.traveller = caf::none;
+  st.prefill = caf::none;
   st.waited = caf::timespan{0};
   if (!st.line.empty()) {
     // How long the customer waited in line for the cashier.
@@ -549,6 +690,21 @@ void session_create(self_ptr self) {
   bool wizard = st.rng.chance(st.cfg.model.mix.full_wizard);
   auto draft = wizard ? wizard_draft(self, st.phone)
                       : quick_draft(self, st.phone);
+  if (st.prefill) {
+    // Seed 004: what the card or licence gave goes into the detail screen
+    // (a person's names; a licence's address and date of birth); the
+    // cashier adds the rest.
+    const auto& read = st.prefill->profile;
+    auto& p = draft.profile;
+    draft.type = customer_type::person;
+    p.first_name = read.first_name;
+    p.middle_name = read.middle_name;
+    p.last_name = read.last_name;
+    if (!read.date_of_birth.empty())
+      p.date_of_birth = read.date_of_birth;
+    if (!read.addresses.empty())
+      p.addresses = read.addresses;
+  }
   auto op = wizard ? store_op::full_wizard : store_op::quick_add;
   if (!st.rng.chance(st.cfg.model.mix.similar_check)) {
     create_customer(self, std::move(draft), op);
@@ -851,11 +1007,24 @@ double arrival_model::peak() const {
 
 cashier_actor::behavior_type
 cashier(cashier_actor::stateful_pointer<cashier_state> self,
-        cashier_config cfg, terminal_actor terminal) {
+        cashier_config cfg, terminal_actor terminal,
+        std::vector<device_actor> devices) {
   auto& st = self->state;
   st.rng = actor_rng{cfg.env.seed, "cashier:" + cfg.terminal_id};
   st.cfg = std::move(cfg);
   st.terminal = std::move(terminal);
+  // The POS application opens, claims and enables its devices once, as at
+  // the start of a shift (UnifiedPOS); data events are enabled per read.
+  for (size_t i = 0; i < devices.size(); ++i) {
+    (i == 0 ? st.msr : st.scanner) = devices[i];
+    for (auto property : {device_property::open, device_property::claimed,
+                          device_property::device_enabled})
+      self->request(devices[i], caf::infinite, atom::set_v, property, true)
+        .then([](device_state&) {},
+              [self](caf::error& err) {
+                emit(self, ev::operation_error{event_detail(err)});
+              });
+  }
   if (st.cfg.model.model == load_model::open) {
     st.waiting_for_customer = true;
     st.idle = true;

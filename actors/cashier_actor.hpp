@@ -8,6 +8,7 @@
 #include "caf/typed_actor.hpp"
 #include "caf/typed_event_based_actor.hpp"
 
+#include "actors/device_actor.hpp"
 #include "actors/events.hpp"
 #include "actors/random.hpp"
 #include "actors/terminal_actor.hpp"
@@ -76,6 +77,18 @@ struct operation_mix {
   /// Identified transactions with a customer of another store, found by
   /// "search all stores".
   double from_other_store = 0.03;
+  // How identified customers identify themselves (seed 004), relative
+  // weights: typed at the keyboard, a bank card swiped, a driver's licence
+  // swiped or its barcode scanned. A terminal has a card reader and a
+  // scanner when any of the last three is above 0.
+  double keyboard = 100;
+  double card_swipe = 0;
+  double licence_swipe = 0;
+  double licence_scan = 0;
+  /// Whether any customer comes with a card or licence.
+  bool uses_devices() const {
+    return card_swipe + licence_swipe + licence_scan > 0;
+  }
   /// Returning customers the cashier enters again without searching (the
   /// duplicates managers merge).
   double skip_search = 0.02;
@@ -176,6 +189,12 @@ struct known_customer {
 struct cashier_state {
   cashier_config cfg;
   terminal_actor terminal;
+  /// The terminal's card reader and barcode scanner (none when no customer
+  /// comes with a card or licence).
+  caf::optional<device_actor> msr;
+  caf::optional<device_actor> scanner;
+  /// What a card or licence read prefills the creation with.
+  caf::optional<customer_draft> prefill;
   actor_rng rng;
   bool stopping = false;
   /// Between steps: the next tick is scheduled (or, open model, the next
@@ -218,6 +237,7 @@ struct cashier_state {
 
 cashier_actor::behavior_type
 cashier(cashier_actor::stateful_pointer<cashier_state> self,
-        cashier_config cfg, terminal_actor terminal);
+        cashier_config cfg, terminal_actor terminal,
+        std::vector<device_actor> devices);
 
 } // namespace retailsim

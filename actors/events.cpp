@@ -20,6 +20,19 @@ const char* to_string(sync_outcome x) {
   return "?";
 }
 
+const char* to_string(device_outcome x) {
+  switch (x) {
+    case device_outcome::delivered: return "delivered";
+    case device_outcome::misread: return "misread";
+    case device_outcome::partial: return "partial";
+    case device_outcome::wrong_format: return "wrong_format";
+    case device_outcome::stalled: return "stalled";
+    case device_outcome::offline: return "offline";
+    case device_outcome::not_enabled: return "not_enabled";
+  }
+  return "?";
+}
+
 const char* to_string(store_op x) {
   switch (x) {
     case store_op::search_phone: return "search by phone";
@@ -51,6 +64,9 @@ const char* to_string(store_op x) {
     case store_op::read_only_edit: return "edit by read-only user";
     case store_op::add_affiliation: return "add affiliation";
     case store_op::add_secondary_contact: return "add secondary phone";
+    case store_op::search_card_swipe: return "search by card swipe";
+    case store_op::search_licence_swipe: return "search by licence swipe";
+    case store_op::search_licence_scan: return "search by licence scan";
   }
   return "?";
 }
@@ -85,6 +101,9 @@ const char* metric_name(store_op x) {
     case store_op::read_only_edit: return "read_only_edit";
     case store_op::add_affiliation: return "add_affiliation";
     case store_op::add_secondary_contact: return "add_secondary_contact";
+    case store_op::search_card_swipe: return "search_card_swipe";
+    case store_op::search_licence_swipe: return "search_licence_swipe";
+    case store_op::search_licence_scan: return "search_licence_scan";
   }
   return "?";
 }
@@ -125,6 +144,9 @@ op_outcome outcome_of(const caf::error& err) {
     case ec::deadline_exceeded:
     case ec::store_unreachable:
     case ec::unavailable_offline:
+    // A card reader or scanner that misread, or did not deliver (a fault).
+    case ec::malformed_device_data:
+    case ec::device_unavailable:
       return op_outcome::unavailable;
     default:
       return op_outcome::unexpected;

@@ -88,10 +88,17 @@ enum class store_op : uint8_t {
   add_affiliation,
   /// A secondary phone (with its consent) added to the customer.
   add_secondary_contact,
+  /// Seed 004: the customer's bank card swiped through the MSR; the search
+  /// by the cardholder's name is automatic.
+  search_card_swipe,
+  /// The driver's licence swiped through the MSR.
+  search_licence_swipe,
+  /// The driver's licence's barcode scanned.
+  search_licence_scan,
 };
 
 constexpr size_t store_op_count
-  = static_cast<size_t>(store_op::add_secondary_contact) + 1;
+  = static_cast<size_t>(store_op::search_licence_scan) + 1;
 
 const char* to_string(store_op x);
 
@@ -126,6 +133,26 @@ op_outcome outcome_of(const caf::error& err);
 /// The vocabulary of events. Causes are retailsim error codes (ec) as
 /// event_detail gives them, 0 for none or another error. Latencies are what
 /// the one who measured them saw, in the run's clock.
+/// How one read at a card reader or scanner ended.
+enum class device_outcome : uint8_t {
+  /// Decoded and delivered to the terminal.
+  delivered,
+  /// Error events: the data was bad.
+  misread,
+  partial,
+  wrong_format,
+  /// The device did not deliver.
+  stalled,
+  offline,
+  /// The application read without enabling the device or its data events.
+  not_enabled,
+};
+
+constexpr size_t device_outcome_count
+  = static_cast<size_t>(device_outcome::not_enabled) + 1;
+
+const char* to_string(device_outcome x);
+
 namespace ev {
 
 /// A terminal acknowledged a customer (to the cashier or another caller):
@@ -290,6 +317,12 @@ struct rts_call_dropped {
   bool answer = false;
 };
 
+/// A customer's document went through a device (a swipe, a scan).
+struct device_input {
+  input_channel channel = input_channel::card_swipe;
+  device_outcome outcome = device_outcome::delivered;
+};
+
 // One field list per event (CAF 0.17 inspect): what the trace hash, a
 // printed trace and, later, another process read.
 
@@ -404,6 +437,11 @@ typename Inspector::result_type inspect(Inspector& f, customer_waited& x) {
 }
 
 template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, device_input& x) {
+  return f(caf::meta::type_name("device_input"), x.channel, x.outcome);
+}
+
+template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, rts_call_dropped& x) {
   return f(caf::meta::type_name("rts_call_dropped"), x.answer);
 }
@@ -417,7 +455,8 @@ using event_body = caf::variant<
   ev::terminal_restarted, ev::hq_served, ev::hq_refused, ev::hq_down,
   ev::job_ran, ev::job_died, ev::job_skipped, ev::customer_converted,
   ev::operation_error, ev::store_operation, ev::store_warning,
-  ev::creation_in_doubt, ev::customer_waited, ev::rts_call_dropped>;
+  ev::creation_in_doubt, ev::customer_waited, ev::rts_call_dropped,
+  ev::device_input>;
 
 /// One event: what happened, and when (simulated time since the start of
 /// the run).

@@ -279,7 +279,11 @@ caf::error validate(const run_config& cfg) {
         std::pair{"load.operations.find_duplicates", m.mix.duplicates},
         std::pair{"load.operations.read_only_edit", m.mix.read_only_edit},
         std::pair{"load.operations.add_affiliation", m.mix.add_affiliation},
-        std::pair{"load.operations.add_contact", m.mix.add_contact}})
+        std::pair{"load.operations.add_contact", m.mix.add_contact},
+        std::pair{"load.input.keyboard", m.mix.keyboard},
+        std::pair{"load.input.card_swipe", m.mix.card_swipe},
+        std::pair{"load.input.licence_swipe", m.mix.licence_swipe},
+        std::pair{"load.input.licence_scan", m.mix.licence_scan}})
     if (!(x >= 0 && x <= 1e9))
       return bad(field, "'" + number(x) + "' is out of range: a weight from "
                                           "0 up");
@@ -288,6 +292,25 @@ caf::error validate(const run_config& cfg) {
       <= 0)
     return bad("load.lookup", "the ways to look a customer up weigh "
                               "nothing together");
+  if (m.mix.keyboard + m.mix.card_swipe + m.mix.licence_swipe
+        + m.mix.licence_scan
+      <= 0)
+    return bad("load.input", "the ways customers identify themselves weigh "
+                             "nothing together");
+  const auto& df = cfg.device_faults;
+  for (const auto& [field, x] :
+       {std::pair{"devices.misread", df.misread},
+        std::pair{"devices.partial", df.partial},
+        std::pair{"devices.wrong_format", df.wrong_format},
+        std::pair{"devices.stall", df.stall},
+        std::pair{"devices.offline", df.offline}})
+    if (auto err = share(field, x))
+      return err;
+  if (df.misread + df.partial + df.wrong_format + df.stall + df.offline > 1)
+    return bad("devices", "the faults' shares add up to more than 1");
+  if (df.stall_time < caf::timespan{0} || df.stall_time > std::chrono::hours(1))
+    return bad("devices.stall_time", "'" + seconds(df.stall_time)
+                                       + "' is out of range: from 0 to 1 h");
   if (!(cfg.link.slow_factor >= 1 && cfg.link.slow_factor <= 1e6))
     return bad("rts.slow_factor", "'" + number(cfg.link.slow_factor)
                                     + "' is out of range: from 1 to "
@@ -611,6 +634,8 @@ void stop_world(const world& w) {
   };
   for (const auto& c : w.cashiers)
     stop(c);
+  for (const auto& d : w.devices)
+    stop(d);
   for (const auto& t : w.terminals)
     stop(t);
   for (const auto& s : w.stores)
@@ -705,7 +730,20 @@ world spawn_world(caf::actor_system& sys, const run_config& cfg,
           break;
       }
       cc.env = {cfg.seed, clock, events, {}, dbs.run.run_tag};
-      w.cashiers.push_back(sys.spawn(cashier, cc, term));
+      // The terminal's card reader and scanner, when customers bring cards.
+      std::vector<device_actor> devices;
+      if (cfg.cashier.mix.uses_devices())
+        for (auto kind : {device_kind::msr, device_kind::scanner}) {
+          device_config dc;
+          dc.device_id = terminal_id(s, t) + "-" + to_string(kind);
+          dc.kind = kind;
+          dc.faults = cfg.device_faults;
+          dc.read_time = cfg.device_read_time;
+          dc.env = cc.env;
+          devices.push_back(sys.spawn(device, dc, term));
+        }
+      w.devices.insert(w.devices.end(), devices.begin(), devices.end());
+      w.cashiers.push_back(sys.spawn(cashier, cc, term, std::move(devices)));
     }
   }
   auto jobs_cfg = cfg.jobs;

@@ -14,6 +14,7 @@
 #include "caf/expected.hpp"
 
 #include "actors/cashier_actor.hpp"
+#include "actors/device_actor.hpp"
 #include "actors/events.hpp"
 #include "actors/hq_actor.hpp"
 #include "actors/jobs_actor.hpp"
@@ -158,6 +159,10 @@ struct run_config {
   caf::timespan offline_timeout = std::chrono::seconds(10);
   caf::timespan reconnect_interval = std::chrono::minutes(5);
   cashier_model cashier;
+  /// What goes wrong at the card readers and scanners, per read.
+  retailsim::device_faults device_faults;
+  /// From a swipe or scan to the decoded data.
+  distribution device_read_time = distribution::lognormal(0.4, 0.3);
   jobs_config jobs;
   // -- where and how --------------------------------------------------------------
   /// Databases and results go here.
@@ -244,6 +249,9 @@ struct world {
   /// The load: one cashier per terminal, in the terminals' order (none
   /// when the cashier model is off).
   std::vector<cashier_actor> cashiers;
+  /// Each terminal's card reader and scanner, in the terminals' order
+  /// (none when no customer comes with a card or licence).
+  std::vector<device_actor> devices;
   /// Where actors hand database work over (see pooled_database.hpp); none
   /// in realtime runs.
   std::shared_ptr<work_pool> pool;

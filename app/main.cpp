@@ -7,6 +7,7 @@
 #include <CLI/CLI.hpp>
 #include <sqlite3.h>
 
+#include "app/decode_command.hpp"
 #include "app/import_command.hpp"
 #include "app/report_command.hpp"
 #include "app/run_command.hpp"
@@ -35,6 +36,7 @@ int main(int argc, char** argv) {
   retailsim::add_sweep_command(app, exit_code);
   retailsim::add_import_command(app, exit_code);
   retailsim::add_report_command(app, exit_code);
+  retailsim::add_decode_command(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -274,6 +274,19 @@ std::vector<MetricFamily> metric_families(const run_results& r,
           d(minus(r.offline_spells, r.reconnects)));
   f.counter("terminal_restarts_total", "Terminals restarted (a fault)",
             d(r.terminal_restarts));
+  // -- peripherals -----------------------------------------------------------------
+  bool first = true;
+  for (size_t c = 1; c < input_channel_count; ++c)
+    for (size_t o = 0; o < device_outcome_count; ++o) {
+      f.counter("device_reads_total",
+                first ? "Documents through card readers and scanners, by "
+                        "input channel and how the read ended"
+                      : "",
+                d(r.device_reads[c][o]),
+                {{"channel", to_string(static_cast<input_channel>(c))},
+                 {"outcome", to_string(static_cast<device_outcome>(o))}});
+      first = false;
+    }
   auto out = f.take();
   return out;
 }

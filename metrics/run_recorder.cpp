@@ -409,6 +409,9 @@ void run_recorder::record(const event& e) {
         t.line_wait.record(ns(x.wait));
       } else if constexpr (std::is_same<T, ev::rts_call_dropped>::value) {
         ++(x.answer ? t.rts_answers_dropped : t.rts_requests_dropped);
+      } else if constexpr (std::is_same<T, ev::device_input>::value) {
+        ++t.device_reads[static_cast<size_t>(x.channel)]
+                        [static_cast<size_t>(x.outcome)];
       } else {
         static_assert(std::is_same<T, void>::value, "an event to record");
       }
@@ -482,6 +485,9 @@ run_results run_recorder::results() const {
     out.rts_requests_dropped += t.rts_requests_dropped;
     out.rts_answers_dropped += t.rts_answers_dropped;
     out.terminal_restarts += t.terminal_restarts;
+    for (size_t c = 0; c < input_channel_count; ++c)
+      for (size_t o = 0; o < device_outcome_count; ++o)
+        out.device_reads[c][o] += t.device_reads[c][o];
     out.warnings.insert(t.warnings.begin(), t.warnings.end());
     out.searches += t.searches;
     out.searches_found += t.searches_found;

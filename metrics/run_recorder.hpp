@@ -160,6 +160,10 @@ struct run_results {
   uint64_t rts_answers_dropped = 0;
   /// Terminals restarted (a fault).
   uint64_t terminal_restarts = 0;
+  /// Documents through card readers and scanners, by input_channel and
+  /// device_outcome.
+  std::array<std::array<uint64_t, device_outcome_count>, input_channel_count>
+    device_reads{};
   /// Store warnings: (store index, warning_code), once each.
   std::set<std::pair<uint32_t, warning_code>> warnings;
   uint64_t searches = 0;

@@ -93,6 +93,44 @@ bool operator==(const dist_batch& x, const dist_batch& y) {
   return x.customers == y.customers && x.last_seq == y.last_seq;
 }
 
+const char* to_string(input_channel x) {
+  switch (x) {
+    case input_channel::keyboard: return "keyboard";
+    case input_channel::card_swipe: return "card_swipe";
+    case input_channel::licence_swipe: return "licence_swipe";
+    case input_channel::licence_scan: return "licence_scan";
+  }
+  return "?";
+}
+
+const char* to_string(device_property x) {
+  switch (x) {
+    case device_property::open: return "open";
+    case device_property::claimed: return "claimed";
+    case device_property::device_enabled: return "device_enabled";
+    case device_property::data_event_enabled: return "data_event_enabled";
+    case device_property::freeze_events: return "freeze_events";
+    case device_property::auto_disable: return "auto_disable";
+  }
+  return "?";
+}
+
+bool operator==(const device_state& x, const device_state& y) {
+  return x.open == y.open && x.claimed == y.claimed
+         && x.device_enabled == y.device_enabled
+         && x.data_event_enabled == y.data_event_enabled
+         && x.freeze_events == y.freeze_events
+         && x.auto_disable == y.auto_disable && x.data_count == y.data_count;
+}
+
+bool operator==(const device_read& x, const device_read& y) {
+  return x.channel == y.channel && x.holder == y.holder;
+}
+
+bool operator==(const device_result& x, const device_result& y) {
+  return x.found == y.found && x.prefill == y.prefill;
+}
+
 bool operator==(const duplicate_pair& x, const duplicate_pair& y) {
   return x.account_number == y.account_number && x.candidate == y.candidate
          && x.reason == y.reason && x.found_at == y.found_at;

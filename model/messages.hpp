@@ -148,6 +148,93 @@ enum class link_availability : uint8_t { up, down, slow, dropping };
 
 const char* to_string(link_availability x);
 
+// -- peripherals ------------------------------------------------------------------
+
+/// How a customer identifies themself at the till (seed 004).
+///
+/// | channel       | device     | what the POS gets                      |
+/// |---------------|------------|----------------------------------------|
+/// | keyboard      | none       | what the cashier types                 |
+/// | card_swipe    | MSR        | the cardholder's name                  |
+/// | licence_swipe | MSR        | name, address, date of birth           |
+/// | licence_scan  | 2D scanner | name, address, date of birth           |
+enum class input_channel : uint8_t {
+  keyboard,
+  card_swipe,
+  licence_swipe,
+  licence_scan,
+};
+
+constexpr size_t input_channel_count = 4;
+
+const char* to_string(input_channel x);
+
+/// The UnifiedPOS properties and methods the POS application sets on a
+/// device (actors/device_actor.hpp has the life cycle).
+enum class device_property : uint8_t {
+  /// open() / close().
+  open,
+  /// claim() / release(): exclusive use by this terminal.
+  claimed,
+  device_enabled,
+  /// Whether the next data event may be delivered; reset after each one.
+  data_event_enabled,
+  /// Events are held, not delivered, while frozen.
+  freeze_events,
+  /// DeviceEnabled is reset after each data event.
+  auto_disable,
+};
+
+const char* to_string(device_property x);
+
+/// A device's UnifiedPOS state.
+struct device_state {
+  bool open = false;
+  bool claimed = false;
+  bool device_enabled = false;
+  bool data_event_enabled = false;
+  bool freeze_events = false;
+  bool auto_disable = false;
+  /// Data events delivered (UnifiedPOS's DataCount, never reset here).
+  uint32_t data_count = 0;
+};
+
+/// A document handed to a device: the customer's card or licence. It says
+/// who holds it (names, address, date of birth), never a card number: the
+/// device makes the card's bytes itself, and they never leave it.
+struct device_read {
+  input_channel channel = input_channel::card_swipe;
+  customer_draft holder;
+};
+
+/// A data event as the application gets it: the customers the terminal
+/// found by the name read, and the fields a creation is prefilled with.
+struct device_result {
+  std::vector<customer> found;
+  customer_draft prefill;
+};
+
+bool operator==(const device_state& x, const device_state& y);
+bool operator==(const device_read& x, const device_read& y);
+bool operator==(const device_result& x, const device_result& y);
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, device_state& x) {
+  return f(caf::meta::type_name("device_state"), x.open, x.claimed,
+           x.device_enabled, x.data_event_enabled, x.freeze_events,
+           x.auto_disable, x.data_count);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, device_read& x) {
+  return f(caf::meta::type_name("device_read"), x.channel, x.holder);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, device_result& x) {
+  return f(caf::meta::type_name("device_result"), x.found, x.prefill);
+}
+
 bool operator==(const search_query& x, const search_query& y);
 bool operator==(const create_request& x, const create_request& y);
 bool operator==(const hq_create_request& x, const hq_create_request& y);

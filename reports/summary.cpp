@@ -236,6 +236,21 @@ void print_summary(std::ostream& out, const run_summary& s) {
           + std::to_string(r.rts_answers_dropped));
   if (r.terminal_restarts > 0)
     row(out, "terminal restarts", std::to_string(r.terminal_restarts));
+  for (size_t c = 1; c < input_channel_count; ++c) {
+    const auto& reads = r.device_reads[c];
+    uint64_t all = 0;
+    for (auto n : reads)
+      all += n;
+    if (all == 0)
+      continue;
+    std::string detail = std::to_string(reads[0]) + " delivered";
+    for (size_t o = 1; o < device_outcome_count; ++o)
+      if (reads[o] > 0)
+        detail += ", " + std::to_string(reads[o]) + " "
+                  + to_string(static_cast<device_outcome>(o));
+    row(out, std::string{"reads by "} + to_string(static_cast<input_channel>(c)),
+        detail);
+  }
   if (s.invariants.duplicates_flagged + s.invariants.customers_merged > 0)
     row(out, "duplicates flagged for review / merged",
         std::to_string(s.invariants.duplicates_flagged) + " / "
@@ -430,6 +445,15 @@ nlohmann::json summary_json(const run_summary& s) {
     {"hq", {{"customers", s.invariants.hq_customers},
             {"customers_at_start", s.outcome.customers_at_start},
             {"mapped_guids", s.invariants.hq_mapped_guids}}},
+    {"devices", [&] {
+       nlohmann::json devices = nlohmann::json::object();
+       for (size_t c = 1; c < input_channel_count; ++c) {
+         auto& by = devices[to_string(static_cast<input_channel>(c))];
+         for (size_t o = 0; o < device_outcome_count; ++o)
+           by[to_string(static_cast<device_outcome>(o))] = r.device_reads[c][o];
+       }
+       return devices;
+     }()},
     {"activity",
      {{"sales", r.sales},
       {"sales_offline", r.sales_offline},

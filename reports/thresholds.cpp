@@ -63,11 +63,14 @@ std::vector<metric> make_metrics() {
                                            "at the store",
                          &run_results::conversion_lag}}) {
     auto field = l.field;
-    for (auto [suffix, member] :
+    for (auto item :
          {std::pair{"p50", &latency_summary::p50},
           std::pair{"p95", &latency_summary::p95},
           std::pair{"p99", &latency_summary::p99},
-          std::pair{"max", &latency_summary::max}})
+          std::pair{"max", &latency_summary::max}}) {
+      // Named, not bound: clang (the fuzz build) cannot capture bindings.
+      auto suffix = item.first;
+      auto member = item.second;
       out.push_back({{std::string{l.name} + "_" + suffix,
                       metric_unit::duration,
                       std::string{suffix} + " of " + l.what},
@@ -75,6 +78,7 @@ std::vector<metric> make_metrics() {
                                      const run_results& r) {
                        return summarize(r.*field).*member;
                      }});
+    }
   }
   count("created", "customers acknowledged to terminals, every mode",
         [](const run_summary&, const run_results& r) {
@@ -197,6 +201,23 @@ std::vector<metric> make_metrics() {
   count("terminal_restarts", "terminals restarted",
         [](const run_summary&, const run_results& r) {
           return static_cast<double>(r.terminal_restarts);
+        });
+  auto device_reads = [](const run_results& r, bool errors_only) {
+    uint64_t n = 0;
+    for (const auto& by_outcome : r.device_reads)
+      for (size_t o = 0; o < device_outcome_count; ++o)
+        if (!errors_only || o != static_cast<size_t>(device_outcome::delivered))
+          n += by_outcome[o];
+    return static_cast<double>(n);
+  };
+  count("device_reads", "documents through card readers and scanners",
+        [device_reads](const run_summary&, const run_results& r) {
+          return device_reads(r, false);
+        });
+  count("device_read_errors", "of those, not delivered: misread, partial "
+                              "swipe, wrong format, stalled, offline",
+        [device_reads](const run_summary&, const run_results& r) {
+          return device_reads(r, true);
         });
   count("invariant_failures", "promises the end-of-run check found broken",
         [](const run_summary& s, const run_results&) {

@@ -138,15 +138,18 @@ void visit(V& v, run_config& c) {
   });
   v.value("reply_margin", c.reply_margin);
   v.section("jobs", [&](V& j) {
-    for (auto [name, schedule] :
+    for (auto job :
          {std::pair{"p_job", &c.jobs.p_job},
           std::pair{"async_sync", &c.jobs.async_sync},
-          std::pair{"dist_1010", &c.jobs.dist_1010}})
-      j.section(name, [&](V& s) {
+          std::pair{"dist_1010", &c.jobs.dist_1010}}) {
+      // Named, not bound: clang (the fuzz build) cannot capture bindings.
+      auto* schedule = job.second;
+      j.section(job.first, [&](V& s) {
         s.value("every", schedule->interval);
         s.value("offset", schedule->offset);
         s.value("at", schedule->times);
       });
+    }
     j.value("convert_batch", c.jobs.convert_batch);
     j.value("parallel_parts", c.jobs.parallel_parts);
   });
@@ -181,6 +184,12 @@ void visit(V& v, run_config& c) {
       x.value("by_account", m.mix.by_account);
       x.value("by_loyalty_card", m.mix.by_loyalty_card);
     });
+    l.section("input", [&](V& x) {
+      x.value("keyboard", m.mix.keyboard);
+      x.value("card_swipe", m.mix.card_swipe);
+      x.value("licence_swipe", m.mix.licence_swipe);
+      x.value("licence_scan", m.mix.licence_scan);
+    });
     l.section("operations", [&](V& x) {
       x.value("nothing", m.mix.nothing);
       x.value("edit_profile", m.mix.edit_profile);
@@ -195,6 +204,15 @@ void visit(V& v, run_config& c) {
       x.value("add_affiliation", m.mix.add_affiliation);
       x.value("add_contact", m.mix.add_contact);
     });
+  });
+  v.section("devices", [&](V& d) {
+    d.value("read_time", c.device_read_time);
+    d.value("misread", c.device_faults.misread);
+    d.value("partial", c.device_faults.partial);
+    d.value("wrong_format", c.device_faults.wrong_format);
+    d.value("stall", c.device_faults.stall);
+    d.value("stall_time", c.device_faults.stall_time);
+    d.value("offline", c.device_faults.offline);
   });
   fault_list faults{c.offline_windows, c.link_faults, c.hq_crashes,
                     c.jobs.deaths, c.jobs.skips, c.terminal_restarts};

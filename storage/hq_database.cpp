@@ -659,7 +659,11 @@ hq_database::convert_staged(size_t max_count, caf::timestamp now,
     return err;
   conversion out;
   bool merges = false;
-  for (const auto& [guid, store, book] : work) {
+  for (const auto& staged : work) {
+    // Named, not bound: clang (the fuzz build) cannot capture bindings.
+    const auto& guid = staged.guid;
+    const auto& store = staged.store;
+    const auto& book = staged.book;
     guid_mapping mapping;
     auto step = db_->write("convert async customer", [&]() -> caf::error {
       auto& db = *db_;

@@ -29,6 +29,14 @@ public:
     std::lock_guard<std::mutex> guard{mtx_};
     events_.push_back(e);
   }
+  /// Calls `f` with each event of type T, in order.
+  template <class T, class F>
+  void each(F f) const {
+    std::lock_guard<std::mutex> guard{mtx_};
+    for (const auto& e : events_)
+      if (auto* x = caf::get_if<T>(&e.what))
+        f(*x);
+  }
   /// Events of type T (ev::...).
   template <class T>
   size_t count() const {
@@ -100,6 +108,16 @@ public:
       }
       if (!sched_->trigger_timeout())
         break;
+    }
+  }
+
+  /// Runs every ready actor, then only the next pending timeout (and what
+  /// it makes ready): time advances to the next delayed message only.
+  void run_one_timeout() {
+    while (sched_->try_run_once()) {
+    }
+    sched_->trigger_timeout();
+    while (sched_->try_run_once()) {
     }
   }
 
