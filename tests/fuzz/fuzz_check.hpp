@@ -8,6 +8,11 @@
 #include <string>
 #include <string_view>
 
+#include "caf/expected.hpp"
+
+#include "model/error.hpp"
+#include "model/validation.hpp"
+
 namespace retailsim::fuzz {
 
 /// Stops the run when `ok` is false, saying which property failed.
@@ -27,6 +32,23 @@ inline size_t longest_digit_run(std::string_view text) {
     best = run > best ? run : best;
   }
   return best;
+}
+
+/// What both licence decoders promise: an error is malformed_device_data
+/// naming the byte; a licence has a family name and a calendar date of
+/// birth.
+template <class Licence>
+void require_licence_properties(const caf::expected<Licence>& id) {
+  if (!id) {
+    require(error_code(id.error()) == ec::malformed_device_data,
+            "bad data is malformed_device_data");
+    require(describe(id.error()).find("byte ") != std::string::npos,
+            "an error names the byte");
+    return;
+  }
+  require(!id->family_name.empty(), "a licence has a family name");
+  require(!check_date(id->date_of_birth, "date_of_birth"),
+          "a licence has a calendar date of birth");
 }
 
 } // namespace retailsim::fuzz
