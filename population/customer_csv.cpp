@@ -46,7 +46,7 @@ public:
     return static_cast<unsigned char>(window_[pos_]);
   }
 
-  /// The first bytes of the file (at most `n`); before any `get`.
+  /// The first bytes of the file (at most `n`): only before any `get`.
   std::string_view head(size_t n) {
     if (window_.empty())
       refill();
@@ -226,10 +226,9 @@ private:
   size_t line_start_ = 0;
 };
 
-/// Whether the header of a file is UTF-8; the error names the first byte
-/// that is not (UTF-16 in particular, which spreadsheets on Windows write).
-caf::error check_utf8(byte_source& in, const csv_record& header,
-                      const std::string& name) {
+/// A file that starts with a UTF-16 byte-order mark, as spreadsheets on
+/// Windows write: said so, before anything is read.
+caf::error check_not_utf16(byte_source& in, const std::string& name) {
   auto head = in.head(2);
   for (auto [bom, shown] : {std::pair{"\xFF\xFE", "FF FE"},
                             std::pair{"\xFE\xFF", "FE FF"}})
@@ -237,6 +236,12 @@ caf::error check_utf8(byte_source& in, const csv_record& header,
       return make_error(ec::malformed_file, name,
                         std::string{"not UTF-8: UTF-16 (byte-order mark "}
                           + shown + "); save it as UTF-8");
+  return {};
+}
+
+/// Whether the header of a file is UTF-8; the error names the first byte
+/// that is not (a NUL: UTF-16 without its byte-order mark).
+caf::error check_utf8(const csv_record& header, const std::string& name) {
   const auto* bytes = reinterpret_cast<const uint8_t*>(header.raw.data());
   auto length = static_cast<int32_t>(header.raw.size());
   size_t line = header.line;
@@ -492,6 +497,8 @@ caf::expected<std::vector<int>> read_header(const csv_record& header,
 caf::expected<csv_scan> scan(byte_source& in, const std::string& name,
                              const import_defaults& defaults,
                              const customer_sink& each) {
+  if (auto err = check_not_utf16(in, name))
+    return err;
   // A UTF-8 byte-order mark, as spreadsheets write, is not part of the header.
   if (in.head(3) == "\xEF\xBB\xBF")
     for (int i = 0; i < 3; ++i)
@@ -501,7 +508,7 @@ caf::expected<csv_scan> scan(byte_source& in, const std::string& name,
   auto got = records.next(rec, std::size(columns) + 1, true);
   if (!got)
     return got.error();
-  if (auto err = check_utf8(in, rec, name))
+  if (auto err = check_utf8(rec, name))
     return err;
   if (!*got)
     return make_error(ec::malformed_file, name,
