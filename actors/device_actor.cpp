@@ -137,7 +137,6 @@ void read_document(self_ptr self, const device_read& request,
     return;
   }
   auto prefill = prefill_of(*reading);
-  reading->card = hw::bank_card{};
   emit(self, request.channel, device_outcome::delivered);
   if (st.upos.freeze_events) {
     st.held.push_back({std::move(prefill), std::move(promise)});

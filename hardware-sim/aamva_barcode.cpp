@@ -44,11 +44,11 @@ void split_given(std::string_view given, licence& out) {
     out.middle_name = title_case(trim_padding(given.substr(cut + 1)));
 }
 
-} // namespace
-
-caf::expected<licence> decode_licence_barcode(std::string_view raw) {
+// The payload from its '@'; `lead` is how many bytes came before it, so
+// that errors count bytes in the input as given.
+caf::expected<licence> decode_payload(std::string_view raw, size_t lead) {
   if (raw.empty() || raw[0] != '@')
-    return device_data_error(where, 0,
+    return device_data_error(where, lead,
                              "expected the compliance indicator '@'");
   auto file_type_at = [&](size_t at) {
     if (raw.size() < at + 5)
@@ -66,7 +66,7 @@ caf::expected<licence> decode_licence_barcode(std::string_view raw) {
     segment_terminator = raw[2];
     pos = 3;
   } else {
-    return device_data_error(where, std::min<size_t>(4, raw.size()),
+    return device_data_error(where, lead + std::min<size_t>(4, raw.size()),
                              "expected the file type 'ANSI '");
   }
   char element_separator = raw[1];
@@ -75,13 +75,13 @@ caf::expected<licence> decode_licence_barcode(std::string_view raw) {
   };
   if (!is_control(element_separator) || !is_control(segment_terminator)
       || element_separator == segment_terminator)
-    return device_data_error(where, 1,
+    return device_data_error(where, lead + 1,
                              "the declared separators are not two different "
                              "control characters");
   pos += 5;
   auto digits = [&](size_t n, const char* what) -> caf::expected<int> {
     if (pos + n > raw.size() || !all_digits(raw.substr(pos, n)))
-      return device_data_error(where, pos,
+      return device_data_error(where, lead + pos,
                                std::string{what} + " is not "
                                  + std::to_string(n) + " digits");
     int value = 0;
@@ -92,8 +92,8 @@ caf::expected<licence> decode_licence_barcode(std::string_view raw) {
   };
   licence out;
   if (pos + 6 > raw.size() || !all_digits(raw.substr(pos, 6)))
-    return device_data_error(where, pos, "the issuer number (IIN) is not 6 "
-                                         "digits");
+    return device_data_error(where, lead + pos,
+                             "the issuer number (IIN) is not 6 digits");
   out.iin = std::string{raw.substr(pos, 6)};
   pos += 6;
   auto version_at = pos;
@@ -101,7 +101,7 @@ caf::expected<licence> decode_licence_barcode(std::string_view raw) {
   if (!version)
     return version.error();
   if (*version == 0)
-    return device_data_error(where, version_at,
+    return device_data_error(where, lead + version_at,
                              "AAMVA version 00 (before DL/ID-2000) is not "
                              "read");
   out.aamva_version = *version;
@@ -118,10 +118,10 @@ caf::expected<licence> decode_licence_barcode(std::string_view raw) {
   if (!entries)
     return entries.error();
   if (*entries == 0)
-    return device_data_error(where, entries_at, "no subfile");
+    return device_data_error(where, lead + entries_at, "no subfile");
   auto header_end = pos + 10 * static_cast<size_t>(*entries);
   if (header_end > raw.size())
-    return device_data_error(where, pos,
+    return device_data_error(where, lead + pos,
                              std::to_string(*entries)
                                + " subfile designators are cut short");
   // The DL (or ID) subfile: at its declared offset, or, as some
@@ -136,7 +136,8 @@ caf::expected<licence> decode_licence_barcode(std::string_view raw) {
       continue;
     type = t;
     if (!all_digits(d.substr(2, 8)))
-      return device_data_error(where, pos + 10 * static_cast<size_t>(i) + 2,
+      return device_data_error(where,
+                               lead + pos + 10 * static_cast<size_t>(i) + 2,
                                "the subfile offset and length are not 8 "
                                "digits");
     size_t offset = std::stoul(std::string{d.substr(2, 4)});
@@ -146,13 +147,15 @@ caf::expected<licence> decode_licence_barcode(std::string_view raw) {
     else
       start = raw.find(t, header_end);
     if (start == std::string_view::npos)
-      return device_data_error(where, pos + 10 * static_cast<size_t>(i) + 2,
+      return device_data_error(where,
+                               lead + pos + 10 * static_cast<size_t>(i) + 2,
                                "the " + std::string{t}
                                  + " subfile is neither at its offset nor "
                                    "after the header");
   }
   if (type.empty())
-    return device_data_error(where, pos, "no DL or ID subfile designator");
+    return device_data_error(where, lead + pos,
+                             "no DL or ID subfile designator");
   // Elements: a 3-character ID and its value, up to the separator; the
   // subfile ends at the segment terminator (or, LF-terminated, at the end).
   auto end = raw.find(segment_terminator, start);
@@ -166,14 +169,14 @@ caf::expected<licence> decode_licence_barcode(std::string_view raw) {
     auto piece = raw.substr(p, stop - p);
     if (!trim_padding(piece).empty()) {
       if (piece.size() < 3)
-        return device_data_error(where, p,
+        return device_data_error(where, lead + p,
                                  "a data element shorter than its "
                                  "3-character ID");
       auto id = piece.substr(0, 3);
       for (char c : id)
         if (!std::isupper(static_cast<unsigned char>(c))
             && !std::isdigit(static_cast<unsigned char>(c)))
-          return device_data_error(where, p,
+          return device_data_error(where, lead + p,
                                    "a data element ID is not 3 capitals or "
                                    "digits");
       elements.emplace(id, element{p, trim_padding(piece.substr(3))});
@@ -211,19 +214,19 @@ caf::expected<licence> decode_licence_barcode(std::string_view raw) {
     split_given(given, out);
   }
   if (out.family_name.empty())
-    return device_data_error(where, start,
+    return device_data_error(where, lead + start,
                              "the " + std::string{type}
                                + " subfile has no family name (DCS, DAB or "
                                  "DAA)");
   // Date of birth: mandatory in every version.
   auto dbb = elements.find("DBB");
   if (dbb == elements.end())
-    return device_data_error(where, start,
+    return device_data_error(where, lead + start,
                              "the " + std::string{type}
                                + " subfile has no date of birth (DBB)");
   out.date_of_birth = read_date(dbb->second.value, as_version, out.country);
   if (out.date_of_birth.empty())
-    return device_data_error(where, dbb->second.at,
+    return device_data_error(where, lead + dbb->second.at,
                              "the date of birth (DBB) is not a date");
   out.expiry = read_date(get("DBA"), as_version, out.country);
   // Address.
@@ -236,6 +239,16 @@ caf::expected<licence> decode_licence_barcode(std::string_view raw) {
     out.state = state;
   out.postal_code = postal_code(get("DAK"), out.country);
   return out;
+}
+
+} // namespace
+
+caf::expected<licence> decode_licence_barcode(std::string_view raw) {
+  // A scanner may send a line break before the payload.
+  size_t lead = 0;
+  while (lead < raw.size() && (raw[lead] == '\r' || raw[lead] == '\n'))
+    ++lead;
+  return decode_payload(raw.substr(lead), lead);
 }
 
 std::string encode_licence_barcode(const licence& x, std::string_view id_number,

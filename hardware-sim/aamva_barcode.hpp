@@ -40,7 +40,8 @@
 
 namespace retailsim::hw {
 
-/// Decodes a barcode payload; errors name the byte (from 1).
+/// Decodes a barcode payload (after any line breaks a scanner sends first);
+/// errors name the byte of `raw` (from 1).
 caf::expected<licence> decode_licence_barcode(std::string_view raw);
 
 /// How a jurisdiction's barcode departs from the standard (for generators

@@ -11,6 +11,11 @@
 
 namespace retailsim {
 
+std::string hex_byte(unsigned char byte) {
+  static constexpr char digits[] = "0123456789ABCDEF";
+  return std::string{"0x"} + digits[byte >> 4] + digits[byte & 0xF];
+}
+
 std::string quote_input(std::string_view text, size_t max_chars) {
   std::string out = "'";
   const auto* bytes = reinterpret_cast<const uint8_t*>(text.data());

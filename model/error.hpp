@@ -152,6 +152,9 @@ enum class ec : uint8_t {
 /// \u{XXXX}; a quote inside as \'.
 std::string quote_input(std::string_view text, size_t max_chars = 40);
 
+/// A byte as an error message names it, e.g. "0xFF".
+std::string hex_byte(unsigned char byte);
+
 /// The name of an error code as written in this header, e.g. "field_too_long".
 const char* to_string(ec code);
 

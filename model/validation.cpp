@@ -27,11 +27,6 @@ namespace retailsim {
 
 namespace {
 
-std::string hex_byte(unsigned char c) {
-  static constexpr char digits[] = "0123456789ABCDEF";
-  return std::string{"0x"} + digits[c >> 4] + digits[c & 0xF];
-}
-
 std::string describe_code_point(UChar32 c) {
   char buf[16];
   snprintf(buf, sizeof(buf), "U+%04X", static_cast<unsigned>(c));

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <charconv>
-#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -253,10 +252,8 @@ caf::error check_utf8(const csv_record& header, const std::string& name) {
     auto where = "line " + std::to_string(line) + ", byte "
                  + std::to_string(start - line_start + 1);
     if (c < 0) {
-      char shown[8];
-      snprintf(shown, sizeof(shown), "0x%02X", bytes[start]);
       return make_error(ec::malformed_file, name,
-                        "not UTF-8: " + where + " (" + shown
+                        "not UTF-8: " + where + " (" + hex_byte(bytes[start])
                           + "); save it as UTF-8");
     }
     if (c == 0)

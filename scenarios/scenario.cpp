@@ -427,6 +427,11 @@ std::string nearest_metric(const std::string& name) {
   for (const auto& m : metric_catalogue()) {
     const auto& a = name;
     const auto& b = m.name;
+    // The distance is at least the difference in length: a long name is
+    // near nothing, and costs nothing to rule out.
+    auto longer = std::max(a.size(), b.size());
+    if (longer - std::min(a.size(), b.size()) >= best_distance)
+      continue;
     std::vector<size_t> row(b.size() + 1);
     for (size_t j = 0; j <= b.size(); ++j)
       row[j] = j;

@@ -394,6 +394,16 @@ TEST(DeviceData, FormatIsDetectedAndFieldsMaskTheNumber) {
   ASSERT_TRUE(barcode);
   EXPECT_EQ(barcode->format, device_format::licence_barcode);
   EXPECT_FALSE(detect_format("hello"));
+  // A scanner may send a line break first: the format is found past it, and
+  // the decoder reads past it too, counting bytes as given.
+  auto after_break = decode_device_data("\r\n" + v10_payload());
+  ASSERT_TRUE(after_break) << describe(after_break.error());
+  EXPECT_EQ(after_break->id.family_name, barcode->id.family_name);
+  auto bad = decode_device_data("\n" + v10_payload().replace(4, 5, "XNSI "));
+  ASSERT_FALSE(bad);
+  EXPECT_NE(describe(bad.error()).find("byte 6: expected the file type"),
+            std::string::npos)
+    << describe(bad.error());
   // Forced: a licence read as a bank card is refused, not guessed.
   EXPECT_FALSE(decode_device_data(dl_track1 + "\n" + dl_track2,
                                   device_format::bank_card));
