@@ -64,7 +64,29 @@ state_changes(std::vector<window> windows) {
   return out;
 }
 
-void schedule_faults(const run_config& cfg, const world& w) {
+/// Faults by when they are due (from the start of the day), each as the
+/// send that makes it.
+using fault_list = std::vector<std::pair<caf::timespan, std::function<void()>>>;
+
+/// Sends each fault when it is due, until told to stop.
+caf::behavior fault_schedule(caf::event_based_actor* self,
+                             std::shared_ptr<const fault_list> due) {
+  for (uint64_t i = 0; i < due->size(); ++i)
+    self->delayed_send(self, (*due)[i].first, atom::tick_v, i);
+  return {
+    [=](atom::tick, uint64_t i) { (*due)[i].second(); },
+    [=](atom::stop) { self->quit(); },
+  };
+}
+
+/// The scenario's faults, each sent when due by one actor (returned), so
+/// that a day stopped early can call off those still to come: `stop` it.
+caf::actor schedule_faults(caf::actor_system& sys, const run_config& cfg,
+                           const world& w) {
+  fault_list faults;
+  auto at_time = [&faults](caf::timespan at, auto target, auto... xs) {
+    faults.emplace_back(at, [=] { caf::anon_send(target, xs...); });
+  };
   std::map<size_t, std::vector<window>> terminals;
   for (const auto& win : cfg.offline_windows)
     for (size_t t = 0; t < terminals_of(cfg, win.store); ++t)
@@ -73,14 +95,13 @@ void schedule_faults(const run_config& cfg, const world& w) {
           {win.start, win.end, 1});
   for (const auto& [index, windows] : terminals)
     for (auto [at, down] : state_changes(windows))
-      caf::delayed_anon_send(w.terminals[index], at, atom::link_v, down == 0);
+      at_time(at, w.terminals[index], atom::link_v, down == 0);
   for (const auto& r : cfg.terminal_restarts)
-    caf::delayed_anon_send(
-      w.terminals[first_terminal(cfg, r.store) + r.terminal], r.at,
-      atom::restart_v);
+    at_time(r.at, w.terminals[first_terminal(cfg, r.store) + r.terminal],
+            atom::restart_v);
   for (const auto& c : cfg.hq_crashes) {
-    caf::delayed_anon_send(w.hq, c.start, atom::crash_v, true);
-    caf::delayed_anon_send(w.hq, c.end, atom::crash_v, false);
+    at_time(c.start, w.hq, atom::crash_v, true);
+    at_time(c.end, w.hq, atom::crash_v, false);
   }
   // A link's windows by how bad they are: down, then dropping (the larger
   // share the worse), then slow. A state is its rank's window.
@@ -105,14 +126,15 @@ void schedule_faults(const run_config& cfg, const world& w) {
         {ranked[i].start, ranked[i].end, static_cast<int>(i + 1)});
     for (auto [at, state] : state_changes(windows)) {
       if (state == 0)
-        caf::delayed_anon_send(w.links[store], at, atom::link_v,
-                               link_availability::up, 0.0);
+        at_time(at, w.links[store], atom::link_v, link_availability::up,
+                0.0);
       else
-        caf::delayed_anon_send(w.links[store], at, atom::link_v,
-                               ranked[state - 1].state,
-                               ranked[state - 1].share);
+        at_time(at, w.links[store], atom::link_v, ranked[state - 1].state,
+                ranked[state - 1].share);
     }
   }
+  return sys.spawn(fault_schedule,
+                   std::make_shared<const fault_list>(std::move(faults)));
 }
 
 /// Asks each of `targets` with `ask(self, target)` (a request), a window
@@ -160,9 +182,14 @@ void ask_each(caf::event_based_actor* self, const std::vector<Handle>& targets,
 /// else closes), then terminals reconnect and upload what they hold
 /// offline, then the jobs run once each in order.
 void closer(caf::event_based_actor* self, std::shared_ptr<const world> w,
-            std::shared_ptr<closing_report> report, caf::timespan timeout) {
+            caf::actor faults, std::shared_ptr<closing_report> report,
+            caf::timespan timeout) {
   // `w` is shared, never copied: the lambdas below are many and a world
   // holds a handle per actor.
+  // Faults still to come are called off (a day stopped early), and HQ is
+  // up (a day stopped during a crash); links and terminals come up below.
+  self->send(faults, atom::stop_v);
+  self->send(w->hq, atom::crash_v, false);
   self->send(w->jobs, atom::stop_v);
   for (auto& link : w->links)
     self->send(link, atom::link_v, link_availability::up, 0.0);
@@ -229,9 +256,15 @@ void configure(caf::actor_system_config& sys_cfg, const run_config& cfg) {
   sys_cfg.set("logger.verbosity", caf::atom("quiet"));
 }
 
+/// The signal `stop` holds, 0 without one.
+int stop_signal(const std::atomic<int>* stop) {
+  return stop ? stop->load() : 0;
+}
+
 run_outcome run_virtual(const run_config& cfg, caf::actor_system& sys,
                         const world_databases& dbs,
-                        const event_sink_ptr& events) {
+                        const event_sink_ptr& events,
+                        const std::atomic<int>* stop) {
   using wall = std::chrono::steady_clock;
   auto started = wall::now();
   auto& sched = dynamic_cast<caf::scheduler::test_coordinator&>(
@@ -239,21 +272,26 @@ run_outcome run_virtual(const run_config& cfg, caf::actor_system& sys,
   auto& clock = sched.clock();
   sim_clock sim{cfg.virtual_epoch, clock.now()};
   auto w = spawn_world(sys, cfg, dbs, sim, events);
-  schedule_faults(cfg, w);
+  auto faults = schedule_faults(sys, cfg, w);
   run_outcome out;
   auto end = sim.origin + cfg.duration;
   for (;;) {
     while (sched.try_run_once())
       ++out.actor_messages;
+    if ((out.stopped_by = stop_signal(stop)) != 0)
+      break;
     if (!sched.has_pending_timeout())
       break;
     if (clock.schedule().begin()->first > end)
       break;
     sched.trigger_timeout();
   }
-  clock.current_time = std::max(clock.current_time, end);
+  if (out.stopped_by == 0)
+    clock.current_time = std::max(clock.current_time, end);
+  out.simulated = std::min<caf::timespan>(clock.current_time - sim.origin,
+                                          cfg.duration);
   auto report = std::make_shared<closing_report>();
-  sys.spawn(closer, std::make_shared<const world>(w), report,
+  sys.spawn(closer, std::make_shared<const world>(w), faults, report,
             caf::timespan{std::chrono::hours(24)});
   while (!report->done) {
     while (sched.try_run_once())
@@ -261,7 +299,6 @@ run_outcome run_virtual(const run_config& cfg, caf::actor_system& sys,
     if (report->done || !sched.trigger_timeout())
       break;
   }
-  out.simulated = cfg.duration;
   out.closed = report->done && !report->failed;
   out.offline_left = report->offline_left;
   // Stop the actors: the coordinator is single-threaded, so run until idle.
@@ -275,21 +312,25 @@ run_outcome run_virtual(const run_config& cfg, caf::actor_system& sys,
 
 run_outcome run_realtime(const run_config& cfg, caf::actor_system& sys,
                          const world_databases& dbs,
-                         const event_sink_ptr& events) {
+                         const event_sink_ptr& events,
+                         const std::atomic<int>* stop) {
   using wall = std::chrono::steady_clock;
   auto started = wall::now();
   sim_clock sim{caf::make_timestamp(), sys.clock().now()};
   auto w = spawn_world(sys, cfg, dbs, sim, events);
-  schedule_faults(cfg, w);
-  std::this_thread::sleep_for(cfg.duration);
+  auto faults = schedule_faults(sys, cfg, w);
+  run_outcome out;
+  auto end = started + cfg.duration;
+  while (wall::now() < end && (out.stopped_by = stop_signal(stop)) == 0)
+    std::this_thread::sleep_for(std::min<wall::duration>(
+      end - wall::now(), std::chrono::milliseconds(20)));
+  out.simulated = std::min<caf::timespan>(wall::now() - started, cfg.duration);
   auto report = std::make_shared<closing_report>();
   auto timeout = caf::timespan{std::chrono::minutes(10)};
-  sys.spawn(closer, std::make_shared<const world>(w), report, timeout);
+  sys.spawn(closer, std::make_shared<const world>(w), faults, report, timeout);
   auto deadline = wall::now() + timeout;
   while (!report->done && wall::now() < deadline)
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  run_outcome out;
-  out.simulated = cfg.duration;
   out.closed = report->done && !report->failed;
   out.offline_left = report->offline_left;
   stop_world(w);
@@ -300,8 +341,9 @@ run_outcome run_realtime(const run_config& cfg, caf::actor_system& sys,
 
 } // namespace
 
-caf::expected<run_outcome> run_simulation(const run_config& given,
-                                          const event_sink_ptr& events) {
+caf::expected<run_outcome>
+run_simulation(const run_config& given, const event_sink_ptr& events,
+               const std::atomic<int>* stop) {
   if (auto err = validate(given))
     return err;
   auto cfg = given.runtime == runtime_kind::realtime
@@ -316,8 +358,8 @@ caf::expected<run_outcome> run_simulation(const run_config& given,
   {
     caf::actor_system sys{sys_cfg};
     out = cfg.runtime == runtime_kind::virtual_time
-            ? run_virtual(cfg, sys, *dbs, events)
-            : run_realtime(cfg, sys, *dbs, events);
+            ? run_virtual(cfg, sys, *dbs, events, stop)
+            : run_realtime(cfg, sys, *dbs, events, stop);
   }  // every actor is gone: the databases are ours alone
   if (auto err = dbs->persist())
     return err;

@@ -12,6 +12,7 @@
 // end, every terminal reconnects and uploads, then one P-job, async-sync and
 // 1010 cycle run in that order, so that nothing is left pending.
 
+#include <atomic>
 #include <cstdint>
 
 #include "caf/expected.hpp"
@@ -36,12 +37,18 @@ struct run_outcome {
   storage::run_start run;
   /// Whether closing completed (all terminals answered, all jobs ran).
   bool closed = false;
+  /// The signal that ended the day early (see run_simulation), 0 when the
+  /// day ran to its end.
+  int stopped_by = 0;
 };
 
 /// Opens the databases, spawns the world, runs the day and closes it.
 /// Events go to `events`. Fails before spawning anything when the
-/// configuration or a database is bad.
-caf::expected<run_outcome> run_simulation(const run_config& cfg,
-                                          const event_sink_ptr& events);
+/// configuration or a database is bad. When `stop` (if given) becomes
+/// non-zero (a signal's number), the day ends there and closes as at its
+/// end; `simulated` is then the time it reached.
+caf::expected<run_outcome>
+run_simulation(const run_config& cfg, const event_sink_ptr& events,
+               const std::atomic<int>* stop = nullptr);
 
 } // namespace retailsim

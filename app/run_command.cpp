@@ -19,6 +19,7 @@
 #include "actors/runtime.hpp"
 #include "app/existing_base.hpp"
 #include "app/progress.hpp"
+#include "app/stop_signals.hpp"
 #include "metrics/prometheus_export.hpp"
 #include "metrics/run_recorder.hpp"
 #include "model/error.hpp"
@@ -390,7 +391,12 @@ caf::expected<run_summary> run_scenario(const scenario& s,
     collectable = std::make_shared<recorder_collectable>(recorder,
                                                          identity_of(summary));
     exposer->RegisterCollectable(collectable);
-    std::cout << "metrics: http://" << address << "/metrics (while the run "
+    // Port 0 asked for any free port: show the one it got.
+    auto ports = exposer->GetListeningPorts();
+    auto shown = ports.empty() ? address
+                               : address.substr(0, address.rfind(':') + 1)
+                                   + std::to_string(ports.front());
+    std::cout << "metrics: http://" << shown << "/metrics (while the run "
               << "runs)" << std::endl;
   }
   caf::expected<run_outcome> outcome{run_outcome{}};
@@ -400,7 +406,7 @@ caf::expected<run_summary> run_scenario(const scenario& s,
       progress = std::make_unique<progress_printer>(
         recorder, cfg.duration, std::cerr,
         options.progress == run_options::progress_kind::live);
-    outcome = run_simulation(cfg, recorder);
+    outcome = run_simulation(cfg, recorder, options.stop);
   }
   if (!outcome)
     return outcome.error();
@@ -449,6 +455,8 @@ caf::expected<std::vector<std::string>> write_run_results(
 }
 
 int exit_code_of(const run_summary& summary) {
+  if (summary.outcome.stopped_by != 0)
+    return exit_code_of_signal(summary.outcome.stopped_by);
   if (!summary.invariants.ok())
     return 1;
   for (const auto& t : summary.thresholds)
@@ -527,6 +535,8 @@ void add_run_command(CLI::App& app, int& exit_code) {
       options.progress = run_options::progress_kind::live;
     else if (f.progress == 1)
       options.progress = run_options::progress_kind::lines;
+    stop_signals stop;
+    options.stop = &stop_signals::caught();
     auto summary = run_scenario(s, options);
     if (!summary) {
       refuse_run(summary.error());

@@ -3,6 +3,8 @@
 // `retailsim run`: scenario file + flags -> run_config -> simulation ->
 // summary; `retailsim validate`: the same reading, without the run.
 
+#include <atomic>
+
 #include <CLI/CLI.hpp>
 
 #include "caf/expected.hpp"
@@ -24,6 +26,9 @@ struct run_options {
   /// Print progress to stderr: none, one live line (a terminal), or a
   /// line every few seconds.
   enum class progress_kind { none, live, lines } progress = progress_kind::none;
+  /// Ends the day early when it becomes non-zero (a signal's number; see
+  /// stop_signals.hpp); none when null.
+  const std::atomic<int>* stop = nullptr;
 };
 
 /// Runs a finished scenario into its output folder (prepared by the
@@ -37,8 +42,9 @@ caf::expected<run_summary> run_scenario(const scenario& s,
 caf::expected<std::vector<std::string>> write_run_results(
   const run_summary& summary);
 
-/// What a checked run exits with: 1 when an invariant failed, else 99 when
-/// a threshold failed (k6's code), else 0.
+/// What a checked run exits with: 128 + the signal when one stopped it
+/// early (130 SIGINT, 143 SIGTERM), else 1 when an invariant failed, else
+/// 99 when a threshold failed (k6's code), else 0.
 int exit_code_of(const run_summary& summary);
 
 /// Adds the `run` subcommand to `app`; its callback runs the simulation and

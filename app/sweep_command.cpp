@@ -1,6 +1,7 @@
 #include "app/sweep_command.hpp"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -20,6 +21,7 @@
 #include <nlohmann/json.hpp>
 
 #include "app/run_command.hpp"
+#include "app/stop_signals.hpp"
 #include "model/error.hpp"
 #include "reports/html_report.hpp"
 #include "reports/statistics.hpp"
@@ -193,9 +195,17 @@ pid_t spawn_run(const sweep_flags& f, const std::vector<param>& params,
                                    O_WRONLY | O_CREAT | O_TRUNC, 0644);
   posix_spawn_file_actions_adddup2(&actions, 1, 2);
   posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+  // A process group of its own: Ctrl-C reaches the sweep alone, which
+  // passes the stop on to its runs once (a second signal would end a run
+  // before it writes its results).
+  posix_spawnattr_t attributes;
+  posix_spawnattr_init(&attributes);
+  posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETPGROUP);
+  posix_spawnattr_setpgroup(&attributes, 0);
   pid_t pid = 0;
-  auto rc = posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(),
+  auto rc = posix_spawn(&pid, argv[0], &actions, &attributes, argv.data(),
                         environ);
+  posix_spawnattr_destroy(&attributes);
   posix_spawn_file_actions_destroy(&actions);
   if (rc != 0)
     throw refusal{"cannot start '" + args[0] + "': " + std::strerror(rc)};
@@ -204,15 +214,25 @@ pid_t spawn_run(const sweep_flags& f, const std::vector<param>& params,
 
 /// Runs `jobs` with at most `parallel` at once; fills each cell's samples
 /// from the runs' summary.json. A run that exits 2 (or crashes) stops the
-/// sweep with its log.
+/// sweep with its log. After SIGINT or SIGTERM (stop_signals) no run
+/// starts, the running ones get the signal and stop early, and their
+/// partial days are not samples.
 void run_all(const sweep_flags& f, const std::vector<param>& params,
              std::vector<cell>& cells, std::vector<run_job> jobs,
              const std::vector<std::string>& metrics) {
   std::map<pid_t, run_job> running;
   size_t next = 0;
   std::string failure;
+  bool passed_on = false;
   while (next < jobs.size() || !running.empty()) {
-    while (failure.empty() && next < jobs.size() && running.size() < f.jobs) {
+    auto stop = stop_signals::caught().load();
+    if (stop != 0 && !passed_on) {
+      for (const auto& r : running)
+        kill(r.first, stop);
+      passed_on = true;
+    }
+    while (stop == 0 && failure.empty() && next < jobs.size()
+           && running.size() < f.jobs) {
       auto& job = jobs[next++];
       job.pid = spawn_run(f, params, cells[job.cell], job);
       running.emplace(job.pid, job);
@@ -221,6 +241,8 @@ void run_all(const sweep_flags& f, const std::vector<param>& params,
       break;
     int status = 0;
     auto pid = waitpid(-1, &status, 0);
+    if (pid < 0 && errno == EINTR)
+      continue;  // a signal: passed on above
     if (pid < 0)
       throw refusal{std::string{"waiting for a run: "} + std::strerror(errno)};
     auto i = running.find(pid);
@@ -230,6 +252,8 @@ void run_all(const sweep_flags& f, const std::vector<param>& params,
     running.erase(i);
     int code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
     auto& c = cells[job.cell];
+    if (passed_on && code == exit_code_of_signal(stop))
+      continue;
     if (code != 0 && code != 1 && code != 99) {
       if (failure.empty())
         failure = "the run of " + cell_label(params, c) + " with seed "
@@ -354,6 +378,7 @@ void write_results(const std::string& dir, const sweep_flags& f,
 }
 
 int run_sweep(sweep_flags& f) {
+  stop_signals stop;
   // The base scenario and every cell are checked before anything runs.
   auto loaded = load_scenario(f.file);
   if (!loaded)
@@ -456,6 +481,8 @@ int run_sweep(sweep_flags& f) {
     // the knee.
     for (auto& c : cells) {
       run_all(f, params, cells, jobs_of(c), metrics);
+      if (c.exit_codes.empty())
+        break;  // stopped
       report_cell(c);
       auto mean = mean_ci95(c.samples.at(until->metric)).mean;
       if (holds(until->op, mean, until->value)) {
@@ -470,10 +497,19 @@ int run_sweep(sweep_flags& f) {
         all.push_back(job);
     run_all(f, params, cells, all, metrics);
     for (const auto& c : cells)
-      report_cell(c);
+      if (!c.exit_codes.empty())
+        report_cell(c);
   }
   write_results(dir, f, base, params, cells, metrics, until.get(), broke);
-  if (until) {
+  auto stopped_by = stop_signals::caught().load();
+  if (stopped_by != 0) {
+    size_t done = 0;
+    for (const auto& c : cells)
+      done += c.exit_codes.size();
+    std::cout << "stopped early by a signal: " << done << " of "
+              << cells.size() * f.seeds << " runs done; the results are "
+              << "theirs\n";
+  } else if (until) {
     if (broke)
       std::cout << "stopped at cell " << broke->index + 1 << " ("
                 << cell_label(params, *broke) << "): the first where mean "
@@ -502,6 +538,8 @@ int run_sweep(sweep_flags& f) {
     return 1;
   }
   std::cout << "invariants: ok in every run\n";
+  if (stopped_by != 0)
+    return exit_code_of_signal(stopped_by);
   return html ? 0 : 2;
 }
 

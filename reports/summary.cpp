@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <csignal>
 #include <cstdio>
 #include <filesystem>
 #include <sstream>
@@ -95,6 +96,27 @@ double time_factor(const run_config& c) {
   return c.runtime == runtime_kind::realtime ? c.time_scale : 1.0;
 }
 
+/// The simulated time the day reached: all of it, unless a signal stopped
+/// it early.
+caf::timespan day_reached(const run_summary& s) {
+  if (s.outcome.stopped_by == 0)
+    return s.config.duration;
+  return std::chrono::duration_cast<caf::timespan>(
+    s.outcome.simulated * time_factor(s.config));
+}
+
+/// "SIGINT", "SIGTERM", else "signal N".
+std::string signal_name(int signal) {
+  switch (signal) {
+    case SIGINT:
+      return "SIGINT";
+    case SIGTERM:
+      return "SIGTERM";
+    default:
+      return "signal " + std::to_string(signal);
+  }
+}
+
 /// A latency line; in realtime runs with the wall-clock figures after it
 /// (the recorder measured them, then multiplied by the time factor).
 std::string latency_line(const log_histogram& sim, double factor) {
@@ -157,9 +179,18 @@ void print_summary(std::ostream& out, const run_summary& s) {
   row(out, "config", "hash " + hex(s.config_hash) + "  (" + s.build + ")");
   row(out, "topology", topology_text(c));
   char buf[64];
-  snprintf(buf, sizeof(buf), "%.2f h in %.2f s wall", hours(c.duration),
-           o.wall_seconds);
+  if (o.stopped_by != 0)
+    snprintf(buf, sizeof(buf), "%.2f h of %.2f h in %.2f s wall",
+             hours(day_reached(s)), hours(c.duration), o.wall_seconds);
+  else
+    snprintf(buf, sizeof(buf), "%.2f h in %.2f s wall", hours(c.duration),
+             o.wall_seconds);
   row(out, "simulated", buf);
+  if (o.stopped_by != 0)
+    row(out, "stopped early",
+        "by " + signal_name(o.stopped_by)
+          + "; the day closed there (in-flight work finished, terminals "
+            "uploaded, the jobs ran once)");
   out << "customers created (acknowledged by terminals)\n";
   row(out, "sync", std::to_string(r.created[0]));
   row(out, "async", std::to_string(r.created[1]) + "  (Async stores "
@@ -395,7 +426,10 @@ nlohmann::json summary_json(const run_summary& s) {
     {"stores", store_count(c)},
     {"terminals", terminal_count(c)},
     {"async_stores", async_stores_of(c)},
-    {"simulated_hours", hours(c.duration)},
+    {"simulated_hours", hours(day_reached(s))},
+    {"stopped_by", s.outcome.stopped_by == 0
+                     ? nlohmann::json{}
+                     : nlohmann::json(signal_name(s.outcome.stopped_by))},
     {"question", c.question},
     {"build", s.build},
     {"config_hash", hex(s.config_hash)},

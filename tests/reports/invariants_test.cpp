@@ -5,6 +5,8 @@
 
 #include "reports/invariants.hpp"
 
+#include <atomic>
+#include <csignal>
 #include <filesystem>
 #include <fstream>
 #include <functional>
@@ -475,6 +477,54 @@ TEST(Summary, CustomersGivePhoneMarketingConsentToo) {
   };
   EXPECT_GT(opted("1"), 0);
   EXPECT_GT(opted("0"), 0);
+}
+
+TEST(Summary, AStopMidCrashClosesTheDayThereAndCallsOffLaterFaults) {
+  // A stop (as SIGINT sets it) arrives as HQ crashes at 1h: the day ends
+  // there, HQ comes back up for closing although its restart (1h10m) is
+  // called off, as is the terminal's later offline window (2h), and the
+  // run closes with every promise kept.
+  class stop_at_crash : public event_sink {
+  public:
+    explicit stop_at_crash(std::shared_ptr<run_recorder> to) : to(std::move(to)) {
+    }
+    void record(const event& e) override {
+      to->record(e);
+      std::lock_guard<std::mutex> guard{mtx};
+      if (auto* down = caf::get_if<ev::hq_down>(&e.what);
+          down != nullptr && down->crashed)
+        stop = SIGINT;
+      if (stop != 0)
+        after_stop.push_back(e.what);
+    }
+    std::shared_ptr<run_recorder> to;
+    std::atomic<int> stop{0};
+    std::mutex mtx;
+    std::vector<decltype(event::what)> after_stop;
+  };
+  test::temp_dir dir;
+  auto cfg = small_day(dir.file("stopped"));
+  cfg.offline_windows = {{2, 0, std::chrono::hours(2),
+                          std::chrono::minutes(150)}};
+  cfg.hq_crashes = {{std::chrono::hours(1), std::chrono::minutes(70)}};
+  auto recorder = std::make_shared<run_recorder>(recorder_options_for(cfg));
+  auto sink = std::make_shared<stop_at_crash>(recorder);
+  auto outcome = run_simulation(cfg, sink, &sink->stop);
+  ASSERT_TRUE(outcome) << describe(outcome.error());
+  EXPECT_EQ(outcome->stopped_by, SIGINT);
+  EXPECT_TRUE(outcome->closed);
+  EXPECT_GE(outcome->simulated, std::chrono::hours(1));
+  EXPECT_LT(outcome->simulated, std::chrono::minutes(61));
+  size_t restarts = 0;
+  for (const auto& what : sink->after_stop) {
+    if (auto* down = caf::get_if<ev::hq_down>(&what); down && !down->crashed)
+      ++restarts;
+    EXPECT_EQ(caf::get_if<ev::terminal_offline>(&what), nullptr)
+      << "the 2h offline window was not called off";
+  }
+  EXPECT_EQ(restarts, 1u) << "HQ came up once, for closing";
+  auto report = check({cfg, *outcome, recorder->results()});
+  EXPECT_TRUE(report.ok()) << (report.ok() ? "" : report.failures[0]);
 }
 
 TEST(Summary, OverlappingOfflineWindowsEndWithTheLastOne) {
