@@ -510,6 +510,41 @@ caf::expected<customer> merge_rows(database& db, const std::string& survivor,
   return merged;
 }
 
+/// One Sync creation inside the caller's transaction (create_customer).
+customer create_in_transaction(database& db, customer record,
+                               const std::string& store_id,
+                               const std::string& address_book,
+                               const std::string& created_by,
+                               caf::timestamp now) {
+  const auto& guid = record.id.async_guid;
+  if (!guid.empty()) {
+    auto mapped = db.statement("SELECT c.record FROM guid_account_map m "
+                               "JOIN customers c USING (account_number) "
+                               "WHERE m.async_guid = ?");
+    mapped.bind(1, guid);
+    if (mapped.executeStep()) {
+      auto existing = decode_customer(mapped.getColumn(0).getString(),
+                                      "customers " + guid);
+      if (!existing)
+        throw refusal{existing.error()};
+      return std::move(*existing);
+    }
+  }
+  record.id.account_number = next_account_number(db);
+  insert_customer_row(db, record, store_id, address_book, now);
+  if (!guid.empty()) {
+    auto map = db.statement("INSERT INTO guid_account_map (async_guid, "
+                            "account_number, mapped_at) VALUES (?, ?, ?)");
+    map.bind(1, guid);
+    map.bind(2, record.id.account_number);
+    map.bind(3, to_db_time(now));
+    map.exec();
+  }
+  audit(db, record.id.account_number, created_by, now, "created", "",
+        store_id);
+  return record;
+}
+
 } // namespace
 
 caf::expected<customer> hq_database::create_customer(customer record,
@@ -518,39 +553,42 @@ caf::expected<customer> hq_database::create_customer(customer record,
                                                      const std::string& created_by,
                                                      caf::timestamp now) {
   auto err = db_->write("create customer", [&]() -> caf::error {
-    auto& db = *db_;
-    const auto& guid = record.id.async_guid;
-    if (!guid.empty()) {
-      auto mapped = db.statement("SELECT c.record FROM guid_account_map m "
-                                 "JOIN customers c USING (account_number) "
-                                 "WHERE m.async_guid = ?");
-      mapped.bind(1, guid);
-      if (mapped.executeStep()) {
-        auto existing = decode_customer(mapped.getColumn(0).getString(),
-                                        "customers " + guid);
-        if (!existing)
-          return existing.error();
-        record = std::move(*existing);
-        return {};
-      }
-    }
-    record.id.account_number = next_account_number(db);
-    insert_customer_row(db, record, store_id, address_book, now);
-    if (!guid.empty()) {
-      auto map = db.statement("INSERT INTO guid_account_map (async_guid, "
-                              "account_number, mapped_at) VALUES (?, ?, ?)");
-      map.bind(1, guid);
-      map.bind(2, record.id.account_number);
-      map.bind(3, to_db_time(now));
-      map.exec();
-    }
-    audit(db, record.id.account_number, created_by, now, "created", "",
-          store_id);
+    record = create_in_transaction(*db_, std::move(record), store_id,
+                                   address_book, created_by, now);
     return {};
   });
   if (err)
     return err;
   return record;
+}
+
+std::vector<caf::expected<customer>>
+hq_database::create_customers(const std::vector<hq_create_request>& batch,
+                              caf::timestamp now) {
+  std::vector<caf::expected<customer>> out;
+  out.reserve(batch.size());
+  auto err = db_->write("create customers", [&]() -> caf::error {
+    auto& db = *db_;
+    for (const auto& req : batch) {
+      // A savepoint per creation: a refused one is undone alone.
+      db.statement("SAVEPOINT creation").exec();
+      auto one = db.read("create customer", [&]() -> caf::error {
+        out.emplace_back(create_in_transaction(db, req.record, req.store_id,
+                                               req.address_book, req.cashier,
+                                               now));
+        return {};
+      });
+      if (one) {
+        db.statement("ROLLBACK TO creation").exec();
+        out.emplace_back(std::move(one));
+      }
+      db.statement("RELEASE creation").exec();
+    }
+    return {};
+  });
+  if (err)
+    out.assign(batch.size(), err);
+  return out;
 }
 
 caf::expected<imported_accounts>

@@ -125,6 +125,16 @@ public:
                                           const std::string& created_by,
                                           caf::timestamp now);
 
+  /// Sync creations committed together (group commit): each as
+  /// create_customer would make it, in its own savepoint (one refused
+  /// creation leaves the others), all in one durable transaction. A GUID
+  /// twice in a batch is one customer, as it would be in two commits. The
+  /// outcomes come in the order of `batch`; when the commit itself fails,
+  /// every outcome is that error and nothing was written.
+  std::vector<caf::expected<customer>>
+  create_customers(const std::vector<hq_create_request>& batch,
+                   caf::timestamp now);
+
   /// An existing customer base (CSV import, synthetic population), all or
   /// nothing in one transaction: `source` hands each customer to the
   /// function it is given, in order, and may stop the import with an error

@@ -48,6 +48,43 @@ TEST(Hq, SyncCreationAssignsSequentialAccountNumbers) {
   EXPECT_EQ(*hq->customer_count(), 2u);
 }
 
+TEST(Hq, CreationsCommittedTogetherAreEachAsAloneAndOneRefusalStaysAlone) {
+  test::temp_dir dir;
+  auto hq = open_hq(dir.file("hq.db"));
+  auto request = [](customer c) {
+    hq_create_request r;
+    r.store_id = "S001";
+    r.address_book = "B1";
+    r.cashier = "cashier-1";
+    r.record = std::move(c);
+    return r;
+  };
+  auto ann = pending("Ann", 1);
+  auto bob = test::sample_customer("Bob", "Ray");
+  bob.loyalty = loyalty_card{"LC-1", 0};
+  auto cy = test::sample_customer("Cy", "Doe");
+  cy.loyalty = loyalty_card{"LC-1", 0};  // Bob's card: refused
+  auto out = hq->create_customers(
+    {request(ann), request(bob), request(cy), request(ann)}, at(5));
+  ASSERT_EQ(out.size(), 4u);
+  ASSERT_TRUE(out[0] && out[1] && out[3]);
+  EXPECT_EQ(out[0]->id.account_number, "C000000001");
+  EXPECT_EQ(out[1]->id.account_number, "C000000002");
+  ASSERT_FALSE(out[2]);
+  EXPECT_EQ(error_code(out[2].error()), ec::uniqueness_violation)
+    << describe(out[2].error());
+  // The GUID twice in one batch: one customer, as in two commits.
+  EXPECT_EQ(*out[3], *out[0]);
+  hq.reset();
+  auto reopened = open_hq(dir.file("hq.db"));
+  EXPECT_EQ(*reopened->customer_count(), 2u);
+  auto next = reopened->create_customer(test::sample_customer("Di", "Eve"),
+                                        "S001", "B1", "cashier-1", at(6));
+  ASSERT_TRUE(next);
+  EXPECT_EQ(next->id.account_number, "C000000003")
+    << "the refused creation took no account number";
+}
+
 TEST(Hq, RoundTripSurvivesReopen) {
   test::temp_dir dir;
   customer created;
