@@ -81,9 +81,10 @@ auto unless_crashed(self_ptr self, Reply reply = {}) {
 
 /// Gives the call a worker. With a service time, the worker commits in the
 /// pool as it starts and answers when the time has elapsed (at `done`), so
-/// the coordinator runs other actors meanwhile; without one, it commits and
-/// answers at once. A commit whose answer would come after the caller's
-/// deadline is not made: the worker takes its time and refuses.
+/// the coordinator runs other actors meanwhile; without one, the call
+/// joins the next group commit (at `flush`). A commit whose answer would
+/// come after the caller's deadline is not made: the worker takes its time
+/// and refuses.
 void serve(self_ptr self, hq_state::sync_call call) {
   auto& st = self->state;
   if (too_late(self, call, caf::timespan{0})) {
@@ -94,10 +95,16 @@ void serve(self_ptr self, hq_state::sync_call call) {
   auto service = st.cfg.service_time.sample(st.rng);
   call.too_late = too_late(self, call, service);
   if (service.count() == 0) {
-    if (call.too_late)
+    if (call.too_late) {
       refuse_late(self, call);
-    else
-      answer(self, call, commit_of(self, std::move(call.request))(st.db.get()));
+      return;
+    }
+    st.group.push_back(std::move(call));
+    if (!st.flush_due) {
+      // Behind every message already here: the calls among them join.
+      st.flush_due = true;
+      self->send(self, atom::flush_v);
+    }
     return;
   }
   if (!call.too_late)
@@ -105,6 +112,32 @@ void serve(self_ptr self, hq_state::sync_call call) {
   auto id = st.next_call++;
   st.in_service.emplace(id, std::move(call));
   self->delayed_send(self, service, atom::done_v, id);
+}
+
+/// The group commit: one durable transaction for every call gathered, each
+/// answered after it (a call whose deadline came meanwhile is refused,
+/// uncommitted).
+void commit_group(self_ptr self) {
+  auto& st = self->state;
+  st.flush_due = false;
+  auto calls = std::move(st.group);
+  st.group.clear();
+  std::vector<hq_state::sync_call> committing;
+  std::vector<hq_create_request> batch;
+  for (auto& call : calls) {
+    if (too_late(self, call, caf::timespan{0})) {
+      refuse_late(self, call);
+      continue;
+    }
+    batch.push_back(call.request);
+    committing.push_back(std::move(call));
+  }
+  if (batch.empty())
+    return;
+  auto outcomes = st.db.get().create_customers(
+    batch, st.cfg.env.clock.now(self->clock()));
+  for (size_t i = 0; i < committing.size(); ++i)
+    answer(self, committing[i], std::move(outcomes[i]));
 }
 
 void serve_queue(self_ptr self) {
@@ -164,6 +197,7 @@ hq_actor::behavior_type hq(hq_actor::stateful_pointer<hq_state> self,
         answer(self, call, st.db.take(call.commit));
       serve_queue(self);
     },
+    [=](atom::flush) { commit_group(self); },
     [=](atom::search, const search_query& query,
         const std::string& region) -> caf::result<std::vector<customer>> {
       if (self->state.crashed)
@@ -304,9 +338,11 @@ hq_actor::behavior_type hq(hq_actor::stateful_pointer<hq_state> self,
         return;
       if (down) {
         // Everything it held in memory is gone; its callers hear nothing.
-        auto dropped = st.queue.size() + st.in_service.size();
+        auto dropped = st.queue.size() + st.in_service.size()
+                       + st.group.size();
         st.queue.clear();
         st.in_service.clear();
+        st.group.clear();
         st.crashed = true;
         ++st.crashes;
         emit(self, ev::hq_down{true, dropped});

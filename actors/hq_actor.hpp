@@ -80,6 +80,9 @@ using hq_actor = rts_service::extend<
   caf::reacts_to<atom::crash, bool>,
   // INTERNAL: the worker serving call n finished its service time.
   caf::reacts_to<atom::done, uint64_t>,
+  // INTERNAL: commits the Sync creations gathered since the last commit
+  // (group commit, without a modelled service time).
+  caf::reacts_to<atom::flush>,
   // INTERNAL: collects the oldest job work HQ handed to the pool (stage,
   // convert, distribute) and answers its caller.
   caf::reacts_to<atom::settle>>;
@@ -129,6 +132,11 @@ struct hq_state {
   std::deque<sync_call> queue;
   /// Calls a worker is serving, by call number.
   std::unordered_map<uint64_t, sync_call> in_service;
+  /// Without a service time: the calls for the next group commit, which
+  /// is due (flush_due) once the messages before it are read: every call
+  /// that arrived while the last commit ran joins it.
+  std::vector<sync_call> group;
+  bool flush_due = false;
   uint64_t next_call = 0;
   /// Down after a crash, until the restart.
   bool crashed = false;

@@ -1,11 +1,14 @@
 // The customer lifecycle on the actors, one edge case per test: what QA asks
 // about Sync, Async, offline creation, conversion and the Async limitations.
 
+#include <set>
+
 #include <gtest/gtest.h>
 
 #include "caf/send.hpp"
 
 #include "actors/terminal_actor.hpp"
+#include "model/identity.hpp"
 #include "tests/actors/actor_fixture.hpp"
 
 using namespace retailsim;
@@ -176,6 +179,52 @@ TEST_F(Lifecycle, RtsFailureIsAnErrorUnderTheErrorPolicy) {
   EXPECT_EQ(error_code(created.error()), ec::rts_unavailable);
   EXPECT_EQ(*dbs.channels[0]->customer_count(), 0u);
   EXPECT_EQ(*dbs.hq->customer_count(), 0u);
+}
+
+TEST_F(Lifecycle, SyncCreationsArrivingTogetherAreCommittedAsOneGroupEachAsAlone) {
+  // Without a service time HQ commits what arrived together in one
+  // transaction: five calls in its mailbox at once, one of them a retry of
+  // another's GUID. Each is answered after the commit, with its own
+  // account; the retry with the first one's, as two commits would give.
+  cfg.hq.service_time = distribution::constant(0);
+  start();
+  auto answers = std::make_shared<std::vector<caf::expected<customer>>>();
+  std::vector<hq_create_request> calls;
+  for (uint64_t i = 0; i < 4; ++i) {
+    hq_create_request r;
+    r.store_id = "S0001";
+    r.address_book = "B1";
+    r.cashier = "test";
+    r.record.profile.first_name = "Group";
+    r.record.profile.last_name = "Member" + std::to_string(i);
+    r.record.id.async_guid = make_async_guid(7, i);
+    calls.push_back(r);
+  }
+  calls.push_back(calls[1]);
+  sys().spawn(
+    [](caf::event_based_actor* self, hq_actor hq,
+       std::vector<hq_create_request> calls,
+       std::shared_ptr<std::vector<caf::expected<customer>>> answers) {
+      answers->resize(calls.size(), make_error(ec::not_found, "test", "none"));
+      for (size_t i = 0; i < calls.size(); ++i)
+        self
+          ->request(hq, caf::timespan{std::chrono::hours(1)}, atom::create_v,
+                    calls[i])
+          .then([=](customer& c) { (*answers)[i] = std::move(c); },
+                [=](caf::error& err) { (*answers)[i] = std::move(err); });
+    },
+    w.hq, calls, answers);
+  run();
+  std::set<std::string> accounts;
+  for (const auto& a : *answers) {
+    ASSERT_TRUE(a) << describe(a.error());
+    accounts.insert(a->id.account_number);
+  }
+  EXPECT_EQ(accounts.size(), 4u);
+  EXPECT_EQ((*answers)[4]->id.account_number,
+            (*answers)[1]->id.account_number);
+  EXPECT_EQ(*dbs.hq->customer_count(), 4u);
+  EXPECT_EQ(events->count<ev::hq_served>(), 5u);
 }
 
 TEST_F(Lifecycle, ASyncCallWhoseAnswerWouldComeTooLateIsNeverCommitted) {
