@@ -1,5 +1,7 @@
 #include "app/stop_signals.hpp"
 
+#include <signal.h>
+
 namespace retailsim {
 
 namespace {
@@ -28,6 +30,13 @@ stop_signals::stop_signals() {
   sigemptyset(&action.sa_mask);
   sigaction(SIGINT, &action, &old_int_);
   sigaction(SIGTERM, &action, &old_term_);
+  // A sweep starts its runs with the two blocked, so that a stop it passes
+  // on before a run got here waits for this handler instead of killing it.
+  sigset_t stops;
+  sigemptyset(&stops);
+  sigaddset(&stops, SIGINT);
+  sigaddset(&stops, SIGTERM);
+  pthread_sigmask(SIG_UNBLOCK, &stops, nullptr);
 }
 
 stop_signals::~stop_signals() {

@@ -197,11 +197,18 @@ pid_t spawn_run(const sweep_flags& f, const std::vector<param>& params,
   posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
   // A process group of its own: Ctrl-C reaches the sweep alone, which
   // passes the stop on to its runs once (a second signal would end a run
-  // before it writes its results).
+  // before it writes its results). SIGINT and SIGTERM start blocked: a
+  // stop passed on before the run catches them waits until it does.
   posix_spawnattr_t attributes;
   posix_spawnattr_init(&attributes);
-  posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETPGROUP);
+  posix_spawnattr_setflags(&attributes,
+                           POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK);
   posix_spawnattr_setpgroup(&attributes, 0);
+  sigset_t stops;
+  sigemptyset(&stops);
+  sigaddset(&stops, SIGINT);
+  sigaddset(&stops, SIGTERM);
+  posix_spawnattr_setsigmask(&attributes, &stops);
   pid_t pid = 0;
   auto rc = posix_spawn(&pid, argv[0], &actions, &attributes, argv.data(),
                         environ);

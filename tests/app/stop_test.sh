@@ -5,19 +5,20 @@
 source "$(dirname "$0")/harness.sh" "$1"
 scenario="$2"
 
-# Starts a run in the background, waits until it is under way (it printed
-# where its metrics are: the signals are caught from before that), sends
-# SIGNAL and waits. Sets rc and out.
+# Starts a run in the background, waits until it is under way (its live
+# metrics count a created customer: the signals are caught from before the
+# endpoint opens), sends SIGNAL and waits. Sets rc and out.
 stop_run() {  # SIGNAL DIR run-flags...
   local signal="$1" dir="$2"; shift 2
   "$bin" run "$scenario" --output "$dir" --no-progress --metrics-listen 0 \
     "$@" >"$dir.out" 2>&1 &
-  local pid=$!
+  local pid=$! port=""
   for _ in $(seq 600); do
-    grep -q "^metrics: http://127.0.0.1:[1-9]" "$dir.out" && break
+    port=$(grep -oP "^metrics: http://127.0.0.1:\K[0-9]+" "$dir.out")
+    [ -n "$port" ] && curl -sf "http://127.0.0.1:$port/metrics" \
+      | grep -q '^retailsim_customers_created_total{.*} [1-9]' && break
     sleep 0.1
   done
-  sleep 1
   kill -s "$signal" "$pid"
   wait "$pid"; rc=$?
   out=$(cat "$dir.out")
@@ -49,16 +50,16 @@ check "the day reached is simulated time, short of 8 h ($hours h)" python3 -c "i
 check "creations were acknowledged before the stop" [ "$(grep -c '^customer' "$work/realtime/journal.tsv")" -gt 0 ]
 
 # A sweep: the signal reaches it alone (its runs are process groups of
-# their own); it passes the stop on to the run in progress, starts no
-# other, and writes the results of the runs done.
+# their own); it passes the stop on to the run in progress (however far it
+# got: a run starts with the signals blocked until it catches them),
+# starts no other, and writes the results of the runs done.
 "$bin" sweep "$scenario" --param duration=8h,8000h --seeds 1 --output "$work/sweep" \
   >"$work/sweep.out" 2>&1 &
 pid=$!
 for _ in $(seq 600); do
-  [ -f "$work/sweep/runs/cell-001-seed-7/report.html" ] && break
+  [ -f "$work/sweep/runs/cell-002-seed-7.log" ] && break
   sleep 0.1
 done
-sleep 1
 kill -INT "$pid"
 wait "$pid"; rc=$?
 out=$(cat "$work/sweep.out")
