@@ -129,7 +129,8 @@ void commit_group(self_ptr self) {
       refuse_late(self, call);
       continue;
     }
-    batch.push_back(call.request);
+    // Moved: answering needs only the promise and the arrival time.
+    batch.push_back(std::move(call.request));
     committing.push_back(std::move(call));
   }
   if (batch.empty())

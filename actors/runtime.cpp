@@ -320,11 +320,13 @@ run_outcome run_realtime(const run_config& cfg, caf::actor_system& sys,
   auto w = spawn_world(sys, cfg, dbs, sim, events);
   auto faults = schedule_faults(sys, cfg, w);
   run_outcome out;
-  auto end = started + cfg.duration;
+  // The day starts once the world is up (spawning many actors takes time).
+  auto opened = wall::now();
+  auto end = opened + cfg.duration;
   while (wall::now() < end && (out.stopped_by = stop_signal(stop)) == 0)
     std::this_thread::sleep_for(std::min<wall::duration>(
       end - wall::now(), std::chrono::milliseconds(20)));
-  out.simulated = std::min<caf::timespan>(wall::now() - started, cfg.duration);
+  out.simulated = std::min<caf::timespan>(wall::now() - opened, cfg.duration);
   auto report = std::make_shared<closing_report>();
   auto timeout = caf::timespan{std::chrono::minutes(10)};
   sys.spawn(closer, std::make_shared<const world>(w), faults, report, timeout);
