@@ -5,6 +5,7 @@
 #include <chrono>
 #include <ctime>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <map>
 #include <memory>
@@ -20,10 +21,12 @@
 #include "app/existing_base.hpp"
 #include "app/progress.hpp"
 #include "app/stop_signals.hpp"
+#include "metrics/journal.hpp"
 #include "metrics/prometheus_export.hpp"
 #include "metrics/run_recorder.hpp"
 #include "model/error.hpp"
 #include "reports/html_report.hpp"
+#include "reports/invariants.hpp"
 #include "reports/summary.hpp"
 #include "scenarios/scenario.hpp"
 #include "scenarios/values.hpp"
@@ -110,6 +113,7 @@ struct run_flags {
   std::set<std::string> given;
   std::string output;
   bool force = false;
+  bool resume = false;
   bool print_config = false;
   std::string metrics_listen;
   /// --progress (1), --no-progress (-1), neither (0: on a terminal only).
@@ -307,6 +311,83 @@ void prepare_output(const std::string& dir, bool force) {
   remove_run_files(dir);
 }
 
+/// --resume: the output folder holds a killed realtime run of this very
+/// configuration. Its databases and journal stay; the results it may have
+/// begun to write go. Returns the acknowledgements its journal holds.
+uint64_t prepare_resume(const run_config& cfg, bool force) {
+  namespace fs = std::filesystem;
+  if (force)
+    refuse("--resume", "cannot be given with --force (which would remove "
+                       "the run to resume)");
+  if (cfg.runtime != runtime_kind::realtime)
+    refuse("--resume", "resumes a realtime run: a virtual run keeps HQ and "
+                       "the stores in memory until its end, so a killed "
+                       "one left nothing to resume (add --runtime realtime)");
+  if (!cfg.customers_from.empty() || cfg.population > 0)
+    refuse("--resume", "HQ already holds the killed run's customers: give "
+                       "neither --customers-from nor a population");
+  const auto& dir = cfg.output_dir;
+  std::error_code err;
+  for (const auto* name : {"hq.db", "journal.tsv"})
+    if (!fs::exists(fs::path{dir} / name, err))
+      refuse("--resume", "'" + dir + "' holds no " + name
+                           + " of a run to resume");
+  if (fs::exists(fs::path{dir} / "summary.json", err))
+    refuse("--resume", "'" + dir + "' holds a run that finished "
+                       "(summary.json): nothing to resume");
+  // Every database there belongs to this configuration: resumed with other
+  // stores or terminals, records left on a terminal would be left out.
+  std::set<std::string> ours;
+  for (size_t s = 0; s < store_count(cfg); ++s) {
+    ours.insert("stores/" + store_id(s) + ".db");
+    for (size_t t = 0; t < terminals_of(cfg, s); ++t)
+      ours.insert("terminals/" + terminal_id(s, t) + ".db");
+  }
+  for (const auto* sub : {"stores", "terminals"})
+    for (const auto& entry : fs::directory_iterator{fs::path{dir} / sub, err}) {
+      auto name = entry.path().filename().string();
+      auto base = name.substr(0, name.find(".db") + 3);
+      if (ours.count(std::string{sub} + "/" + base) == 0)
+        refuse("--resume", "'" + (fs::path{dir} / sub / name).string()
+                             + "' belongs to no store or terminal of this "
+                               "configuration: resume with the killed run's "
+                               "scenario and flags");
+    }
+  for (const auto& entry : fs::directory_iterator{dir, err}) {
+    auto name = entry.path().filename().string();
+    if (!is_run_file(name))
+      refuse("--output", "'" + dir + "' holds '" + name
+                           + "', which retailsim did not write; not touching "
+                             "it");
+  }
+  // What the killed run committed on its way to HQ without telling anyone
+  // is in doubt, as the journal would have said had it lived.
+  auto path = (fs::path{dir} / "journal.tsv").string();
+  auto journal = read_journal(path);
+  if (!journal)
+    refuse(journal.error());
+  auto pending = pending_in(cfg);
+  if (!pending)
+    refuse(pending.error());
+  std::set<std::pair<uint64_t, uint64_t>> acked;
+  for (const auto& c : journal->creations)
+    acked.emplace(c.guid.high, c.guid.low);
+  std::ofstream out{path, std::ios::app};
+  for (const auto& p : *pending)
+    if (acked.count({p.guid.high, p.guid.low}) == 0)
+      out << journal_line({caf::timespan{0},
+                           ev::creation_in_doubt{p.store, 0, p.guid}});
+  if (!out.flush())
+    refuse("--resume", "cannot append to '" + path + "'");
+  // Results it began to write when it died.
+  for (const auto* name : run_files) {
+    std::string file = name;
+    if (file.size() > 4 && file.compare(file.size() - 4, 4, ".tmp") == 0)
+      fs::remove(fs::path{dir} / file, err);
+  }
+  return journal->creations.size() + journal->sales.size();
+}
+
 std::string make_run_id(const run_config& cfg) {
   auto now = std::chrono::system_clock::to_time_t(
     std::chrono::system_clock::now());
@@ -375,7 +456,9 @@ caf::expected<run_summary> run_scenario(const scenario& s,
   summary.config = cfg;
   summary.config_json = to_json(cfg);
   summary.config_hash = config_hash(cfg);
-  auto recorder = std::make_shared<run_recorder>(recorder_options_for(cfg));
+  auto recorder_options = recorder_options_for(cfg);
+  recorder_options.journal_append = options.resume;
+  auto recorder = std::make_shared<run_recorder>(recorder_options);
   // The live endpoint reads the recorder at each scrape, while the run
   // records.
   std::unique_ptr<prometheus::Exposer> exposer;
@@ -411,9 +494,9 @@ caf::expected<run_summary> run_scenario(const scenario& s,
   if (!outcome)
     return outcome.error();
   summary.outcome = *outcome;
-  summary.results = recorder->results();
-  if (auto err = recorder->journal_error())
+  if (auto err = recorder->flush_journal())
     return err;
+  summary.results = recorder->results();
   auto checks = check_invariants(cfg, *outcome, summary.results);
   if (!checks)
     return checks.error();
@@ -489,6 +572,11 @@ void add_run_command(CLI::App& app, int& exit_code) {
                 "default there), a line every 5 s elsewhere");
   run->add_flag("--force", f.force,
                 "Replace an earlier run's results in the output folder");
+  run->add_flag("--resume", f.resume,
+                "Continue a killed realtime run in its output folder: keep "
+                "its databases and journal, run the day on them and check "
+                "every acknowledgement of both runs (give the killed run's "
+                "scenario and flags; docs/running.md)");
   run->add_flag("--print-config", f.print_config,
                 "Print the effective configuration as a scenario file that "
                 "`run` accepts back, and stop");
@@ -498,6 +586,7 @@ void add_run_command(CLI::App& app, int& exit_code) {
       if (option->count() > 0)
         f.given.insert(option->get_name());
     scenario s;
+    uint64_t resumed = 0;
     try {
       s = effective_scenario(f);
       if (f.print_config) {
@@ -506,7 +595,10 @@ void add_run_command(CLI::App& app, int& exit_code) {
                   << to_yaml(s);
         return;
       }
-      prepare_output(s.config.output_dir, f.force);
+      if (f.resume)
+        resumed = prepare_resume(s.config, f.force);
+      else
+        prepare_output(s.config.output_dir, f.force);
     } catch (const refusal& r) {
       std::cerr << "retailsim run: " << r.message << "\n";
       exit_code = 2;
@@ -519,6 +611,10 @@ void add_run_command(CLI::App& app, int& exit_code) {
     bool folder_was_there = std::filesystem::exists(cfg.output_dir, ignored);
     auto refuse_run = [&](const caf::error& err) {
       std::cerr << "retailsim run: " << message_of(err) << "\n";
+      if (f.resume) {  // what the killed run left stays
+        exit_code = 2;
+        return;
+      }
       remove_run_files(cfg.output_dir);
       if (!folder_was_there)
         std::filesystem::remove(cfg.output_dir, ignored);
@@ -529,6 +625,11 @@ void add_run_command(CLI::App& app, int& exit_code) {
       return;
     }
     run_options options;
+    options.resume = f.resume;
+    if (f.resume)
+      std::cout << "resuming the run in " << cfg.output_dir
+                << ": its databases and its journal (" << resumed
+                << " acknowledgements) are kept" << std::endl;
     options.metrics_listen = f.metrics_listen;
     bool terminal = isatty(STDERR_FILENO) != 0;
     if (f.progress >= 0 && terminal)

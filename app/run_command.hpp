@@ -29,6 +29,9 @@ struct run_options {
   /// Ends the day early when it becomes non-zero (a signal's number; see
   /// stop_signals.hpp); none when null.
   const std::atomic<int>* stop = nullptr;
+  /// The output folder holds a killed run's databases and journal: keep
+  /// the journal and append to it.
+  bool resume = false;
 };
 
 /// Runs a finished scenario into its output folder (prepared by the

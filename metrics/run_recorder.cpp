@@ -151,7 +151,8 @@ struct run_recorder::shard {
 /// write() each, so that shards' lines never interleave (O_APPEND).
 class run_recorder::journal_writer {
 public:
-  explicit journal_writer(std::string path) : path_(std::move(path)) {
+  journal_writer(std::string path, bool append)
+    : path_(std::move(path)), append_(append) {
     // nop
   }
 
@@ -165,7 +166,9 @@ public:
   void open() {
     std::call_once(opened_, [this] {
       fd_ = ::open(path_.c_str(),
-                   O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0644);
+                   O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC
+                     | (append_ ? 0 : O_TRUNC),
+                   0644);
       if (fd_ < 0)
         fail(path_);
     });
@@ -203,6 +206,7 @@ private:
   }
 
   std::string path_;
+  bool append_;
   std::once_flag opened_;
   int fd_ = -1;
   mutable std::mutex mtx_;
@@ -215,7 +219,8 @@ run_recorder::run_recorder(recorder_options options)
     options_.interval = std::chrono::minutes(1);
   options_.max_points = std::max<size_t>(options_.max_points, 2);
   if (!options_.journal.empty())
-    journal_ = std::make_unique<journal_writer>(options_.journal);
+    journal_ = std::make_unique<journal_writer>(options_.journal,
+                                                options_.journal_append);
 }
 
 run_recorder::~run_recorder() {
@@ -421,7 +426,7 @@ void run_recorder::record(const event& e) {
     auto line = journal_line(e);
     if (!line.empty()) {
       s.journal += line;
-      if (s.journal.size() >= 64 * 1024)
+      if (options_.journal_each_line || s.journal.size() >= 64 * 1024)
         journal_->write(s.journal);
     }
   }
@@ -433,15 +438,11 @@ run_results run_recorder::results() const {
   out.fingerprint = 1469598103934665603ull;
   std::map<std::pair<int, uint8_t>, uint64_t> errors;
   std::array<std::map<uint8_t, uint64_t>, 4> causes;
-  if (journal_)
-    journal_->open();
   std::lock_guard<std::mutex> guard{shards_mtx_};
   bool first = true;
   for (const auto& sp : shards_) {
     auto& s = *sp;
     std::lock_guard<std::mutex> shard_guard{s.mtx};
-    if (journal_)
-      journal_->write(s.journal);
     const auto& t = s.totals;
     // One thread (a virtual run): the trace's hash itself. Several: their
     // hashes in the order the threads first recorded.
@@ -544,8 +545,16 @@ run_results run_recorder::results() const {
   return out;
 }
 
-caf::error run_recorder::journal_error() const {
-  return journal_ ? journal_->error() : caf::error{};
+caf::error run_recorder::flush_journal() {
+  if (!journal_)
+    return {};
+  journal_->open();
+  std::lock_guard<std::mutex> guard{shards_mtx_};
+  for (const auto& sp : shards_) {
+    std::lock_guard<std::mutex> shard_guard{sp->mtx};
+    journal_->write(sp->journal);
+  }
+  return journal_->error();
 }
 
 recorder_options recorder_options_for(const run_config& cfg) {
@@ -554,8 +563,9 @@ recorder_options recorder_options_for(const run_config& cfg) {
   if (!cfg.output_dir.empty())
     out.journal = (std::filesystem::path{cfg.output_dir} / "journal.tsv")
                     .string();
-  out.time_factor = cfg.runtime == runtime_kind::realtime ? cfg.time_scale
-                                                          : 1.0;
+  bool realtime = cfg.runtime == runtime_kind::realtime;
+  out.journal_each_line = realtime;
+  out.time_factor = realtime ? cfg.time_scale : 1.0;
   out.group_names.clear();
   for (const auto& g : cfg.groups)
     out.group_names.push_back(g.name.empty() ? "estate" : g.name);

@@ -216,6 +216,14 @@ struct recorder_options {
   size_t max_points = 1000;
   /// Where to append acknowledgements (journal.hpp); none when empty.
   std::string journal;
+  /// Write each acknowledgement to the journal as it is recorded, in one
+  /// write(): a run killed with SIGKILL leaves every acknowledgement told
+  /// before it died (realtime runs, which leave their databases as files).
+  /// Otherwise lines are written 64 KB at a time.
+  bool journal_each_line = false;
+  /// Keep what the journal holds and append (a run resuming a killed one);
+  /// otherwise the file is started afresh.
+  bool journal_append = false;
   /// Simulated seconds per measured second: a realtime run's time scale
   /// (its actors run every modelled duration that much faster), 1 in
   /// virtual time. Every duration and time recorded is multiplied by it,
@@ -228,7 +236,8 @@ struct recorder_options {
 };
 
 /// The options of a run's recorder: its series' interval, its journal in
-/// the output folder (journal.tsv), its time factor.
+/// the output folder (journal.tsv, a line per acknowledgement in realtime
+/// runs), its time factor.
 recorder_options recorder_options_for(const run_config& cfg);
 
 class run_recorder : public event_sink {
@@ -238,13 +247,15 @@ public:
 
   void record(const event& e) override;
 
-  /// Everything recorded so far, the journal written out to here. Safe to
-  /// call while events are being recorded (a live endpoint, a progress
-  /// line).
+  /// Everything recorded so far. Safe to call while events are being
+  /// recorded (a live endpoint, a progress line); leaves the journal alone,
+  /// so that a reader never writes out lines a kill would have lost.
   run_results results() const;
 
-  /// The first error writing the journal, if any.
-  caf::error journal_error() const;
+  /// Writes out the journal's lines not written yet (making the file, so
+  /// that a run that never starts writes none) and returns the first error
+  /// writing it, if any.
+  caf::error flush_journal();
 
 private:
   struct shard;

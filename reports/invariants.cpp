@@ -89,6 +89,17 @@ std::string where(const acknowledged_creation& a) {
   return terminal_id(a.store, a.terminal) + " as " + to_string(a.mode);
 }
 
+/// The run tag in a transaction id (TERMINAL-TAG-N).
+std::string_view tag_of(std::string_view transaction_id) {
+  auto last = transaction_id.rfind('-');
+  if (last == std::string_view::npos || last == 0)
+    return {};
+  auto before = transaction_id.rfind('-', last - 1);
+  if (before == std::string_view::npos)
+    return {};
+  return transaction_id.substr(before + 1, last - before - 1);
+}
+
 } // namespace
 
 uint64_t run_fingerprint(uint64_t trace_hash, uint64_t content_digest) {
@@ -264,6 +275,16 @@ caf::expected<invariant_report> check_invariants(const run_config& cfg,
       auto i = customers.find(ref);
       return i != customers.end() && i->second.merged_into.empty();
     };
+    std::set<std::string, std::less<>> earlier_runs;
+    {
+      SQLite::Statement rows{hq, "SELECT run_tag FROM runs"};
+      while (rows.executeStep())
+        if (text(rows, 0) != outcome.run.run_tag)
+          earlier_runs.insert(text(rows, 0));
+    }
+    auto of_earlier_run = [&](std::string_view transaction_id) {
+      return earlier_runs.count(tag_of(transaction_id)) > 0;
+    };
     std::unordered_map<uint64_t, hq_sale> hq_sales;
     finding sale_not_current;
     finding sale_never_acked_hq;
@@ -272,8 +293,12 @@ caf::expected<invariant_report> check_invariants(const run_config& cfg,
                                  "customer_ref FROM sales ORDER BY seq"};
       while (rows.executeStep()) {
         hq_sale s;
-        s.this_run = rows.getColumn(0).getInt64() > outcome.run.sales_before;
         s.transaction_id = text(rows, 1);
+        // Rows before this run, and sales of an earlier run (one this run
+        // resumed: its stores had them, nobody may have been told), are
+        // not this run's.
+        s.this_run = rows.getColumn(0).getInt64() > outcome.run.sales_before
+                     && !of_earlier_run(s.transaction_id);
         s.store_id = text(rows, 2);
         s.customer_ref = text(rows, 3);
         content.add(s.transaction_id);
@@ -290,8 +315,7 @@ caf::expected<invariant_report> check_invariants(const run_config& cfg,
     }
     finding sale_not_at_hq;
     for (const auto& [key, store] : acked_sales) {
-      auto i = hq_sales.find(key);
-      if (i == hq_sales.end() || !i->second.this_run)
+      if (hq_sales.count(key) == 0)
         sale_not_at_hq.add("a sale acknowledged at " + store_id(store));
     }
     out.lost_sales = sale_not_at_hq.count;
@@ -353,9 +377,10 @@ caf::expected<invariant_report> check_invariants(const run_config& cfg,
           auto key = event_key(transaction);
           sales_at_stores.insert(key);
           auto acked_at = acked_sales.find(key);
-          if (acked_at == acked_sales.end())
-            store_sale_never_acked.add(transaction + " at " + id);
-          else if (acked_at->second != s)
+          if (acked_at == acked_sales.end()) {
+            if (!of_earlier_run(transaction))
+              store_sale_never_acked.add(transaction + " at " + id);
+          } else if (acked_at->second != s)
             store_sale_not_at_store.add(transaction + " at " + id);
           auto at_hq = hq_sales.find(key);
           if (at_hq != hq_sales.end()
@@ -406,6 +431,62 @@ caf::expected<invariant_report> check_invariants(const run_config& cfg,
   if (out.offline_left > 0)
     failures.push_back(std::to_string(out.offline_left)
                        + " offline customers not uploaded");
+  return out;
+}
+
+caf::expected<std::vector<left_pending>> pending_in(const run_config& cfg) {
+  namespace fs = std::filesystem;
+  std::vector<left_pending> out;
+  std::set<std::pair<uint64_t, uint64_t>> seen;
+  auto add = [&](uint32_t store, const std::string& guid) {
+    if (!is_valid_guid(guid))
+      return;
+    auto words = words_of_guid(guid);
+    if (seen.emplace(words.high, words.low).second)
+      out.push_back({store, words});
+  };
+  std::map<std::string, uint32_t> store_index;
+  for (size_t s = 0; s < store_count(cfg); ++s)
+    store_index.emplace(store_id(s), static_cast<uint32_t>(s));
+  std::string path;
+  // Reads `sql`'s GUIDs (and store ids, from a second column) in `file`.
+  auto read = [&](const fs::path& file, const char* sql, uint32_t store) {
+    path = file.string();
+    std::error_code ignored;
+    if (!fs::exists(file, ignored))
+      return;  // a terminal that never went offline made no database
+    SQLite::Database db{path, SQLite::OPEN_READONLY};
+    SQLite::Statement rows{db, sql};
+    while (rows.executeStep()) {
+      auto where = store;
+      if (rows.getColumnCount() > 1) {
+        auto i = store_index.find(text(rows, 1));
+        if (i == store_index.end())
+          continue;
+        where = i->second;
+      }
+      add(where, text(rows, 0));
+    }
+  };
+  try {
+    read(fs::path{cfg.output_dir} / "hq.db",
+         "SELECT async_guid, store_id FROM async_staging", 0);
+    for (size_t s = 0; s < store_count(cfg); ++s) {
+      auto store = static_cast<uint32_t>(s);
+      read(fs::path{cfg.output_dir} / "stores" / (store_id(s) + ".db"),
+           "SELECT async_guid FROM customers WHERE account_number IS NULL",
+           store);
+      for (size_t t = 0; t < terminals_of(cfg, s); ++t)
+        read(fs::path{cfg.output_dir} / "terminals"
+               / (terminal_id(s, t) + ".db"),
+             "SELECT async_guid FROM offline_customers WHERE uploaded = 0",
+             store);
+    }
+  } catch (const SQLite::Exception& e) {
+    return make_error(ec::storage_failure, path,
+                      std::string{"cannot read what the run left: "}
+                        + e.what());
+  }
   return out;
 }
 

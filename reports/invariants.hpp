@@ -84,6 +84,20 @@ caf::expected<invariant_report> check_invariants(const run_config& cfg,
                                                  const run_outcome& outcome,
                                                  const run_results& results);
 
+/// A creation a killed run left on its way to HQ: an Async or offline
+/// customer pending in a channel, on a terminal or in HQ's staging.
+struct left_pending {
+  uint32_t store = 0;
+  guid_words guid;
+};
+
+/// What the killed run in cfg.output_dir left pending (each GUID once). A
+/// run resuming it journals those its journal does not acknowledge as in
+/// doubt: committed, but nobody was told, like a Sync creation HQ
+/// committed without its answer arriving. Its sales need no such list:
+/// their transaction ids carry the killed run's tag.
+caf::expected<std::vector<left_pending>> pending_in(const run_config& cfg);
+
 /// The fingerprint of a run: its event trace and what its databases hold.
 uint64_t run_fingerprint(uint64_t trace_hash, uint64_t content_digest);
 

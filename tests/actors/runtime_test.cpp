@@ -33,6 +33,7 @@ run_results run(const run_config& cfg, run_outcome* outcome = nullptr) {
   EXPECT_TRUE(result) << describe(result.error());
   if (result && outcome)
     *outcome = *result;
+  EXPECT_FALSE(recorder->flush_journal());
   return recorder->results();
 }
 

@@ -46,6 +46,7 @@ TEST(RunRecorder, CountsWhatSeveralThreadsRecordWithoutLosingAny) {
     });
   for (auto& t : threads)
     t.join();
+  EXPECT_FALSE(r.flush_journal());
   auto res = r.results();
   EXPECT_EQ(res.events, 8 * per_thread);
   EXPECT_EQ(res.created[1], 4 * per_thread);
@@ -70,6 +71,7 @@ TEST(RunRecorder, TheJournalHoldsEveryAcknowledgementAndNothingElse) {
   r.record({std::chrono::seconds(3), ev::creation_in_doubt{4, 0, {9, 10}}});
   r.record({std::chrono::seconds(4), ev::anonymous_sale{3, 1}});
   r.record({std::chrono::seconds(5), ev::hq_served{milliseconds(3), 0, 1}});
+  EXPECT_FALSE(r.flush_journal());
   auto res = r.results();
   EXPECT_EQ(res.creations_in_doubt, 1u);
   auto j = read_journal(res.journal);

@@ -56,6 +56,7 @@ finished_run run_day(run_config cfg) {
   auto recorder = std::make_shared<run_recorder>(recorder_options_for(cfg));
   auto outcome = run_simulation(cfg, recorder);
   EXPECT_TRUE(outcome) << describe(outcome.error());
+  EXPECT_FALSE(recorder->flush_journal());
   return {cfg, outcome ? *outcome : run_outcome{}, recorder->results()};
 }
 
@@ -523,6 +524,7 @@ TEST(Summary, AStopMidCrashClosesTheDayThereAndCallsOffLaterFaults) {
       << "the 2h offline window was not called off";
   }
   EXPECT_EQ(restarts, 1u) << "HQ came up once, for closing";
+  EXPECT_FALSE(recorder->flush_journal());
   auto report = check({cfg, *outcome, recorder->results()});
   EXPECT_TRUE(report.ok()) << (report.ok() ? "" : report.failures[0]);
 }
