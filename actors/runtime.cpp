@@ -367,6 +367,7 @@ run_simulation(const run_config& given, const event_sink_ptr& events,
     return err;
   out.customers_at_start = dbs->customers_at_start;
   out.run = dbs->run;
+  out.channels = dbs->channel_storage;
   return out;
 }
 

@@ -35,6 +35,8 @@ struct run_outcome {
   uint64_t customers_at_start = 0;
   /// The run as HQ recorded it (tag, where its rows begin).
   storage::run_start run;
+  /// Where the stores' channels were kept, and why.
+  channel_storage_choice channels;
   /// Whether closing completed (all terminals answered, all jobs ran).
   bool closed = false;
   /// The signal that ended the day early (see run_simulation), 0 when the

@@ -35,6 +35,21 @@ enum class runtime_kind : uint8_t {
 
 const char* to_string(runtime_kind x);
 
+/// Where a virtual run keeps its stores' channel databases while it runs
+/// (a realtime run keeps every database in its file, synchronous FULL).
+enum class channel_storage : uint8_t {
+  /// In memory, unless their estimated size is over a quarter of the
+  /// machine's memory (see choose_channel_storage).
+  automatic,
+  /// In memory, written to their files as the run ends: the fastest.
+  memory,
+  /// In their files all along (synchronous off, a small page cache): for
+  /// chains whose channels would not fit in memory.
+  disk,
+};
+
+const char* to_string(channel_storage x);
+
 /// A terminal (or all terminals of a store) cut off from its store.
 struct offline_window {
   uint32_t store = 0;
@@ -180,6 +195,8 @@ struct run_config {
   size_t threads = 2;
   /// Realtime only: CAF scheduler policy.
   std::string scheduler_policy = "sharing";
+  /// Virtual only: where the stores' channel databases are kept.
+  channel_storage channels = channel_storage::automatic;
   /// The wall-clock moment a virtual run represents at its start: Black
   /// Friday, 08:00 UTC (fixed, so that virtual runs are reproducible).
   caf::timestamp virtual_epoch{std::chrono::seconds{1795766400}};
@@ -221,6 +238,25 @@ std::string store_id(size_t index);
 std::string terminal_id(size_t store_index, size_t terminal_index);
 std::string address_book_of(const run_config& cfg, size_t store_index);
 
+/// Where a run keeps its channels, and why.
+struct channel_storage_choice {
+  /// memory or disk (realtime runs: disk).
+  channel_storage where = channel_storage::memory;
+  /// Whether the run's `channels` left it to the estimate.
+  bool automatic = false;
+  /// The channels' size in memory at the end of the day, estimated.
+  uint64_t estimated_bytes = 0;
+  /// A quarter of the machine's memory: over it, automatic means disk.
+  uint64_t budget_bytes = 0;
+};
+
+/// Where `cfg`'s channels go: as set, or (automatic) in memory while their
+/// estimated size is within the budget. The estimate counts each store's
+/// sales and the copies of customers its address book brings it
+/// (population and the day's new customers, one copy per store of their
+/// book), at sizes measured on the default mix (docs/performance.md).
+channel_storage_choice choose_channel_storage(const run_config& cfg);
+
 /// The databases of a run, opened before any actor exists so that a bad path
 /// fails with a clear error and nothing spawned.
 struct world_databases {
@@ -230,6 +266,8 @@ struct world_databases {
   uint64_t customers_at_start = 0;
   /// This run as HQ recorded it: its tag and where its rows begin.
   storage::run_start run;
+  /// Where the channels are kept.
+  channel_storage_choice channel_storage;
 
   /// Writes databases that worked in memory (virtual runs) to their files.
   caf::error persist();

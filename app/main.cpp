@@ -6,6 +6,7 @@
 
 #include <CLI/CLI.hpp>
 #include <sqlite3.h>
+#include <sys/resource.h>
 
 #include "app/decode_command.hpp"
 #include "app/import_command.hpp"
@@ -20,9 +21,22 @@ std::string version_text() {
          + CAF_VERSION_TEXT + ", SQLite " + sqlite3_libversion() + ")";
 }
 
+/// As many open files as the system allows this process: a large chain
+/// keeps a database file open per store (channels on disk) and per
+/// terminal that went offline, beyond the usual soft limit of 1,024.
+void raise_open_file_limit() {
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) == 0
+      && limit.rlim_cur < limit.rlim_max) {
+    limit.rlim_cur = limit.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &limit);
+  }
+}
+
 } // namespace
 
 int main(int argc, char** argv) {
+  raise_open_file_limit();
   CLI::App app{"retailsim: actor-based multi-store retail simulator, load-test "
                "harness and reference implementation of POS customer "
                "management.",

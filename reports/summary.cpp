@@ -154,6 +154,28 @@ std::string topology_text(const run_config& c) {
   return out + "  (" + groups + ")";
 }
 
+/// "in memory (auto: estimated 98 MB, within a quarter of memory, 6.3 GB)".
+std::string storage_text(const run_config& cfg,
+                         const channel_storage_choice& c) {
+  if (cfg.runtime == runtime_kind::realtime)
+    return "in their files, synchronous FULL (realtime)";
+  auto gb = [](uint64_t bytes) {
+    char buf[32];
+    if (bytes < 1000000000)
+      snprintf(buf, sizeof(buf), "%.0f MB", static_cast<double>(bytes) / 1e6);
+    else
+      snprintf(buf, sizeof(buf), "%.1f GB", static_cast<double>(bytes) / 1e9);
+    return std::string{buf};
+  };
+  std::string where = c.where == channel_storage::disk ? "on disk"
+                                                       : "in memory";
+  if (!c.automatic)
+    return where + " (estimated " + gb(c.estimated_bytes) + " in memory)";
+  return where + " (auto: estimated " + gb(c.estimated_bytes) + ", "
+         + (c.where == channel_storage::disk ? "over" : "within")
+         + " a quarter of memory, " + gb(c.budget_bytes) + ")";
+}
+
 } // namespace
 
 run_identity identity_of(const run_summary& s) {
@@ -186,6 +208,7 @@ void print_summary(std::ostream& out, const run_summary& s) {
     snprintf(buf, sizeof(buf), "%.2f h in %.2f s wall", hours(c.duration),
              o.wall_seconds);
   row(out, "simulated", buf);
+  row(out, "channel databases", storage_text(c, o.channels));
   if (o.stopped_by != 0)
     row(out, "stopped early",
         "by " + signal_name(o.stopped_by)
@@ -427,6 +450,11 @@ nlohmann::json summary_json(const run_summary& s) {
     {"terminals", terminal_count(c)},
     {"async_stores", async_stores_of(c)},
     {"simulated_hours", hours(day_reached(s))},
+    {"channel_storage",
+     {{"where", to_string(s.outcome.channels.where)},
+      {"automatic", s.outcome.channels.automatic},
+      {"estimated_bytes", s.outcome.channels.estimated_bytes},
+      {"budget_bytes", s.outcome.channels.budget_bytes}}},
     {"stopped_by", s.outcome.stopped_by == 0
                      ? nlohmann::json{}
                      : nlohmann::json(signal_name(s.outcome.stopped_by))},

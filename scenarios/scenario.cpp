@@ -100,6 +100,7 @@ void visit(V& v, run_config& c) {
   v.value("time_scale", c.time_scale);
   v.value("threads", c.threads);
   v.value("scheduler", c.scheduler_policy);
+  v.value("channel_storage", c.channels);
   v.section("topology", [&](V& t) {
     t.value("groups", group_list{c.groups});
     t.group_keys(c.groups);
@@ -317,6 +318,14 @@ void convert_enum(const YAML::Node& n, const std::string& key, Enum& x,
 void convert(const YAML::Node& n, const std::string& key, runtime_kind& x) {
   static constexpr runtime_kind all[] = {runtime_kind::virtual_time,
                                          runtime_kind::realtime};
+  convert_enum(n, key, x, all);
+}
+
+void convert(const YAML::Node& n, const std::string& key,
+             channel_storage& x) {
+  static constexpr channel_storage all[]
+    = {channel_storage::automatic, channel_storage::memory,
+       channel_storage::disk};
   convert_enum(n, key, x, all);
 }
 

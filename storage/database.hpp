@@ -25,7 +25,7 @@ namespace retailsim::storage {
 /// | setting   | PRAGMA synchronous | use where                                 |
 /// |-----------|--------------------|-------------------------------------------|
 /// | full      | FULL               | an acknowledgement depends on the write (realtime runs, the default) |
-/// | simulated | OFF                | virtual-time runs: no machine crash is modelled; a killed process still loses nothing, since every commit is in the OS before SQLite returns. The file is also locked exclusively for as long as it is open. |
+/// | simulated | OFF                | virtual-time runs (terminals' offline databases, channels kept on disk): no crash is modelled. The file is locked exclusively for as long as it is open, and its rollback journal is kept in memory (one file descriptor, not two), so a process killed in the middle of a commit may leave the file damaged. |
 /// | in_memory | -                  | virtual-time runs of HQ and channels: the database works in memory (loaded from its file if there is one) and is written to its file by persist() |
 enum class durability : uint8_t { full, simulated, in_memory };
 

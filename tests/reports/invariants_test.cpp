@@ -980,3 +980,62 @@ TEST(Jobs, RunAtFixedTimesOfTheDay) {
   EXPECT_GE(log->dist[0], minutes(70));
   EXPECT_LT(log->dist[0], minutes(71));
 }
+
+TEST(Storage, ChannelsOnDiskGiveTheSameTraceAndDatabasesAsInMemory) {
+  test::temp_dir dir;
+  auto in_memory = small_day(dir.file("memory"));
+  in_memory.channels = channel_storage::memory;
+  auto on_disk = small_day(dir.file("disk"));
+  on_disk.channels = channel_storage::disk;
+  auto a = run_day(in_memory);
+  auto b = run_day(on_disk);
+  EXPECT_EQ(a.outcome.channels.where, channel_storage::memory);
+  EXPECT_EQ(b.outcome.channels.where, channel_storage::disk);
+  EXPECT_FALSE(b.outcome.channels.automatic);
+  EXPECT_GT(a.results.events, 100u);
+  EXPECT_EQ(a.results.fingerprint, b.results.fingerprint);
+  auto ca = check(a);
+  auto cb = check(b);
+  EXPECT_TRUE(cb.ok()) << failures_of(cb);
+  EXPECT_EQ(ca.content_digest, cb.content_digest);
+  // On disk, a store's file holds its rows while the day runs, with no
+  // journal beside it.
+  EXPECT_FALSE(fs::exists(dir.file("disk/stores/S0001.db-wal")));
+}
+
+TEST(Storage, AutomaticKeepsChannelsInMemoryUnlessTheEstimateIsOverBudget) {
+  auto cfg = default_run_config();
+  auto small = choose_channel_storage(cfg);
+  EXPECT_TRUE(small.automatic);
+  EXPECT_EQ(small.where, channel_storage::memory);
+  EXPECT_GT(small.estimated_bytes, 0u);
+  EXPECT_GT(small.budget_bytes, 0u);
+  // Ten thousand stores of ten terminals for twelve hours.
+  cfg.groups[0].stores = 10000;
+  cfg.groups[0].terminals = 10;
+  cfg.duration = std::chrono::hours(12);
+  auto chain = choose_channel_storage(cfg);
+  EXPECT_GT(chain.estimated_bytes, 100 * small.estimated_bytes);
+  EXPECT_EQ(chain.where, chain.estimated_bytes > chain.budget_bytes
+                           ? channel_storage::disk
+                           : channel_storage::memory);
+  cfg.channels = channel_storage::memory;
+  EXPECT_EQ(choose_channel_storage(cfg).where, channel_storage::memory);
+  EXPECT_FALSE(choose_channel_storage(cfg).automatic);
+  cfg.runtime = runtime_kind::realtime;
+  EXPECT_EQ(choose_channel_storage(cfg).where, channel_storage::disk);
+}
+
+TEST(Storage, ChannelsOnDiskAreTheirFilesFromTheStart) {
+  test::temp_dir dir;
+  for (auto where : {channel_storage::memory, channel_storage::disk}) {
+    auto cfg = small_day(dir.file(to_string(where)));
+    cfg.channels = where;
+    auto dbs = open_databases(cfg);
+    ASSERT_TRUE(dbs) << describe(dbs.error());
+    auto file = dir.file(std::string{to_string(where)} + "/stores/S0001.db");
+    // In memory, the file is written as the run ends; on disk, the
+    // schema is in it as soon as it is opened.
+    EXPECT_EQ(fs::exists(file), where == channel_storage::disk) << file;
+  }
+}
