@@ -591,8 +591,8 @@ constexpr double channel_bytes_per_customer = 1650;
 constexpr double channel_bytes_per_sale = 160;
 
 /// The day's transactions across the estate: the closed model's cashiers
-/// begin one every session gap; the open model's customers arrive at the
-/// day's peak rate at most.
+/// begin one a session gap after the steps of the one before; the open
+/// model's customers arrive at the day's peak rate at most.
 double transactions_of_day(const run_config& cfg) {
   double day = std::chrono::duration<double>(cfg.duration).count();
   const auto& load = cfg.cashier;
@@ -607,7 +607,9 @@ double transactions_of_day(const run_config& cfg) {
   double where = 1;
   switch (load.arrivals.scope) {
     case rate_scope::terminal: where = terminals; break;
-    case rate_scope::store: where = static_cast<double>(store_count(cfg)); break;
+    case rate_scope::store:
+      where = static_cast<double>(store_count(cfg));
+      break;
     case rate_scope::estate: break;
   }
   return load.arrivals.peak() * where * day;
@@ -615,14 +617,15 @@ double transactions_of_day(const run_config& cfg) {
 
 } // namespace
 
-channel_storage_choice choose_channel_storage(const run_config& cfg) {
+channel_storage_choice choose_channel_storage(const run_config& cfg,
+                                              uint64_t customers_at_hq) {
   channel_storage_choice out;
   auto transactions = transactions_of_day(cfg);
   auto book = static_cast<double>(
     std::min(cfg.address_book_size, store_count(cfg)));
   auto new_customers = transactions * cfg.cashier.identified
                        * cfg.cashier.new_customer;
-  auto base = static_cast<double>(cfg.population);
+  auto base = static_cast<double>(customers_at_hq);
   // Anonymous sales stay at the till: a store keeps its linked ones.
   auto sales = transactions * cfg.cashier.identified;
   out.estimated_bytes = static_cast<uint64_t>(
@@ -694,7 +697,7 @@ caf::expected<world_databases> open_databases(const run_config& cfg) {
   if (!run)
     return run.error();
   out.run = std::move(*run);
-  out.channel_storage = choose_channel_storage(cfg);
+  out.channel_storage = choose_channel_storage(cfg, out.customers_at_start);
   for (size_t i = 0; i < store_count(cfg); ++i) {
     auto path = (std::filesystem::path{stores_dir(cfg)} / (store_id(i) + ".db"))
                   .string();

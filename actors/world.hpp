@@ -252,10 +252,12 @@ struct channel_storage_choice {
 
 /// Where `cfg`'s channels go: as set, or (automatic) in memory while their
 /// estimated size is within the budget. The estimate counts each store's
-/// sales and the copies of customers its address book brings it
-/// (population and the day's new customers, one copy per store of their
-/// book), at sizes measured on the default mix (docs/performance.md).
-channel_storage_choice choose_channel_storage(const run_config& cfg);
+/// linked sales and the copies of customers its address book brings it
+/// (the customers_at_hq HQ holds as the day opens, which 1010 distributes,
+/// and the day's new customers: one copy per store of their book), at
+/// sizes measured on the default mix (docs/performance.md).
+channel_storage_choice choose_channel_storage(const run_config& cfg,
+                                              uint64_t customers_at_hq);
 
 /// The databases of a run, opened before any actor exists so that a bad path
 /// fails with a clear error and nothing spawned.

@@ -99,8 +99,7 @@ database::open(const std::string& path, database_kind kind,
       h.exec("PRAGMA cache_size = -64");
     } else if (mode == durability::simulated) {
       // One process owns a simulated run's files: take the file locks once
-      // instead of at every transaction (set before WAL, so no shared
-      // memory file is used either).
+      // instead of at every transaction.
       h.exec("PRAGMA locking_mode = EXCLUSIVE");
       h.exec("PRAGMA synchronous = OFF");
       // A rollback journal in memory: one file descriptor per database,

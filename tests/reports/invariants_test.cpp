@@ -1005,7 +1005,7 @@ TEST(Storage, ChannelsOnDiskGiveTheSameTraceAndDatabasesAsInMemory) {
 
 TEST(Storage, AutomaticKeepsChannelsInMemoryUnlessTheEstimateIsOverBudget) {
   auto cfg = default_run_config();
-  auto small = choose_channel_storage(cfg);
+  auto small = choose_channel_storage(cfg, 0);
   EXPECT_TRUE(small.automatic);
   EXPECT_EQ(small.where, channel_storage::memory);
   EXPECT_GT(small.estimated_bytes, 0u);
@@ -1014,16 +1014,19 @@ TEST(Storage, AutomaticKeepsChannelsInMemoryUnlessTheEstimateIsOverBudget) {
   cfg.groups[0].stores = 10000;
   cfg.groups[0].terminals = 10;
   cfg.duration = std::chrono::hours(12);
-  auto chain = choose_channel_storage(cfg);
+  auto chain = choose_channel_storage(cfg, 0);
+  // An existing base is copied to every store of its book.
+  EXPECT_GT(choose_channel_storage(cfg, 1000000).estimated_bytes,
+            chain.estimated_bytes + uint64_t{1000000} * 10 * 1000);
   EXPECT_GT(chain.estimated_bytes, 100 * small.estimated_bytes);
   EXPECT_EQ(chain.where, chain.estimated_bytes > chain.budget_bytes
                            ? channel_storage::disk
                            : channel_storage::memory);
   cfg.channels = channel_storage::memory;
-  EXPECT_EQ(choose_channel_storage(cfg).where, channel_storage::memory);
-  EXPECT_FALSE(choose_channel_storage(cfg).automatic);
+  EXPECT_EQ(choose_channel_storage(cfg, 0).where, channel_storage::memory);
+  EXPECT_FALSE(choose_channel_storage(cfg, 0).automatic);
   cfg.runtime = runtime_kind::realtime;
-  EXPECT_EQ(choose_channel_storage(cfg).where, channel_storage::disk);
+  EXPECT_EQ(choose_channel_storage(cfg, 0).where, channel_storage::disk);
 }
 
 TEST(Storage, ChannelsOnDiskAreTheirFilesFromTheStart) {
