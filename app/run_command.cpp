@@ -286,6 +286,18 @@ void remove_run_files(const std::string& dir) {
     std::filesystem::remove_all(std::filesystem::path{dir} / name, ignored);
 }
 
+/// Refuses a folder holding anything retailsim did not write.
+void refuse_files_not_ours(const std::string& dir) {
+  std::error_code err;
+  for (const auto& entry : std::filesystem::directory_iterator{dir, err}) {
+    auto name = entry.path().filename().string();
+    if (!is_run_file(name))
+      refuse("--output", "'" + dir + "' holds '" + name
+                           + "', which retailsim did not write; not touching "
+                             "it");
+  }
+}
+
 /// The output folder must be new or empty; --force clears what an earlier
 /// run wrote there (and only that).
 void prepare_output(const std::string& dir, bool force) {
@@ -301,13 +313,7 @@ void prepare_output(const std::string& dir, bool force) {
     refuse("--output", "'" + dir
                          + "' is not empty; choose another folder or add "
                            "--force to replace an earlier run's results");
-  for (const auto& entry : fs::directory_iterator{dir, err}) {
-    auto name = entry.path().filename().string();
-    if (!is_run_file(name))
-      refuse("--output", "'" + dir + "' holds '" + name
-                           + "', which retailsim did not write; not touching "
-                             "it");
-  }
+  refuse_files_not_ours(dir);
   remove_run_files(dir);
 }
 
@@ -353,13 +359,7 @@ uint64_t prepare_resume(const run_config& cfg, bool force) {
                                "configuration: resume with the killed run's "
                                "scenario and flags");
     }
-  for (const auto& entry : fs::directory_iterator{dir, err}) {
-    auto name = entry.path().filename().string();
-    if (!is_run_file(name))
-      refuse("--output", "'" + dir + "' holds '" + name
-                           + "', which retailsim did not write; not touching "
-                             "it");
-  }
+  refuse_files_not_ours(dir);
   // What the killed run committed on its way to HQ without telling anyone
   // is in doubt, as the journal would have said had it lived.
   auto path = (fs::path{dir} / "journal.tsv").string();

@@ -101,6 +101,13 @@ for round in $(seq "$kills"); do
     check "  saying why" grep -q "resumes a realtime run" <<<"$out"
     out=$("$bin" run "${load[@]}" --hours 1 --output "$dir" --resume --force 2>&1); rc=$?
     check "--resume with --force: refused ($rc: $out)" [ "$rc" = 2 ]
+    echo mine >"$dir/notes.txt"
+    out=$("$bin" run "${load[@]}" --hours 1 --output "$dir" --resume 2>&1); rc=$?
+    check "a file retailsim did not write: refused ($rc: $out)" [ "$rc" = 2 ]
+    check "  naming it" grep -q "holds 'notes.txt', which retailsim did not write" <<<"$out"
+    out=$("$bin" run "${load[@]}" --hours 1 --output "$dir" --force 2>&1); rc=$?
+    check "--force beside it: refused too ($rc: $out)" [ "$rc" = 2 ]
+    rm "$dir/notes.txt"
     check "the killed run's files are as they were" \
       [ "$(cd "$dir" && find . -type f | sort | xargs md5sum | md5sum)" = "$before" ]
     mkdir "$work/empty"
