@@ -159,9 +159,11 @@ std::string storage_text(const run_config& cfg,
                          const channel_storage_choice& c) {
   if (cfg.runtime == runtime_kind::realtime)
     return "in their files, synchronous FULL (realtime)";
-  auto gb = [](uint64_t bytes) {
+  auto size = [](uint64_t bytes) {
     char buf[32];
-    if (bytes < 1000000000)
+    if (bytes < 10000000)
+      snprintf(buf, sizeof(buf), "%.1f MB", static_cast<double>(bytes) / 1e6);
+    else if (bytes < 1000000000)
       snprintf(buf, sizeof(buf), "%.0f MB", static_cast<double>(bytes) / 1e6);
     else
       snprintf(buf, sizeof(buf), "%.1f GB", static_cast<double>(bytes) / 1e9);
@@ -170,10 +172,10 @@ std::string storage_text(const run_config& cfg,
   std::string where = c.where == channel_storage::disk ? "on disk"
                                                        : "in memory";
   if (!c.automatic)
-    return where + " (estimated " + gb(c.estimated_bytes) + " in memory)";
-  return where + " (auto: estimated " + gb(c.estimated_bytes) + ", "
+    return where + " (estimated " + size(c.estimated_bytes) + " in memory)";
+  return where + " (auto: estimated " + size(c.estimated_bytes) + ", "
          + (c.where == channel_storage::disk ? "over" : "within")
-         + " a quarter of memory, " + gb(c.budget_bytes) + ")";
+         + " a quarter of memory, " + size(c.budget_bytes) + ")";
 }
 
 } // namespace
