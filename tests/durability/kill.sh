@@ -16,7 +16,7 @@
 #
 #   tests/durability/kill.sh RETAILSIM [KILLS [SEED]]
 #
-# make test runs 10 kills; 100 is the long run (about 12 minutes).
+# make test runs 10 kills; docs/running.md gives a run of 100.
 source "$(dirname "$0")/../app/harness.sh" "$1"
 kills="${2:-10}"
 RANDOM="${3:-1}"
