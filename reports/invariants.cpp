@@ -456,6 +456,10 @@ caf::expected<std::vector<left_pending>> pending_in(const run_config& cfg) {
     if (!fs::exists(file, ignored))
       return;  // a terminal that never went offline made no database
     SQLite::Database db{path, SQLite::OPEN_READONLY};
+    // Killed between creating the file and committing its schema: it
+    // holds nothing (the run reopening it writes the schema).
+    if (db.execAndGet("PRAGMA user_version").getInt() == 0)
+      return;
     SQLite::Statement rows{db, sql};
     while (rows.executeStep()) {
       auto where = store;

@@ -1042,3 +1042,27 @@ TEST(Storage, ChannelsOnDiskAreTheirFilesFromTheStart) {
     EXPECT_EQ(fs::exists(file), where == channel_storage::disk) << file;
   }
 }
+
+// A run killed between creating a database file and committing its schema
+// leaves a file with no tables. It holds nothing pending; resuming must not
+// refuse it (seen in CI: a terminal killed as it went offline).
+TEST(Resume, ADatabaseKilledBeforeItsSchemaHoldsNothingPending) {
+  test::temp_dir dir;
+  auto cfg = small_day(dir.file("run"));
+  fs::create_directories(dir.file("run/terminals"));
+  {
+    SQLite::Database empty{dir.file("run/terminals/S0003-T02.db"),
+                           SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE};
+    empty.exec("PRAGMA journal_mode = WAL");
+  }
+  auto pending = pending_in(cfg);
+  ASSERT_TRUE(pending) << describe(pending.error());
+  EXPECT_TRUE(pending->empty());
+  // One with a schema that is not this kind's is still an error.
+  {
+    SQLite::Database other{dir.file("run/terminals/S0003-T01.db"),
+                           SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE};
+    other.exec("CREATE TABLE t (x); PRAGMA user_version = 1");
+  }
+  EXPECT_FALSE(pending_in(cfg));
+}
