@@ -115,6 +115,11 @@ database::open(const std::string& path, database_kind kind,
     }
     if (mode == durability::full && path != ":memory:" && !path.empty())
       h.exec("PRAGMA journal_mode = WAL");
+    // Savepoints and statements keep the pages they change in a journal of
+    // their own; in a temporary file that cost a write() per page, most
+    // of a batched creation's time (HQ's group commit: 10,800 creations/s
+    // in batches of 1,000 with it, 44,000/s without).
+    h.exec("PRAGMA temp_store = MEMORY");
     h.exec("PRAGMA foreign_keys = ON");
     return {};
   });
