@@ -110,6 +110,23 @@ for round in $(seq "$kills"); do
     rm "$dir/notes.txt"
     check "the killed run's files are as they were" \
       [ "$(cd "$dir" && find . -type f | sort | xargs md5sum | md5sum)" = "$before" ]
+    # Killed before its first acknowledgement (no cashiers: none comes), it
+    # has no journal yet, and resumes all the same.
+    quiet="$work/quiet"
+    "$bin" run "${load[@]}" --set load.cashiers=false --hours 8 --output "$quiet" \
+      --metrics-listen 0 >"$quiet.out" 2>&1 &
+    qpid=$!
+    for _ in $(seq 1200); do
+      [ -f "$quiet/hq.db" ] && break
+      sleep 0.05
+    done
+    sleep 0.5
+    kill -9 "$qpid" 2>/dev/null
+    { wait "$qpid"; } 2>/dev/null
+    check "a run killed before any acknowledgement left hq.db and no journal" \
+      test -f "$quiet/hq.db" -a ! -f "$quiet/journal.tsv"
+    out=$("$bin" run "${load[@]}" --set load.cashiers=false --hours 1 --output "$quiet" --resume 2>&1); rc=$?
+    check "  it resumes: exit 0 ($rc: $(tail -c 300 <<<"$out"))" [ "$rc" = 0 ]
     mkdir "$work/empty"
     out=$("$bin" run "${load[@]}" --hours 1 --output "$work/empty" --resume 2>&1); rc=$?
     check "nothing to resume: refused ($rc: $out)" [ "$rc" = 2 ]
