@@ -100,9 +100,7 @@ void serve(self_ptr self, hq_state::sync_call call) {
       return;
     }
     st.group.push_back(std::move(call));
-    // While a group commits on the commit thread, its word that it is done
-    // is the flush.
-    if (!st.flush_due && !st.group_commit) {
+    if (!st.flush_due) {
       // Behind every message already here: the calls among them join.
       st.flush_due = true;
       self->send(self, atom::flush_v);
@@ -116,30 +114,12 @@ void serve(self_ptr self, hq_state::sync_call call) {
   self->delayed_send(self, service, atom::done_v, id);
 }
 
-/// Answers the group the commit thread committed (unless HQ crashed since
-/// it started: then nobody).
-void answer_group(self_ptr self) {
-  auto& st = self->state;
-  auto outcomes = st.db.take(*st.group_commit);
-  st.group_commit.reset();
-  auto calls = std::move(st.committing);
-  st.committing.clear();
-  if (st.crashes != st.group_crashes)
-    return;
-  for (size_t i = 0; i < calls.size(); ++i)
-    answer(self, calls[i], std::move(outcomes[i]));
-}
-
 /// The group commit: one durable transaction for every call gathered, each
 /// answered after it (a call whose deadline came meanwhile is refused,
-/// uncommitted). With a commit thread, the flush that thread sends when a
-/// commit is done answers its group first; the calls that came meanwhile
-/// form the next.
+/// uncommitted).
 void commit_group(self_ptr self) {
   auto& st = self->state;
   st.flush_due = false;
-  if (st.group_commit)
-    answer_group(self);
   auto calls = std::move(st.group);
   st.group.clear();
   std::vector<hq_state::sync_call> committing;
@@ -155,21 +135,8 @@ void commit_group(self_ptr self) {
   }
   if (batch.empty())
     return;
-  auto now = st.cfg.env.clock.now(self->clock());
-  if (st.cfg.commit_thread) {
-    st.committing = std::move(committing);
-    st.group_crashes = st.crashes;
-    st.group_commit = st.db.start(
-      [batch = std::move(batch), now](storage::hq_database& db) {
-        return db.create_customers(batch, now);
-      },
-      [hq = self->address()] {
-        if (auto to = caf::actor_cast<hq_actor>(hq))
-          caf::anon_send(to, atom::flush_v);
-      });
-    return;
-  }
-  auto outcomes = st.db.get().create_customers(batch, now);
+  auto outcomes = st.db.get().create_customers(
+    batch, st.cfg.env.clock.now(self->clock()));
   for (size_t i = 0; i < committing.size(); ++i)
     answer(self, committing[i], std::move(outcomes[i]));
 }
@@ -198,8 +165,6 @@ hq_actor::behavior_type hq(hq_actor::stateful_pointer<hq_state> self,
   st.rng = actor_rng{cfg.env.seed, "hq"};
   st.cfg = std::move(cfg);
   st.db = {std::move(db), st.cfg.env.pool};
-  if (st.cfg.commit_thread)
-    st.db.use_own_thread();
   return {
     [=](atom::create, hq_create_request& req) -> caf::result<customer> {
       if (self->state.crashed)
@@ -379,9 +344,6 @@ hq_actor::behavior_type hq(hq_actor::stateful_pointer<hq_state> self,
         st.queue.clear();
         st.in_service.clear();
         st.group.clear();
-        // A group committing stays committed, and unanswered.
-        dropped += st.committing.size();
-        st.committing.clear();
         st.crashed = true;
         ++st.crashes;
         emit(self, ev::hq_down{true, dropped});

@@ -3,7 +3,6 @@
 #include <cstdint>
 #include <deque>
 #include <memory>
-#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -82,8 +81,7 @@ using hq_actor = rts_service::extend<
   // INTERNAL: the worker serving call n finished its service time.
   caf::reacts_to<atom::done, uint64_t>,
   // INTERNAL: commits the Sync creations gathered since the last commit
-  // (group commit, without a modelled service time); with a commit thread,
-  // also its word that a commit is done.
+  // (group commit, without a modelled service time).
   caf::reacts_to<atom::flush>,
   // INTERNAL: collects the oldest job work HQ handed to the pool (stage,
   // convert, distribute) and answers its caller.
@@ -108,10 +106,6 @@ struct hq_config {
   /// What the async-sync job does with a customer it converts that HQ
   /// already has (flag for review or merge), and the generic email.
   storage::duplicate_check duplicates;
-  /// Realtime runs: group commits run on a database thread of HQ's own,
-  /// and HQ gathers the next group while one commits. Virtual runs commit
-  /// in the actor, at fixed places of the trace.
-  bool commit_thread = false;
   /// Customers per 1010 answer.
   size_t distribution_batch = 100000;
   actor_env env;
@@ -143,12 +137,6 @@ struct hq_state {
   /// that arrived while the last commit ran joins it.
   std::vector<sync_call> group;
   bool flush_due = false;
-  /// With a commit thread: the group committing there, and its commit.
-  std::vector<sync_call> committing;
-  std::optional<started_work<std::vector<caf::expected<customer>>>>
-    group_commit;
-  /// Crashes when that commit started (a crash since: nobody is answered).
-  uint64_t group_crashes = 0;
   uint64_t next_call = 0;
   /// Down after a crash, until the restart.
   bool crashed = false;

@@ -60,13 +60,6 @@ public:
       pool_(pool ? std::move(pool) : std::make_shared<work_pool>(0)) {
   }
 
-  /// Realtime: work started with start() runs on a thread of this
-  /// database's own instead of CAF's (work a caller waits for still runs
-  /// in place, after it).
-  void use_own_thread() {
-    pool_ = std::make_shared<work_pool>(1);
-  }
-
   /// Whether work a caller waits for, taking `service`, would gain nothing
   /// from a settle message: no pool, no modelled time, nothing to settle
   /// before it (in_pool then answers in place; work nobody waits for, like
@@ -105,25 +98,10 @@ public:
   /// outcome with take() at a message of its own choosing.
   template <class Work>
   auto start(Work work) {
-    return start(std::move(work), [] {});
-  }
-
-  /// start(), and `then()` on the thread that did the work, once it is done
-  /// (its own thread: to tell the actor, which collects the outcome).
-  template <class Work, class Then>
-  auto start(Work work, Then then) {
     get();
     using outcome = decltype(work(*db_));
     auto result = std::make_shared<std::optional<outcome>>();
-    busy_ = pool_->submit([db = db_, work = std::move(work), result,
-                           then = std::move(then)]() mutable {
-      // Told even if the work throws (take() then rethrows it).
-      struct at_end {
-        Then& then;
-        ~at_end() {
-          then();
-        }
-      } tell{then};
+    busy_ = pool_->submit([db = db_, work = std::move(work), result]() mutable {
       result->emplace(work(*db));
     });
     return started_work<outcome>{busy_, std::move(result)};

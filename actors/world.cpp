@@ -762,7 +762,6 @@ world spawn_world(caf::actor_system& sys, const run_config& cfg,
   auto hq_cfg = cfg.hq;
   actor_env env{cfg.seed, clock, events, w.pool, dbs.run.run_tag};
   hq_cfg.env = env;
-  hq_cfg.commit_thread = cfg.runtime == runtime_kind::realtime;
   hq_cfg.reply_margin = cfg.reply_margin;
   hq_cfg.duplicates = {cfg.duplicates,
                        settings_for(cfg, 0).profile.generic_email, cfg.flags};

@@ -183,7 +183,6 @@ actor_figures through_hq(std::shared_ptr<storage::hq_database> db,
   cfg.queue_limit = 1000000;
   cfg.queue_timeout = std::chrono::hours(1);
   cfg.service_time = distribution::constant(0);
-  cfg.commit_thread = true;  // as in a realtime run
   cfg.env = {1, sim_clock{caf::make_timestamp(), sys.clock().now()},
              std::make_shared<no_events>(), nullptr, "bench"};
   auto hq_actor = sys.spawn(hq, cfg, std::move(db));
