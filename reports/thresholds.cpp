@@ -1,5 +1,6 @@
 #include "reports/thresholds.hpp"
 
+#include <cmath>
 #include <cstdio>
 #include <functional>
 
@@ -325,9 +326,10 @@ std::string text_of_value(const metric_info& info, double value) {
   char buf[64];
   switch (info.unit) {
     case metric_unit::duration:
-      if (value < 1000)
+      // By size, whatever the sign (an interval's low end can be below 0).
+      if (std::abs(value) < 1000)
         snprintf(buf, sizeof(buf), "%.1f ms", value);
-      else if (value < 60000)
+      else if (std::abs(value) < 60000)
         snprintf(buf, sizeof(buf), "%.2f s", value / 1000);
       else
         snprintf(buf, sizeof(buf), "%.1f min", value / 60000);

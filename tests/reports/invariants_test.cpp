@@ -655,6 +655,15 @@ TEST(Thresholds, AreCheckedOnTheRunsResults) {
   EXPECT_FALSE(checked[5].ok);
 }
 
+TEST(Thresholds, ValuesAreShownInTheUnitOfTheirSize) {
+  auto p99 = find_metric("sync_p99");
+  ASSERT_TRUE(p99);
+  EXPECT_EQ(text_of_value(*p99, 420.5), "420.5 ms");
+  EXPECT_EQ(text_of_value(*p99, 6090.1), "6.09 s");
+  // A sweep's 95% interval can reach below 0 (two seeds far apart).
+  EXPECT_EQ(text_of_value(*p99, -32764.0), "-32.76 s");
+}
+
 TEST(Thresholds, RealtimeLatenciesAreInSimulatedTime) {
   // The threshold a scenario writes ("< 2s") is simulated time, as the
   // summary prints it.
