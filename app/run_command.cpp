@@ -363,9 +363,9 @@ uint64_t prepare_resume(const run_config& cfg, bool force) {
   auto path = (fs::path{dir} / "journal.tsv").string();
   // The journal is made with its first line: a run killed before any
   // acknowledgement has none (seen in CI: killed 0.3 s into its day).
-  if (!fs::exists(path, err))
-    std::ofstream{path};
-  auto journal = read_journal(path);
+  auto journal = fs::exists(path, err)
+                   ? read_journal(path)
+                   : caf::expected<acknowledgements>{acknowledgements{}};
   if (!journal)
     refuse(journal.error());
   auto pending = pending_in(cfg);

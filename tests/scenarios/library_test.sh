@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The shipped scenario library as a user meets it: every file validates, runs
 # in virtual time with exit 0, and prints the same fingerprint when run twice
-# with its seed (a realtime one runs five seconds and keeps every promise). Usage: library_test.sh path/to/retailsim scenarios-folder
+# with its seed (a realtime one runs five seconds and keeps every promise).
+# Usage: library_test.sh path/to/retailsim scenarios-folder
 # [PREFIX | !PREFIX]: only the files whose names start with PREFIX, or all
 # but those (so that two tests together run every file, side by side).
 source "$(dirname "$0")/../app/harness.sh" "$1"
