@@ -567,6 +567,24 @@ hq_database::create_customers(const std::vector<hq_create_request>& batch,
                               caf::timestamp now) {
   std::vector<caf::expected<customer>> out;
   out.reserve(batch.size());
+  // All at once first: a savepoint per creation copies every page it
+  // touches, which costs every batch for the rare one with a refusal.
+  // Such a batch is rolled back and made again, each creation in a
+  // savepoint of its own.
+  auto failed = db_->write("create customers", [&]() -> caf::error {
+    for (const auto& req : batch)
+      out.emplace_back(create_in_transaction(*db_, req.record, req.store_id,
+                                             req.address_book, req.cashier,
+                                             now));
+    return {};
+  });
+  if (!failed)
+    return out;
+  out.clear();
+  if (batch.size() == 1) {
+    out.emplace_back(std::move(failed));
+    return out;
+  }
   auto err = db_->write("create customers", [&]() -> caf::error {
     auto& db = *db_;
     for (const auto& req : batch) {
