@@ -228,6 +228,13 @@ struct hq_served {
   uint32_t busy = 0;
 };
 
+/// Realtime: how late a tick of the scheduler probe ran (see runtime.cpp):
+/// the time a message due now waits for a worker thread. A stalled
+/// scheduler shows here first.
+struct scheduler_lag {
+  caf::timespan late{0};
+};
+
 /// HQ refused a Sync creation.
 struct hq_refused {
   uint8_t cause = 0;
@@ -442,6 +449,11 @@ typename Inspector::result_type inspect(Inspector& f, device_input& x) {
 }
 
 template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, scheduler_lag& x) {
+  return f(caf::meta::type_name("scheduler_lag"), x.late);
+}
+
+template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, rts_call_dropped& x) {
   return f(caf::meta::type_name("rts_call_dropped"), x.answer);
 }
@@ -456,7 +468,7 @@ using event_body = caf::variant<
   ev::job_ran, ev::job_died, ev::job_skipped, ev::customer_converted,
   ev::operation_error, ev::store_operation, ev::store_warning,
   ev::creation_in_doubt, ev::customer_waited, ev::rts_call_dropped,
-  ev::device_input>;
+  ev::device_input, ev::scheduler_lag>;
 
 /// One event: what happened, and when (simulated time since the start of
 /// the run).

@@ -242,6 +242,30 @@ void closer(caf::event_based_actor* self, std::shared_ptr<const world> w,
     flush_terminals);
 }
 
+} // namespace
+
+void scheduler_probe(caf::event_based_actor* self, actor_env env,
+                     caf::timespan every) {
+  // Each tick is due `every` after the one before ran (not at a fixed
+  // rate): a stall is one late tick, not a run of them.
+  auto due = std::make_shared<caf::actor_clock::time_point>(
+    self->clock().now() + every);
+  self->delayed_send(self, every, atom::tick_v);
+  self->become(
+    [self, env, every, due](atom::tick) {
+      auto now = self->clock().now();
+      env.emit(self->clock(), ev::scheduler_lag{std::max(
+                                now - *due, caf::timespan{0})});
+      *due = now + every;
+      self->delayed_send(self, every, atom::tick_v);
+    },
+    // Answered once the probe runs: everything spawned before it has run
+    // too (CAF's sharing scheduler keeps one queue, in order).
+    [](atom::status) { return true; });
+}
+
+namespace {
+
 void configure(caf::actor_system_config& sys_cfg, const run_config& cfg) {
   sys_cfg.add_message_types<caf::id_block::retailsim>();
   if (cfg.runtime == runtime_kind::virtual_time) {
@@ -251,6 +275,8 @@ void configure(caf::actor_system_config& sys_cfg, const run_config& cfg) {
                                       ? caf::atom("sharing")
                                       : caf::atom("stealing"));
     sys_cfg.set("scheduler.max-threads", cfg.threads);
+    if (cfg.scheduler_throughput > 0)
+      sys_cfg.set("scheduler.max-throughput", cfg.scheduler_throughput);
   }
   // No logger output, no console noise.
   sys_cfg.set("logger.verbosity", caf::atom("quiet"));
@@ -320,13 +346,27 @@ run_outcome run_realtime(const run_config& cfg, caf::actor_system& sys,
   auto w = spawn_world(sys, cfg, dbs, sim, events);
   auto faults = schedule_faults(sys, cfg, w);
   run_outcome out;
-  // The day starts once the world is up (spawning many actors takes time).
+  // The day starts once the world is up: spawn returns at once, and
+  // 100,000 terminals then take seconds to start. The probe, spawned
+  // last, answers once they have.
+  auto probe = sys.spawn(scheduler_probe,
+                         actor_env{cfg.seed, sim, events, nullptr, ""},
+                         caf::timespan{std::chrono::milliseconds(100)});
+  {
+    caf::scoped_actor waiting{sys};
+    waiting->request(probe, caf::infinite, atom::status_v)
+      .receive([](bool) {}, [](caf::error&) {});
+  }
   auto opened = wall::now();
+  out.spawn_seconds = std::chrono::duration<double>(opened - started).count();
   auto end = opened + cfg.duration;
   while (wall::now() < end && (out.stopped_by = stop_signal(stop)) == 0)
     std::this_thread::sleep_for(std::min<wall::duration>(
       end - wall::now(), std::chrono::milliseconds(20)));
   out.simulated = std::min<caf::timespan>(wall::now() - opened, cfg.duration);
+  // The probe measures the day; closing is a drain (every terminal
+  // uploads, the jobs run once), with its own time-out.
+  caf::anon_send_exit(probe, caf::exit_reason::user_shutdown);
   auto report = std::make_shared<closing_report>();
   auto timeout = caf::timespan{std::chrono::minutes(10)};
   sys.spawn(closer, std::make_shared<const world>(w), faults, report, timeout);
@@ -368,6 +408,7 @@ run_simulation(const run_config& given, const event_sink_ptr& events,
   out.customers_at_start = dbs->customers_at_start;
   out.run = dbs->run;
   out.channels = dbs->channel_storage;
+  out.hq = dbs->hq_storage;
   return out;
 }
 

@@ -27,6 +27,9 @@ struct run_outcome {
   caf::timespan simulated{0};
   /// Wall-clock seconds the whole run took, closing included.
   double wall_seconds = 0;
+  /// Realtime: wall-clock seconds from spawning the world to the day's
+  /// start (every actor up).
+  double spawn_seconds = 0;
   /// Actor messages the test coordinator ran (virtual runs only).
   uint64_t actor_messages = 0;
   /// Offline customers terminals still held after closing.
@@ -35,14 +38,23 @@ struct run_outcome {
   uint64_t customers_at_start = 0;
   /// The run as HQ recorded it (tag, where its rows begin).
   storage::run_start run;
-  /// Where the stores' channels were kept, and why.
-  channel_storage_choice channels;
+  /// Where the stores' channels and HQ's database were kept, and why.
+  storage_choice channels;
+  storage_choice hq;
   /// Whether closing completed (all terminals answered, all jobs ran).
   bool closed = false;
   /// The signal that ended the day early (see run_simulation), 0 when the
   /// day ran to its end.
   int stopped_by = 0;
 };
+
+/// Realtime, during the day: a tick every `every`, each recording how late
+/// it ran (ev::scheduler_lag through `env`): how long a message that is
+/// due waits for a thread of CAF's scheduler. Every actor's messages wait
+/// as long, so a stalled scheduler shows here first. Ticks until it is
+/// sent an exit.
+void scheduler_probe(caf::event_based_actor* self, actor_env env,
+                     caf::timespan every);
 
 /// Opens the databases, spawns the world, runs the day and closes it.
 /// Events go to `events`. Fails before spawning anything when the

@@ -22,11 +22,11 @@ const char* to_string(runtime_kind x) {
   return "?";
 }
 
-const char* to_string(channel_storage x) {
+const char* to_string(storage_place x) {
   switch (x) {
-    case channel_storage::automatic: return "auto";
-    case channel_storage::memory: return "memory";
-    case channel_storage::disk: return "disk";
+    case storage_place::automatic: return "auto";
+    case storage_place::memory: return "memory";
+    case storage_place::disk: return "disk";
   }
   return "?";
 }
@@ -232,6 +232,9 @@ caf::error validate(const run_config& cfg) {
   if (auto err = count("hq.workers", cfg.hq.workers, 1, 100000))
     return err;
   if (auto err = count("threads", cfg.threads, 1, 64))
+    return err;
+  if (auto err = count("scheduler_throughput", cfg.scheduler_throughput, 0,
+                       1000000000))
     return err;
   if (auto err = count("existing_customers.population", cfg.population, 0, max_population))
     return err;
@@ -563,7 +566,7 @@ std::string terminals_dir(const run_config& cfg) {
 ///
 /// | database         | virtual                              | realtime |
 /// |------------------|--------------------------------------|----------|
-/// | HQ               | in_memory                            | full     |
+/// | HQ               | in_memory, or simulated (on disk)    | full     |
 /// | channels         | in_memory, or simulated (on disk)    | full     |
 /// | terminal offline | simulated                            | full     |
 ///
@@ -571,13 +574,11 @@ std::string terminals_dir(const run_config& cfg) {
 /// must find what it wrote.
 storage::durability durability_of(const run_config& cfg,
                                   storage::database_kind kind,
-                                  channel_storage channels
-                                  = channel_storage::memory) {
+                                  storage_place where
+                                  = storage_place::memory) {
   if (cfg.runtime == runtime_kind::realtime)
     return storage::durability::full;
-  if (kind == storage::database_kind::offline
-      || (kind == storage::database_kind::channel
-          && channels == channel_storage::disk))
+  if (kind == storage::database_kind::offline || where == storage_place::disk)
     return storage::durability::simulated;
   return storage::durability::in_memory;
 }
@@ -589,6 +590,14 @@ storage::durability durability_of(const run_config& cfg,
 // estimated copies and 23,000 sales (docs/performance.md).
 constexpr double channel_bytes_per_customer = 1650;
 constexpr double channel_bytes_per_sale = 160;
+
+// The same for HQ's database, per new customer the estimate counts (row,
+// indexes, audit log, GUID map) and per transaction (HQ keeps every sale).
+// Measured on a 200 x 10 x 12 h day of the default mix: 83.3 MB, of which
+// 31 MB sales, against 28,294 estimated new customers and 323,357
+// transactions (docs/performance.md).
+constexpr double hq_bytes_per_customer = 1850;
+constexpr double hq_bytes_per_sale = 96;
 
 /// The day's transactions across the estate: the closed model's cashiers
 /// begin one a session gap after the steps of the one before; the open
@@ -615,11 +624,36 @@ double transactions_of_day(const run_config& cfg) {
   return load.arrivals.peak() * where * day;
 }
 
+/// A quarter of this machine's memory: what one kind of database may keep
+/// in memory.
+uint64_t quarter_of_memory() {
+  auto pages = sysconf(_SC_PHYS_PAGES);
+  auto page = sysconf(_SC_PAGE_SIZE);
+  return pages > 0 && page > 0 ? static_cast<uint64_t>(pages) * page / 4
+                               : uint64_t{4} << 30;
+}
+
+/// As set, or (automatic) memory while the estimate is within the budget;
+/// realtime runs keep every database in its file.
+storage_choice choose(const run_config& cfg, storage_place setting,
+                      storage_choice out) {
+  if (cfg.runtime == runtime_kind::realtime) {
+    out.where = storage_place::disk;
+  } else if (setting == storage_place::automatic) {
+    out.automatic = true;
+    out.where = out.estimated_bytes > out.budget_bytes ? storage_place::disk
+                                                       : storage_place::memory;
+  } else {
+    out.where = setting;
+  }
+  return out;
+}
+
 } // namespace
 
-channel_storage_choice choose_channel_storage(const run_config& cfg,
-                                              uint64_t customers_at_hq) {
-  channel_storage_choice out;
+storage_choice choose_channel_storage(const run_config& cfg,
+                                      uint64_t customers_at_hq) {
+  storage_choice out;
   auto transactions = transactions_of_day(cfg);
   auto book = static_cast<double>(
     std::min(cfg.address_book_size, store_count(cfg)));
@@ -631,22 +665,31 @@ channel_storage_choice choose_channel_storage(const run_config& cfg,
   out.estimated_bytes = static_cast<uint64_t>(
     (new_customers + base) * book * channel_bytes_per_customer
     + sales * channel_bytes_per_sale);
-  auto pages = sysconf(_SC_PHYS_PAGES);
-  auto page = sysconf(_SC_PAGE_SIZE);
-  out.budget_bytes = pages > 0 && page > 0
-                       ? static_cast<uint64_t>(pages) * page / 4
-                       : uint64_t{4} << 30;
-  if (cfg.runtime == runtime_kind::realtime) {
-    out.where = channel_storage::disk;
-  } else if (cfg.channels == channel_storage::automatic) {
-    out.automatic = true;
-    out.where = out.estimated_bytes > out.budget_bytes
-                  ? channel_storage::disk
-                  : channel_storage::memory;
-  } else {
-    out.where = cfg.channels;
-  }
-  return out;
+  out.budget_bytes = quarter_of_memory();
+  out.budget_is = "a quarter of memory";
+  return choose(cfg, cfg.channel_storage, out);
+}
+
+storage_choice choose_hq_storage(const run_config& cfg,
+                                 uint64_t hq_file_bytes) {
+  storage_choice out;
+  auto transactions = transactions_of_day(cfg);
+  auto new_customers = transactions * cfg.cashier.identified
+                       * cfg.cashier.new_customer;
+  out.estimated_bytes = static_cast<uint64_t>(
+    static_cast<double>(hq_file_bytes)
+    + new_customers * hq_bytes_per_customer
+    + transactions * hq_bytes_per_sale);
+  // SQLite keeps an in-memory database in one block, which it grows by
+  // reallocation and cannot take to 2 GiB: a day seen here stopped at
+  // 1.5 GiB, and every write at HQ failed from then on. 1 GiB leaves the
+  // estimate room to be wrong.
+  constexpr uint64_t in_memory_limit = uint64_t{1} << 30;
+  out.budget_bytes = std::min(quarter_of_memory(), in_memory_limit);
+  out.budget_is = out.budget_bytes == in_memory_limit
+                    ? "what SQLite can hold in memory for one database"
+                    : "a quarter of memory";
+  return choose(cfg, cfg.hq_storage, out);
 }
 
 caf::error world_databases::persist() {
@@ -681,9 +724,12 @@ caf::expected<world_databases> open_databases(const run_config& cfg) {
                         "cannot create folder: " + err.message());
   }
   world_databases out;
+  auto hq_path = (std::filesystem::path{cfg.output_dir} / "hq.db").string();
+  auto hq_file_bytes = std::filesystem::file_size(hq_path, err);
+  out.hq_storage = choose_hq_storage(cfg, err ? 0 : hq_file_bytes);
   auto hq = storage::hq_database::open(
-    (std::filesystem::path{cfg.output_dir} / "hq.db").string(),
-    durability_of(cfg, storage::database_kind::hq));
+    hq_path, durability_of(cfg, storage::database_kind::hq,
+                           out.hq_storage.where));
   if (!hq)
     return hq.error();
   out.hq = std::move(*hq);

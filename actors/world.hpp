@@ -35,20 +35,21 @@ enum class runtime_kind : uint8_t {
 
 const char* to_string(runtime_kind x);
 
-/// Where a virtual run keeps its stores' channel databases while it runs
-/// (a realtime run keeps every database in its file, synchronous FULL).
-enum class channel_storage : uint8_t {
-  /// In memory, unless their estimated size is over a quarter of the
-  /// machine's memory (see choose_channel_storage).
+/// Where a virtual run keeps HQ's database, or its stores' channel
+/// databases, while it runs (a realtime run keeps every database in its
+/// file, synchronous FULL).
+enum class storage_place : uint8_t {
+  /// In memory, unless the estimated size is over the budget (see
+  /// choose_channel_storage and choose_hq_storage).
   automatic,
-  /// In memory, written to their files as the run ends: the fastest.
+  /// In memory, written to the files as the run ends: the fastest.
   memory,
-  /// In their files all along (synchronous off, a small page cache): for
-  /// chains whose channels would not fit in memory.
+  /// In the files all along (synchronous off): for databases that would
+  /// not fit in memory.
   disk,
 };
 
-const char* to_string(channel_storage x);
+const char* to_string(storage_place x);
 
 /// A terminal (or all terminals of a store) cut off from its store.
 struct offline_window {
@@ -195,8 +196,14 @@ struct run_config {
   size_t threads = 2;
   /// Realtime only: CAF scheduler policy.
   std::string scheduler_policy = "sharing";
+  /// Realtime only: messages an actor handles before its thread moves on
+  /// to another actor (CAF's scheduler.max-throughput); 0 keeps CAF's
+  /// default, no limit: an actor runs until its mailbox is empty.
+  uint64_t scheduler_throughput = 0;
   /// Virtual only: where the stores' channel databases are kept.
-  channel_storage channels = channel_storage::automatic;
+  storage_place channel_storage = storage_place::automatic;
+  /// Virtual only: where HQ's database is kept.
+  storage_place hq_storage = storage_place::automatic;
   /// The wall-clock moment a virtual run represents at its start: Black
   /// Friday, 08:00 UTC (fixed, so that virtual runs are reproducible).
   caf::timestamp virtual_epoch{std::chrono::seconds{1795766400}};
@@ -238,16 +245,18 @@ std::string store_id(size_t index);
 std::string terminal_id(size_t store_index, size_t terminal_index);
 std::string address_book_of(const run_config& cfg, size_t store_index);
 
-/// Where a run keeps its channels, and why.
-struct channel_storage_choice {
+/// Where a run keeps a database (or the channels), and why.
+struct storage_choice {
   /// memory or disk (realtime runs: disk).
-  channel_storage where = channel_storage::memory;
-  /// Whether the run's `channels` left it to the estimate.
+  storage_place where = storage_place::memory;
+  /// Whether the run's setting left it to the estimate.
   bool automatic = false;
-  /// The channels' size in memory at the end of the day, estimated.
+  /// The size in memory at the end of the day, estimated.
   uint64_t estimated_bytes = 0;
-  /// A quarter of the machine's memory: over it, automatic means disk.
+  /// Over it, automatic means disk.
   uint64_t budget_bytes = 0;
+  /// What the budget is, in words ("a quarter of memory").
+  std::string budget_is;
 };
 
 /// Where `cfg`'s channels go: as set, or (automatic) in memory while their
@@ -256,8 +265,17 @@ struct channel_storage_choice {
 /// (the customers_at_hq HQ holds as the day opens, which 1010 distributes,
 /// and the day's new customers: one copy per store of their book), at
 /// sizes measured on the default mix (docs/performance.md).
-channel_storage_choice choose_channel_storage(const run_config& cfg,
-                                              uint64_t customers_at_hq);
+storage_choice choose_channel_storage(const run_config& cfg,
+                                      uint64_t customers_at_hq);
+
+/// Where `cfg`'s HQ database goes: as set, or (automatic) in memory while
+/// its estimated size (its file as the day opens, `hq_file_bytes`, and the
+/// day's new customers and sales, at sizes measured on the default mix) is
+/// within a quarter of memory and within what SQLite can keep in memory
+/// for one database: its in-memory file is one block, which cannot reach
+/// 2 GiB (SQLITE_MAX_ALLOCATION_SIZE).
+storage_choice choose_hq_storage(const run_config& cfg,
+                                 uint64_t hq_file_bytes);
 
 /// The databases of a run, opened before any actor exists so that a bad path
 /// fails with a clear error and nothing spawned.
@@ -268,8 +286,9 @@ struct world_databases {
   uint64_t customers_at_start = 0;
   /// This run as HQ recorded it: its tag and where its rows begin.
   storage::run_start run;
-  /// Where the channels are kept.
-  channel_storage_choice channel_storage;
+  /// Where the channels and HQ's database are kept.
+  storage_choice channel_storage;
+  storage_choice hq_storage;
 
   /// Writes databases that worked in memory (virtual runs) to their files.
   caf::error persist();

@@ -212,6 +212,10 @@ std::vector<MetricFamily> metric_families(const run_results& r,
   // -- HQ --------------------------------------------------------------------------
   f.histogram("hq_service_seconds",
               "HQ's queue and work for one Sync creation", r.hq_service);
+  f.histogram("scheduler_lag_seconds",
+              "Realtime: how late a message due now waited for a scheduler "
+              "thread (a probe's tick every 100 ms)",
+              r.scheduler_lag);
   const interval_tallies* last = r.series.points.empty()
                                    ? nullptr
                                    : &r.series.points.back();

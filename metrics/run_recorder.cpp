@@ -417,6 +417,8 @@ void run_recorder::record(const event& e) {
       } else if constexpr (std::is_same<T, ev::device_input>::value) {
         ++t.device_reads[static_cast<size_t>(x.channel)]
                         [static_cast<size_t>(x.outcome)];
+      } else if constexpr (std::is_same<T, ev::scheduler_lag>::value) {
+        t.scheduler_lag.record(ns(x.late));
       } else {
         static_assert(std::is_same<T, void>::value, "an event to record");
       }
@@ -511,6 +513,7 @@ run_results run_recorder::results() const {
     out.create_intended.merge(t.create_intended);
     out.hq_service.merge(t.hq_service);
     out.conversion_lag.merge(t.conversion_lag);
+    out.scheduler_lag.merge(t.scheduler_lag);
     for (size_t op = 0; op < store_op_count; ++op) {
       for (size_t k = 0; k < 4; ++k)
         out.operations[op][k] += t.operations[op][k];

@@ -196,6 +196,8 @@ struct run_results {
   log_histogram hq_service;
   /// From a pending creation to the channel replacing its GUID.
   log_histogram conversion_lag;
+  /// Realtime: how late the scheduler probe's ticks ran (ev::scheduler_lag).
+  log_histogram scheduler_lag;
   /// Pending creations no channel has converted (by the recorder's view).
   uint64_t unconverted = 0;
   /// Store operations of the cashier model, by operation and outcome ...

@@ -155,10 +155,9 @@ std::string topology_text(const run_config& c) {
 }
 
 /// "in memory (auto: estimated 98 MB, within a quarter of memory, 6.3 GB)".
-std::string storage_text(const run_config& cfg,
-                         const channel_storage_choice& c) {
+std::string storage_text(const run_config& cfg, const storage_choice& c) {
   if (cfg.runtime == runtime_kind::realtime)
-    return "in their files, synchronous FULL (realtime)";
+    return "in files, synchronous FULL (realtime)";
   auto size = [](uint64_t bytes) {
     char buf[32];
     if (bytes < 10000000)
@@ -169,13 +168,20 @@ std::string storage_text(const run_config& cfg,
       snprintf(buf, sizeof(buf), "%.1f GB", static_cast<double>(bytes) / 1e9);
     return std::string{buf};
   };
-  std::string where = c.where == channel_storage::disk ? "on disk"
-                                                       : "in memory";
+  std::string where = c.where == storage_place::disk ? "on disk"
+                                                     : "in memory";
   if (!c.automatic)
     return where + " (estimated " + size(c.estimated_bytes) + " in memory)";
   return where + " (auto: estimated " + size(c.estimated_bytes) + ", "
-         + (c.where == channel_storage::disk ? "over" : "within")
-         + " a quarter of memory, " + size(c.budget_bytes) + ")";
+         + (c.where == storage_place::disk ? "over" : "within") + " "
+         + c.budget_is + ", " + size(c.budget_bytes) + ")";
+}
+
+nlohmann::json storage_json(const storage_choice& c) {
+  return {{"where", to_string(c.where)},
+          {"automatic", c.automatic},
+          {"estimated_bytes", c.estimated_bytes},
+          {"budget_bytes", c.budget_bytes}};
 }
 
 } // namespace
@@ -210,6 +216,16 @@ void print_summary(std::ostream& out, const run_summary& s) {
     snprintf(buf, sizeof(buf), "%.2f h in %.2f s wall", hours(c.duration),
              o.wall_seconds);
   row(out, "simulated", buf);
+  if (c.runtime == runtime_kind::realtime) {
+    snprintf(buf, sizeof(buf), "; world up in %.1f s", o.spawn_seconds);
+    row(out, "scheduler",
+        c.scheduler_policy + ", " + std::to_string(c.threads) + " threads, "
+          + (c.scheduler_throughput == 0
+               ? std::string{"throughput unlimited"}
+               : "throughput " + std::to_string(c.scheduler_throughput))
+          + buf);
+  }
+  row(out, "HQ database", storage_text(c, o.hq));
   row(out, "channel databases", storage_text(c, o.channels));
   if (o.stopped_by != 0)
     row(out, "stopped early",
@@ -249,6 +265,9 @@ void print_summary(std::ostream& out, const run_summary& s) {
   row(out, "async creation (terminal)", latency_line(r.async_create, factor));
   row(out, "HQ service (queue + work)", latency_line(r.hq_service, factor));
   row(out, "search (terminal)", latency_line(r.search, factor));
+  if (r.scheduler_lag.count() > 0)
+    row(out, "scheduler lag (a tick every 100 ms)",
+        latency_line(r.scheduler_lag, factor));
   if (r.line_wait.count() > 0)
     row(out, "wait in line (open model)", latency_line(r.line_wait, factor));
   if (r.line_wait.count() > 0) {
@@ -452,11 +471,8 @@ nlohmann::json summary_json(const run_summary& s) {
     {"terminals", terminal_count(c)},
     {"async_stores", async_stores_of(c)},
     {"simulated_hours", hours(day_reached(s))},
-    {"channel_storage",
-     {{"where", to_string(s.outcome.channels.where)},
-      {"automatic", s.outcome.channels.automatic},
-      {"estimated_bytes", s.outcome.channels.estimated_bytes},
-      {"budget_bytes", s.outcome.channels.budget_bytes}}},
+    {"channel_storage", storage_json(s.outcome.channels)},
+    {"hq_storage", storage_json(s.outcome.hq)},
     {"stopped_by", s.outcome.stopped_by == 0
                      ? nlohmann::json{}
                      : nlohmann::json(signal_name(s.outcome.stopped_by))},
@@ -467,13 +483,15 @@ nlohmann::json summary_json(const run_summary& s) {
     {"config", s.config_json.empty() ? nlohmann::json::object()
                                      : nlohmann::json::parse(s.config_json)},
     {"wall_seconds", s.outcome.wall_seconds},
+    {"spawn_seconds", s.outcome.spawn_seconds},
     // Durations below are simulated time: what a realtime run measured
     // times its time scale.
     {"time_factor", factor},
     {"latency_wall",
      {{"sync_create", wall_latency_json(r.sync_create, factor)},
       {"search", wall_latency_json(r.search, factor)},
-      {"hq_service", wall_latency_json(r.hq_service, factor)}}},
+      {"hq_service", wall_latency_json(r.hq_service, factor)},
+      {"scheduler_lag", wall_latency_json(r.scheduler_lag, factor)}}},
     {"fingerprint", hex(run_fingerprint(r.fingerprint,
                                         s.invariants.content_digest))},
     {"trace_hash", hex(r.fingerprint)},
@@ -492,7 +510,8 @@ nlohmann::json summary_json(const run_summary& s) {
       {"hq_service", latency_json(r.hq_service)},
       {"line_wait", latency_json(r.line_wait)},
       {"create", latency_json(r.create)},
-      {"create_intended", latency_json(r.create_intended)}}},
+      {"create_intended", latency_json(r.create_intended)},
+      {"scheduler_lag", latency_json(r.scheduler_lag)}}},
     {"conversion",
      {{"lag", latency_json(r.conversion_lag)},
       {"staged", r.staged},

@@ -62,7 +62,11 @@ std::vector<metric> make_metrics() {
                  latency{"conversion_lag", "from an Async or offline "
                                            "creation to its account number "
                                            "at the store",
-                         &run_results::conversion_lag}}) {
+                         &run_results::conversion_lag},
+                 latency{"scheduler_lag", "how late a message due now "
+                                          "waited for a scheduler thread "
+                                          "(realtime; a tick every 100 ms)",
+                         &run_results::scheduler_lag}}) {
     auto field = l.field;
     for (auto item :
          {std::pair{"p50", &latency_summary::p50},

@@ -100,7 +100,9 @@ void visit(V& v, run_config& c) {
   v.value("time_scale", c.time_scale);
   v.value("threads", c.threads);
   v.value("scheduler", c.scheduler_policy);
-  v.value("channel_storage", c.channels);
+  v.value("scheduler_throughput", c.scheduler_throughput);
+  v.value("channel_storage", c.channel_storage);
+  v.value("hq_storage", c.hq_storage);
   v.section("topology", [&](V& t) {
     t.value("groups", group_list{c.groups});
     t.group_keys(c.groups);
@@ -322,10 +324,10 @@ void convert(const YAML::Node& n, const std::string& key, runtime_kind& x) {
 }
 
 void convert(const YAML::Node& n, const std::string& key,
-             channel_storage& x) {
-  static constexpr channel_storage all[]
-    = {channel_storage::automatic, channel_storage::memory,
-       channel_storage::disk};
+             storage_place& x) {
+  static constexpr storage_place all[]
+    = {storage_place::automatic, storage_place::memory,
+       storage_place::disk};
   convert_enum(n, key, x, all);
 }
 

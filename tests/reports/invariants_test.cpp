@@ -990,33 +990,45 @@ TEST(Jobs, RunAtFixedTimesOfTheDay) {
   EXPECT_LT(log->dist[0], minutes(71));
 }
 
-TEST(Storage, ChannelsOnDiskGiveTheSameTraceAndDatabasesAsInMemory) {
+TEST(Storage, DatabasesOnDiskGiveTheSameTraceAndDatabasesAsInMemory) {
   test::temp_dir dir;
   auto in_memory = small_day(dir.file("memory"));
-  in_memory.channels = channel_storage::memory;
-  auto on_disk = small_day(dir.file("disk"));
-  on_disk.channels = channel_storage::disk;
+  in_memory.channel_storage = storage_place::memory;
+  in_memory.hq_storage = storage_place::memory;
+  auto channels_on_disk = small_day(dir.file("disk"));
+  channels_on_disk.channel_storage = storage_place::disk;
+  auto hq_on_disk = small_day(dir.file("hq-disk"));
+  hq_on_disk.hq_storage = storage_place::disk;
   auto a = run_day(in_memory);
-  auto b = run_day(on_disk);
-  EXPECT_EQ(a.outcome.channels.where, channel_storage::memory);
-  EXPECT_EQ(b.outcome.channels.where, channel_storage::disk);
+  auto b = run_day(channels_on_disk);
+  auto c = run_day(hq_on_disk);
+  EXPECT_EQ(a.outcome.channels.where, storage_place::memory);
+  EXPECT_EQ(a.outcome.hq.where, storage_place::memory);
+  EXPECT_EQ(b.outcome.channels.where, storage_place::disk);
   EXPECT_FALSE(b.outcome.channels.automatic);
+  EXPECT_EQ(c.outcome.hq.where, storage_place::disk);
+  EXPECT_FALSE(c.outcome.hq.automatic);
   EXPECT_GT(a.results.events, 100u);
   EXPECT_EQ(a.results.fingerprint, b.results.fingerprint);
+  EXPECT_EQ(a.results.fingerprint, c.results.fingerprint);
   auto ca = check(a);
   auto cb = check(b);
+  auto cc = check(c);
   EXPECT_TRUE(cb.ok()) << failures_of(cb);
+  EXPECT_TRUE(cc.ok()) << failures_of(cc);
   EXPECT_EQ(ca.content_digest, cb.content_digest);
+  EXPECT_EQ(ca.content_digest, cc.content_digest);
   // On disk, a store's file holds its rows while the day runs, with no
   // journal beside it.
   EXPECT_FALSE(fs::exists(dir.file("disk/stores/S0001.db-wal")));
+  EXPECT_FALSE(fs::exists(dir.file("hq-disk/hq.db-wal")));
 }
 
 TEST(Storage, AutomaticKeepsChannelsInMemoryUnlessTheEstimateIsOverBudget) {
   auto cfg = default_run_config();
   auto small = choose_channel_storage(cfg, 0);
   EXPECT_TRUE(small.automatic);
-  EXPECT_EQ(small.where, channel_storage::memory);
+  EXPECT_EQ(small.where, storage_place::memory);
   EXPECT_GT(small.estimated_bytes, 0u);
   EXPECT_GT(small.budget_bytes, 0u);
   // Ten thousand stores of ten terminals for twelve hours.
@@ -1029,26 +1041,62 @@ TEST(Storage, AutomaticKeepsChannelsInMemoryUnlessTheEstimateIsOverBudget) {
             chain.estimated_bytes + uint64_t{1000000} * 10 * 1000);
   EXPECT_GT(chain.estimated_bytes, 100 * small.estimated_bytes);
   EXPECT_EQ(chain.where, chain.estimated_bytes > chain.budget_bytes
-                           ? channel_storage::disk
-                           : channel_storage::memory);
-  cfg.channels = channel_storage::memory;
-  EXPECT_EQ(choose_channel_storage(cfg, 0).where, channel_storage::memory);
+                           ? storage_place::disk
+                           : storage_place::memory);
+  cfg.channel_storage = storage_place::memory;
+  EXPECT_EQ(choose_channel_storage(cfg, 0).where, storage_place::memory);
   EXPECT_FALSE(choose_channel_storage(cfg, 0).automatic);
   cfg.runtime = runtime_kind::realtime;
-  EXPECT_EQ(choose_channel_storage(cfg, 0).where, channel_storage::disk);
+  EXPECT_EQ(choose_channel_storage(cfg, 0).where, storage_place::disk);
 }
 
-TEST(Storage, ChannelsOnDiskAreTheirFilesFromTheStart) {
+// A memdb is one block that SQLite cannot grow to 2 GiB: the 10,000-store
+// day's HQ stopped at 1.5 GiB in memory, and every write failed after.
+TEST(Storage, AutomaticKeepsHqInMemoryOnlyWhileItFitsOneSqliteBlock) {
+  auto cfg = default_run_config();
+  auto small = choose_hq_storage(cfg, 0);
+  EXPECT_TRUE(small.automatic);
+  EXPECT_EQ(small.where, storage_place::memory);
+  EXPECT_GT(small.estimated_bytes, 0u);
+  EXPECT_LE(small.budget_bytes, uint64_t{1} << 30);
+  // The 10,000-store day: 1.5 GiB by 4.25 h of its 12.
+  cfg.groups[0].stores = 10000;
+  cfg.groups[0].terminals = 10;
+  cfg.duration = std::chrono::hours(12);
+  auto chain = choose_hq_storage(cfg, 0);
+  EXPECT_GT(chain.estimated_bytes, uint64_t{3} << 30);
+  EXPECT_EQ(chain.where, storage_place::disk);
+  EXPECT_TRUE(chain.automatic);
+  // A 200-store day measured 83.3 MB: the estimate is near, and in memory.
+  cfg.groups[0].stores = 200;
+  auto measured = choose_hq_storage(cfg, 0);
+  EXPECT_EQ(measured.where, storage_place::memory);
+  EXPECT_NEAR(static_cast<double>(measured.estimated_bytes), 83.3e6, 5e6);
+  // An existing file counts whole: a 1.2 GB base goes to disk.
+  auto base = choose_hq_storage(cfg, 1200000000);
+  EXPECT_EQ(base.estimated_bytes, measured.estimated_bytes + 1200000000);
+  EXPECT_EQ(base.where, storage_place::disk);
+  cfg.hq_storage = storage_place::memory;
+  EXPECT_EQ(choose_hq_storage(cfg, 1200000000).where, storage_place::memory);
+  EXPECT_FALSE(choose_hq_storage(cfg, 0).automatic);
+  cfg.runtime = runtime_kind::realtime;
+  EXPECT_EQ(choose_hq_storage(cfg, 0).where, storage_place::disk);
+}
+
+TEST(Storage, DatabasesOnDiskAreTheirFilesFromTheStart) {
   test::temp_dir dir;
-  for (auto where : {channel_storage::memory, channel_storage::disk}) {
+  for (auto where : {storage_place::memory, storage_place::disk}) {
     auto cfg = small_day(dir.file(to_string(where)));
-    cfg.channels = where;
+    cfg.channel_storage = where;
+    cfg.hq_storage = where;
     auto dbs = open_databases(cfg);
     ASSERT_TRUE(dbs) << describe(dbs.error());
     auto file = dir.file(std::string{to_string(where)} + "/stores/S0001.db");
     // In memory, the file is written as the run ends; on disk, the
     // schema is in it as soon as it is opened.
-    EXPECT_EQ(fs::exists(file), where == channel_storage::disk) << file;
+    EXPECT_EQ(fs::exists(file), where == storage_place::disk) << file;
+    auto hq = dir.file(std::string{to_string(where)} + "/hq.db");
+    EXPECT_EQ(fs::exists(hq), where == storage_place::disk) << hq;
   }
 }
 
