@@ -12,7 +12,7 @@ namespace retailsim {
 
 namespace {
 
-using self_ptr = cashier_actor::stateful_pointer<cashier_state>;
+using self_ptr = cashier_self::stateful_pointer<cashier_state>;
 
 template <class T>
 using then_fn = std::function<void(caf::expected<T>)>;
@@ -1005,8 +1005,8 @@ double arrival_model::peak() const {
   return out;
 }
 
-cashier_actor::behavior_type
-cashier(cashier_actor::stateful_pointer<cashier_state> self,
+cashier_self::behavior_type
+cashier(cashier_self::stateful_pointer<cashier_state> self,
         cashier_config cfg, terminal_actor terminal,
         std::vector<device_actor> devices) {
   auto& st = self->state;

@@ -31,10 +31,15 @@ using cashier_actor = caf::typed_actor<
   // End of the day: no new transaction or step starts; the answer comes
   // once what is in flight has finished (true), so that closing waits for
   // every operation a terminal may still acknowledge.
-  caf::replies_to<atom::stop>::with<bool>,
-  // INTERNAL: the next step of the transaction in progress.
+  caf::replies_to<atom::stop>::with<bool>>;
+
+/// A CASHIER as it runs: its interface and the messages it sends itself.
+/// Only cashier's own behavior has this type; every other actor holds a
+/// cashier_actor, which cannot send them.
+using cashier_self = cashier_actor::extend<
+  // The next step of the transaction in progress.
   caf::reacts_to<atom::tick>,
-  // INTERNAL (open model): a customer arrives at the till.
+  // Open model: a customer arrives at the till.
   caf::reacts_to<atom::arrive>>;
 
 /// How often the cashier model does each store operation: relative weights
@@ -235,8 +240,8 @@ struct cashier_state {
   static inline const char* name = "cashier";
 };
 
-cashier_actor::behavior_type
-cashier(cashier_actor::stateful_pointer<cashier_state> self,
+cashier_self::behavior_type
+cashier(cashier_self::stateful_pointer<cashier_state> self,
         cashier_config cfg, terminal_actor terminal,
         std::vector<device_actor> devices);
 

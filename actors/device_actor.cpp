@@ -14,7 +14,7 @@ const char* to_string(device_kind x) {
 
 namespace {
 
-using self_ptr = device_actor::stateful_pointer<device_state_data>;
+using self_ptr = device_self::stateful_pointer<device_state_data>;
 
 void emit(self_ptr self, input_channel channel, device_outcome outcome) {
   self->state.cfg.env.emit(self->clock(), ev::device_input{channel, outcome});
@@ -147,8 +147,8 @@ void read_document(self_ptr self, const device_read& request,
 
 } // namespace
 
-device_actor::behavior_type
-device(device_actor::stateful_pointer<device_state_data> self,
+device_self::behavior_type
+device(device_self::stateful_pointer<device_state_data> self,
        device_config cfg, terminal_actor terminal) {
   auto& st = self->state;
   st.rng = actor_rng{cfg.env.seed, cfg.device_id};

@@ -51,8 +51,13 @@ using device_actor = caf::typed_actor<
   // data event, or an error event.
   caf::replies_to<atom::read, device_read>::with<device_result>,
   // The device's state.
-  caf::replies_to<atom::status>::with<device_state>,
-  // INTERNAL: the read (or stall) with this number is over.
+  caf::replies_to<atom::status>::with<device_state>>;
+
+/// A device as it runs: its interface and the messages it sends itself.
+/// Only device's own behavior has this type; every other actor holds a
+/// device_actor, which cannot send them.
+using device_self = device_actor::extend<
+  // The read (or stall) with this number is over.
   caf::reacts_to<atom::tick, uint64_t>>;
 
 /// What goes wrong with a device: per read, each with its probability.
@@ -110,8 +115,8 @@ struct device_state_data {
   static inline const char* name = "device";
 };
 
-device_actor::behavior_type
-device(device_actor::stateful_pointer<device_state_data> self,
+device_self::behavior_type
+device(device_self::stateful_pointer<device_state_data> self,
        device_config cfg, terminal_actor terminal);
 
 } // namespace retailsim

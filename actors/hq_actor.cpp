@@ -6,7 +6,7 @@ namespace retailsim {
 
 namespace {
 
-using self_ptr = hq_actor::stateful_pointer<hq_state>;
+using self_ptr = hq_self::stateful_pointer<hq_state>;
 
 void emit(self_ptr self, event_body what) {
   self->state.cfg.env.emit(self->clock(), std::move(what));
@@ -79,6 +79,16 @@ auto unless_crashed(self_ptr self, Reply reply = {}) {
   };
 }
 
+/// Makes the next group commit due, behind every message already here:
+/// the calls among them join it.
+void flush_soon(self_ptr self) {
+  auto& st = self->state;
+  if (st.flush_due)
+    return;
+  st.flush_due = true;
+  self->send(self, atom::flush_v);
+}
+
 /// Gives the call a worker. With a service time, the worker commits in the
 /// pool as it starts and answers when the time has elapsed (at `done`), so
 /// the coordinator runs other actors meanwhile; without one, the call
@@ -100,11 +110,7 @@ void serve(self_ptr self, hq_state::sync_call call) {
       return;
     }
     st.group.push_back(std::move(call));
-    if (!st.flush_due) {
-      // Behind every message already here: the calls among them join.
-      st.flush_due = true;
-      self->send(self, atom::flush_v);
-    }
+    flush_soon(self);
     return;
   }
   if (!call.too_late)
@@ -119,7 +125,6 @@ void serve(self_ptr self, hq_state::sync_call call) {
 /// uncommitted).
 void commit_group(self_ptr self) {
   auto& st = self->state;
-  st.flush_due = false;
   auto calls = std::move(st.group);
   st.group.clear();
   std::vector<hq_state::sync_call> committing;
@@ -141,6 +146,42 @@ void commit_group(self_ptr self) {
     answer(self, committing[i], std::move(outcomes[i]));
 }
 
+/// The group commit of the P-job uploads gathered: one transaction for
+/// all (an upload refused is undone alone), as job work in the pool beside
+/// the stores' side of the P-job; each caller is answered after it.
+void stage_group(self_ptr self) {
+  auto& st = self->state;
+  if (st.staging.empty())
+    return;
+  std::vector<storage::pjob_upload> uploads;
+  std::vector<caf::typed_response_promise<uint64_t>> promises;
+  for (auto& call : st.staging) {
+    uploads.push_back(std::move(call.upload));
+    promises.push_back(std::move(call.promise));
+  }
+  st.staging.clear();
+  auto work = [uploads = std::move(uploads),
+               now = st.cfg.env.clock.now(self->clock())](
+                storage::hq_database& db) {
+    return db.stage_uploads(uploads, now);
+  };
+  auto answer = [self, promises, crashes = st.crashes](
+                  std::vector<caf::expected<size_t>> outcomes) mutable {
+    if (self->state.crashes != crashes)
+      return;  // HQ crashed meanwhile: its callers hear nothing
+    for (size_t i = 0; i < promises.size(); ++i) {
+      if (outcomes[i])
+        promises[i].deliver(static_cast<uint64_t>(*outcomes[i]));
+      else
+        promises[i].deliver(std::move(outcomes[i].error()));
+    }
+  };
+  if (st.db.runs_in_place(caf::timespan{0}))
+    answer(work(st.db.get()));
+  else
+    hand_over(self, std::move(work), std::move(answer));
+}
+
 void serve_queue(self_ptr self) {
   auto& st = self->state;
   while (st.in_service.size() < st.cfg.workers && !st.queue.empty()) {
@@ -158,7 +199,7 @@ void serve_queue(self_ptr self) {
 
 } // namespace
 
-hq_actor::behavior_type hq(hq_actor::stateful_pointer<hq_state> self,
+hq_self::behavior_type hq(hq_self::stateful_pointer<hq_state> self,
                            hq_config cfg,
                            std::shared_ptr<storage::hq_database> db) {
   auto& st = self->state;
@@ -198,7 +239,11 @@ hq_actor::behavior_type hq(hq_actor::stateful_pointer<hq_state> self,
         answer(self, call, st.db.take(call.commit));
       serve_queue(self);
     },
-    [=](atom::flush) { commit_group(self); },
+    [=](atom::flush) {
+      self->state.flush_due = false;
+      commit_group(self);
+      stage_group(self);
+    },
     [=](atom::search, const search_query& query,
         const std::string& region) -> caf::result<std::vector<customer>> {
       if (self->state.crashed)
@@ -223,22 +268,16 @@ hq_actor::behavior_type hq(hq_actor::stateful_pointer<hq_state> self,
       if (self->state.crashed)
         return no_reply<uint64_t>(self);
       auto& st = self->state;
-      auto now = st.cfg.env.clock.now(self->clock());
-      std::vector<storage::staged_customer> staged;
-      staged.reserve(batch.customers.size());
+      hq_state::stage_call call{self->make_response_promise<uint64_t>(), {}};
+      auto& customers = call.upload.customers;
+      customers.reserve(batch.customers.size());
       for (auto& c : batch.customers)
-        staged.push_back({batch.store_id, address_book, std::move(c)});
-      // Job work: in the pool, beside the stores' side of the P-job.
-      return in_pool<uint64_t>(
-        self,
-        [staged = std::move(staged), sales = std::move(batch.sales),
-         now](storage::hq_database& db) -> caf::expected<uint64_t> {
-          auto added = db.stage(staged, now, sales);
-          if (!added)
-            return added.error();
-          return static_cast<uint64_t>(*added);
-        },
-        caf::timespan{0}, unless_crashed<uint64_t>(self));
+        customers.push_back({batch.store_id, address_book, std::move(c)});
+      call.upload.sales = std::move(batch.sales);
+      auto promise = call.promise;
+      st.staging.push_back(std::move(call));
+      flush_soon(self);
+      return promise;
     },
     [=](atom::convert, uint64_t max_count) -> caf::result<uint64_t> {
       if (self->state.crashed)
@@ -340,10 +379,11 @@ hq_actor::behavior_type hq(hq_actor::stateful_pointer<hq_state> self,
       if (down) {
         // Everything it held in memory is gone; its callers hear nothing.
         auto dropped = st.queue.size() + st.in_service.size()
-                       + st.group.size();
+                       + st.group.size() + st.staging.size();
         st.queue.clear();
         st.in_service.clear();
         st.group.clear();
+        st.staging.clear();
         st.crashed = true;
         ++st.crashes;
         emit(self, ev::hq_down{true, dropped});

@@ -77,14 +77,19 @@ using hq_actor = rts_service::extend<
   // calls in flight and calls meanwhile get no reply (their callers' time-
   // outs tell them); what it committed stays; restarting, it reads its
   // state back from its database.
-  caf::reacts_to<atom::crash, bool>,
-  // INTERNAL: the worker serving call n finished its service time.
+  caf::reacts_to<atom::crash, bool>>;
+
+/// HQ as it runs: its interface and the messages it sends itself.
+/// Only hq's own behavior has this type; every other actor holds a
+/// hq_actor, which cannot send them.
+using hq_self = hq_actor::extend<
+  // The worker serving call n finished its service time.
   caf::reacts_to<atom::done, uint64_t>,
-  // INTERNAL: commits the Sync creations gathered since the last commit
-  // (group commit, without a modelled service time).
+  // Commits the Sync creations (without a modelled service time) and the
+  // P-job uploads gathered since the last commit, a group commit for each.
   caf::reacts_to<atom::flush>,
-  // INTERNAL: collects the oldest job work HQ handed to the pool (stage,
-  // convert, distribute) and answers its caller.
+  // Collects the oldest job work HQ handed to the pool (convert,
+  // distribute, a group of uploads) and answers its callers.
   caf::reacts_to<atom::settle>>;
 
 /// How HQ is modelled.
@@ -132,10 +137,18 @@ struct hq_state {
   std::deque<sync_call> queue;
   /// Calls a worker is serving, by call number.
   std::unordered_map<uint64_t, sync_call> in_service;
+  /// A P-job upload waiting for its group commit.
+  struct stage_call {
+    caf::typed_response_promise<uint64_t> promise;
+    storage::pjob_upload upload;
+  };
+
   /// Without a service time: the calls for the next group commit, which
   /// is due (flush_due) once the messages before it are read: every call
   /// that arrived while the last commit ran joins it.
   std::vector<sync_call> group;
+  /// The same for P-job uploads (their commit is job work, in the pool).
+  std::vector<stage_call> staging;
   bool flush_due = false;
   uint64_t next_call = 0;
   /// Down after a crash, until the restart.
@@ -146,7 +159,7 @@ struct hq_state {
   static inline const char* name = "hq";
 };
 
-hq_actor::behavior_type hq(hq_actor::stateful_pointer<hq_state> self,
+hq_self::behavior_type hq(hq_self::stateful_pointer<hq_state> self,
                            hq_config cfg,
                            std::shared_ptr<storage::hq_database> db);
 

@@ -12,7 +12,7 @@ namespace retailsim {
 
 namespace {
 
-using self_ptr = jobs_actor::stateful_pointer<jobs_state>;
+using self_ptr = jobs_self::stateful_pointer<jobs_state>;
 
 jobs_state::cycle& cycle_of(self_ptr self, job_kind kind) {
   return self->state.cycles[static_cast<size_t>(kind)];
@@ -341,7 +341,7 @@ const job_schedule& schedule_of(const jobs_config& cfg, job_kind kind) {
 
 } // namespace
 
-jobs_actor::behavior_type jobs(jobs_actor::stateful_pointer<jobs_state> self,
+jobs_self::behavior_type jobs(jobs_self::stateful_pointer<jobs_state> self,
                                jobs_config cfg, hq_actor hq,
                                std::vector<store_entry> stores) {
   auto& st = self->state;

@@ -26,8 +26,13 @@ using jobs_actor = caf::typed_actor<
   // (customers staged, converted, or converted at channels).
   caf::replies_to<atom::run_job, job_kind>::with<uint64_t>,
   // Stops the schedules (end of the run); manual triggers still work.
-  caf::reacts_to<atom::stop>,
-  // INTERNAL: a job's scheduled time has come.
+  caf::reacts_to<atom::stop>>;
+
+/// The jobs as it runs: its interface and the messages it sends itself.
+/// Only jobs's own behavior has this type; every other actor holds a
+/// jobs_actor, which cannot send them.
+using jobs_self = jobs_actor::extend<
+  // A job's scheduled time has come.
   caf::reacts_to<atom::tick, job_kind>>;
 
 /// When a job runs: every `interval` starting at `offset`, or at fixed
@@ -126,7 +131,7 @@ struct jobs_state {
   static inline const char* name = "jobs";
 };
 
-jobs_actor::behavior_type jobs(jobs_actor::stateful_pointer<jobs_state> self,
+jobs_self::behavior_type jobs(jobs_self::stateful_pointer<jobs_state> self,
                                jobs_config cfg, hq_actor hq,
                                std::vector<store_entry> stores);
 

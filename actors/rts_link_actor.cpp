@@ -11,7 +11,7 @@ namespace retailsim {
 
 namespace {
 
-using self_ptr = rts_link_actor::stateful_pointer<rts_link_state>;
+using self_ptr = rts_link_self::stateful_pointer<rts_link_state>;
 
 caf::error down_error(self_ptr self) {
   return make_error(ec::rts_unavailable, "rts",
@@ -134,8 +134,8 @@ caf::result<T> forward(self_ptr self, Ts... xs) {
 
 } // namespace
 
-rts_link_actor::behavior_type
-rts_link(rts_link_actor::stateful_pointer<rts_link_state> self,
+rts_link_self::behavior_type
+rts_link(rts_link_self::stateful_pointer<rts_link_state> self,
          rts_link_config cfg, hq_actor hq) {
   auto& st = self->state;
   st.rng = actor_rng{cfg.env.seed, "rts:" + cfg.store_id};

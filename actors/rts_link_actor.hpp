@@ -29,8 +29,13 @@ namespace retailsim {
 using rts_link_actor = rts_service::extend<
   // Switches the link's availability; the share of calls lost while
   // dropping (ignored otherwise).
-  caf::reacts_to<atom::link, link_availability, double>,
-  // INTERNAL: call n has crossed the network.
+  caf::reacts_to<atom::link, link_availability, double>>;
+
+/// The link as it runs: its interface and the messages it sends itself.
+/// Only rts_link's own behavior has this type; every other actor holds a
+/// rts_link_actor, which cannot send them.
+using rts_link_self = rts_link_actor::extend<
+  // Call n has crossed the network.
   caf::reacts_to<atom::done, uint64_t>>;
 
 struct rts_link_config {
@@ -59,8 +64,8 @@ struct rts_link_state {
   static inline const char* name = "rts_link";
 };
 
-rts_link_actor::behavior_type
-rts_link(rts_link_actor::stateful_pointer<rts_link_state> self,
+rts_link_self::behavior_type
+rts_link(rts_link_self::stateful_pointer<rts_link_state> self,
          rts_link_config cfg, hq_actor hq);
 
 } // namespace retailsim

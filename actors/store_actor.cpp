@@ -21,7 +21,7 @@ const char* to_string(rts_failure_policy x) {
 
 namespace {
 
-using self_ptr = store_actor::stateful_pointer<store_state>;
+using self_ptr = store_self::stateful_pointer<store_state>;
 
 void emit(self_ptr self, event_body what) {
   self->state.cfg.env.emit(self->clock(), std::move(what));
@@ -156,8 +156,8 @@ caf::expected<created_customer> fall_back(self_ptr self,
 
 } // namespace
 
-store_actor::behavior_type
-store(store_actor::stateful_pointer<store_state> self, store_config cfg,
+store_self::behavior_type
+store(store_self::stateful_pointer<store_state> self, store_config cfg,
       std::shared_ptr<storage::channel_database> db, rts_link_actor link) {
   auto& st = self->state;
   st.rng = actor_rng{cfg.env.seed, "store:" + cfg.settings.store_id};

@@ -76,10 +76,15 @@ using store_actor = caf::typed_actor<
   // 1010: the last HQ change this channel has applied.
   caf::replies_to<atom::dist_seq>::with<int64_t>,
   // 1010: applies a batch; replies with how many pending customers converted.
-  caf::replies_to<atom::apply, dist_batch>::with<uint64_t>,
-  // INTERNAL: collects the oldest work this store handed to the pool: a
-  // search, duplicate check, sale, P-job collect or 1010 apply (replies to
-  // its caller), or its copy of a customer HQ answered with (reports a
+  caf::replies_to<atom::apply, dist_batch>::with<uint64_t>>;
+
+/// A STORE as it runs: its interface and the messages it sends itself.
+/// Only store's own behavior has this type; every other actor holds a
+/// store_actor, which cannot send them.
+using store_self = store_actor::extend<
+  // Collects the oldest work this store handed to the pool: a search,
+  // duplicate check, sale, P-job collect or 1010 apply (replies to its
+  // caller), or its copy of a customer HQ answered with (reports a
   // failure).
   caf::reacts_to<atom::settle>>;
 
@@ -126,8 +131,8 @@ struct store_state {
   static inline const char* name = "store";
 };
 
-store_actor::behavior_type
-store(store_actor::stateful_pointer<store_state> self, store_config cfg,
+store_self::behavior_type
+store(store_self::stateful_pointer<store_state> self, store_config cfg,
       std::shared_ptr<storage::channel_database> db, rts_link_actor link);
 
 } // namespace retailsim

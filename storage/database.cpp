@@ -265,6 +265,7 @@ void database::begin_immediate() {
 void database::commit() {
   statement("COMMIT").exec();
   in_transaction_ = false;
+  ++commits_;
 }
 
 void database::rollback() noexcept {

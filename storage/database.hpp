@@ -5,6 +5,7 @@
 // `BEGIN IMMEDIATE` transactions, and turn SQLite failures into retailsim
 // errors that name the database file.
 
+#include <cstdint>
 #include <exception>
 #include <memory>
 #include <string>
@@ -160,6 +161,49 @@ public:
     }
   }
 
+  /// Runs `f(0)` ... `f(n - 1)` in one transaction (a group commit), each
+  /// item with an outcome of its own: the error that refused it, or none
+  /// when it was committed. All at once first: a savepoint per item copies
+  /// every page it touches, which would cost every group for the rare one
+  /// with a refusal. Such a group is rolled back and written again, each
+  /// item in a savepoint, so that a refused one is undone alone; `f` may
+  /// therefore run twice for an item and must start its outcome afresh.
+  template <class F>
+  std::vector<caf::error> write_each(const char* what, size_t n, F&& f) {
+    std::vector<caf::error> out(n);
+    auto failed = write(what, [&]() -> caf::error {
+      for (size_t i = 0; i < n; ++i)
+        if (auto err = f(i))
+          return err;
+      return {};
+    });
+    if (!failed)
+      return out;
+    if (n == 1) {
+      out[0] = std::move(failed);
+      return out;
+    }
+    auto err = write(what, [&]() -> caf::error {
+      for (size_t i = 0; i < n; ++i) {
+        statement("SAVEPOINT item").exec();
+        out[i] = translated(what, [&] { return f(i); });
+        if (out[i])
+          statement("ROLLBACK TO item").exec();
+        statement("RELEASE item").exec();
+      }
+      return {};
+    });
+    if (err)
+      out.assign(n, err);
+    return out;
+  }
+
+  /// Transactions write() and write_each() have committed on this
+  /// connection: what a group commit saves shows here.
+  uint64_t commits() const {
+    return commits_;
+  }
+
   /// Runs `f()`, which executes exactly one writing statement, in SQLite's
   /// own transaction for that statement (atomic alone; BEGIN and COMMIT
   /// around it would only add two statements); failures as for `write`.
@@ -211,6 +255,7 @@ private:
     literal_statements_;
   bool in_transaction_ = false;
   bool in_memory_ = false;
+  uint64_t commits_ = 0;
 };
 
 /// Timestamps are stored as nanoseconds since the epoch (INTEGER).

@@ -565,47 +565,17 @@ caf::expected<customer> hq_database::create_customer(customer record,
 std::vector<caf::expected<customer>>
 hq_database::create_customers(const std::vector<hq_create_request>& batch,
                               caf::timestamp now) {
-  std::vector<caf::expected<customer>> out;
-  out.reserve(batch.size());
-  // All at once first: a savepoint per creation copies every page it
-  // touches, which costs every batch for the rare one with a refusal.
-  // Such a batch is rolled back and made again, each creation in a
-  // savepoint of its own.
-  auto failed = db_->write("create customers", [&]() -> caf::error {
-    for (const auto& req : batch)
-      out.emplace_back(create_in_transaction(*db_, req.record, req.store_id,
-                                             req.address_book, req.cashier,
-                                             now));
-    return {};
-  });
-  if (!failed)
-    return out;
-  out.clear();
-  if (batch.size() == 1) {
-    out.emplace_back(std::move(failed));
-    return out;
-  }
-  auto err = db_->write("create customers", [&]() -> caf::error {
-    auto& db = *db_;
-    for (const auto& req : batch) {
-      // A savepoint per creation: a refused one is undone alone.
-      db.statement("SAVEPOINT creation").exec();
-      auto one = db.read("create customer", [&]() -> caf::error {
-        out.emplace_back(create_in_transaction(db, req.record, req.store_id,
-                                               req.address_book, req.cashier,
-                                               now));
-        return {};
-      });
-      if (one) {
-        db.statement("ROLLBACK TO creation").exec();
-        out.emplace_back(std::move(one));
-      }
-      db.statement("RELEASE creation").exec();
-    }
-    return {};
-  });
-  if (err)
-    out.assign(batch.size(), err);
+  std::vector<caf::expected<customer>> out(batch.size(), customer{});
+  auto errors = db_->write_each(
+    "create customers", batch.size(), [&](size_t i) -> caf::error {
+      const auto& req = batch[i];
+      out[i] = create_in_transaction(*db_, req.record, req.store_id,
+                                     req.address_book, req.cashier, now);
+      return {};
+    });
+  for (size_t i = 0; i < batch.size(); ++i)
+    if (errors[i])
+      out[i] = std::move(errors[i]);
   return out;
 }
 
@@ -643,50 +613,61 @@ hq_database::import_customers(const import_source& source,
 caf::expected<size_t> hq_database::stage(const std::vector<staged_customer>& batch,
                                          caf::timestamp now,
                                          const std::vector<sale_transaction>& sales) {
-  size_t added = 0;
-  auto err = db_->write("stage async customers", [&]() -> caf::error {
-    auto& db = *db_;
-    for (const auto& sale : sales)
-      insert_sale_relinked(db, sale, has_merges_);
-    // A GUID that was converted already is not staged again: a P-job that
-    // reruns after the async-sync job must not resurrect it. A GUID staged
-    // already gets the newer record (an allowed edit while pending).
-    auto converted = db.statement("SELECT 1 FROM guid_account_map WHERE "
+  return std::move(stage_uploads({{batch, sales}}, now)[0]);
+}
+
+std::vector<caf::expected<size_t>>
+hq_database::stage_uploads(const std::vector<pjob_upload>& uploads,
+                           caf::timestamp now) {
+  std::vector<caf::expected<size_t>> out(uploads.size(), size_t{0});
+  auto errors = db_->write_each(
+    "stage async customers", uploads.size(), [&](size_t i) -> caf::error {
+      auto& db = *db_;
+      size_t added = 0;
+      for (const auto& sale : uploads[i].sales)
+        insert_sale_relinked(db, sale, has_merges_);
+      // A GUID that was converted already is not staged again: a P-job
+      // that reruns after the async-sync job must not resurrect it. A GUID
+      // staged already gets the newer record (an allowed edit while
+      // pending).
+      auto converted = db.statement("SELECT 1 FROM guid_account_map WHERE "
                                     "async_guid = ?");
-    auto staged = db.statement("SELECT 1 FROM async_staging WHERE "
+      auto staged = db.statement("SELECT 1 FROM async_staging WHERE "
                                  "async_guid = ?");
-    auto upsert = db.statement("INSERT INTO async_staging (async_guid, "
-                               "store_id, record, staged_at, address_book) "
-                               "VALUES (?, ?, ?, ?, ?) ON CONFLICT "
-                               "(async_guid) DO UPDATE SET record = "
-                               "excluded.record");
-    for (const auto& item : batch) {
-      const auto& guid = item.record.id.async_guid;
-      if (!is_pending(item.record.id))
-        return make_error(ec::invalid_guid, "async_guid",
-                          "staged customer '" + display_name(item.record)
-                            + "' has no GUID or already an account number");
-      converted.reset();
-      converted.bind(1, guid);
-      if (converted.executeStep())
-        continue;
-      staged.reset();
-      staged.bind(1, guid);
-      bool is_new = !staged.executeStep();
-      upsert.reset();
-      upsert.bind(1, guid);
-      upsert.bind(2, item.store_id);
-      upsert.bind(3, encode(item.record));
-      upsert.bind(4, to_db_time(now));
-      upsert.bind(5, item.address_book);
-      upsert.exec();
-      added += is_new ? 1 : 0;
-    }
-    return {};
-  });
-  if (err)
-    return err;
-  return added;
+      auto upsert = db.statement("INSERT INTO async_staging (async_guid, "
+                                 "store_id, record, staged_at, address_book) "
+                                 "VALUES (?, ?, ?, ?, ?) ON CONFLICT "
+                                 "(async_guid) DO UPDATE SET record = "
+                                 "excluded.record");
+      for (const auto& item : uploads[i].customers) {
+        const auto& guid = item.record.id.async_guid;
+        if (!is_pending(item.record.id))
+          return make_error(ec::invalid_guid, "async_guid",
+                            "staged customer '" + display_name(item.record)
+                              + "' has no GUID or already an account number");
+        converted.reset();
+        converted.bind(1, guid);
+        if (converted.executeStep())
+          continue;
+        staged.reset();
+        staged.bind(1, guid);
+        bool is_new = !staged.executeStep();
+        upsert.reset();
+        upsert.bind(1, guid);
+        upsert.bind(2, item.store_id);
+        upsert.bind(3, encode(item.record));
+        upsert.bind(4, to_db_time(now));
+        upsert.bind(5, item.address_book);
+        upsert.exec();
+        added += is_new ? 1 : 0;
+      }
+      out[i] = added;
+      return {};
+    });
+  for (size_t i = 0; i < uploads.size(); ++i)
+    if (errors[i])
+      out[i] = std::move(errors[i]);
+  return out;
 }
 
 caf::expected<conversion>

@@ -37,6 +37,12 @@ struct staged_customer {
   customer record;
 };
 
+/// One store's P-job upload: its Async customers and its sales.
+struct pjob_upload {
+  std::vector<staged_customer> customers;
+  std::vector<sale_transaction> sales;
+};
+
 /// Where an import's customers come from: called once with the function
 /// that imports one; an error from either stops the import.
 using import_source = std::function<caf::error(
@@ -154,6 +160,17 @@ public:
   caf::expected<size_t> stage(const std::vector<staged_customer>& batch,
                               caf::timestamp now,
                               const std::vector<sale_transaction>& sales = {});
+
+  /// Several stores' uploads, each as stage() would take it alone, in one
+  /// transaction (a group commit): an upload that is refused is undone
+  /// alone, and the others are kept.
+  std::vector<caf::expected<size_t>>
+  stage_uploads(const std::vector<pjob_upload>& uploads, caf::timestamp now);
+
+  /// Write transactions committed on HQ's database so far.
+  uint64_t commits() const {
+    return db_->commits();
+  }
 
   /// The "Synchronize customers and business partners from async mode" job:
   /// converts up to `max_count` staged customers that have no account yet,

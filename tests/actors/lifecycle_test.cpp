@@ -201,6 +201,7 @@ TEST_F(Lifecycle, SyncCreationsArrivingTogetherAreCommittedAsOneGroupEachAsAlone
     calls.push_back(r);
   }
   calls.push_back(calls[1]);
+  auto commits_before = dbs.hq->commits();
   sys().spawn(
     [](caf::event_based_actor* self, hq_actor hq,
        std::vector<hq_create_request> calls,
@@ -225,6 +226,51 @@ TEST_F(Lifecycle, SyncCreationsArrivingTogetherAreCommittedAsOneGroupEachAsAlone
             (*answers)[1]->id.account_number);
   EXPECT_EQ(*dbs.hq->customer_count(), 4u);
   EXPECT_EQ(events->count<ev::hq_served>(), 5u);
+  EXPECT_EQ(dbs.hq->commits() - commits_before, 1u);
+}
+
+TEST_F(Lifecycle, PJobUploadsArrivingTogetherAreStagedInOneCommit) {
+  // Four stores' uploads in HQ's mailbox at once, one of them refused (a
+  // customer with an account number is not pending): one transaction
+  // keeps the other three, and each store hears its own answer.
+  start();
+  std::vector<pjob_batch> uploads;
+  for (uint64_t i = 0; i < 4; ++i) {
+    pjob_batch b;
+    b.store_id = "S000" + std::to_string(i + 1);
+    customer c;
+    c.profile.first_name = "Upload";
+    c.profile.last_name = "Member" + std::to_string(i);
+    c.id.async_guid = make_async_guid(9, i);
+    if (i == 2)
+      c.id.account_number = "C1";
+    b.customers.push_back(c);
+    uploads.push_back(std::move(b));
+  }
+  auto answers = std::make_shared<std::vector<caf::expected<uint64_t>>>();
+  auto commits_before = dbs.hq->commits();
+  sys().spawn(
+    [](caf::event_based_actor* self, hq_actor hq,
+       std::vector<pjob_batch> uploads,
+       std::shared_ptr<std::vector<caf::expected<uint64_t>>> answers) {
+      answers->resize(uploads.size(), make_error(ec::not_found, "test", "none"));
+      for (size_t i = 0; i < uploads.size(); ++i)
+        self
+          ->request(hq, caf::timespan{std::chrono::hours(1)}, atom::stage_v,
+                    uploads[i], std::string{"B1"})
+          .then([=](uint64_t n) { (*answers)[i] = n; },
+                [=](caf::error& err) { (*answers)[i] = std::move(err); });
+    },
+    w.hq, uploads, answers);
+  run();
+  for (size_t i : {0, 1, 3}) {
+    ASSERT_TRUE((*answers)[i]) << describe((*answers)[i].error());
+    EXPECT_EQ(*(*answers)[i], 1u);
+  }
+  ASSERT_FALSE((*answers)[2]);
+  EXPECT_EQ(error_code((*answers)[2].error()), ec::invalid_guid);
+  EXPECT_EQ(*dbs.hq->staged_count(), 3u);
+  EXPECT_EQ(dbs.hq->commits() - commits_before, 1u);
 }
 
 TEST_F(Lifecycle, ASyncCallWhoseAnswerWouldComeTooLateIsNeverCommitted) {

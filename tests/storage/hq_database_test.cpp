@@ -64,6 +64,7 @@ TEST(Hq, CreationsCommittedTogetherAreEachAsAloneAndOneRefusalStaysAlone) {
   bob.loyalty = loyalty_card{"LC-1", 0};
   auto cy = test::sample_customer("Cy", "Doe");
   cy.loyalty = loyalty_card{"LC-1", 0};  // Bob's card: refused
+  auto commits_before = hq->commits();
   auto out = hq->create_customers(
     {request(ann), request(bob), request(cy), request(ann)}, at(5));
   ASSERT_EQ(out.size(), 4u);
@@ -75,6 +76,8 @@ TEST(Hq, CreationsCommittedTogetherAreEachAsAloneAndOneRefusalStaysAlone) {
     << describe(out[2].error());
   // The GUID twice in one batch: one customer, as in two commits.
   EXPECT_EQ(*out[3], *out[0]);
+  // One commit: the first try, with Cy's refusal, was rolled back.
+  EXPECT_EQ(hq->commits(), commits_before + 1);
   hq.reset();
   auto reopened = open_hq(dir.file("hq.db"));
   EXPECT_EQ(*reopened->customer_count(), 2u);
@@ -157,6 +160,45 @@ TEST(Hq, StagingRefusesCustomersThatAreNotPending) {
   ASSERT_FALSE(r);
   EXPECT_EQ(error_code(r.error()), ec::invalid_guid);
   EXPECT_EQ(*hq->staged_count(), 0u);  // the whole batch rolled back
+}
+
+TEST(Hq, UploadsStagedTogetherAreOneCommitAndARefusedOneIsUndoneAlone) {
+  auto hq = open_hq(":memory:");
+  auto ann = pending("Ann", 1);
+  auto not_pending = pending("Bob", 2);
+  not_pending.id.account_number = "C1";
+  sale_transaction sale{"T1", "S002", "S002-T01", ann.id.async_guid, 500,
+                        at(1), {}};
+  auto before = hq->commits();
+  auto out = hq->stage_uploads(
+    {{{{"S001", "B1", ann}}, {}},
+     {{{"S002", "B1", not_pending}, {"S002", "B1", pending("Cy", 3)}}, {sale}},
+     {{{"S003", "B1", pending("Di", 4)}, {"S003", "B1", ann}}, {}}},
+    at(1));
+  ASSERT_EQ(out.size(), 3u);
+  ASSERT_TRUE(out[0]) << describe(out[0].error());
+  EXPECT_EQ(*out[0], 1u);
+  ASSERT_FALSE(out[1]);
+  EXPECT_EQ(error_code(out[1].error()), ec::invalid_guid);
+  ASSERT_TRUE(out[2]) << describe(out[2].error());
+  EXPECT_EQ(*out[2], 1u) << "Ann was staged by the first upload";
+  // The refused upload took its customers and its sale with it; the
+  // others are kept, in one commit (the first try, with the refusal, was
+  // rolled back).
+  EXPECT_EQ(*hq->staged_count(), 2u);
+  EXPECT_TRUE(hq->sales_for(ann.id.async_guid)->empty());
+  EXPECT_EQ(hq->commits() - before, 1u);
+  // Without a refusal, three uploads are one commit too.
+  before = hq->commits();
+  out = hq->stage_uploads({{{{"S001", "B1", pending("Ed", 5)}}, {}},
+                           {{{"S002", "B1", pending("Fay", 6)}}, {sale}},
+                           {{}, {}}},
+                          at(2));
+  for (const auto& o : out)
+    ASSERT_TRUE(o) << describe(o.error());
+  EXPECT_EQ(*hq->staged_count(), 4u);
+  EXPECT_EQ(hq->sales_for(ann.id.async_guid)->size(), 1u);
+  EXPECT_EQ(hq->commits() - before, 1u);
 }
 
 TEST(Hq, ConversionGivesEachGuidExactlyOneAccount) {
