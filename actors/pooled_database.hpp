@@ -20,7 +20,9 @@
 // actors of those simulated milliseconds meanwhile. Outcomes are collected
 // at fixed places of the message order, so the trace is the same for any
 // number of threads. Without a pool (realtime runs) and without a modelled
-// time, in_pool runs the work in place and answers at once.
+// time, in_pool runs the work in place and answers at once, and writes an
+// actor joins to a group (join_group) are committed together: every write
+// that arrived while the last commit ran, in one transaction.
 
 #include <algorithm>
 #include <deque>
@@ -29,8 +31,10 @@
 #include <optional>
 #include <type_traits>
 #include <utility>
+#include <vector>
 
 #include "caf/actor_clock.hpp"
+#include "caf/error.hpp"
 #include "caf/expected.hpp"
 #include "caf/timespan.hpp"
 
@@ -38,6 +42,22 @@
 #include "model/fwd.hpp"
 
 namespace retailsim {
+
+/// The error a piece of work's outcome reports (none for outcomes that
+/// cannot fail as a whole).
+inline caf::error error_of(const caf::error& x) {
+  return x;
+}
+
+template <class T>
+caf::error error_of(const caf::expected<T>& x) {
+  return x ? caf::error{} : x.error();
+}
+
+template <class T>
+caf::error error_of(const T&) {
+  return {};
+}
 
 /// Work handed over whose outcome the actor collects itself, with take().
 template <class Outcome>
@@ -68,13 +88,54 @@ public:
     return in_place_ && service.count() == 0 && settling_.empty();
   }
 
-  /// The database, once work handed over on it is done.
+  /// The database, once work handed over on it is done and the writes
+  /// waiting for a group commit are committed.
   Database& get() {
     if (busy_) {
       pool_->wait(busy_);
       busy_.reset();
     }
+    commit_group();
     return *db_;
+  }
+
+  /// For an actor that works in place (runs_in_place): `work(db)` joins
+  /// the next group commit, and `settle(outcome)` runs after it. Returns
+  /// true for the first piece of a group: the actor then sends itself the
+  /// message that commits it, behind those already in its mailbox, so that
+  /// every write that arrives meanwhile joins (see join_group below).
+  template <class Work, class Settle>
+  bool join_group(Work work, Settle settle) {
+    using outcome = decltype(work(*db_));
+    auto result = std::make_shared<std::optional<outcome>>();
+    grouped_.push_back(
+      {[work = std::move(work), result](Database& db) mutable {
+         result->emplace(work(db));
+         return error_of(**result);
+       },
+       [settle = std::move(settle), result](caf::error failed) mutable {
+         // The group's transaction failed as a whole (its commit): the
+         // piece's own outcome is void.
+         if (failed)
+           settle(outcome{std::move(failed)});
+         else
+           settle(std::move(**result));
+       }});
+    return grouped_.size() == 1;
+  }
+
+  /// Commits the writes that joined the group, in one transaction (a piece
+  /// that fails is undone alone: Database::write_each), then runs their
+  /// settles in the order they joined.
+  void commit_group() {
+    if (grouped_.empty())
+      return;
+    auto pieces = std::move(grouped_);
+    grouped_.clear();
+    auto failed = db_->write_each("group commit", pieces.size(),
+                                  [&](size_t i) { return pieces[i].run(*db_); });
+    for (size_t i = 0; i < pieces.size(); ++i)
+      pieces[i].settle(std::move(failed[i]));
   }
 
   /// Queues `work(db)` (one piece at a time) and keeps `settle(outcome)` for
@@ -125,8 +186,16 @@ public:
   }
 
 private:
+  /// A write waiting for the group commit.
+  struct piece {
+    std::function<caf::error(Database&)> run;
+    std::function<void(caf::error)> settle;
+  };
+
   std::shared_ptr<Database> db_;
   bool in_place_ = false;
+  /// Writes for the next group commit, in the order they joined.
+  std::vector<piece> grouped_;
   std::shared_ptr<work_pool> pool_;
   /// Work handed over and not yet waited for.
   work_pool::task_ptr busy_;
@@ -146,6 +215,16 @@ void hand_over(Self* self, Work work, Settle settle,
   auto at = self->state.db.hand_over(std::move(work), std::move(settle), now,
                                      service);
   self->delayed_send(self, at - now, atom::settle_v);
+}
+
+/// Joins `work` on `self->state.db` to the next group commit (the actor
+/// works in place: runs_in_place); `settle(outcome)` runs in the actor
+/// after it. The first piece of a group sends the actor `flush`, which
+/// commits the group behind the messages already in its mailbox.
+template <class Self, class Work, class Settle>
+void join_group(Self* self, Work work, Settle settle) {
+  if (self->state.db.join_group(std::move(work), std::move(settle)))
+    self->send(self, atom::flush_v);
 }
 
 /// The outcome of work, as it is.

@@ -67,19 +67,22 @@ caf::result<T> ask_hq(self_ptr self, Ts&&... xs) {
 /// at the settle.
 void keep(self_ptr self, std::vector<customer> customers) {
   auto now = self->state.cfg.env.clock.now(self->clock());
-  hand_over(
-    self,
-    [customers = std::move(customers), now](storage::channel_database& db) {
-      std::vector<caf::error> failed;
-      for (const auto& c : customers)
-        if (auto err = db.apply_distributed(c, now))
-          failed.push_back(std::move(err));
-      return failed;
-    },
-    [self](std::vector<caf::error> failed) {
-      for (const auto& err : failed)
-        emit(self, ev::operation_error{event_detail(err)});
-    });
+  auto work = [customers = std::move(customers),
+               now](storage::channel_database& db) {
+    std::vector<caf::error> failed;
+    for (const auto& c : customers)
+      if (auto err = db.apply_distributed(c, now))
+        failed.push_back(std::move(err));
+    return failed;
+  };
+  auto report = [self](std::vector<caf::error> failed) {
+    for (const auto& err : failed)
+      emit(self, ev::operation_error{event_detail(err)});
+  };
+  if (self->state.db.runs_in_place(caf::timespan{0}))
+    join_group(self, std::move(work), std::move(report));
+  else
+    hand_over(self, std::move(work), std::move(report));
 }
 
 /// Asks HQ for a change of one customer and relays the customer as HQ
@@ -107,6 +110,27 @@ template <class T, class Work>
 caf::result<T> served(self_ptr self, Work work) {
   auto& st = self->state;
   return in_pool<T>(self, std::move(work), st.cfg.service_time.sample(st.rng));
+}
+
+/// A terminal's sale: as served, except that in place (realtime, without
+/// a modelled time) it joins the next group commit and is answered after
+/// it: the sales that arrive while the store's last commit runs (a 1010
+/// apply, another group) become durable together.
+template <class Work>
+caf::result<bool> written(self_ptr self, Work work) {
+  auto& st = self->state;
+  auto service = st.cfg.service_time.sample(st.rng);
+  if (!st.db.runs_in_place(service))
+    return in_pool<bool>(self, std::move(work), service);
+  auto promise = self->make_response_promise<bool>();
+  join_group(self, std::move(work),
+             [promise](caf::expected<bool> added) mutable {
+               if (added)
+                 promise.deliver(*added);
+               else
+                 promise.deliver(std::move(added.error()));
+             });
+  return promise;
 }
 
 /// Async creation: the record becomes a pending row with its GUID.
@@ -396,7 +420,7 @@ store(store_self::stateful_pointer<store_state> self, store_config cfg,
       return ask_hq<std::vector<duplicate_pair>>(self, atom::review_v);
     },
     [=](atom::sale, const sale_transaction& sale) -> caf::result<bool> {
-      return served<bool>(self, [sale](storage::channel_database& db) {
+      return written(self, [sale](storage::channel_database& db) {
         return db.record_sale(sale);
       });
     },
@@ -451,6 +475,7 @@ store(store_self::stateful_pointer<store_state> self, store_config cfg,
         });
     },
     [=](atom::settle) { self->state.db.settle_next(); },
+    [=](atom::flush) { self->state.db.commit_group(); },
   };
 }
 

@@ -48,6 +48,18 @@ public:
     return db_->schema_version();
   }
 
+  /// Pieces of work on this channel in one transaction: see
+  /// database::write_each.
+  template <class F>
+  std::vector<caf::error> write_each(const char* what, size_t n, F&& f) {
+    return db_->write_each(what, n, std::forward<F>(f));
+  }
+
+  /// Write transactions committed on this channel so far.
+  uint64_t commits() const {
+    return db_->commits();
+  }
+
   /// See database::persist.
   caf::error persist() {
     return db_->persist();

@@ -137,9 +137,19 @@ public:
 
   /// Runs `f()` inside BEGIN IMMEDIATE ... COMMIT; rolls back if `f` throws
   /// or returns an error. SQLite failures become storage_failure, constraint
-  /// violations of a UNIQUE or PRIMARY KEY uniqueness_violation.
+  /// violations of a UNIQUE or PRIMARY KEY uniqueness_violation. Inside a
+  /// transaction already (a piece of a group commit, see write_each), `f()`
+  /// runs in a savepoint instead, undone alone if it fails.
   template <class F>
   caf::error write(const char* what, F&& f) {
+    if (in_transaction_) {
+      statement("SAVEPOINT piece").exec();
+      auto err = translated(what, std::forward<F>(f));
+      if (err)
+        statement("ROLLBACK TO piece").exec();
+      statement("RELEASE piece").exec();
+      return err;
+    }
     try {
       begin_immediate();
       caf::error err = f();
@@ -198,8 +208,8 @@ public:
     return out;
   }
 
-  /// Transactions write() and write_each() have committed on this
-  /// connection: what a group commit saves shows here.
+  /// Transactions committed on this connection (by write(), write_each()
+  /// and write_one()): what a group commit saves shows here.
   uint64_t commits() const {
     return commits_;
   }
@@ -209,7 +219,10 @@ public:
   /// around it would only add two statements); failures as for `write`.
   template <class F>
   caf::error write_one(const char* what, F&& f) {
-    return translated(what, std::forward<F>(f));
+    auto err = translated(what, std::forward<F>(f));
+    if (!err && !in_transaction_)
+      ++commits_;
+    return err;
   }
 
   /// Runs a read-only `f()` (one statement or a deferred transaction),

@@ -167,6 +167,13 @@ public:
   std::vector<caf::expected<size_t>>
   stage_uploads(const std::vector<pjob_upload>& uploads, caf::timestamp now);
 
+  /// Pieces of work on HQ's database in one transaction: see
+  /// database::write_each.
+  template <class F>
+  std::vector<caf::error> write_each(const char* what, size_t n, F&& f) {
+    return db_->write_each(what, n, std::forward<F>(f));
+  }
+
   /// Write transactions committed on HQ's database so far.
   uint64_t commits() const {
     return db_->commits();

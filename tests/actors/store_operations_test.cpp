@@ -502,6 +502,46 @@ TEST_F(StoreOperations, AStoreDatabaseServesOneRequestAtATimeTakingItsServiceTim
   EXPECT_EQ(*got, expected);
 }
 
+TEST_F(StoreOperations, SalesArrivingTogetherAtARealtimeStoreAreCommittedAsOne) {
+  // Realtime, without a modelled service time, a store commits what
+  // arrived while its last commit ran in one transaction: a 1010 batch
+  // and four sales reach store 1 at once (the fourth repeats the first's
+  // transaction id). The batch is one transaction, the four sales behind
+  // it one more; each sale is answered after it, the repeat with false
+  // (nothing new), as four commits would answer.
+  cfg.runtime = runtime_kind::realtime;
+  cfg.store_service_time = distribution::constant(0);
+  start();
+  auto before = dbs.channels[1]->commits();
+  auto got = std::make_shared<std::vector<std::string>>();
+  sys().spawn(
+    [](caf::event_based_actor* self, store_actor store,
+       std::shared_ptr<std::vector<std::string>> got) {
+      auto timeout = caf::timespan{std::chrono::hours(1)};
+      self->request(store, timeout, atom::apply_v, dist_batch{})
+        .then([got](uint64_t) { got->push_back("1010 batch"); },
+              [got](caf::error&) { got->push_back("error"); });
+      for (auto id : {"T1", "T2", "T3", "T1"}) {
+        sale_transaction s{id,  store_id(1), terminal_id(1, 0), "C000000009",
+                           500, {},          {}};
+        self->request(store, timeout, atom::sale_v, s)
+          .then([got, id](bool added) {
+                  got->push_back(std::string{id} + (added ? " new" : " seen"));
+                },
+                [got](caf::error&) { got->push_back("error"); });
+      }
+    },
+    w.stores[1], got);
+  run();
+  std::vector<std::string> expected{"1010 batch", "T1 new", "T2 new",
+                                    "T3 new", "T1 seen"};
+  EXPECT_EQ(*got, expected);
+  EXPECT_EQ(dbs.channels[1]->commits() - before, 2u);
+  auto sales = dbs.channels[1]->sales_for("C000000009");
+  ASSERT_TRUE(sales) << describe(sales.error());
+  EXPECT_EQ(sales->size(), 3u);
+}
+
 TEST_F(StoreOperations, AnAddressAddedLaterGetsItsPurposeAndCountry) {
   // Seed 000's defaults hold for every address, not only at creation:
   // Home for a person, Business for an organization, the operating unit's

@@ -34,6 +34,37 @@ std::unique_ptr<channel_database> open_channel(const std::string& path) {
 
 } // namespace
 
+TEST(Channel, WritesCommittedTogetherAreOneTransactionAndAFailedOneIsUndoneAlone) {
+  auto ch = open_channel(":memory:");
+  auto ann = pending("Ann", 1);
+  auto before = ch->commits();
+  // Three pieces of work in one group; the second adds Cy, then Ann a
+  // second time, which is refused: the second piece is undone whole (Cy
+  // with it), the others are kept.
+  auto failed = ch->write_each("test", 3, [&](size_t i) -> caf::error {
+    if (i == 1) {
+      if (auto err = ch->add_customer(pending("Cy", 3), at(1)))
+        return err;
+      return ch->add_customer(ann, at(1));
+    }
+    return ch->add_customer(i == 0 ? ann : pending("Bob", 2), at(1));
+  });
+  ASSERT_EQ(failed.size(), 3u);
+  EXPECT_FALSE(failed[0]);
+  ASSERT_TRUE(failed[1]);
+  EXPECT_EQ(error_code(failed[1]), ec::uniqueness_violation)
+    << describe(failed[1]);
+  EXPECT_FALSE(failed[2]);
+  EXPECT_EQ(*ch->customer_count(), 2u);
+  auto cy = ch->find_by_guid(pending("Cy", 3).id.async_guid);
+  ASSERT_TRUE(cy);
+  EXPECT_FALSE(*cy) << "Cy went with the piece that failed";
+  EXPECT_EQ(ch->commits() - before, 1u);
+  // A write on its own is a transaction of its own.
+  ASSERT_FALSE(ch->add_customer(pending("Di", 4), at(2)));
+  EXPECT_EQ(ch->commits() - before, 2u);
+}
+
 TEST(Channel, PendingCustomersRoundTripAcrossReopen) {
   test::temp_dir dir;
   auto ann = pending("Ann", 1);
