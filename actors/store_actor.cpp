@@ -62,9 +62,9 @@ caf::result<T> ask_hq(self_ptr self, Ts&&... xs) {
 }
 
 /// Keeps this store's copy of customers HQ just gave it (1010 would bring
-/// them later) in the pool; callers answer first: nothing waits on the
-/// copy but this store's next use of its database. A failure is reported
-/// at the settle.
+/// them later) in the pool, or in place (realtime) in the next group
+/// commit; callers answer first: nothing waits on the copy but this
+/// store's next use of its database. A failure is reported at the settle.
 void keep(self_ptr self, std::vector<customer> customers) {
   auto now = self->state.cfg.env.clock.now(self->clock());
   auto work = [customers = std::move(customers),
