@@ -34,8 +34,8 @@ using cashier_actor = caf::typed_actor<
   caf::replies_to<atom::stop>::with<bool>>;
 
 /// A CASHIER as it runs: its interface and the messages it sends itself.
-/// Only cashier's own behavior has this type; every other actor holds a
-/// cashier_actor, which cannot send them.
+/// Only its behavior, `cashier`, has this type; every other actor holds
+/// a `cashier_actor`, which cannot send them.
 using cashier_self = cashier_actor::extend<
   // The next step of the transaction in progress.
   caf::reacts_to<atom::tick>,

@@ -54,8 +54,8 @@ using device_actor = caf::typed_actor<
   caf::replies_to<atom::status>::with<device_state>>;
 
 /// A device as it runs: its interface and the messages it sends itself.
-/// Only device's own behavior has this type; every other actor holds a
-/// device_actor, which cannot send them.
+/// Only its behavior, `device`, has this type; every other actor holds
+/// a `device_actor`, which cannot send them.
 using device_self = device_actor::extend<
   // The read (or stall) with this number is over.
   caf::reacts_to<atom::tick, uint64_t>>;

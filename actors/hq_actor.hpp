@@ -80,8 +80,8 @@ using hq_actor = rts_service::extend<
   caf::reacts_to<atom::crash, bool>>;
 
 /// HQ as it runs: its interface and the messages it sends itself.
-/// Only hq's own behavior has this type; every other actor holds a
-/// hq_actor, which cannot send them.
+/// Only its behavior, `hq`, has this type; every other actor holds
+/// an `hq_actor`, which cannot send them.
 using hq_self = hq_actor::extend<
   // The worker serving call n finished its service time.
   caf::reacts_to<atom::done, uint64_t>,

@@ -28,9 +28,9 @@ using jobs_actor = caf::typed_actor<
   // Stops the schedules (end of the run); manual triggers still work.
   caf::reacts_to<atom::stop>>;
 
-/// The jobs as it runs: its interface and the messages it sends itself.
-/// Only jobs's own behavior has this type; every other actor holds a
-/// jobs_actor, which cannot send them.
+/// The jobs actor as it runs: its interface and the messages it sends
+/// itself. Only its behavior, `jobs`, has this type; every other actor
+/// holds a `jobs_actor`, which cannot send them.
 using jobs_self = jobs_actor::extend<
   // A job's scheduled time has come.
   caf::reacts_to<atom::tick, job_kind>>;

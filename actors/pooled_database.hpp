@@ -114,8 +114,8 @@ public:
          return error_of(**result);
        },
        [settle = std::move(settle), result](caf::error failed) mutable {
-         // The group's transaction failed as a whole (its commit): the
-         // piece's own outcome is void.
+         // The piece was refused, or the group's transaction failed as a
+         // whole (its commit): the piece's outcome is that error.
          if (failed)
            settle(outcome{std::move(failed)});
          else

@@ -32,8 +32,8 @@ using rts_link_actor = rts_service::extend<
   caf::reacts_to<atom::link, link_availability, double>>;
 
 /// The link as it runs: its interface and the messages it sends itself.
-/// Only rts_link's own behavior has this type; every other actor holds a
-/// rts_link_actor, which cannot send them.
+/// Only its behavior, `rts_link`, has this type; every other actor holds
+/// an `rts_link_actor`, which cannot send them.
 using rts_link_self = rts_link_actor::extend<
   // Call n has crossed the network.
   caf::reacts_to<atom::done, uint64_t>>;

@@ -79,8 +79,8 @@ using store_actor = caf::typed_actor<
   caf::replies_to<atom::apply, dist_batch>::with<uint64_t>>;
 
 /// A STORE as it runs: its interface and the messages it sends itself.
-/// Only store's own behavior has this type; every other actor holds a
-/// store_actor, which cannot send them.
+/// Only its behavior, `store`, has this type; every other actor holds
+/// a `store_actor`, which cannot send them.
 using store_self = store_actor::extend<
   // Collects the oldest work this store handed to the pool: a search,
   // duplicate check, sale, P-job collect or 1010 apply (replies to its
