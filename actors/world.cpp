@@ -624,6 +624,12 @@ double transactions_of_day(const run_config& cfg) {
   return load.arrivals.peak() * where * day;
 }
 
+/// Of transactions_of_day, those that create a customer.
+double new_customers_of_day(const run_config& cfg) {
+  return transactions_of_day(cfg) * cfg.cashier.identified
+         * cfg.cashier.new_customer;
+}
+
 /// A quarter of this machine's memory: what one kind of database may keep
 /// in memory.
 uint64_t quarter_of_memory() {
@@ -657,8 +663,7 @@ storage_choice choose_channel_storage(const run_config& cfg,
   auto transactions = transactions_of_day(cfg);
   auto book = static_cast<double>(
     std::min(cfg.address_book_size, store_count(cfg)));
-  auto new_customers = transactions * cfg.cashier.identified
-                       * cfg.cashier.new_customer;
+  auto new_customers = new_customers_of_day(cfg);
   auto base = static_cast<double>(customers_at_hq);
   // Anonymous sales stay at the till: a store keeps its linked ones.
   auto sales = transactions * cfg.cashier.identified;
@@ -673,13 +678,10 @@ storage_choice choose_channel_storage(const run_config& cfg,
 storage_choice choose_hq_storage(const run_config& cfg,
                                  uint64_t hq_file_bytes) {
   storage_choice out;
-  auto transactions = transactions_of_day(cfg);
-  auto new_customers = transactions * cfg.cashier.identified
-                       * cfg.cashier.new_customer;
   out.estimated_bytes = static_cast<uint64_t>(
     static_cast<double>(hq_file_bytes)
-    + new_customers * hq_bytes_per_customer
-    + transactions * hq_bytes_per_sale);
+    + new_customers_of_day(cfg) * hq_bytes_per_customer
+    + transactions_of_day(cfg) * hq_bytes_per_sale);
   // SQLite keeps an in-memory database in one block, which it grows by
   // reallocation and cannot take to 2 GiB: a day seen here stopped at
   // 1.5 GiB, and every write at HQ failed from then on. 1 GiB leaves the
