@@ -139,6 +139,36 @@ TEST(Database, WriteRollsBackWhenTheBodyFails) {
   EXPECT_EQ((*db)->handle().execAndGet("SELECT COUNT(*) FROM a").getInt(), 0);
 }
 
+TEST(Database, AWriteThatFailsInsideAGroupIsUndoneAloneAndTheGroupGoesOn) {
+  auto db = open_in_memory(":memory:");
+  ASSERT_TRUE(db);
+  auto insert = [&](int x) {
+    auto stmt = db->statement("INSERT INTO a (x) VALUES (?)");
+    stmt.bind(1, x);
+    stmt.exec();
+  };
+  // A piece of a group that, like a store's copy of several customers,
+  // reports a failed write and goes on: the failed write's first row must
+  // go with it, the rows around it stay.
+  auto failed = db->write_each("test", 1, [&](size_t) -> caf::error {
+    insert(1);
+    auto inner = db->write("inner", [&]() -> caf::error {
+      insert(2);
+      return make_error(ec::field_required, "x", "refused after a row");
+    });
+    EXPECT_TRUE(inner);
+    insert(3);
+    return {};
+  });
+  ASSERT_EQ(failed.size(), 1u);
+  EXPECT_FALSE(failed[0]);
+  EXPECT_EQ(db->handle()
+              .execAndGet("SELECT group_concat(x) FROM (SELECT x FROM a "
+                          "ORDER BY x)")
+              .getString(),
+            "1,3");
+}
+
 TEST(Database, EveryStoreMigratesFromAnEmptyFile) {
   test::temp_dir dir;
   for (auto name : {"hq.db", "store.db", "terminal.db"})
