@@ -31,7 +31,8 @@ void spin(Ready ready) {
 
 } // namespace
 
-work_pool::work_pool(size_t threads) {
+work_pool::work_pool(size_t threads, work_pool_use use)
+  : use_(use), spin_(use == work_pool_use::virtual_time) {
   threads_.reserve(threads);
   for (size_t i = 0; i < threads; ++i)
     threads_.emplace_back([this] { helper_loop(); });
@@ -49,10 +50,17 @@ work_pool::~work_pool() {
     t.join();
 }
 
-work_pool::task_ptr work_pool::submit(std::function<void()> work) {
-  auto t = std::make_shared<task>(std::move(work));
+work_pool::task_ptr work_pool::submit(std::function<void()> work,
+                                      line_ptr on) {
+  auto t = std::make_shared<task>(std::move(work), std::move(on));
   {
     std::lock_guard<std::mutex> guard{mtx_};
+    if (t->line_ && t->line_->running_) {
+      t->line_->waiting_.push_back(t);  // queued when the piece before ends
+      return t;
+    }
+    if (t->line_)
+      t->line_->running_.store(true, std::memory_order_relaxed);
     queue_.push_back(t);
     queued_count_.store(queue_.size(), std::memory_order_relaxed);
   }
@@ -60,27 +68,47 @@ work_pool::task_ptr work_pool::submit(std::function<void()> work) {
   return t;
 }
 
-void work_pool::wait(const task_ptr& t) {
+template <class Ready>
+void work_pool::wait_until(Ready ready) {
   std::unique_lock<std::mutex> lock{mtx_};
-  while (!t->done_.load(std::memory_order_acquire)) {
+  while (!ready()) {
     if (!queue_.empty()) {
       run_front(lock);
       continue;
     }
-    // A helper runs it. Work is short (a batch of rows): spin rather than
-    // sleep, since waking a sleeping thread costs about as much as the
-    // work (blocking waits were a tenth of the 100-store day).
-    lock.unlock();
-    spin([&] {
-      return t->done_.load(std::memory_order_acquire)
-             || queued_count_.load(std::memory_order_relaxed) != 0;
-    });
-    lock.lock();
-    if (!t->done_ && queue_.empty())
+    if (spin_) {
+      // A helper runs it. Work is short (a batch of rows): spin rather
+      // than sleep, since waking a sleeping thread costs about as much as
+      // the work (blocking waits were a tenth of the 100-store day).
+      lock.unlock();
+      spin([&] {
+        return ready() || queued_count_.load(std::memory_order_relaxed) != 0;
+      });
+      lock.lock();
+    }
+    if (!ready() && queue_.empty())
       finished_.wait(lock);
   }
+}
+
+void work_pool::wait(const task_ptr& t) {
+  wait_until([&] { return t->done_.load(std::memory_order_acquire); });
   if (t->failure_)
     std::rethrow_exception(t->failure_);
+}
+
+void work_pool::wait_idle(const line_ptr& l) {
+  wait_until([&] { return !l->running_.load(std::memory_order_acquire); });
+}
+
+bool work_pool::run_queued() {
+  std::unique_lock<std::mutex> lock{mtx_};
+  bool ran = false;
+  while (!queue_.empty()) {
+    run_front(lock);
+    ran = true;
+  }
+  return ran;
 }
 
 void work_pool::run_front(std::unique_lock<std::mutex>& lock) {
@@ -98,13 +126,25 @@ void work_pool::run_front(std::unique_lock<std::mutex>& lock) {
   lock.lock();
   t->failure_ = failure;
   t->done_.store(true, std::memory_order_release);
+  if (auto& l = t->line_) {
+    // The line's next piece may run now.
+    if (l->waiting_.empty()) {
+      l->running_.store(false, std::memory_order_release);
+    } else {
+      queue_.push_back(std::move(l->waiting_.front()));
+      l->waiting_.pop_front();
+      queued_count_.store(queue_.size(), std::memory_order_relaxed);
+      queued_.notify_one();
+    }
+    l.reset();  // a line does not keep its finished pieces
+  }
   finished_.notify_all();
 }
 
 void work_pool::helper_loop() {
   std::unique_lock<std::mutex> lock{mtx_};
   for (;;) {
-    if (queue_.empty() && !stopping_) {
+    if (queue_.empty() && !stopping_ && spin_) {
       lock.unlock();
       // The next piece of a burst is usually microseconds away.
       spin([&] { return queued_count_.load(std::memory_order_relaxed) != 0; });
