@@ -520,9 +520,9 @@ struct sim_clock {
 };
 
 /// What every actor takes from its run: the seed of its generator, the
-/// simulated clock, where its events go, and where it may hand database
-/// work (none, in realtime runs: the actor works in place; see
-/// pooled_database.hpp).
+/// simulated clock, where its events go, and where it hands database work
+/// (a virtual run's helpers or a realtime run's database threads; none:
+/// the actor works in place; see pooled_database.hpp).
 struct actor_env {
   uint64_t seed = 0;
   sim_clock clock;

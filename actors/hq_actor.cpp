@@ -89,10 +89,29 @@ void flush_soon(self_ptr self) {
   self->send(self, atom::flush_v);
 }
 
+void serve_queue(self_ptr self);
+
+/// Answers the call a worker has served, frees the worker and gives it the
+/// next call waiting.
+void finish(self_ptr self,
+            std::unordered_map<uint64_t, hq_state::sync_call>::iterator i) {
+  auto& st = self->state;
+  auto call = std::move(i->second);
+  st.in_service.erase(i);
+  if (call.too_late)
+    refuse_late(self, call);
+  else if (call.outcome)
+    answer(self, call, std::move(*call.outcome));
+  else
+    answer(self, call, st.db.take(call.commit));
+  serve_queue(self);
+}
+
 /// Gives the call a worker. With a service time, the worker commits in the
 /// pool as it starts and answers when the time has elapsed (at `done`), so
-/// the coordinator runs other actors meanwhile; without one, the call
-/// joins the next group commit (at `flush`). A commit whose answer would
+/// the coordinator runs other actors meanwhile (realtime: when the commit
+/// is done too, whichever comes last); without one, the call joins the
+/// next group commit (at `flush`). A commit whose answer would
 /// come after the caller's deadline is not made: the worker takes its time
 /// and refuses.
 void serve(self_ptr self, hq_state::sync_call call) {
@@ -113,9 +132,24 @@ void serve(self_ptr self, hq_state::sync_call call) {
     flush_soon(self);
     return;
   }
-  if (!call.too_late)
-    call.commit = st.db.start(commit_of(self, std::move(call.request)));
   auto id = st.next_call++;
+  if (!call.too_late && st.db.realtime()) {
+    // On the database threads: the commit's outcome waits in the call
+    // until the service time has elapsed, or the other way round.
+    hand_over(self, commit_of(self, std::move(call.request)),
+              [self, id, crashes = st.crashes](
+                caf::expected<customer> created) mutable {
+                auto& st = self->state;
+                auto i = st.in_service.find(id);
+                if (st.crashes != crashes || i == st.in_service.end())
+                  return;
+                i->second.outcome = std::move(created);
+                if (i->second.elapsed)
+                  finish(self, i);
+              });
+  } else if (!call.too_late) {
+    call.commit = st.db.start(commit_of(self, std::move(call.request)));
+  }
   st.in_service.emplace(id, std::move(call));
   self->delayed_send(self, service, atom::done_v, id);
 }
@@ -125,6 +159,8 @@ void serve(self_ptr self, hq_state::sync_call call) {
 /// uncommitted).
 void commit_group(self_ptr self) {
   auto& st = self->state;
+  if (st.committing)
+    return;  // the group follows the one on the database threads
   auto calls = std::move(st.group);
   st.group.clear();
   std::vector<hq_state::sync_call> committing;
@@ -140,10 +176,31 @@ void commit_group(self_ptr self) {
   }
   if (batch.empty())
     return;
-  auto outcomes = st.db.get().create_customers(
-    batch, st.cfg.env.clock.now(self->clock()));
-  for (size_t i = 0; i < committing.size(); ++i)
-    answer(self, committing[i], std::move(outcomes[i]));
+  auto now = st.cfg.env.clock.now(self->clock());
+  if (!st.db.realtime()) {
+    auto outcomes = st.db.get().create_customers(batch, now);
+    for (size_t i = 0; i < committing.size(); ++i)
+      answer(self, committing[i], std::move(outcomes[i]));
+    return;
+  }
+  // On the database threads; the calls that arrive meanwhile are the next
+  // group, committed once this one is done.
+  st.committing = true;
+  hand_over(self,
+            [batch = std::move(batch), now](storage::hq_database& db) {
+              return db.create_customers(batch, now);
+            },
+            [self, committing = std::move(committing), crashes = st.crashes](
+              std::vector<caf::expected<customer>> outcomes) mutable {
+              auto& st = self->state;
+              st.committing = false;
+              // If HQ crashed meanwhile, its callers hear nothing.
+              if (st.crashes == crashes)
+                for (size_t i = 0; i < committing.size(); ++i)
+                  answer(self, committing[i], std::move(outcomes[i]));
+              if (!st.group.empty())
+                flush_soon(self);
+            });
 }
 
 /// The group commit of the P-job uploads gathered: one transaction for
@@ -182,6 +239,13 @@ void stage_group(self_ptr self) {
     hand_over(self, std::move(work), std::move(answer));
 }
 
+/// What HQ answers a lookup or change with: on_database, and no answer if
+/// HQ crashed while the database worked.
+template <class T, class Work>
+caf::result<T> answer_from_db(self_ptr self, Work work) {
+  return on_database<T>(self, std::move(work), unless_crashed<T>(self));
+}
+
 void serve_queue(self_ptr self) {
   auto& st = self->state;
   while (st.in_service.size() < st.cfg.workers && !st.queue.empty()) {
@@ -211,8 +275,10 @@ hq_self::behavior_type hq(hq_self::stateful_pointer<hq_state> self,
       if (self->state.crashed)
         return no_reply<customer>(self);
       auto& st = self->state;
-      hq_state::sync_call call{self->make_response_promise<customer>(),
-                               std::move(req), self->clock().now(), {}};
+      hq_state::sync_call call;
+      call.promise = self->make_response_promise<customer>();
+      call.request = std::move(req);
+      call.arrived = self->clock().now();
       auto promise = call.promise;
       if (st.in_service.size() < st.cfg.workers && st.queue.empty()) {
         serve(self, std::move(call));
@@ -231,13 +297,11 @@ hq_self::behavior_type hq(hq_self::stateful_pointer<hq_state> self,
       auto i = st.in_service.find(id);
       if (i == st.in_service.end())
         return;
-      auto call = std::move(i->second);
-      st.in_service.erase(i);
-      if (call.too_late)
-        refuse_late(self, call);
-      else
-        answer(self, call, st.db.take(call.commit));
-      serve_queue(self);
+      if (st.db.realtime() && !i->second.too_late && !i->second.outcome) {
+        i->second.elapsed = true;  // the commit is still running
+        return;
+      }
+      finish(self, i);
     },
     [=](atom::flush) {
       self->state.flush_due = false;
@@ -248,20 +312,19 @@ hq_self::behavior_type hq(hq_self::stateful_pointer<hq_state> self,
         const std::string& region) -> caf::result<std::vector<customer>> {
       if (self->state.crashed)
         return no_reply<std::vector<customer>>(self);
-      auto found = self->state.db.get().search(query, region, 20);
-      if (!found)
-        return found.error();
-      return std::move(*found);
+      return answer_from_db<std::vector<customer>>(
+        self, [query, region](storage::hq_database& db) {
+          return db.search(query, region, 20);
+        });
     },
     [=](atom::select, const std::string& account,
         const std::string& address_book) -> caf::result<customer> {
       if (self->state.crashed)
         return no_reply<customer>(self);
-      auto selected = self->state.db.get().join_address_book(account,
-                                                             address_book);
-      if (!selected)
-        return selected.error();
-      return std::move(*selected);
+      return answer_from_db<customer>(
+        self, [account, address_book](storage::hq_database& db) {
+          return db.join_address_book(account, address_book);
+        });
     },
     [=](atom::stage, pjob_batch& batch,
         const std::string& address_book) -> caf::result<uint64_t> {
@@ -305,20 +368,22 @@ hq_self::behavior_type hq(hq_self::stateful_pointer<hq_state> self,
         const std::string& changed_by) -> caf::result<customer> {
       if (self->state.crashed)
         return no_reply<customer>(self);
-      auto& st = self->state;
-      if (auto err = st.db.get().update_customer(
-            record, changed_by, st.cfg.env.clock.now(self->clock())))
-        return err;
-      return record;
+      return answer_from_db<customer>(
+        self, [record, changed_by, now = self->state.cfg.env.clock.now(
+                                     self->clock())](storage::hq_database& db)
+                -> caf::expected<customer> {
+          if (auto err = db.update_customer(record, changed_by, now))
+            return err;
+          return record;
+        });
     },
     [=](atom::history, const std::string& account)
       -> caf::result<std::vector<change_record>> {
       if (self->state.crashed)
         return no_reply<std::vector<change_record>>(self);
-      auto changes = self->state.db.get().history(account);
-      if (!changes)
-        return changes.error();
-      return std::move(*changes);
+      return answer_from_db<std::vector<change_record>>(
+        self,
+        [account](storage::hq_database& db) { return db.history(account); });
     },
     [=](atom::merge, const std::string& survivor, const std::string& duplicate,
         const std::string& merged_by,
@@ -326,38 +391,37 @@ hq_self::behavior_type hq(hq_self::stateful_pointer<hq_state> self,
       if (self->state.crashed)
         return no_reply<customer>(self);
       auto& st = self->state;
-      auto merged = st.db.get().merge(survivor, duplicate, merged_by,
-                                      st.cfg.env.clock.now(self->clock()),
-                                      st.cfg.duplicates.flags, address_book);
-      if (!merged)
-        return merged.error();
-      return std::move(*merged);
+      return answer_from_db<customer>(
+        self, [survivor, duplicate, merged_by, address_book,
+               now = st.cfg.env.clock.now(self->clock()),
+               flags = st.cfg.duplicates.flags](storage::hq_database& db) {
+          return db.merge(survivor, duplicate, merged_by, now, flags,
+                          address_book);
+        });
     },
     [=](atom::duplicates,
         const std::string& account) -> caf::result<std::vector<customer>> {
       if (self->state.crashed)
         return no_reply<std::vector<customer>>(self);
-      auto found = self->state.db.get().duplicates_of(account, 10);
-      if (!found)
-        return found.error();
-      return std::move(*found);
+      return answer_from_db<std::vector<customer>>(
+        self, [account](storage::hq_database& db) {
+          return db.duplicates_of(account, 10);
+        });
     },
     [=](atom::review) -> caf::result<std::vector<duplicate_pair>> {
       if (self->state.crashed)
         return no_reply<std::vector<duplicate_pair>>(self);
-      auto pairs = self->state.db.get().review_queue(20);
-      if (!pairs)
-        return pairs.error();
-      return std::move(*pairs);
+      return answer_from_db<std::vector<duplicate_pair>>(
+        self, [](storage::hq_database& db) { return db.review_queue(20); });
     },
     [=](atom::purchases, const std::string& customer_ref)
       -> caf::result<std::vector<sale_transaction>> {
       if (self->state.crashed)
         return no_reply<std::vector<sale_transaction>>(self);
-      auto sales = self->state.db.get().sales_for(customer_ref);
-      if (!sales)
-        return sales.error();
-      return std::move(*sales);
+      return answer_from_db<std::vector<sale_transaction>>(
+        self, [customer_ref](storage::hq_database& db) {
+          return db.sales_for(customer_ref);
+        });
     },
     [=](atom::distribute, const std::string& address_book,
         int64_t after_seq) -> caf::result<dist_batch> {
@@ -390,9 +454,13 @@ hq_self::behavior_type hq(hq_self::stateful_pointer<hq_state> self,
         return;
       }
       st.crashed = false;
-      if (auto err = st.db.get().recover())
-        emit(self, ev::operation_error{event_detail(err)});
-      emit(self, ev::hq_down{false, 0});
+      with_database(
+        self, [](storage::hq_database& db) { return db.recover(); },
+        [self](caf::error err) {
+          if (err)
+            emit(self, ev::operation_error{event_detail(err)});
+          emit(self, ev::hq_down{false, 0});
+        });
     },
     [=](atom::settle) { self->state.db.settle_next(); },
   };

@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <deque>
 #include <memory>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -126,6 +127,11 @@ struct hq_state {
     /// The worker found that its answer would come after the deadline: it
     /// works the service time and then refuses, having written nothing.
     bool too_late = false;
+    /// Realtime: the commit's outcome, once the database threads are done
+    /// with it, and whether the service time has elapsed; the call is
+    /// answered when both are there.
+    std::optional<caf::expected<customer>> outcome;
+    bool elapsed = false;
   };
 
   /// Copied from the spawn arguments.
@@ -150,6 +156,9 @@ struct hq_state {
   /// The same for P-job uploads (their commit is job work, in the pool).
   std::vector<stage_call> staging;
   bool flush_due = false;
+  /// Realtime: a group of Sync creations is committing on the database
+  /// threads; the calls that arrive meanwhile wait for the next group.
+  bool committing = false;
   uint64_t next_call = 0;
   /// Down after a crash, until the restart.
   bool crashed = false;

@@ -13,19 +13,27 @@
 // | any db.get() before | waits for w (the actor sees db as if w had run)    |
 // | the settle message  | waits for w, then runs s(outcome) in the actor     |
 //
-// The settle comes through the clock so that it queues behind every message
-// already due (CAF's test_coordinator would run a plain send to oneself
-// next): the other actors of a job cycle hand over their work first, and it
-// runs side by side; with a service time, the coordinator runs the other
-// actors of those simulated milliseconds meanwhile. Outcomes are collected
-// at fixed places of the message order, so the trace is the same for any
-// number of threads. Without a pool (realtime runs) and without a modelled
-// time, in_pool runs the work in place and answers at once, and writes an
-// actor joins to a group (join_group) are committed together: every write
-// that arrived while the last commit ran, in one transaction.
+// In a virtual run, the settle comes through the clock so that it queues
+// behind every message already due (CAF's test_coordinator would run a
+// plain send to oneself next): the other actors of a job cycle hand over
+// their work first, and it runs side by side; with a service time, the
+// coordinator runs the other actors of those simulated milliseconds
+// meanwhile. Outcomes are collected at fixed places of the message order,
+// so the trace is the same for any number of threads; work an actor does
+// at once (on_database) runs in place, on the coordinator's thread.
+//
+// In a realtime run, the pool is the run's database threads, and every
+// piece of an actor's database work runs there, on its database's line
+// (one piece at a time, in order), never on CAF's threads: the piece,
+// once done, sends the settle (d after the previous settle, if that is
+// later). Writes an actor joins to a group (join_group) are committed
+// together: every write that arrived while the last commit ran, in one
+// transaction. Without any pool (a benchmark's lone actor), work runs in
+// place.
 
 #include <algorithm>
 #include <deque>
+#include <exception>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -33,10 +41,13 @@
 #include <utility>
 #include <vector>
 
+#include "caf/actor_cast.hpp"
 #include "caf/actor_clock.hpp"
+#include "caf/send.hpp"
 #include "caf/error.hpp"
 #include "caf/expected.hpp"
 #include "caf/timespan.hpp"
+#include "caf/typed_response_promise.hpp"
 
 #include "actors/work_pool.hpp"
 #include "model/fwd.hpp"
@@ -59,6 +70,20 @@ caf::error error_of(const T&) {
   return {};
 }
 
+/// What a piece of work on a database thread gave: its outcome, or what
+/// it threw (rethrown in the actor, as take() does).
+template <class Outcome>
+struct work_outcome {
+  std::optional<Outcome> value;
+  std::exception_ptr failure;
+
+  Outcome take() {
+    if (failure)
+      std::rethrow_exception(failure);
+    return std::move(*value);
+  }
+};
+
 /// Work handed over whose outcome the actor collects itself, with take().
 template <class Outcome>
 struct started_work {
@@ -71,13 +96,22 @@ class pooled_database {
 public:
   pooled_database() = default;
 
-  /// Without a pool (realtime runs, where CAF's own threads do the work),
-  /// work a caller waits for runs in place when there is no modelled time
-  /// (runs_in_place); other work runs when the actor waits for it.
+  /// With a realtime pool, every piece of work runs on the database
+  /// threads (see above). Without a pool, work a caller waits for runs in
+  /// place when there is no modelled time (runs_in_place); other work
+  /// runs when the actor waits for it.
   pooled_database(std::shared_ptr<Database> db, std::shared_ptr<work_pool> pool)
     : db_(std::move(db)),
       in_place_(!pool),
       pool_(pool ? std::move(pool) : std::make_shared<work_pool>(0)) {
+    if (pool_->use() == work_pool_use::realtime)
+      line_ = std::make_shared<work_pool::line>();
+  }
+
+  /// Whether the work runs on a realtime run's database threads, and the
+  /// actor hears of each piece by message.
+  bool realtime() const {
+    return line_ != nullptr;
   }
 
   /// Whether work a caller waits for, taking `service`, would gain nothing
@@ -88,9 +122,19 @@ public:
     return in_place_ && service.count() == 0 && settling_.empty();
   }
 
+  /// Whether a write taking `service` joins the next group commit
+  /// (join_group): without a modelled time, where work is not collected
+  /// at fixed places of a virtual run's trace.
+  bool groups_writes(caf::timespan service) const {
+    return service.count() == 0 && (realtime() || runs_in_place(service));
+  }
+
   /// The database, once work handed over on it is done and the writes
-  /// waiting for a group commit are committed.
+  /// waiting for a group commit are committed. In a realtime run this
+  /// waits for the database threads: handlers use on_database instead.
   Database& get() {
+    if (line_)
+      pool_->wait_idle(line_);
     if (busy_) {
       pool_->wait(busy_);
       busy_.reset();
@@ -106,6 +150,7 @@ public:
   /// every write that arrives meanwhile joins (see join_group below).
   template <class Work, class Settle>
   bool join_group(Work work, Settle settle) {
+    bool first = grouped_.empty() && !group_committing_;
     using outcome = decltype(work(*db_));
     auto result = std::make_shared<std::optional<outcome>>();
     grouped_.push_back(
@@ -121,7 +166,45 @@ public:
          else
            settle(std::move(**result));
        }});
-    return grouped_.size() == 1;
+    return first;
+  }
+
+  /// The writes waiting for a group commit, as one piece of work that
+  /// commits them (write_each) and its settle; the group is committing
+  /// until end_group_commit(), and writes that join meanwhile wait for the
+  /// next commit. For an actor whose work runs on the database threads.
+  auto start_group_commit() {
+    group_committing_ = true;
+    std::vector<std::function<caf::error(Database&)>> runs;
+    std::vector<std::function<void(caf::error)>> settles;
+    for (auto& p : grouped_) {
+      runs.push_back(std::move(p.run));
+      settles.push_back(std::move(p.settle));
+    }
+    grouped_.clear();
+    auto work = [runs = std::move(runs)](Database& db) mutable {
+      return db.write_each("group commit", runs.size(),
+                           [&](size_t i) { return runs[i](db); });
+    };
+    auto settle = [settles = std::move(settles)](
+                    std::vector<caf::error> failed) mutable {
+      for (size_t i = 0; i < settles.size(); ++i)
+        settles[i](std::move(failed[i]));
+    };
+    return std::make_pair(std::move(work), std::move(settle));
+  }
+
+  /// Ends the group commit started last; returns whether writes joined
+  /// meanwhile (they are the next group).
+  bool end_group_commit() {
+    group_committing_ = false;
+    return !grouped_.empty();
+  }
+
+  /// Whether writes wait for a group commit that has not started: none
+  /// is under way (start_group_commit) and some joined.
+  bool group_waiting() const {
+    return !group_committing_ && !grouped_.empty();
   }
 
   /// Commits the writes that joined the group, in one transaction (a piece
@@ -155,6 +238,33 @@ public:
     return settles_at_;
   }
 
+  /// In a realtime run: queues `work(db)` on this database's line of the
+  /// database threads and keeps `settle(outcome)` for settle_next();
+  /// `notify(at)` runs on the database thread once the work is done, and
+  /// sends the actor its settle message, due at `at` (as hand_over).
+  template <class Work, class Settle, class Notify>
+  void post(Work work, Settle settle, caf::actor_clock::time_point now,
+            caf::timespan service, Notify notify) {
+    settles_at_ = std::max(now, settles_at_) + service;
+    using outcome = decltype(work(*db_));
+    auto result = std::make_shared<work_outcome<outcome>>();
+    pool_->submit(
+      [db = db_, work = std::move(work), result, notify = std::move(notify),
+       at = settles_at_]() mutable {
+        try {
+          result->value.emplace(work(*db));
+        } catch (...) {
+          result->failure = std::current_exception();
+        }
+        notify(at);  // every piece sends its settle: they are in order
+      },
+      line_);
+    settling_.emplace_back(
+      [result, settle = std::move(settle)](pooled_database&) mutable {
+        settle(result->take());
+      });
+  }
+
   /// Queues `work(db)` (one piece at a time); the actor collects its
   /// outcome with take() at a message of its own choosing.
   template <class Work>
@@ -177,9 +287,11 @@ public:
     return std::move(**started.outcome);
   }
 
-  /// Waits for the oldest work handed over and runs its settle.
+  /// Waits for the oldest work handed over and runs its settle (in a
+  /// realtime run it is done: its settle message says so).
   void settle_next() {
-    get();
+    if (!line_)
+      get();
     auto settle = std::move(settling_.front());
     settling_.pop_front();
     settle(*this);
@@ -197,6 +309,10 @@ private:
   /// Writes for the next group commit, in the order they joined.
   std::vector<piece> grouped_;
   std::shared_ptr<work_pool> pool_;
+  /// In a realtime run: this database's line of the database threads.
+  work_pool::line_ptr line_;
+  /// In a realtime run: a group commit is on the database threads.
+  bool group_committing_ = false;
   /// Work handed over and not yet waited for.
   work_pool::task_ptr busy_;
   /// One per settle message the actor sent itself, oldest first.
@@ -205,26 +321,68 @@ private:
   caf::actor_clock::time_point settles_at_;
 };
 
+template <class Self>
+void flush_group(Self* self);
+
 /// Hands `work` on `self->state.db` to the pool; `settle(outcome)` runs in
 /// the actor at the settle message this sends, `service` (the modelled time
-/// the database takes) after the database is free.
+/// the database takes) after the database is free. In a realtime run the
+/// work, once done on a database thread, sends the settle itself.
 template <class Self, class Work, class Settle>
 void hand_over(Self* self, Work work, Settle settle,
                caf::timespan service = caf::timespan{0}) {
   auto now = self->clock().now();
-  auto at = self->state.db.hand_over(std::move(work), std::move(settle), now,
-                                     service);
+  auto& db = self->state.db;
+  if (db.realtime()) {
+    // Writes that joined a group go first, so that what comes after sees
+    // them, as get() would.
+    if (db.group_waiting())
+      flush_group(self);
+    db.post(std::move(work), std::move(settle), now, service,
+            [to = caf::actor_cast<caf::actor>(self),
+             clock = &self->clock()](caf::actor_clock::time_point at) {
+              auto wait = at - clock->now();
+              if (wait.count() > 0)
+                caf::delayed_anon_send(to, wait, atom::settle_v);
+              else
+                caf::anon_send(to, atom::settle_v);
+            });
+    return;
+  }
+  auto at = db.hand_over(std::move(work), std::move(settle), now, service);
   self->delayed_send(self, at - now, atom::settle_v);
 }
 
-/// Joins `work` on `self->state.db` to the next group commit (the actor
-/// works in place: runs_in_place); `settle(outcome)` runs in the actor
-/// after it. The first piece of a group sends the actor `flush`, which
-/// commits the group behind the messages already in its mailbox.
+/// Joins `work` on `self->state.db` to the next group commit
+/// (groups_writes); `settle(outcome)` runs in the actor after it. The
+/// first piece of a group sends the actor `flush`, which commits the group
+/// (flush_group below) behind the messages already in its mailbox.
 template <class Self, class Work, class Settle>
 void join_group(Self* self, Work work, Settle settle) {
   if (self->state.db.join_group(std::move(work), std::move(settle)))
     self->send(self, atom::flush_v);
+}
+
+/// At `flush`: commits the group. In a realtime run the commit is work on
+/// the database threads; the writes that join while it runs are the next
+/// group, committed as soon as it is done.
+template <class Self>
+void flush_group(Self* self) {
+  auto& db = self->state.db;
+  if (!db.realtime()) {
+    db.commit_group();
+    return;
+  }
+  if (!db.group_waiting())
+    return;  // committed already, or the next group follows this one
+  auto [work, settle] = db.start_group_commit();
+  hand_over(self, std::move(work),
+            [self, settle = std::move(settle)](
+              std::vector<caf::error> failed) mutable {
+              settle(std::move(failed));
+              if (self->state.db.end_group_commit())
+                flush_group(self);
+            });
 }
 
 /// The outcome of work, as it is.
@@ -249,6 +407,17 @@ answer_or_none<T> as_answer(R&& x) {
     return caf::expected<T>{std::forward<R>(x)};
 }
 
+/// The answer `reply` gave, as a handler's result.
+template <class T, class Self, class R>
+caf::result<T> answer_now(Self* self, R&& reply) {
+  auto answer = as_answer<T>(std::forward<R>(reply));
+  if (!answer)  // no reply: the caller's time-out tells it
+    return self->template make_response_promise<T>();
+  if (!*answer)
+    return std::move(answer->error());
+  return std::move(**answer);
+}
+
 /// Hands `work` over and answers the caller with `reply(outcome)` (a
 /// caf::expected<T>, by default the work's outcome, or an answer_or_none)
 /// at the settle, or at once if the work runs in place.
@@ -257,14 +426,8 @@ caf::result<T> in_pool(Self* self, Work work,
                        caf::timespan service = caf::timespan{0},
                        Reply reply = {}) {
   auto& db = self->state.db;
-  if (db.runs_in_place(service)) {
-    auto answer = as_answer<T>(reply(work(db.get())));
-    if (!answer)  // no reply: the caller's time-out tells it
-      return self->template make_response_promise<T>();
-    if (!*answer)
-      return std::move(answer->error());
-    return std::move(**answer);
-  }
+  if (db.runs_in_place(service))
+    return answer_now<T>(self, reply(work(db.get())));
   auto promise = self->template make_response_promise<T>();
   hand_over(self, std::move(work),
             [promise, reply = std::move(reply)](auto outcome) mutable {
@@ -278,6 +441,42 @@ caf::result<T> in_pool(Self* self, Work work,
             },
             service);
   return promise;
+}
+
+/// Answers the caller with `reply(outcome)` of `work`, work the actor
+/// needs at once (a lookup, an edit): in place in a virtual run, where the
+/// coordinator's thread is the actor's and the trace stays as it was; on
+/// the database threads in a realtime run, answered when it is done.
+template <class T, class Self, class Work, class Reply = as_is>
+caf::result<T> on_database(Self* self, Work work, Reply reply = {}) {
+  auto& db = self->state.db;
+  if (db.realtime())
+    return in_pool<T>(self, std::move(work), caf::timespan{0},
+                      std::move(reply));
+  return answer_now<T>(self, reply(work(db.get())));
+}
+
+/// Runs `then(outcome)` in the actor with the outcome of `work`, work the
+/// actor needs before it can go on: in place in a virtual run (as
+/// on_database), on the database threads in a realtime run.
+template <class Self, class Work, class Then>
+void with_database(Self* self, Work work, Then then) {
+  auto& db = self->state.db;
+  if (db.realtime())
+    hand_over(self, std::move(work), std::move(then));
+  else
+    then(work(db.get()));
+}
+
+/// Delivers an outcome, a value or an error, to `promise`.
+template <class T>
+auto deliver_to(caf::typed_response_promise<T> promise) {
+  return [promise](caf::expected<T> outcome) mutable {
+    if (outcome)
+      promise.deliver(std::move(*outcome));
+    else
+      promise.deliver(std::move(outcome.error()));
+  };
 }
 
 } // namespace retailsim

@@ -1,6 +1,7 @@
 #include "actors/store_actor.hpp"
 
 #include <algorithm>
+#include <functional>
 #include <set>
 
 #include "caf/sec.hpp"
@@ -62,8 +63,8 @@ caf::result<T> ask_hq(self_ptr self, Ts&&... xs) {
 }
 
 /// Keeps this store's copy of customers HQ just gave it (1010 would bring
-/// them later) in the pool, or in place (realtime) in the next group
-/// commit; callers answer first: nothing waits on the copy but this
+/// them later) in the pool, or (realtime) in the next group commit;
+/// callers answer first: nothing waits on the copy but this
 /// store's next use of its database. A failure is reported at the settle.
 void keep(self_ptr self, std::vector<customer> customers) {
   auto now = self->state.cfg.env.clock.now(self->clock());
@@ -79,19 +80,20 @@ void keep(self_ptr self, std::vector<customer> customers) {
     for (const auto& err : failed)
       emit(self, ev::operation_error{event_detail(err)});
   };
-  if (self->state.db.runs_in_place(caf::timespan{0}))
+  if (self->state.db.groups_writes(caf::timespan{0}))
     join_group(self, std::move(work), std::move(report));
   else
     hand_over(self, std::move(work), std::move(report));
 }
 
 /// Asks HQ for a change of one customer and relays the customer as HQ
-/// stored it, which this store holds from then on (1010 would bring it
-/// later).
+/// stored it to `promise`; this store holds it from then on (1010 would
+/// bring it later).
 template <class... Ts>
-caf::result<customer> ask_hq_and_keep(self_ptr self, Ts&&... xs) {
+void ask_hq_and_keep_for(self_ptr self,
+                         caf::typed_response_promise<customer> promise,
+                         Ts&&... xs) {
   auto& st = self->state;
-  auto promise = self->make_response_promise<customer>();
   self->request(st.link, st.cfg.rts_timeout, std::forward<Ts>(xs)...)
     .then(
       [self, promise](customer& stored) mutable {
@@ -101,6 +103,13 @@ caf::result<customer> ask_hq_and_keep(self_ptr self, Ts&&... xs) {
       [promise](caf::error& err) mutable {
         promise.deliver(rts_error(std::move(err)));
       });
+}
+
+/// As ask_hq_and_keep_for, answering the message being handled.
+template <class... Ts>
+caf::result<customer> ask_hq_and_keep(self_ptr self, Ts&&... xs) {
+  auto promise = self->make_response_promise<customer>();
+  ask_hq_and_keep_for(self, promise, std::forward<Ts>(xs)...);
   return promise;
 }
 
@@ -112,15 +121,15 @@ caf::result<T> served(self_ptr self, Work work) {
   return in_pool<T>(self, std::move(work), st.cfg.service_time.sample(st.rng));
 }
 
-/// A terminal's sale: as served, except that in place (realtime, without
-/// a modelled time) it joins the next group commit and is answered after
-/// it: the sales that arrive while the store's last commit runs (a 1010
-/// apply, another group) become durable together.
+/// A terminal's sale: as served, except that in a realtime run without a
+/// modelled time it joins the next group commit and is answered after it:
+/// the sales that arrive while the store's last commit runs (a 1010 apply,
+/// another group) become durable together.
 template <class Work>
 caf::result<bool> written(self_ptr self, Work work) {
   auto& st = self->state;
   auto service = st.cfg.service_time.sample(st.rng);
-  if (!st.db.runs_in_place(service))
+  if (!st.db.groups_writes(service))
     return in_pool<bool>(self, std::move(work), service);
   auto promise = self->make_response_promise<bool>();
   join_group(self, std::move(work),
@@ -133,15 +142,103 @@ caf::result<bool> written(self_ptr self, Work work) {
   return promise;
 }
 
-/// Async creation: the record becomes a pending row with its GUID.
-caf::expected<created_customer> create_async(self_ptr self, customer record,
-                                             ec fallback_cause = ec::none) {
+/// What becomes of an Async creation.
+using created_then = std::function<void(caf::expected<created_customer>)>;
+
+/// Async creation: the record becomes a pending row with its GUID, and
+/// `then` hears of it: at once in a virtual run; in a realtime run after
+/// the next group commit, with the sales and copies that come meanwhile.
+void create_async(self_ptr self, customer record, created_then then,
+                  ec fallback_cause = ec::none) {
   auto& st = self->state;
-  if (auto err = st.db.get().add_customer(
-        record, st.cfg.env.clock.now(self->clock())))
-    return err;
-  return created_customer{std::move(record), creation_mode::async,
-                          fallback_cause != ec::none, fallback_cause};
+  auto work = [record = std::move(record), fallback_cause,
+               now = st.cfg.env.clock.now(self->clock())](
+                storage::channel_database& db)
+    -> caf::expected<created_customer> {
+    if (auto err = db.add_customer(record, now))
+      return err;
+    return created_customer{record, creation_mode::async,
+                            fallback_cause != ec::none, fallback_cause};
+  };
+  if (st.db.groups_writes(caf::timespan{0}))
+    join_group(self, std::move(work), std::move(then));
+  else
+    then(work(st.db.get()));
+}
+
+/// An edit of `before`, the customer as this store holds it.
+void edit_held(self_ptr self, caf::typed_response_promise<customer> promise,
+               const customer& given, const staff_member& staff,
+               const customer& before) {
+  auto& st = self->state;
+  const auto& settings = st.cfg.settings;
+  auto refuse = [&](caf::error err) { promise.deliver(std::move(err)); };
+  auto changed = given;
+  // The customer the cashier opened while it was pending has been
+  // converted here since: the edit is of the converted customer (it
+  // goes to HQ under its account number).
+  if (given.id.account_number.empty()
+      && before.id.async_guid == given.id.async_guid)
+    changed.id = before.id;
+  if (!(before.id == changed.id))
+    return refuse(make_error(ec::not_found, "customer",
+                             "an edit cannot change the account or GUID"));
+  // Seed 000: every address, also one added later, has its purpose
+  // (Home for a person, Business for an organization) and the store's
+  // country unless given.
+  for (auto& address : changed.profile.addresses)
+    address = apply_address_defaults(std::move(address), changed.type,
+                                     settings.operating_unit_country);
+  auto after = validate_customer(changed, settings.operating_unit_country,
+                                 settings.attributes);
+  if (!after)
+    return refuse(after.error());
+  for (auto op : store_operations_in(before, *after))
+    if (auto err = check_permission(staff, op))
+      return refuse(err);
+  for (auto op : operations_in(before, *after))
+    if (auto err = check_operation(before, op, st.cfg.flags))
+      return refuse(err);
+  if (is_pending(before.id)) {
+    with_database(self,
+                  [after = std::move(*after),
+                   now = st.cfg.env.clock.now(self->clock())](
+                    storage::channel_database& db) -> caf::expected<customer> {
+                    if (auto err = db.update_pending(after, now))
+                      return err;
+                    return after;
+                  },
+                  deliver_to(promise));
+    return;
+  }
+  ask_hq_and_keep_for(self, promise, atom::edit_v, std::move(*after),
+                      staff.id);
+}
+
+
+/// A customer's sales: those HQ has, and this store's own that the P-job
+/// has not uploaded yet.
+void join_hq_sales(self_ptr self,
+                   caf::typed_response_promise<purchase_history> promise,
+                   const std::string& customer_ref,
+                   std::vector<sale_transaction> local) {
+  auto& st = self->state;
+  self->request(st.link, st.cfg.rts_timeout, atom::purchases_v, customer_ref)
+    .then(
+      [promise, customer_ref,
+       local = std::move(local)](std::vector<sale_transaction>& at_hq) mutable {
+        // Sales the P-job has uploaded are at both places.
+        std::set<std::string> seen;
+        for (const auto& sale : at_hq)
+          seen.insert(sale.transaction_id);
+        for (auto& sale : local)
+          if (seen.count(sale.transaction_id) == 0)
+            at_hq.push_back(std::move(sale));
+        promise.deliver(summarize_purchases(customer_ref, std::move(at_hq)));
+      },
+      [promise](caf::error& err) mutable {
+        promise.deliver(rts_error(std::move(err)));
+      });
 }
 
 /// Whether the caller's deadline (the epoch: none) leaves less than the
@@ -160,22 +257,24 @@ bool past(self_ptr self, caf::timestamp deadline) {
 /// the async mode: no inherited affiliations, no address without the
 /// feature, ...), unless the policy says to report the failure or the
 /// terminal's deadline has passed.
-caf::expected<created_customer> fall_back(self_ptr self,
-                                          const customer_draft& draft,
-                                          const std::string& guid,
-                                          caf::timestamp deadline,
-                                          const caf::error& failure) {
+void fall_back(self_ptr self, const customer_draft& draft,
+               const std::string& guid, caf::timestamp deadline,
+               const caf::error& failure, created_then then) {
   auto& st = self->state;
   if (st.cfg.policy == rts_failure_policy::error || !is_rts_failure(failure)
-      || past(self, deadline))
-    return failure;
+      || past(self, deadline)) {
+    then(failure);
+    return;
+  }
   auto cause = error_code(failure);
   auto built = build_new_customer(draft, st.cfg.settings, st.cfg.groups,
                                   st.cfg.flags, creation_mode::async, guid);
-  if (!built)
-    return built.error();
+  if (!built) {
+    then(built.error());
+    return;
+  }
   emit(self, ev::rts_fallback{st.cfg.index, static_cast<uint8_t>(cause)});
-  return create_async(self, std::move(built->record), cause);
+  create_async(self, std::move(built->record), std::move(then), cause);
 }
 
 } // namespace
@@ -258,10 +357,9 @@ store(store_self::stateful_pointer<store_state> self, store_config cfg,
       if (!built)
         return built.error();
       if (mode == creation_mode::async) {
-        auto created = create_async(self, std::move(built->record));
-        if (!created)
-          return created.error();
-        return std::move(*created);
+        auto promise = self->make_response_promise<created_customer>();
+        create_async(self, std::move(built->record), deliver_to(promise));
+        return promise;
       }
       // The store waits for HQ until its own time-out, or until the
       // terminal's deadline less the time it needs to answer, whichever
@@ -272,16 +370,14 @@ store(store_self::stateful_pointer<store_state> self, store_config cfg,
         until = std::min(until, req.deadline - st.cfg.reply_margin);
       auto deadline = req.deadline;
       auto draft = std::move(*prompted);
-      if (until <= now) {
-        auto fell = fall_back(self, draft, guid, deadline,
-                              make_error(ec::deadline_exceeded, "store",
-                                         "no time left for the Real-time "
-                                         "Service call"));
-        if (!fell)
-          return fell.error();
-        return std::move(*fell);
-      }
       auto promise = self->make_response_promise<created_customer>();
+      if (until <= now) {
+        fall_back(self, draft, guid, deadline,
+                  make_error(ec::deadline_exceeded, "store",
+                             "no time left for the Real-time Service call"),
+                  deliver_to(promise));
+        return promise;
+      }
       hq_create_request call{settings.store_id, st.cfg.address_book,
                              req.staff.id, std::move(built->record), until};
       self->request(st.link, until - now, atom::create_v, std::move(call))
@@ -294,70 +390,52 @@ store(store_self::stateful_pointer<store_state> self, store_config cfg,
           },
           [self, promise, draft, guid, deadline](caf::error& err) mutable {
             auto failure = rts_error(std::move(err));
-            auto fell = fall_back(self, draft, guid, deadline, failure);
-            if (fell) {
-              promise.deliver(std::move(*fell));
-              return;
-            }
-            // No answer is not a no: HQ may have committed it (its answer
-            // lost, HQ crashed). Said, so that the run's check can tell
-            // such a customer from one nobody ever created.
-            if (error_code(failure) == ec::rts_timeout) {
-              emit(self, ev::creation_in_doubt{self->state.cfg.index,
-                                               event_detail(fell.error()),
-                                               words_of_guid(guid)});
-            }
-            promise.deliver(fell.error());
+            fall_back(
+              self, draft, guid, deadline, failure,
+              [self, promise, guid, failure](
+                caf::expected<created_customer> fell) mutable {
+                if (fell) {
+                  promise.deliver(std::move(*fell));
+                  return;
+                }
+                // No answer is not a no: HQ may have committed it (its
+                // answer lost, HQ crashed). Said, so that the run's check
+                // can tell such a customer from one nobody ever created.
+                if (error_code(failure) == ec::rts_timeout) {
+                  emit(self, ev::creation_in_doubt{self->state.cfg.index,
+                                                   event_detail(fell.error()),
+                                                   words_of_guid(guid)});
+                }
+                promise.deliver(fell.error());
+              });
           });
       return promise;
     },
     [=](atom::edit, const customer& given,
         const staff_member& staff) -> caf::result<customer> {
-      auto& st = self->state;
-      const auto& settings = st.cfg.settings;
-      auto existing = given.id.account_number.empty()
-                        ? st.db.get().find_by_guid(given.id.async_guid)
-                        : st.db.get().find(given.id.account_number);
-      if (!existing)
-        return existing.error();
-      if (!*existing)
-        return make_error(ec::not_found, "customer",
-                          "no customer '" + display_account(given.id)
-                            + "' at store " + settings.store_id);
-      const auto& before = **existing;
-      auto changed = given;
-      // The customer the cashier opened while it was pending has been
-      // converted here since: the edit is of the converted customer (it
-      // goes to HQ under its account number).
-      if (given.id.account_number.empty()
-          && before.id.async_guid == given.id.async_guid)
-        changed.id = before.id;
-      if (!(before.id == changed.id))
-        return make_error(ec::not_found, "customer",
-                          "an edit cannot change the account or GUID");
-      // Seed 000: every address, also one added later, has its purpose
-      // (Home for a person, Business for an organization) and the store's
-      // country unless given.
-      for (auto& address : changed.profile.addresses)
-        address = apply_address_defaults(std::move(address), changed.type,
-                                         settings.operating_unit_country);
-      auto after = validate_customer(changed, settings.operating_unit_country,
-                                     settings.attributes);
-      if (!after)
-        return after.error();
-      for (auto op : store_operations_in(before, *after))
-        if (auto err = check_permission(staff, op))
-          return err;
-      for (auto op : operations_in(before, *after))
-        if (auto err = check_operation(before, op, st.cfg.flags))
-          return err;
-      auto now = st.cfg.env.clock.now(self->clock());
-      if (is_pending(before.id)) {
-        if (auto err = st.db.get().update_pending(*after, now))
-          return err;
-        return std::move(*after);
-      }
-      return ask_hq_and_keep(self, atom::edit_v, std::move(*after), staff.id);
+      auto promise = self->make_response_promise<customer>();
+      with_database(
+        self,
+        [given](storage::channel_database& db) {
+          return given.id.account_number.empty()
+                   ? db.find_by_guid(given.id.async_guid)
+                   : db.find(given.id.account_number);
+        },
+        [self, promise, given, staff](auto existing) mutable {
+          if (!existing) {
+            promise.deliver(existing.error());
+            return;
+          }
+          if (!*existing) {
+            promise.deliver(make_error(
+              ec::not_found, "customer",
+              "no customer '" + display_account(given.id) + "' at store "
+                + self->state.cfg.settings.store_id));
+            return;
+          }
+          edit_held(self, promise, given, staff, **existing);
+        });
+      return promise;
     },
     [=](atom::history, const std::string& account, const staff_member& staff)
       -> caf::result<std::vector<change_record>> {
@@ -368,36 +446,29 @@ store(store_self::stateful_pointer<store_state> self, store_config cfg,
     },
     [=](atom::purchases, const std::string& customer_ref,
         const staff_member& staff) -> caf::result<purchase_history> {
-      auto& st = self->state;
       if (auto err = check_permission(staff, store_operation::view))
         return err;
-      auto local = st.db.get().sales_for(customer_ref);
-      if (!local)
-        return local.error();
-      // A pending customer's sales are all here: HQ knows them only under
-      // the account number they get at conversion.
-      if (is_valid_guid(customer_ref))
-        return summarize_purchases(customer_ref, std::move(*local));
       auto promise = self->make_response_promise<purchase_history>();
-      self
-        ->request(st.link, st.cfg.rts_timeout, atom::purchases_v, customer_ref)
-        .then(
-          [promise, customer_ref,
-           local = std::move(*local)](
-            std::vector<sale_transaction>& at_hq) mutable {
-            // Sales the P-job has uploaded are at both places.
-            std::set<std::string> seen;
-            for (const auto& sale : at_hq)
-              seen.insert(sale.transaction_id);
-            for (auto& sale : local)
-              if (seen.count(sale.transaction_id) == 0)
-                at_hq.push_back(std::move(sale));
+      with_database(
+        self,
+        [customer_ref](storage::channel_database& db) {
+          return db.sales_for(customer_ref);
+        },
+        [self, promise, customer_ref](
+          caf::expected<std::vector<sale_transaction>> local) mutable {
+          if (!local) {
+            promise.deliver(local.error());
+            return;
+          }
+          // A pending customer's sales are all here: HQ knows them only
+          // under the account number they get at conversion.
+          if (is_valid_guid(customer_ref)) {
             promise.deliver(
-              summarize_purchases(customer_ref, std::move(at_hq)));
-          },
-          [promise](caf::error& err) mutable {
-            promise.deliver(rts_error(std::move(err)));
-          });
+              summarize_purchases(customer_ref, std::move(*local)));
+            return;
+          }
+          join_hq_sales(self, promise, customer_ref, std::move(*local));
+        });
       return promise;
     },
     [=](atom::merge, const std::string& survivor, const std::string& duplicate,
@@ -425,12 +496,14 @@ store(store_self::stateful_pointer<store_state> self, store_config cfg,
       });
     },
     [=](atom::upload, const offline_upload& batch) -> caf::result<uint64_t> {
-      auto& st = self->state;
-      auto added = st.db.get().upload_offline(
-        batch, st.cfg.env.clock.now(self->clock()));
-      if (!added)
-        return added.error();
-      return static_cast<uint64_t>(*added);
+      return on_database<uint64_t>(
+        self, [batch, now = self->state.cfg.env.clock.now(self->clock())](
+                storage::channel_database& db) -> caf::expected<uint64_t> {
+          auto added = db.upload_offline(batch, now);
+          if (!added)
+            return added.error();
+          return static_cast<uint64_t>(*added);
+        });
     },
     [=](atom::collect) -> caf::result<pjob_batch> {
       auto& st = self->state;
@@ -444,16 +517,18 @@ store(store_self::stateful_pointer<store_state> self, store_config cfg,
     },
     [=](atom::ack, int64_t customers_seq,
         int64_t sales_seq) -> caf::result<bool> {
-      if (auto err = self->state.db.get().acknowledge_pjob(customers_seq,
-                                                            sales_seq))
-        return err;
-      return true;
+      return on_database<bool>(
+        self, [customers_seq, sales_seq](
+                storage::channel_database& db) -> caf::expected<bool> {
+          if (auto err = db.acknowledge_pjob(customers_seq, sales_seq))
+            return err;
+          return true;
+        });
     },
     [=](atom::dist_seq) -> caf::result<int64_t> {
-      auto seq = self->state.db.get().watermark("dist_1010");
-      if (!seq)
-        return seq.error();
-      return *seq;
+      return on_database<int64_t>(self, [](storage::channel_database& db) {
+        return db.watermark("dist_1010");
+      });
     },
     [=](atom::apply, dist_batch& batch) -> caf::result<uint64_t> {
       auto now = self->state.cfg.env.clock.now(self->clock());
@@ -475,7 +550,7 @@ store(store_self::stateful_pointer<store_state> self, store_config cfg,
         });
     },
     [=](atom::settle) { self->state.db.settle_next(); },
-    [=](atom::flush) { self->state.db.commit_group(); },
+    [=](atom::flush) { flush_group(self); },
   };
 }
 

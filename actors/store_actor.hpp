@@ -87,9 +87,9 @@ using store_self = store_actor::extend<
   // caller), or its copy of a customer HQ answered with (reports a
   // failure).
   caf::reacts_to<atom::settle>,
-  // Commits the writes gathered since the last commit (a sale, a copy of
-  // a customer HQ answered with) in one transaction, then answers each;
-  // realtime, without a modelled service time.
+  // Commits the writes gathered since the last commit (a sale, an Async
+  // creation, a copy of a customer HQ answered with) in one transaction,
+  // then answers each; realtime, without a modelled service time.
   caf::reacts_to<atom::flush>>;
 
 /// What a store does when a Sync creation fails at the Real-time Service.

@@ -233,6 +233,8 @@ caf::error validate(const run_config& cfg) {
     return err;
   if (auto err = count("threads", cfg.threads, 1, 64))
     return err;
+  if (auto err = count("database_threads", cfg.database_threads, 1, 256))
+    return err;
   if (auto err = count("scheduler_throughput", cfg.scheduler_throughput, 0,
                        1000000000))
     return err;
@@ -802,11 +804,14 @@ world spawn_world(caf::actor_system& sys, const run_config& cfg,
                   const world_databases& dbs, const sim_clock& clock,
                   const event_sink_ptr& events) {
   world w;
-  // Realtime runs have CAF's threads for that: no pool, actors work in
-  // place. A virtual pool without threads (--threads 1) runs each piece of
-  // work when its actor waits for it, at the same places of the trace.
+  // A virtual pool without threads (--threads 1) runs each piece of work
+  // when its actor waits for it, at the same places of the trace. A
+  // realtime run's actors do all their database work on threads of its own.
   if (cfg.runtime == runtime_kind::virtual_time)
     w.pool = std::make_shared<work_pool>(cfg.threads - 1);
+  else
+    w.pool = std::make_shared<work_pool>(cfg.database_threads,
+                                         work_pool_use::realtime);
   auto hq_cfg = cfg.hq;
   actor_env env{cfg.seed, clock, events, w.pool, dbs.run.run_tag};
   hq_cfg.env = env;

@@ -223,6 +223,7 @@ void print_summary(std::ostream& out, const run_summary& s) {
           + (c.scheduler_throughput == 0
                ? std::string{"throughput unlimited"}
                : "throughput " + std::to_string(c.scheduler_throughput))
+          + ", " + std::to_string(c.database_threads) + " database threads"
           + buf);
   }
   row(out, "HQ database", storage_text(c, o.hq));

@@ -100,6 +100,7 @@ void visit(V& v, run_config& c) {
   v.value("time_scale", c.time_scale);
   v.value("threads", c.threads);
   v.value("scheduler", c.scheduler_policy);
+  v.value("database_threads", c.database_threads);
   v.value("scheduler_throughput", c.scheduler_throughput);
   v.value("channel_storage", c.channel_storage);
   v.value("hq_storage", c.hq_storage);

@@ -80,6 +80,9 @@ public:
     cfg.jobs.p_job.interval = caf::timespan{0};
     cfg.jobs.async_sync.interval = caf::timespan{0};
     cfg.jobs.dist_1010.interval = caf::timespan{0};
+    // Realtime worlds here run their database work in run(), on this
+    // thread: the test coordinator takes messages from one thread only.
+    cfg.database_threads = 0;
   }
 
   ~actor_fixture() override {
@@ -104,8 +107,7 @@ public:
   /// Runs every ready actor and every pending timeout until nothing is left.
   void run() {
     for (;;) {
-      while (sched_->try_run_once()) {
-      }
+      run_ready();
       if (!sched_->trigger_timeout())
         break;
     }
@@ -114,11 +116,26 @@ public:
   /// Runs every ready actor, then only the next pending timeout (and what
   /// it makes ready): time advances to the next delayed message only.
   void run_one_timeout() {
-    while (sched_->try_run_once()) {
-    }
+    run_ready();
     sched_->trigger_timeout();
+    run_ready();
+  }
+
+  /// Runs every ready actor, leaving a realtime world's database work
+  /// queued, as if the database threads were still at it.
+  void run_actors() {
     while (sched_->try_run_once()) {
     }
+  }
+
+  /// Runs every ready actor and, in a realtime world, the database work
+  /// they hand over (which makes them ready again), until neither is left.
+  void run_ready() {
+    do {
+      while (sched_->try_run_once()) {
+      }
+    } while (w.pool && w.pool->use() == work_pool_use::realtime
+             && w.pool->run_queued());
   }
 
   /// Sends a request from a helper actor, runs to completion, returns the

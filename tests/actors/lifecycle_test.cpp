@@ -16,6 +16,24 @@ using test::actor_fixture;
 
 using Lifecycle = actor_fixture;
 
+namespace {
+
+/// A store's Sync call to HQ for the customer `first last`, with the GUID
+/// `make_async_guid(a, b)`.
+hq_create_request sync_call(const std::string& first, const std::string& last,
+                            uint64_t a, uint64_t b) {
+  hq_create_request r;
+  r.store_id = "S0001";
+  r.address_book = "B1";
+  r.cashier = "test";
+  r.record.profile.first_name = first;
+  r.record.profile.last_name = last;
+  r.record.id.async_guid = make_async_guid(a, b);
+  return r;
+}
+
+} // namespace
+
 TEST_F(Lifecycle, SyncCustomerIsVisibleAtAnotherStoreAtOnce) {
   start();
   auto created = create_at(0, draft("Ann", "(707) 320-2478"));
@@ -190,16 +208,8 @@ TEST_F(Lifecycle, SyncCreationsArrivingTogetherAreCommittedAsOneGroupEachAsAlone
   start();
   auto answers = std::make_shared<std::vector<caf::expected<customer>>>();
   std::vector<hq_create_request> calls;
-  for (uint64_t i = 0; i < 4; ++i) {
-    hq_create_request r;
-    r.store_id = "S0001";
-    r.address_book = "B1";
-    r.cashier = "test";
-    r.record.profile.first_name = "Group";
-    r.record.profile.last_name = "Member" + std::to_string(i);
-    r.record.id.async_guid = make_async_guid(7, i);
-    calls.push_back(r);
-  }
+  for (uint64_t i = 0; i < 4; ++i)
+    calls.push_back(sync_call("Group", "Member" + std::to_string(i), 7, i));
   calls.push_back(calls[1]);
   auto commits_before = dbs.hq->commits();
   sys().spawn(
@@ -227,6 +237,40 @@ TEST_F(Lifecycle, SyncCreationsArrivingTogetherAreCommittedAsOneGroupEachAsAlone
   EXPECT_EQ(*dbs.hq->customer_count(), 4u);
   EXPECT_EQ(events->count<ev::hq_served>(), 5u);
   EXPECT_EQ(dbs.hq->commits() - commits_before, 1u);
+}
+
+TEST_F(Lifecycle, RealtimeSyncCreationsArrivingWhileACommitRunsAreTheNextGroup) {
+  // Realtime, HQ commits on a database thread, and the calls that arrive
+  // while that commit runs wait for it and then go together: one call,
+  // then three more, one at a time, while the first one's commit is still
+  // on the database thread, are two commits.
+  cfg.runtime = runtime_kind::realtime;
+  cfg.hq.service_time = distribution::constant(0);
+  start();
+  auto answers = std::make_shared<std::vector<caf::expected<customer>>>(
+    4, make_error(ec::not_found, "test", "none"));
+  auto commits_before = dbs.hq->commits();
+  for (size_t i = 0; i < 4; ++i) {
+    auto r = sync_call("Line", "Member" + std::to_string(i), 8, i);
+    sys().spawn(
+      [](caf::event_based_actor* self, hq_actor hq, hq_create_request r,
+         size_t i,
+         std::shared_ptr<std::vector<caf::expected<customer>>> answers) {
+        self
+          ->request(hq, caf::timespan{std::chrono::hours(1)}, atom::create_v,
+                    r)
+          .then([=](customer& c) { (*answers)[i] = std::move(c); },
+                [=](caf::error& err) { (*answers)[i] = std::move(err); });
+      },
+      w.hq, r, i, answers);
+    run_actors();  // HQ reads the call and flushes; no commit is done yet
+  }
+  EXPECT_EQ(dbs.hq->commits() - commits_before, 0u);
+  run();
+  for (const auto& a : *answers)
+    ASSERT_TRUE(a) << describe(a.error());
+  EXPECT_EQ(*dbs.hq->customer_count(), 4u);
+  EXPECT_EQ(dbs.hq->commits() - commits_before, 2u);
 }
 
 TEST_F(Lifecycle, PJobUploadsArrivingTogetherAreStagedInOneCommit) {
