@@ -29,6 +29,7 @@
 #include "caf/event_based_actor.hpp"
 
 #include "actors/hq_actor.hpp"
+#include "actors/world.hpp"
 #include "model/error.hpp"
 #include "model/identity.hpp"
 #include "storage/hq_database.hpp"
@@ -169,9 +170,12 @@ struct actor_figures {
 /// `callers` closed-loop callers make `total` creations through the HQ
 /// actor (no modelled service time: only the real commit), on CAF's
 /// sharing scheduler with two threads, as a realtime run has by default.
+/// HQ's database work runs on `database_threads` threads of its own, as
+/// in a realtime run, or (0) in the actor, on CAF's threads, as before
+/// they existed.
 actor_figures through_hq(std::shared_ptr<storage::hq_database> db,
-                         int callers, int total,
-                         uint64_t first) {
+                         int callers, int total, uint64_t first,
+                         size_t database_threads) {
   caf::actor_system_config sys_cfg;
   sys_cfg.add_message_types<caf::id_block::retailsim>();
   sys_cfg.set("scheduler.policy", caf::atom("sharing"));
@@ -183,8 +187,12 @@ actor_figures through_hq(std::shared_ptr<storage::hq_database> db,
   cfg.queue_limit = 1000000;
   cfg.queue_timeout = std::chrono::hours(1);
   cfg.service_time = distribution::constant(0);
+  auto pool = database_threads == 0
+                ? nullptr
+                : std::make_shared<work_pool>(database_threads,
+                                              work_pool_use::realtime);
   cfg.env = {1, sim_clock{caf::make_timestamp(), sys.clock().now()},
-             std::make_shared<no_events>(), nullptr, "bench"};
+             std::make_shared<no_events>(), pool, "bench"};
   auto hq_actor = sys.spawn(hq, cfg, std::move(db));
   auto shared = std::make_shared<callers_state>();
   shared->next = first;
@@ -210,6 +218,7 @@ actor_figures through_hq(std::shared_ptr<storage::hq_database> db,
 
 void hq_capacity(benchmark::State& state) {
   const int callers = static_cast<int>(state.range(0));
+  const auto database_threads = static_cast<size_t>(state.range(1));
   temp_hq hq_files;
   if (!hq_files.db) {
     state.SkipWithError("cannot open a temporary HQ database");
@@ -222,7 +231,7 @@ void hq_capacity(benchmark::State& state) {
   for (auto _ : state) {
     per_row = per_row_rate(*hq_files.db, n, 2000);
     batched = batched_rate(*hq_files.db, n, 20);
-    figures = through_hq(hq_files.db, callers, 20000, n);
+    figures = through_hq(hq_files.db, callers, 20000, n, database_threads);
     n += 20000;
     state.SetIterationTime(20000 / std::max(figures.per_second, 1e-9));
   }
@@ -239,12 +248,19 @@ void hq_capacity(benchmark::State& state) {
   state.counters["of_batched"] = figures.per_second / batched;
 }
 
+// Each caller count with HQ's database work in the actor (0 database
+// threads) and on the realtime default of database threads, one after the
+// other in the same run.
 BENCHMARK(hq_capacity)
-  ->ArgName("callers")
-  ->Arg(1)
-  ->Arg(8)
-  ->Arg(64)
-  ->Arg(512)
+  ->ArgNames({"callers", "db_threads"})
+  ->Args({1, 0})
+  ->Args({1, static_cast<int64_t>(default_database_threads)})
+  ->Args({8, 0})
+  ->Args({8, static_cast<int64_t>(default_database_threads)})
+  ->Args({64, 0})
+  ->Args({64, static_cast<int64_t>(default_database_threads)})
+  ->Args({512, 0})
+  ->Args({512, static_cast<int64_t>(default_database_threads)})
   ->Iterations(1)
   ->UseManualTime()
   ->Unit(benchmark::kMillisecond);
