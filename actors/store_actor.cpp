@@ -215,7 +215,6 @@ void edit_held(self_ptr self, caf::typed_response_promise<customer> promise,
                       staff.id);
 }
 
-
 /// A customer's sales: those HQ has, and this store's own that the P-job
 /// has not uploaded yet.
 void join_hq_sales(self_ptr self,
@@ -256,7 +255,7 @@ bool past(self_ptr self, caf::timestamp deadline) {
 /// Async, as Commerce does, under the Async rules (make_new_customer for
 /// the async mode: no inherited affiliations, no address without the
 /// feature, ...), unless the policy says to report the failure or the
-/// terminal's deadline has passed.
+/// terminal's deadline has passed; `then` hears what became of it.
 void fall_back(self_ptr self, const customer_draft& draft,
                const std::string& guid, caf::timestamp deadline,
                const caf::error& failure, created_then then) {
