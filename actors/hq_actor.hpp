@@ -90,7 +90,8 @@ using hq_self = hq_actor::extend<
   // P-job uploads gathered since the last commit, a group commit for each.
   caf::reacts_to<atom::flush>,
   // Collects the oldest job work HQ handed to the pool (convert,
-  // distribute, a group of uploads) and answers its callers.
+  // distribute, a group of uploads) and answers its callers; in a realtime
+  // run, any of its database work, done on the database threads.
   caf::reacts_to<atom::settle>>;
 
 /// How HQ is modelled.

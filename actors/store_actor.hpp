@@ -85,7 +85,8 @@ using store_self = store_actor::extend<
   // Collects the oldest work this store handed to the pool: a search,
   // duplicate check, sale, P-job collect or 1010 apply (replies to its
   // caller), or its copy of a customer HQ answered with (reports a
-  // failure).
+  // failure); in a realtime run, any of its database work, done on the
+  // database threads.
   caf::reacts_to<atom::settle>,
   // Commits the writes gathered since the last commit (a sale, an Async
   // creation, a copy of a customer HQ answered with) in one transaction,
