@@ -264,20 +264,28 @@ void scheduler_probe(caf::event_based_actor* self, actor_env env,
     [](atom::status) { return true; });
 }
 
+void configure_realtime(caf::actor_system_config& sys_cfg, size_t threads,
+                        const std::string& policy, uint64_t throughput) {
+  sys_cfg.add_message_types<caf::id_block::retailsim>();
+  sys_cfg.set("scheduler.policy", policy == "sharing" ? caf::atom("sharing")
+                                                      : caf::atom("stealing"));
+  sys_cfg.set("scheduler.max-threads", threads);
+  if (throughput > 0)
+    sys_cfg.set("scheduler.max-throughput", throughput);
+  // No logger output, no console noise.
+  sys_cfg.set("logger.verbosity", caf::atom("quiet"));
+}
+
 namespace {
 
 void configure(caf::actor_system_config& sys_cfg, const run_config& cfg) {
-  sys_cfg.add_message_types<caf::id_block::retailsim>();
-  if (cfg.runtime == runtime_kind::virtual_time) {
-    sys_cfg.set("scheduler.policy", caf::atom("testing"));
-  } else {
-    sys_cfg.set("scheduler.policy", cfg.scheduler_policy == "sharing"
-                                      ? caf::atom("sharing")
-                                      : caf::atom("stealing"));
-    sys_cfg.set("scheduler.max-threads", cfg.threads);
-    if (cfg.scheduler_throughput > 0)
-      sys_cfg.set("scheduler.max-throughput", cfg.scheduler_throughput);
+  if (cfg.runtime == runtime_kind::realtime) {
+    configure_realtime(sys_cfg, cfg.threads, cfg.scheduler_policy,
+                       cfg.scheduler_throughput);
+    return;
   }
+  sys_cfg.add_message_types<caf::id_block::retailsim>();
+  sys_cfg.set("scheduler.policy", caf::atom("testing"));
   // No logger output, no console noise.
   sys_cfg.set("logger.verbosity", caf::atom("quiet"));
 }

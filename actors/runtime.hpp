@@ -13,9 +13,12 @@
 // 1010 cycle run in that order, so that nothing is left pending.
 
 #include <atomic>
+#include <cstddef>
 #include <cstdint>
+#include <string>
 
 #include "caf/expected.hpp"
+#include "caf/fwd.hpp"
 
 #include "actors/events.hpp"
 #include "actors/world.hpp"
@@ -61,6 +64,14 @@ void scheduler_probe(caf::event_based_actor* self, actor_env env,
 /// configuration or a database is bad. When `stop` (if given) becomes
 /// non-zero (a signal's number), the day ends there and closes as at its
 /// end; `simulated` is then the time it reached.
+/// A realtime actor system's settings, the one way to make them: CAF's
+/// `policy` scheduler ("sharing" or "stealing") with `threads` threads,
+/// `throughput` messages an actor handles per turn (0: CAF's default, no
+/// limit), retailsim's message types, no logger output.
+void configure_realtime(caf::actor_system_config& sys_cfg, size_t threads,
+                        const std::string& policy = "sharing",
+                        uint64_t throughput = 0);
+
 caf::expected<run_outcome>
 run_simulation(const run_config& cfg, const event_sink_ptr& events,
                const std::atomic<int>* stop = nullptr);

@@ -29,6 +29,7 @@
 #include "caf/event_based_actor.hpp"
 
 #include "actors/hq_actor.hpp"
+#include "actors/runtime.hpp"
 #include "actors/world.hpp"
 #include "model/error.hpp"
 #include "model/identity.hpp"
@@ -177,10 +178,7 @@ actor_figures through_hq(std::shared_ptr<storage::hq_database> db,
                          int callers, int total, uint64_t first,
                          size_t database_threads) {
   caf::actor_system_config sys_cfg;
-  sys_cfg.add_message_types<caf::id_block::retailsim>();
-  sys_cfg.set("scheduler.policy", caf::atom("sharing"));
-  sys_cfg.set("scheduler.max-threads", 2);
-  sys_cfg.set("logger.verbosity", caf::atom("quiet"));
+  configure_realtime(sys_cfg, 2);
   caf::actor_system sys{sys_cfg};
   hq_config cfg;
   cfg.workers = 100000;

@@ -14,6 +14,7 @@
 #include "caf/scoped_actor.hpp"
 
 #include "actors/hq_actor.hpp"
+#include "actors/runtime.hpp"
 #include "actors/work_pool.hpp"
 #include "model/error.hpp"
 #include "model/identity.hpp"
@@ -58,10 +59,7 @@ TEST(DatabaseThreads, HqWaitingForItsDiskLeavesTheOnlyCafThreadFree) {
   SQLite::Database other{path, SQLite::OPEN_READWRITE};
   other.exec("BEGIN IMMEDIATE");
   caf::actor_system_config sys_cfg;
-  sys_cfg.add_message_types<caf::id_block::retailsim>();
-  sys_cfg.set("scheduler.policy", caf::atom("sharing"));
-  sys_cfg.set("scheduler.max-threads", 1);
-  sys_cfg.set("logger.verbosity", caf::atom("quiet"));
+  configure_realtime(sys_cfg, 1);
   caf::actor_system sys{sys_cfg};
   hq_config cfg;
   cfg.service_time = distribution::constant(0);

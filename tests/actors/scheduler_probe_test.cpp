@@ -44,10 +44,7 @@ public:
 
 TEST(SchedulerProbe, AnActorHoldingTheOnlyThreadMakesTheNextTickLate) {
   caf::actor_system_config sys_cfg;
-  sys_cfg.add_message_types<caf::id_block::retailsim>();
-  sys_cfg.set("scheduler.policy", caf::atom("sharing"));
-  sys_cfg.set("scheduler.max-threads", 1);
-  sys_cfg.set("logger.verbosity", caf::atom("quiet"));
+  configure_realtime(sys_cfg, 1);
   caf::actor_system sys{sys_cfg};
   auto sink = std::make_shared<lag_sink>();
   actor_env env;
