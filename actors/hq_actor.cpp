@@ -40,17 +40,20 @@ auto commit_of(self_ptr self, hq_create_request req) {
   };
 }
 
-/// Whether an answer `after` from now would reach the caller too late: at
+/// Whether an answer given at `answered` reaches the caller too late: at
 /// or past the call's deadline less the reply margin. A call without a
-/// deadline (the epoch) is never too late.
+/// deadline (the epoch) never does.
+bool past_deadline(caf::timestamp answered, caf::timestamp deadline,
+                   caf::timespan reply_margin) {
+  return deadline != caf::timestamp{} && answered >= deadline - reply_margin;
+}
+
+/// Whether an answer `after` from now would reach the caller too late.
 bool too_late(self_ptr self, const hq_state::sync_call& call,
               caf::timespan after) {
   const auto& st = self->state;
-  auto deadline = call.request.deadline;
-  if (deadline == caf::timestamp{})
-    return false;
-  return st.cfg.env.clock.now(self->clock()) + after
-         >= deadline - st.cfg.reply_margin;
+  return past_deadline(st.cfg.env.clock.now(self->clock()) + after,
+                       call.request.deadline, st.cfg.reply_margin);
 }
 
 void refuse_late(self_ptr self, hq_state::sync_call& call) {
@@ -107,6 +110,62 @@ void finish(self_ptr self,
   serve_queue(self);
 }
 
+/// What a gathered group commit did: the calls it refused, uncommitted,
+/// because their deadline had come, and the outcomes of the others.
+struct gathered_commit {
+  std::vector<uint64_t> late;
+  std::vector<uint64_t> ids;
+  std::vector<caf::expected<customer>> outcomes;
+};
+
+/// Realtime, without a service time: the call joins the group commit that
+/// gathers on the database thread as it starts (see `gathering`), and is
+/// answered after it. A call whose deadline has come by then is refused,
+/// uncommitted.
+void gather(self_ptr self, hq_state::sync_call call) {
+  auto& st = self->state;
+  auto id = st.next_call++;
+  auto request = std::move(call.request);
+  call.request.store_id = request.store_id;  // for a refusal's words
+  auto first = st.gathered->put({id, std::move(request)});
+  st.awaiting.emplace(id, std::move(call));
+  if (!first)
+    return;  // the commit queued already takes it
+  auto commit = [gathered = st.gathered, clock = &self->clock(),
+                 sim = st.cfg.env.clock,
+                 margin = st.cfg.reply_margin](storage::hq_database& db) {
+    auto now = sim.now(*clock);
+    gathered_commit done;
+    std::vector<hq_create_request> batch;
+    for (auto& call : gathered->take()) {
+      if (past_deadline(now, call.request.deadline, margin)) {
+        done.late.push_back(call.id);
+        continue;
+      }
+      done.ids.push_back(call.id);
+      batch.push_back(std::move(call.request));
+    }
+    if (!batch.empty())
+      done.outcomes = db.create_customers(batch, now);
+    return done;
+  };
+  // A call HQ's crash dropped is no longer awaited: its caller hears
+  // nothing.
+  hand_over(self, std::move(commit), [self](gathered_commit done) {
+    auto& st = self->state;
+    for (auto id : done.late)
+      if (auto i = st.awaiting.find(id); i != st.awaiting.end()) {
+        refuse_late(self, i->second);
+        st.awaiting.erase(i);
+      }
+    for (size_t k = 0; k < done.ids.size(); ++k)
+      if (auto i = st.awaiting.find(done.ids[k]); i != st.awaiting.end()) {
+        answer(self, i->second, std::move(done.outcomes[k]));
+        st.awaiting.erase(i);
+      }
+  });
+}
+
 /// Gives the call a worker. With a service time, the worker commits in the
 /// pool as it starts and answers when the time has elapsed (at `done`), so
 /// the coordinator runs other actors meanwhile (realtime: when the commit
@@ -126,6 +185,10 @@ void serve(self_ptr self, hq_state::sync_call call) {
   if (service.count() == 0) {
     if (call.too_late) {
       refuse_late(self, call);
+      return;
+    }
+    if (st.db.realtime()) {
+      gather(self, std::move(call));
       return;
     }
     st.group.push_back(std::move(call));
@@ -154,13 +217,11 @@ void serve(self_ptr self, hq_state::sync_call call) {
   self->delayed_send(self, service, atom::done_v, id);
 }
 
-/// The group commit: one durable transaction for every call gathered, each
-/// answered after it (a call whose deadline came meanwhile is refused,
-/// uncommitted).
+/// Virtual: the group commit, one durable transaction for every call
+/// gathered, each answered after it (a call whose deadline came meanwhile
+/// is refused, uncommitted).
 void commit_group(self_ptr self) {
   auto& st = self->state;
-  if (st.committing)
-    return;  // the group follows the one on the database threads
   auto calls = std::move(st.group);
   st.group.clear();
   std::vector<hq_state::sync_call> committing;
@@ -177,30 +238,9 @@ void commit_group(self_ptr self) {
   if (batch.empty())
     return;
   auto now = st.cfg.env.clock.now(self->clock());
-  if (!st.db.realtime()) {
-    auto outcomes = st.db.get().create_customers(batch, now);
-    for (size_t i = 0; i < committing.size(); ++i)
-      answer(self, committing[i], std::move(outcomes[i]));
-    return;
-  }
-  // On the database threads; the calls that arrive meanwhile are the next
-  // group, committed once this one is done.
-  st.committing = true;
-  hand_over(self,
-            [batch = std::move(batch), now](storage::hq_database& db) {
-              return db.create_customers(batch, now);
-            },
-            [self, committing = std::move(committing), crashes = st.crashes](
-              std::vector<caf::expected<customer>> outcomes) mutable {
-              auto& st = self->state;
-              st.committing = false;
-              // If HQ crashed meanwhile, its callers hear nothing.
-              if (st.crashes == crashes)
-                for (size_t i = 0; i < committing.size(); ++i)
-                  answer(self, committing[i], std::move(outcomes[i]));
-              if (!st.group.empty())
-                flush_soon(self);
-            });
+  auto outcomes = st.db.get().create_customers(batch, now);
+  for (size_t i = 0; i < committing.size(); ++i)
+    answer(self, committing[i], std::move(outcomes[i]));
 }
 
 /// The group commit of the P-job uploads gathered: one transaction for
@@ -443,10 +483,13 @@ hq_self::behavior_type hq(hq_self::stateful_pointer<hq_state> self,
       if (down) {
         // Everything it held in memory is gone; its callers hear nothing.
         auto dropped = st.queue.size() + st.in_service.size()
-                       + st.group.size() + st.staging.size();
+                       + st.group.size() + st.awaiting.size()
+                       + st.staging.size();
         st.queue.clear();
         st.in_service.clear();
         st.group.clear();
+        st.awaiting.clear();
+        st.gathered->drop();
         st.staging.clear();
         st.crashed = true;
         ++st.crashes;

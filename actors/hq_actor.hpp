@@ -150,16 +150,23 @@ struct hq_state {
     storage::pjob_upload upload;
   };
 
-  /// Without a service time: the calls for the next group commit, which
-  /// is due (flush_due) once the messages before it are read: every call
-  /// that arrived while the last commit ran joins it.
+  /// Virtual, without a service time: the calls for the next group
+  /// commit, which is due (flush_due) once the messages before it are
+  /// read: every call that arrived while the last commit ran joins it.
   std::vector<sync_call> group;
   /// The same for P-job uploads (their commit is job work, in the pool).
   std::vector<stage_call> staging;
   bool flush_due = false;
-  /// Realtime: a group of Sync creations is committing on the database
-  /// threads; the calls that arrive meanwhile wait for the next group.
-  bool committing = false;
+  /// Realtime, without a service time: a Sync creation waiting for the
+  /// group commit that gathers it on the database thread.
+  struct gathered_call {
+    uint64_t id;
+    hq_create_request request;
+  };
+  std::shared_ptr<gathering<gathered_call>> gathered
+    = std::make_shared<gathering<gathered_call>>();
+  /// Their calls, by call number, until their commit's settle.
+  std::unordered_map<uint64_t, sync_call> awaiting;
   uint64_t next_call = 0;
   /// Down after a crash, until the restart.
   bool crashed = false;

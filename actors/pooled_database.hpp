@@ -27,15 +27,17 @@
 // (one piece at a time, in order), never on CAF's threads: the piece,
 // once done, sends the settle (d after the previous settle, if that is
 // later). Writes an actor joins to a group (join_group) are committed
-// together: every write that arrived while the last commit ran, in one
-// transaction. Without any pool (a benchmark's lone actor), work runs in
-// place.
+// together: a commit takes, as it starts on its database thread, every
+// write joined by then (see `gathering`), so the writes that arrived while
+// the last commit ran are one transaction. Without any pool (a benchmark's
+// lone actor), work runs in place.
 
 #include <algorithm>
 #include <deque>
 #include <exception>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <type_traits>
 #include <utility>
@@ -91,6 +93,47 @@ struct started_work {
   std::shared_ptr<std::optional<Outcome>> outcome;
 };
 
+/// A realtime group commit's gathering, the leader of a classic group
+/// commit: an actor puts in what it wants committed, and the first item
+/// after a commit started queues the next commit on the database's line;
+/// that commit, as it starts on the database thread, takes every item put
+/// in by then. So one commit follows the other with no message to the
+/// actor between them, and every item that arrived while a commit ran is
+/// in the next one.
+template <class Item>
+class gathering {
+public:
+  /// Puts `item` in; returns true if the actor must queue a commit for it
+  /// (none is queued that has not started yet).
+  bool put(Item item) {
+    std::lock_guard<std::mutex> guard{mutex_};
+    items_.push_back(std::move(item));
+    if (queued_)
+      return false;
+    queued_ = true;
+    return true;
+  }
+
+  /// As a commit starts, on the database thread: every item put in so far.
+  std::vector<Item> take() {
+    std::lock_guard<std::mutex> guard{mutex_};
+    queued_ = false;
+    return std::exchange(items_, {});
+  }
+
+  /// Drops what no commit has taken yet (the actor crashed; the commit
+  /// queued for it finds nothing).
+  void drop() {
+    std::lock_guard<std::mutex> guard{mutex_};
+    items_.clear();
+  }
+
+private:
+  std::mutex mutex_;
+  std::vector<Item> items_;
+  bool queued_ = false;
+};
+
 template <class Database>
 class pooled_database {
 public:
@@ -104,8 +147,10 @@ public:
     : db_(std::move(db)),
       in_place_(!pool),
       pool_(pool ? std::move(pool) : std::make_shared<work_pool>(0)) {
-    if (pool_->use() == work_pool_use::realtime)
+    if (pool_->use() == work_pool_use::realtime) {
       line_ = std::make_shared<work_pool::line>();
+      gathered_ = std::make_shared<gathering<write>>();
+    }
   }
 
   /// Whether the work runs on a realtime run's database threads, and the
@@ -143,68 +188,54 @@ public:
     return *db_;
   }
 
-  /// For an actor that works in place (runs_in_place): `work(db)` joins
-  /// the next group commit, and `settle(outcome)` runs after it. Returns
-  /// true for the first piece of a group: the actor then sends itself the
-  /// message that commits it, behind those already in its mailbox, so that
-  /// every write that arrives meanwhile joins (see join_group below).
+  /// `work(db)` joins the next group commit, and `settle(outcome)` runs
+  /// in the actor after it. Returns true for the first piece of a group:
+  /// the actor then queues the commit (see join_group below).
   template <class Work, class Settle>
   bool join_group(Work work, Settle settle) {
-    bool first = grouped_.empty() && !group_committing_;
     using outcome = decltype(work(*db_));
     auto result = std::make_shared<std::optional<outcome>>();
-    grouped_.push_back(
-      {[work = std::move(work), result](Database& db) mutable {
-         result->emplace(work(db));
-         return error_of(**result);
-       },
-       [settle = std::move(settle), result](caf::error failed) mutable {
-         // The piece was refused, or the group's transaction failed as a
-         // whole (its commit): the piece's outcome is that error.
-         if (failed)
-           settle(outcome{std::move(failed)});
-         else
-           settle(std::move(**result));
-       }});
-    return first;
+    piece p{[work = std::move(work), result](Database& db) mutable {
+              result->emplace(work(db));
+              return error_of(**result);
+            },
+            [settle = std::move(settle), result](caf::error failed) mutable {
+              // The piece was refused, or the group's transaction failed
+              // as a whole (its commit): the piece's outcome is that error.
+              if (failed)
+                settle(outcome{std::move(failed)});
+              else
+                settle(std::move(**result));
+            }};
+    if (line_) {
+      gathered_settles_.push_back(std::move(p.settle));
+      return gathered_->put(std::move(p.run));
+    }
+    grouped_.push_back(std::move(p));
+    return grouped_.size() == 1;
   }
 
-  /// The writes waiting for a group commit, as one piece of work that
-  /// commits them (write_each) and its settle; the group is committing
-  /// until end_group_commit(), and writes that join meanwhile wait for the
-  /// next commit. For an actor whose work runs on the database threads.
-  auto start_group_commit() {
-    group_committing_ = true;
-    std::vector<std::function<caf::error(Database&)>> runs;
-    std::vector<std::function<void(caf::error)>> settles;
-    for (auto& p : grouped_) {
-      runs.push_back(std::move(p.run));
-      settles.push_back(std::move(p.settle));
-    }
-    grouped_.clear();
-    auto work = [runs = std::move(runs)](Database& db) mutable {
+  /// In a realtime run: the group commit join_group asked for. As it
+  /// starts on the database thread it takes every write joined by then
+  /// and commits them in one transaction (write_each).
+  auto gathered_commit() {
+    return [gathered = gathered_](Database& db) {
+      auto runs = gathered->take();
+      if (runs.empty())
+        return std::vector<caf::error>{};
       return db.write_each("group commit", runs.size(),
                            [&](size_t i) { return runs[i](db); });
     };
-    auto settle = [settles = std::move(settles)](
-                    std::vector<caf::error> failed) mutable {
-      for (size_t i = 0; i < settles.size(); ++i)
-        settles[i](std::move(failed[i]));
-    };
-    return std::make_pair(std::move(work), std::move(settle));
   }
 
-  /// Ends the group commit started last; returns whether writes joined
-  /// meanwhile (they are the next group).
-  bool end_group_commit() {
-    group_committing_ = false;
-    return !grouped_.empty();
-  }
-
-  /// Whether writes wait for a group commit that has not started: none
-  /// is under way (start_group_commit) and some joined.
-  bool group_waiting() const {
-    return !group_committing_ && !grouped_.empty();
+  /// At a gathered commit's settle: runs the settles of the writes it
+  /// took, in the order they joined.
+  void settle_gathered(std::vector<caf::error> failed) {
+    for (auto& err : failed) {
+      auto settle = std::move(gathered_settles_.front());
+      gathered_settles_.pop_front();
+      settle(std::move(err));
+    }
   }
 
   /// Commits the writes that joined the group, in one transaction (a piece
@@ -298,9 +329,12 @@ public:
   }
 
 private:
+  /// A write of a group commit: it reports whether it was refused.
+  using write = std::function<caf::error(Database&)>;
+
   /// A write waiting for the group commit.
   struct piece {
-    std::function<caf::error(Database&)> run;
+    write run;
     std::function<void(caf::error)> settle;
   };
 
@@ -308,11 +342,13 @@ private:
   bool in_place_ = false;
   /// Writes for the next group commit, in the order they joined.
   std::vector<piece> grouped_;
+  /// In a realtime run, the same: the writes, for the commit on the
+  /// database thread to take, and their settles, in the order they joined.
+  std::shared_ptr<gathering<write>> gathered_;
+  std::deque<std::function<void(caf::error)>> gathered_settles_;
   std::shared_ptr<work_pool> pool_;
   /// In a realtime run: this database's line of the database threads.
   work_pool::line_ptr line_;
-  /// In a realtime run: a group commit is on the database threads.
-  bool group_committing_ = false;
   /// Work handed over and not yet waited for.
   work_pool::task_ptr busy_;
   /// One per settle message the actor sent itself, oldest first.
@@ -320,9 +356,6 @@ private:
   /// When the last settle is due.
   caf::actor_clock::time_point settles_at_;
 };
-
-template <class Self>
-void flush_group(Self* self);
 
 /// Hands `work` on `self->state.db` to the pool; `settle(outcome)` runs in
 /// the actor at the settle message this sends, `service` (the modelled time
@@ -334,10 +367,6 @@ void hand_over(Self* self, Work work, Settle settle,
   auto now = self->clock().now();
   auto& db = self->state.db;
   if (db.realtime()) {
-    // Writes that joined a group go first, so that what comes after sees
-    // them, as get() would.
-    if (db.group_waiting())
-      flush_group(self);
     db.post(std::move(work), std::move(settle), now, service,
             [to = caf::actor_cast<caf::actor>(self),
              clock = &self->clock()](caf::actor_clock::time_point at) {
@@ -355,34 +384,31 @@ void hand_over(Self* self, Work work, Settle settle,
 
 /// Joins `work` on `self->state.db` to the next group commit
 /// (groups_writes); `settle(outcome)` runs in the actor after it. The
-/// first piece of a group sends the actor `flush`, which commits the group
-/// (flush_group below) behind the messages already in its mailbox.
+/// first piece of a group queues the commit: in a realtime run on the
+/// database's line, where it takes every write joined by the time it
+/// starts (see `gathering`), so the writes that join while it runs are
+/// the next commit, queued behind it; otherwise by sending the actor
+/// `flush` (flush_group below), behind the messages already in its
+/// mailbox. Either way the commit goes before any work handed over after
+/// its first write, and what comes after sees it.
 template <class Self, class Work, class Settle>
 void join_group(Self* self, Work work, Settle settle) {
-  if (self->state.db.join_group(std::move(work), std::move(settle)))
+  auto& db = self->state.db;
+  if (!db.join_group(std::move(work), std::move(settle)))
+    return;
+  if (db.realtime())
+    hand_over(self, db.gathered_commit(),
+              [self](std::vector<caf::error> failed) {
+                self->state.db.settle_gathered(std::move(failed));
+              });
+  else
     self->send(self, atom::flush_v);
 }
 
-/// At `flush`: commits the group. In a realtime run the commit is work on
-/// the database threads; the writes that join while it runs are the next
-/// group, committed as soon as it is done.
+/// At `flush`: commits the group (not in a realtime run: see join_group).
 template <class Self>
 void flush_group(Self* self) {
-  auto& db = self->state.db;
-  if (!db.realtime()) {
-    db.commit_group();
-    return;
-  }
-  if (!db.group_waiting())
-    return;  // committed already, or the next group follows this one
-  auto [work, settle] = db.start_group_commit();
-  hand_over(self, std::move(work),
-            [self, settle = std::move(settle)](
-              std::vector<caf::error> failed) mutable {
-              settle(std::move(failed));
-              if (self->state.db.end_group_commit())
-                flush_group(self);
-            });
+  self->state.db.commit_group();
 }
 
 /// The outcome of work, as it is.

@@ -4,8 +4,12 @@
 
 #include <chrono>
 #include <memory>
+#include <set>
+#include <string>
+#include <vector>
 
 #include <SQLiteCpp/Database.h>
+
 #include <gtest/gtest.h>
 
 #include "caf/actor_system.hpp"
@@ -89,4 +93,47 @@ TEST(DatabaseThreads, HqWaitingForItsDiskLeavesTheOnlyCafThreadFree) {
   EXPECT_FALSE(account.empty());
   caf::anon_send_exit(hq_at, caf::exit_reason::user_shutdown);
   caf::anon_send_exit(echo, caf::exit_reason::user_shutdown);
+}
+
+TEST(DatabaseThreads, SyncCreationsArrivingWhileHqCommitsAreItsNextCommit) {
+  // HQ's group commit takes its calls as it starts on the database
+  // thread. Another writer holds HQ's file, so the first call's commit
+  // starts and waits; three calls arrive meanwhile. Once the other writer
+  // lets go, the first commit ends and the next one takes all three: two
+  // commits, and every call answered with its own customer.
+  test::temp_dir dir;
+  auto path = dir.file("hq.db");
+  auto opened = storage::hq_database::open(path, storage::durability::full);
+  ASSERT_TRUE(opened) << describe(opened.error());
+  std::shared_ptr<storage::hq_database> hq_db = std::move(*opened);
+  SQLite::Database other{path, SQLite::OPEN_READWRITE};
+  other.exec("BEGIN IMMEDIATE");
+  caf::actor_system_config sys_cfg;
+  configure_realtime(sys_cfg, 1);
+  caf::actor_system sys{sys_cfg};
+  hq_config cfg;
+  cfg.service_time = distribution::constant(0);
+  cfg.env = {1, sim_clock{caf::make_timestamp(), sys.clock().now()},
+             std::make_shared<no_events>(),
+             std::make_shared<work_pool>(2, work_pool_use::realtime), "test"};
+  auto hq_at = sys.spawn(hq, cfg, hq_db);
+  auto commits_before = hq_db->commits();
+  caf::scoped_actor me{sys};
+  std::vector<decltype(me->request(hq_at, 30s, atom::create_v,
+                                   creation(0)))>
+    calls;
+  calls.push_back(me->request(hq_at, 30s, atom::create_v, creation(0)));
+  std::this_thread::sleep_for(300ms);  // its commit has started and waits
+  for (uint64_t n = 1; n < 4; ++n)
+    calls.push_back(me->request(hq_at, 30s, atom::create_v, creation(n)));
+  std::this_thread::sleep_for(300ms);  // HQ has read all three
+  other.exec("ROLLBACK");
+  std::set<std::string> accounts;
+  for (auto& call : calls)
+    call.receive([&](customer& c) { accounts.insert(c.id.account_number); },
+                 [&](caf::error& err) { ADD_FAILURE() << describe(err); });
+  EXPECT_EQ(accounts.size(), 4u);
+  EXPECT_EQ(*hq_db->customer_count(), 4u);
+  EXPECT_EQ(hq_db->commits() - commits_before, 2u);
+  caf::anon_send_exit(hq_at, caf::exit_reason::user_shutdown);
 }
