@@ -9,7 +9,11 @@
 //
 // Counters per caller count: creations/s through the actor, p50/p99 of a
 // creation as its caller saw it (ms), the two raw rates, and the ratios
-// x_per_row (actor / one commit per row) and of_batched (actor / batches).
+// x_per_row (actor / one commit per row) and of_batched (actor / batches),
+// and per_commit, the creations HQ's group commits held on average, with
+// raw_same_size (raw commits of that many creations) and of_same_size
+// (actor / raw_same_size): what the actor leaves of what the disk gives
+// for commits of that size.
 
 #include <algorithm>
 #include <atomic>
@@ -94,18 +98,19 @@ double per_row_rate(storage::hq_database& db, uint64_t& n, int rows) {
   return rows / std::chrono::duration<double>(wall::now() - start).count();
 }
 
-/// Raw SQLite, FULL commits of 1,000 creations each: creations/s.
-double batched_rate(storage::hq_database& db, uint64_t& n, int batches) {
+/// Raw SQLite, FULL commits of `size` creations each: creations/s.
+double batched_rate(storage::hq_database& db, uint64_t& n, int size,
+                    int batches) {
   auto start = wall::now();
   for (int b = 0; b < batches; ++b) {
     std::vector<hq_create_request> batch;
-    for (int i = 0; i < 1000; ++i)
+    for (int i = 0; i < size; ++i)
       batch.push_back(creation(n++));
     for (const auto& outcome : db.create_customers(batch, at(n)))
       if (!outcome)
         return 0;
   }
-  return batches * 1000.0
+  return batches * static_cast<double>(size)
          / std::chrono::duration<double>(wall::now() - start).count();
 }
 
@@ -223,14 +228,26 @@ void hq_capacity(benchmark::State& state) {
     return;
   }
   uint64_t n = 1;
+  uint64_t commits = 0;
+  double per_commit = 0;
+  double same_size = 0;
   actor_figures figures;
   double per_row = 0;
   double batched = 0;
   for (auto _ : state) {
     per_row = per_row_rate(*hq_files.db, n, 2000);
-    batched = batched_rate(*hq_files.db, n, 20);
+    batched = batched_rate(*hq_files.db, n, 1000, 20);
+    auto commits_before = hq_files.db->commits();
     figures = through_hq(hq_files.db, callers, 20000, n, database_threads);
+    commits = hq_files.db->commits() - commits_before;
     n += 20000;
+    // The same rows in raw commits of the size HQ's group commits held:
+    // what the disk gives for that size, the actor aside.
+    per_commit = 20000.0 / std::max<uint64_t>(commits, 1);
+    auto size = std::max(1, static_cast<int>(per_commit + 0.5));
+    // (Up to 20,000 rows; 2,000 per row of a commit below ten.)
+    same_size = batched_rate(*hq_files.db, n, size,
+                             std::min(20000, 2000 * size) / size);
     state.SetIterationTime(20000 / std::max(figures.per_second, 1e-9));
   }
   if (per_row == 0 || batched == 0 || figures.failed > 0) {
@@ -244,6 +261,11 @@ void hq_capacity(benchmark::State& state) {
   state.counters["raw_batched/s"] = batched;
   state.counters["x_per_row"] = figures.per_second / per_row;
   state.counters["of_batched"] = figures.per_second / batched;
+  // How many creations HQ's group commits held, on average, and the
+  // actor's rate against raw commits of that size.
+  state.counters["per_commit"] = per_commit;
+  state.counters["raw_same_size/s"] = same_size;
+  state.counters["of_same_size"] = figures.per_second / same_size;
 }
 
 // Each caller count with HQ's database work in the actor (0 database
