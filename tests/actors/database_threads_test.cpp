@@ -6,6 +6,7 @@
 #include <memory>
 #include <set>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <SQLiteCpp/Database.h>
@@ -50,35 +51,61 @@ hq_create_request creation(uint64_t n) {
 
 } // namespace
 
-TEST(DatabaseThreads, HqWaitingForItsDiskLeavesTheOnlyCafThreadFree) {
-  // Another writer holds HQ's file, so HQ's commit of a Sync creation
-  // waits (SQLite's busy time-out), as it would for a slow disk. With its
-  // database work on a database thread, CAF's only thread still serves
-  // other actors meanwhile; once the other writer lets go, the creation
-  // is committed and answered.
+/// HQ in a realtime actor system with one CAF thread and `db_threads`
+/// database threads, while another writer holds its file (BEGIN
+/// IMMEDIATE) until let_go(): HQ's commits wait in SQLite's busy time-out,
+/// as they would for a slow disk.
+class DatabaseThreads : public ::testing::Test {
+protected:
+  void start(size_t db_threads) {
+    auto path = dir.file("hq.db");
+    auto opened = storage::hq_database::open(path, storage::durability::full);
+    ASSERT_TRUE(opened) << describe(opened.error());
+    hq_db = std::move(*opened);
+    other = std::make_unique<SQLite::Database>(path, SQLite::OPEN_READWRITE);
+    other->exec("BEGIN IMMEDIATE");
+    configure_realtime(sys_cfg, 1);
+    sys = std::make_unique<caf::actor_system>(sys_cfg);
+    hq_config cfg;
+    cfg.service_time = distribution::constant(0);
+    cfg.env = {1, sim_clock{caf::make_timestamp(), sys->clock().now()},
+               std::make_shared<no_events>(),
+               std::make_shared<work_pool>(db_threads,
+                                           work_pool_use::realtime),
+               "test"};
+    hq_at = sys->spawn(hq, cfg, hq_db);
+  }
+
+  void let_go() {
+    other->exec("ROLLBACK");
+  }
+
+  void TearDown() override {
+    if (sys)
+      caf::anon_send_exit(hq_at, caf::exit_reason::user_shutdown);
+  }
+
   test::temp_dir dir;
-  auto path = dir.file("hq.db");
-  auto opened = storage::hq_database::open(path, storage::durability::full);
-  ASSERT_TRUE(opened) << describe(opened.error());
-  SQLite::Database other{path, SQLite::OPEN_READWRITE};
-  other.exec("BEGIN IMMEDIATE");
+  std::shared_ptr<storage::hq_database> hq_db;
+  std::unique_ptr<SQLite::Database> other;
   caf::actor_system_config sys_cfg;
-  configure_realtime(sys_cfg, 1);
-  caf::actor_system sys{sys_cfg};
-  hq_config cfg;
-  cfg.service_time = distribution::constant(0);
-  cfg.env = {1, sim_clock{caf::make_timestamp(), sys.clock().now()},
-             std::make_shared<no_events>(),
-             std::make_shared<work_pool>(1, work_pool_use::realtime), "test"};
-  auto hq_at = sys.spawn(hq, cfg, std::move(*opened));
+  std::unique_ptr<caf::actor_system> sys;
+  hq_actor hq_at;
+};
+
+TEST_F(DatabaseThreads, HqWaitingForItsDiskLeavesTheOnlyCafThreadFree) {
+  // With its database work on a database thread, CAF's only thread still
+  // serves other actors while HQ's commit of a Sync creation waits; once
+  // the other writer lets go, the creation is committed and answered.
+  start(1);
   // (Spawned with an argument: CAF 0.17 binds a null pointer when a
   // function actor has none, which UBSan reports.)
-  auto echo = sys.spawn(
+  auto echo = sys->spawn(
     [](caf::event_based_actor* self, int) -> caf::behavior {
       return {[self](atom::tick) { return self->id(); }};
     },
     0);
-  caf::scoped_actor me{sys};
+  caf::scoped_actor me{*sys};
   auto created = me->request(hq_at, 30s, atom::create_v, creation(1));
   std::this_thread::sleep_for(200ms);  // HQ is in its commit by now
   bool echoed = false;
@@ -86,39 +113,23 @@ TEST(DatabaseThreads, HqWaitingForItsDiskLeavesTheOnlyCafThreadFree) {
     .receive([&](caf::actor_id) { echoed = true; },
              [&](caf::error&) { echoed = false; });
   EXPECT_TRUE(echoed) << "CAF's thread was held while HQ's commit waited";
-  other.exec("ROLLBACK");
+  let_go();
   std::string account;
   created.receive([&](customer& c) { account = c.id.account_number; },
                   [&](caf::error& err) { ADD_FAILURE() << describe(err); });
   EXPECT_FALSE(account.empty());
-  caf::anon_send_exit(hq_at, caf::exit_reason::user_shutdown);
   caf::anon_send_exit(echo, caf::exit_reason::user_shutdown);
 }
 
-TEST(DatabaseThreads, SyncCreationsArrivingWhileHqCommitsAreItsNextCommit) {
+TEST_F(DatabaseThreads, SyncCreationsArrivingWhileHqCommitsAreItsNextCommit) {
   // HQ's group commit takes its calls as it starts on the database
-  // thread. Another writer holds HQ's file, so the first call's commit
-  // starts and waits; three calls arrive meanwhile. Once the other writer
-  // lets go, the first commit ends and the next one takes all three: two
-  // commits, and every call answered with its own customer.
-  test::temp_dir dir;
-  auto path = dir.file("hq.db");
-  auto opened = storage::hq_database::open(path, storage::durability::full);
-  ASSERT_TRUE(opened) << describe(opened.error());
-  std::shared_ptr<storage::hq_database> hq_db = std::move(*opened);
-  SQLite::Database other{path, SQLite::OPEN_READWRITE};
-  other.exec("BEGIN IMMEDIATE");
-  caf::actor_system_config sys_cfg;
-  configure_realtime(sys_cfg, 1);
-  caf::actor_system sys{sys_cfg};
-  hq_config cfg;
-  cfg.service_time = distribution::constant(0);
-  cfg.env = {1, sim_clock{caf::make_timestamp(), sys.clock().now()},
-             std::make_shared<no_events>(),
-             std::make_shared<work_pool>(2, work_pool_use::realtime), "test"};
-  auto hq_at = sys.spawn(hq, cfg, hq_db);
+  // thread. The first call's commit starts and waits for the other
+  // writer; three calls arrive meanwhile. Once the other writer lets go,
+  // the first commit ends and the next one takes all three: two commits,
+  // and every call answered with its own customer.
+  start(2);
   auto commits_before = hq_db->commits();
-  caf::scoped_actor me{sys};
+  caf::scoped_actor me{*sys};
   std::vector<decltype(me->request(hq_at, 30s, atom::create_v,
                                    creation(0)))>
     calls;
@@ -127,7 +138,7 @@ TEST(DatabaseThreads, SyncCreationsArrivingWhileHqCommitsAreItsNextCommit) {
   for (uint64_t n = 1; n < 4; ++n)
     calls.push_back(me->request(hq_at, 30s, atom::create_v, creation(n)));
   std::this_thread::sleep_for(300ms);  // HQ has read all three
-  other.exec("ROLLBACK");
+  let_go();
   std::set<std::string> accounts;
   for (auto& call : calls)
     call.receive([&](customer& c) { accounts.insert(c.id.account_number); },
@@ -135,5 +146,4 @@ TEST(DatabaseThreads, SyncCreationsArrivingWhileHqCommitsAreItsNextCommit) {
   EXPECT_EQ(accounts.size(), 4u);
   EXPECT_EQ(*hq_db->customer_count(), 4u);
   EXPECT_EQ(hq_db->commits() - commits_before, 2u);
-  caf::anon_send_exit(hq_at, caf::exit_reason::user_shutdown);
 }
