@@ -245,12 +245,12 @@ void hq_capacity(benchmark::State& state) {
     // what the disk gives for that size, the actor aside.
     per_commit = 20000.0 / std::max<uint64_t>(commits, 1);
     auto size = std::max(1, static_cast<int>(per_commit + 0.5));
-    // (Up to 20,000 rows; 2,000 per row of a commit below ten.)
+    // (2,000 commits of that size, or 20,000 rows if that is fewer.)
     same_size = batched_rate(*hq_files.db, n, size,
                              std::min(20000, 2000 * size) / size);
     state.SetIterationTime(20000 / std::max(figures.per_second, 1e-9));
   }
-  if (per_row == 0 || batched == 0 || figures.failed > 0) {
+  if (per_row == 0 || batched == 0 || same_size == 0 || figures.failed > 0) {
     state.SkipWithError("a creation failed");
     return;
   }
